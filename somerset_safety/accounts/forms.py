@@ -1,0 +1,102 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+
+from .models import User
+
+
+class GdsFormMixin:
+    """A GOV.UK layout with an error summary and one submit button."""
+
+    submit_label = "Continue"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*self.gds_fields(), Button("submit", self.submit_label))
+
+    def gds_fields(self):
+        return [Field(name) for name in self.fields]
+
+
+class SignInForm(GdsFormMixin, AuthenticationForm):
+    submit_label = "Sign in"
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. Both are case-sensitive "
+        "except the email address.",
+        "inactive": "This account is not active. Ask your system administrator.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+    def gds_fields(self):
+        return [Field.text("username"), Field.text("password")]
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class CodeForm(GdsFormMixin, forms.Form):
+    code = forms.CharField(
+        label="Security code",
+        max_length=16,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        error_messages={"required": "Enter the security code"},
+    )
+    submit_label = "Continue"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "one-time-code", "spellcheck": "false", "inputmode": "text"}
+        )
+
+    def gds_fields(self):
+        return [Field.text("code", field_width=Size.TWO_THIRDS)]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].replace(" ", "").replace("-", "").lower()
+
+
+class EnrolForm(CodeForm):
+    submit_label = "Confirm and continue"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
+
+
+class ResetRequestForm(GdsFormMixin, PasswordResetForm):
+    submit_label = "Send reset link"
+
+    def gds_fields(self):
+        return [Field.text("email")]
+
+
+class NewPasswordForm(GdsFormMixin, SetPasswordForm):
+    submit_label = "Set password"
+
+    def gds_fields(self):
+        return [Field.text("new_password1"), Field.text("new_password2")]
+
+
+class PreferencesForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save preferences"
+
+    class Meta:
+        model = User
+        fields = ["reminder_preference"]
+        widgets = {"reminder_preference": forms.RadioSelect}
+
+    def gds_fields(self):
+        return [Field.radios("reminder_preference", legend_size=Size.MEDIUM)]

@@ -1,0 +1,75 @@
+"""The one way to write an audit event. Every service that shows, changes or discloses a
+record calls `audit_record`; nothing else writes to the audit table."""
+
+from collections.abc import Iterable
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from somerset_safety.core import request_context
+
+from .models import AuditAction, AuditEvent
+
+# Any fixed number: the advisory lock that serialises writers of the hash chain on PostgreSQL.
+_CHAIN_LOCK_KEY = 7_402_117
+
+
+def object_type_of(obj_or_model) -> str:
+    return obj_or_model._meta.label_lower
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    changed_fields: Iterable[str] = (),
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction.
+
+    `detail` holds ids and recipients, never personal data such as names (S14).
+    """
+    if obj is not None:
+        object_type = object_type_of(obj)
+        object_id = obj.pk
+    info = request_context.current()
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        previous = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
+        event = AuditEvent(
+            occurred_at=timezone.now(),
+            actor=actor_obj,
+            actor_label=actor_obj.email if actor_obj else "",
+            agency_label=(actor_obj.agency.name if actor_obj and actor_obj.agency_id else ""),
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id) if object_id != "" else "",
+            changed_fields=sorted(changed_fields),
+            detail=detail or {},
+            request_id=info.request_id if info else "",
+            ip_address=info.ip if info else None,
+            previous_hash=previous or "",
+        )
+        event.row_hash = event.compute_hash()
+        event.save()
+    return event
+
+
+def audit_list(*, actor, model: type[models.Model], ids: Iterable, action: str = AuditAction.LIST, **detail):
+    """Record which records a list or search showed (S11): their ids, not their content."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        object_type=object_type_of(model),
+        detail={"ids": [str(i) for i in ids], **detail},
+    )
+
+
+def changed_field_names(before: dict, after: dict) -> list[str]:
+    return sorted(name for name in after if before.get(name) != after.get(name))

@@ -1,0 +1,18 @@
+from django.db import models
+
+
+class UnqueuedTask(models.Model):
+    """Work that could not be handed to the broker. Retried by a periodic job (S20)."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=1)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} (queued {self.created_at:%Y-%m-%d %H:%M})"

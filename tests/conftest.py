@@ -1,0 +1,114 @@
+"""Personas from STYLE.md and a signed-in client for each, past the second factor."""
+
+import os
+import shutil
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from somerset_safety.accounts.models import Agency
+from somerset_safety.accounts.roles import Role
+
+from .factories import AgencyFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_private_media(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT
+    settings.REQUIRE_SECOND_FACTOR = True
+    settings.DEMO_MODE = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def verified_client(user) -> Client:
+    """A client signed in as `user` who has passed the second factor."""
+    client = Client()
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="Test app", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def council_team(db):
+    return Agency.objects.get(code="CST")
+
+
+@pytest.fixture
+def police(db):
+    return Agency.objects.get(code="POLICE")
+
+
+@pytest.fixture
+def housing(db):
+    return Agency.objects.get(code="HOUSING")
+
+
+@pytest.fixture
+def officer(council_team):
+    return UserFactory(agency=council_team, roles=[Role.OFFICER], full_name="Olive Officer")
+
+
+@pytest.fixture
+def coordinator(council_team):
+    return UserFactory(agency=council_team, roles=[Role.MARAC_COORDINATOR], full_name="Cara Coordinator")
+
+
+@pytest.fixture
+def agency_rep(police):
+    """A member of the agency on the case (police, in most tests)."""
+    return UserFactory(agency=police, roles=[Role.AGENCY_REP], full_name="Ann Agency")
+
+
+@pytest.fixture
+def other_agency_rep(housing):
+    """A member of another agency, not party to the case."""
+    return UserFactory(agency=housing, roles=[Role.AGENCY_REP], full_name="Otto Other")
+
+
+@pytest.fixture
+def partnership_lead(db):
+    return UserFactory(agency=AgencyFactory(), roles=[Role.PARTNERSHIP_LEAD], full_name="Lee Lead")
+
+
+@pytest.fixture
+def review_chair(db):
+    return UserFactory(agency=AgencyFactory(), roles=[Role.REVIEW_CHAIR], full_name="Chris Chair")
+
+
+@pytest.fixture
+def auditor(council_team):
+    return UserFactory(agency=council_team, roles=[Role.AUDITOR], full_name="Ida Auditor")
+
+
+@pytest.fixture
+def admin_user(council_team):
+    return UserFactory(agency=council_team, roles=[Role.ADMIN], full_name="Sam Admin", is_staff=True)
+
+
+@pytest.fixture
+def no_role_user(council_team):
+    return UserFactory(agency=council_team, roles=[], full_name="Nora Norole")
+
+
+@pytest.fixture
+def as_user():
+    """as_user(user) -> a verified client for that user."""
+    return verified_client
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def browser_tests_required() -> bool:
+    return os.environ.get("BROWSER_TESTS_REQUIRED", "").lower() in {"1", "true", "yes"}
