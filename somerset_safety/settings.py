@@ -270,3 +270,4 @@ LOGGING = {
 # Lock-out is deliberately by username only (S3); see AXES_LOCKOUT_PARAMETERS above.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "somerset_safety.accounts.validators.normalised_username"
+UPLOAD_SCANNER = env.str("UPLOAD_SCANNER", default="somerset_safety.core.uploads.no_scan")

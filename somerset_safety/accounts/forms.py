@@ -1,5 +1,4 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -7,22 +6,9 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 
+from somerset_safety.core.forms import GdsFormMixin
+
 from .models import User
-
-
-class GdsFormMixin:
-    """A GOV.UK layout with an error summary and one submit button."""
-
-    submit_label = "Continue"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*self.gds_fields(), Button("submit", self.submit_label))
-
-    def gds_fields(self):
-        return [Field(name) for name in self.fields]
 
 
 class SignInForm(GdsFormMixin, AuthenticationForm):

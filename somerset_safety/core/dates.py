@@ -1,0 +1,47 @@
+"""Date arithmetic shared by every clock: calendar months clamped to the month's end, and
+working days that skip weekends and England and Wales bank holidays (DOMAIN §8)."""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+
+def today() -> date:
+    """Today in Europe/London."""
+    return timezone.localdate()
+
+
+def add_months(start: date, months: int) -> date:
+    """31 January + 1 month = 28 or 29 February."""
+    return start + relativedelta(months=months)
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (before it, if negative)."""
+    step = 1 if days >= 0 else -1
+    remaining = abs(days)
+    current = start
+    while remaining:
+        current += timedelta(days=step)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end`."""
+    if end <= start:
+        return 0
+    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=n)))
