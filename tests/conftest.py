@@ -1,8 +1,5 @@
 """Personas from STYLE.md and a signed-in client for each, past the second factor."""
 
-import os
-import shutil
-
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -11,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from somerset_safety.accounts.models import Agency
 from somerset_safety.accounts.roles import Role
 
+from .browser_support import _browser, assert_accessible, browser_page, sign_in  # noqa: F401 - fixtures
 from .factories import AgencyFactory, UserFactory
 
 
@@ -106,9 +104,18 @@ def as_user():
     return verified_client
 
 
-def chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
 
 
-def browser_tests_required() -> bool:
-    return os.environ.get("BROWSER_TESTS_REQUIRED", "").lower() in {"1", "true", "yes"}
+@pytest.fixture(name="sign_in")
+def sign_in_fixture():
+    return sign_in
+
+
+@pytest.fixture(name="assert_accessible")
+def assert_accessible_fixture():
+    return assert_accessible

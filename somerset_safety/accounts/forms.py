@@ -1,4 +1,4 @@
-from crispy_forms_gds.layout import Field, Size
+from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -48,7 +48,7 @@ class CodeForm(GdsFormMixin, forms.Form):
         )
 
     def gds_fields(self):
-        return [Field.text("code", field_width=Size.TWO_THIRDS)]
+        return [Field.text("code", field_width=Fixed.TEN)]
 
     def clean_code(self):
         return self.cleaned_data["code"].replace(" ", "").replace("-", "").lower()

@@ -1,0 +1,77 @@
+# Safer Somerset — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run setup test lint format migrate demo worker beat check-deploy clean benchmark
+
+## Set everything up and run the app with synthetic demo data on http://$(HOST):$(PORT)
+run: setup
+	DEMO_MODE=true $(MANAGE) migrate --noinput
+	DEMO_MODE=true $(MANAGE) load_demo_data
+	@echo ""
+	@echo "Safer Somerset is starting at http://$(HOST):$(PORT)/ (demo mode: synthetic data, no second factor)."
+	DEMO_MODE=true $(MANAGE) runserver $(HOST):$(PORT)
+
+## Run the whole test suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
+test: setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed node_modules/.installed static/build/app.css .env
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/app.css: static/scss/app.scss node_modules/.installed
+	npm run --silent build:css
+
+.env:
+	cp .env.example .env
+
+migrate: setup
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo_data
+
+## Celery against Redis (set REDIS_URL): one worker, and exactly one beat process
+worker: setup
+	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL, e.g. redis://127.0.0.1:6379/0" && exit 1)
+	$(VENV)/bin/celery -A somerset_safety worker --loglevel=INFO --concurrency=2
+
+beat: setup
+	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL, e.g. redis://127.0.0.1:6379/0" && exit 1)
+	$(VENV)/bin/celery -A somerset_safety beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## manage.py check --deploy with production-like values (no DEBUG, a real secret, HTTPS)
+check-deploy: setup
+	DEBUG=false DEMO_MODE=false SECRET_KEY="$$(openssl rand -hex 40)" ALLOWED_HOSTS=safer-somerset.example.gov.uk \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+benchmark: setup
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3 var

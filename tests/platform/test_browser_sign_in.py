@@ -1,0 +1,40 @@
+import pytest
+
+from somerset_safety.accounts.roles import Role
+from tests.factories import UserFactory
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_new_user_enrols_authenticator_then_signs_in_with_a_code(
+    live_server, browser_page, sign_in, assert_accessible
+):
+    from somerset_safety.accounts.models import Agency
+
+    user = UserFactory(agency=Agency.objects.get(code="CST"), roles=[Role.OFFICER])
+    page = browser_page
+
+    page.goto(f"{live_server.url}/sign-in/")
+    assert_accessible(page)
+    sign_in(page, live_server.url, user)  # first time: enrolment with QR code and key
+    assert page.get_by_role("heading", name="What you can work on").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server.url}/sign-in/")
+    sign_in(page, live_server.url, user)  # second time: a code from the app
+    assert page.get_by_role("heading", name="What you can work on").is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_wrong_password_shows_error_summary(live_server, browser_page, assert_accessible):
+    page = browser_page
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Email address").fill("nobody@example.invalid")
+    page.get_by_label("Password").fill("not the right password at all")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    assert page.get_by_label("Email address").input_value() == "nobody@example.invalid"
+    assert_accessible(page)
