@@ -7,14 +7,14 @@ class ContextWordValidator:
     """Refuses passwords built on words from this service's own context (S2)."""
 
     def validate(self, password, user=None):
-        lowered = password.lower()
-        stripped = "".join(ch for ch in lowered if ch.isalpha())
+        remainder = password.lower()
         for word in CONTEXT_WORDS:
-            if stripped == word or (word in lowered and len(lowered) - len(word) < 6):
-                raise ValidationError(
-                    "Choose a password that is not based on the name of this service or council.",
-                    code="password_context_word",
-                )
+            remainder = remainder.replace(word, "")
+        if len(remainder) != len(password) and len(remainder) < 8:
+            raise ValidationError(
+                "Choose a password that is not based on the name of this service or council.",
+                code="password_context_word",
+            )
 
     def get_help_text(self):
         return "Your password cannot be based on the name of this service or council."
