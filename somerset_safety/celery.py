@@ -12,6 +12,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "Log today's deadline reminders and escalations": {
+        "task": "deadlines.reminder_sweep",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "Send the daily reminder digest (working days, 07:00)": {
+        "task": "deadlines.send_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
     "Retry work that could not be queued": {
         "task": "somerset_safety.core.tasks.retry_unqueued_work",
         "schedule": crontab(minute="*/5"),

@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from somerset_safety.accounts.models import Agency
 from somerset_safety.accounts.roles import Role
+from somerset_safety.celery import app as celery_app
 
 from .browser_support import _browser, assert_accessible, browser_page, sign_in  # noqa: F401 - fixtures
 from .factories import AgencyFactory, UserFactory
@@ -19,6 +20,8 @@ def _fast_hashing_and_private_media(settings, tmp_path):
     settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT
     settings.REQUIRE_SECOND_FACTOR = True
     settings.DEMO_MODE = False
+    # Tests run tasks in-process unless they start a worker of their own (tests marked redis).
+    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=True, CELERY_TASK_EAGER_PROPAGATES=True)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -119,3 +122,17 @@ def sign_in_fixture():
 @pytest.fixture(name="assert_accessible")
 def assert_accessible_fixture():
     return assert_accessible
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (browser, concurrency) flush the database afterwards; restore the
+    reference data the migrations loaded, so later tests still find agencies and roles."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker is not None
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True))
+            item.own_markers.remove(marker) if marker in item.own_markers else None

@@ -7,15 +7,25 @@ user never sees an error page because Redis is down.
 
 import logging
 
-from celery import current_app
 from django.db import transaction
 from kombu.exceptions import OperationalError
+
+from somerset_safety.celery import app as current_app
 
 from .models import UnqueuedTask
 
 logger = logging.getLogger(__name__)
 
 BROKER_ERRORS = (OperationalError, ConnectionError, OSError, TimeoutError)
+
+
+def _task(name: str):
+    """The registered task; in a web process the tasks modules are imported on first use."""
+    if name not in current_app.tasks:
+        from django.apps import apps
+
+        current_app.autodiscover_tasks([config.name for config in apps.get_app_configs()], force=True)
+    return current_app.tasks[name]
 
 
 def enqueue(task_name: str, *args, **kwargs) -> None:
@@ -25,7 +35,7 @@ def enqueue(task_name: str, *args, **kwargs) -> None:
 
 def send_or_keep(task_name: str, args: list, kwargs: dict) -> bool:
     try:
-        current_app.tasks[task_name].apply_async(args=args, kwargs=kwargs)
+        _task(task_name).apply_async(args=args, kwargs=kwargs)
     except BROKER_ERRORS as exc:
         logger.warning("Broker unavailable; kept %s for retry (%s)", task_name, type(exc).__name__)
         UnqueuedTask.objects.create(
@@ -40,7 +50,7 @@ def retry_unqueued(limit: int = 500) -> int:
     sent = 0
     for item in UnqueuedTask.objects.order_by("created_at")[:limit]:
         try:
-            current_app.tasks[item.task_name].apply_async(args=item.args, kwargs=item.kwargs)
+            _task(item.task_name).apply_async(args=item.args, kwargs=item.kwargs)
         except BROKER_ERRORS as exc:
             UnqueuedTask.objects.filter(pk=item.pk).update(
                 attempts=item.attempts + 1, last_error=type(exc).__name__

@@ -62,3 +62,41 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} (due {self.due_date:%d %b %Y})"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to send"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class ReminderChannel(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediate email"
+    DIGEST = "digest", "Daily digest"
+
+
+class ReminderSend(models.Model):
+    """The send log (S21). A row is written before anything is sent; the unique constraint
+    means a retried, duplicated or concurrent sweep can never send the same reminder twice."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=30)
+    escalation = models.BooleanField(default=False)
+    channel = models.CharField(max_length=10, choices=ReminderChannel.choices)
+    status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "recipient", "step"], name="reminder_sent_once"),
+        ]
+        indexes = [models.Index(fields=["channel", "status", "recipient"])]
+
+    def __str__(self) -> str:
+        return f"{self.step} reminder for deadline {self.deadline_id} to user {self.recipient_id}"

@@ -72,3 +72,39 @@ def deadlines_sync(*, subject: Model) -> list[Deadline]:
     if stale:
         Deadline.objects.filter(pk__in=stale).delete()
     return kept
+
+
+@transaction.atomic
+def deadline_waive(*, actor, deadline: Deadline, reason: str) -> Deadline:
+    """Waive an open, non-statutory deadline with a reason. Raises DeadlineError otherwise."""
+    from django.utils import timezone
+
+    from somerset_safety.audit.models import AuditAction
+    from somerset_safety.audit.services import audit_record
+    from somerset_safety.core.queueing import enqueue
+
+    from .exceptions import DeadlineError
+
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if deadline.status != DeadlineStatus.OPEN:
+        raise DeadlineError("Only an open deadline can be waived.")
+    if deadline.statutory:
+        raise DeadlineError(
+            "A statutory deadline cannot be waived. Record a pause or the date it was met instead."
+        )
+    if not reason.strip():
+        raise DeadlineError("Enter the reason for waiving this deadline.")
+    deadline.status = DeadlineStatus.WAIVED
+    deadline.waived_reason = reason.strip()
+    deadline.waived_by = actor
+    deadline.waived_at = timezone.now()
+    deadline.save(update_fields=["status", "waived_reason", "waived_by", "waived_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=deadline,
+        changed_fields=["status", "waived_reason"],
+    )
+    if deadline.responsible_user_id and deadline.responsible_user_id != actor.pk:
+        enqueue("deadlines.notify_waived", deadline.pk)
+    return deadline

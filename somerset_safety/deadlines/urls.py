@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "deadlines"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_deadlines, name="mine"),
+    path("team/", views.team, name="team"),
+    path("<int:pk>/waive/", views.waive, name="waive"),
+]

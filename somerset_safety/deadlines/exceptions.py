@@ -1,0 +1,2 @@
+class DeadlineError(Exception):
+    """A refused change to a deadline; the message is safe to show."""
