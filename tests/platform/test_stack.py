@@ -3,7 +3,6 @@ against the local PostgreSQL and Redis, with production settings (DEBUG off)."""
 
 import json
 import os
-import shlex
 import signal
 import socket
 import subprocess
