@@ -98,7 +98,7 @@ def test_the_compose_commands_run_without_docker(tmp_path):
     ]
     processes = [
         subprocess.Popen(
-            shlex.split(shlex.join(cmd)),
+            cmd,
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
