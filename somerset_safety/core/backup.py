@@ -5,6 +5,7 @@ file backups; this covers the database, including the audit chain.
 """
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -29,11 +30,26 @@ def _pg_env_and_args(alias: str = "default", database: str | None = None) -> tup
     return env, args
 
 
+def _program(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"{name} is not installed (apt-get install postgresql-client).")
+    return path
+
+
 def database_dump(output: Path, *, alias: str = "default") -> Path:
     """A custom-format dump (compressed, restorable table by table) of the whole database."""
     env, args = _pg_env_and_args(alias)
     result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
-        ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(output), *args],
+        [
+            _program("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            "--file",
+            str(output),
+            *args,
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -48,7 +64,7 @@ def database_restore(dump: Path, *, database: str, alias: str = "default") -> No
     """Restore a dump into an existing, empty database named `database`."""
     env, args = _pg_env_and_args(alias, database=database)
     result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
-        ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", *args, str(dump)],
+        [_program("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", *args, str(dump)],
         env=env,
         capture_output=True,
         text=True,
