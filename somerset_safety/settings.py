@@ -273,3 +273,8 @@ LOGGING = {
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "somerset_safety.accounts.validators.normalised_username"
 UPLOAD_SCANNER = env.str("UPLOAD_SCANNER", default="somerset_safety.core.uploads.no_scan")
+
+# Reminders (issue 6): days before the due date, the repeat while overdue, and escalation.
+REMINDER_OFFSETS_DAYS = tuple(env.list("REMINDER_OFFSETS_DAYS", cast=int, default=[14, 7, 1]))
+REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7)
+REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
