@@ -62,7 +62,11 @@ def audit_record(
 
 
 def audit_list(*, actor, model: type[models.Model], ids: Iterable, action: str = AuditAction.LIST, **detail):
-    """Record which records a list or search showed (S11): their ids, not their content."""
+    """Record which records a list or search showed (S11): their ids, not their content.
+    An empty list page shows no record, so nothing is written; a search is always recorded."""
+    ids = list(ids)
+    if not ids and action == AuditAction.LIST:
+        return None
     return audit_record(
         actor=actor,
         action=action,
