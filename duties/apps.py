@@ -4,3 +4,29 @@ from django.apps import AppConfig
 class DutiesConfig(AppConfig):
     name = "duties"
     verbose_name = "Statutory duties"
+
+    def ready(self) -> None:
+        from somerset_safety.accounts.roles import Role
+        from somerset_safety.core import demo, navigation
+
+        from .deadlines import register_rules
+        from .demo import load_demo
+
+        navigation.register(
+            label="Statutory duties",
+            url_name="duties:register",
+            roles={Role.OFFICER, Role.PARTNERSHIP_LEAD},
+            description="The register of the council's statutory community safety duties, with evidence "
+            "and due dates, the Prevent checklist and section 17 and equality assessments.",
+            order=60,
+        )
+        navigation.register(
+            label="Modern slavery",
+            url_name="duties:slavery_list",
+            roles={Role.OFFICER},
+            description="Duty-to-notify records: National Referral Mechanism referrals and anonymous "
+            "MS1 notifications.",
+            order=65,
+        )
+        register_rules()
+        demo.register("Statutory duties (synthetic evidence)", load_demo, order=60)

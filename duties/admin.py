@@ -1,0 +1,74 @@
+"""Reference data (duties and obligations) is edited here by administrators. Evidence,
+assessments and duty-to-notify records are changed only through the service's own pages."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.services import audit_record
+
+from .models import Duty, Obligation
+from .services import obligation_changed_by_admin, obligation_refresh
+
+
+class ObligationInline(admin.StackedInline):
+    model = Obligation
+    extra = 0
+    fields = [
+        "code",
+        "title",
+        "description",
+        "cycle_months",
+        "first_due_on",
+        "prevent_area",
+        "lead_officer",
+        "display_order",
+        "active",
+        "last_met_on",
+        "next_due_on",
+    ]
+    readonly_fields = ["last_met_on", "next_due_on"]
+    autocomplete_fields = ["lead_officer"]
+
+
+@admin.register(Duty)
+class DutyAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "act", "section", "owner", "partnership_body", "active"]
+    list_filter = ["active", "act", "partnership_body"]
+    search_fields = ["title", "act", "section", "summary"]
+    inlines = [ObligationInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.CHANGE if change else AuditAction.CREATE,
+            obj=obj,
+            changed_fields=form.changed_data,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obligation_form in formset.forms:
+            obligation = obligation_form.instance
+            if obligation.pk and obligation_form.has_changed():
+                obligation_changed_by_admin(
+                    actor=request.user, obligation=obligation, changed_fields=obligation_form.changed_data
+                )
+        # A duty made inactive (or active again) takes its obligations' deadlines with it.
+        if "active" in form.changed_data:
+            for obligation in form.instance.obligations.all():
+                obligation_refresh(obligation=obligation)
+
+
+@admin.register(Obligation)
+class ObligationAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "duty", "cycle_months", "prevent_area", "last_met_on", "next_due_on", "active"]
+    list_filter = ["active", "duty", "prevent_area"]
+    search_fields = ["title", "code", "duty__title"]
+    readonly_fields = ["last_met_on", "next_due_on"]
+    autocomplete_fields = ["lead_officer"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obligation_changed_by_admin(actor=request.user, obligation=obj, changed_fields=form.changed_data)

@@ -1,0 +1,63 @@
+"""Deadline rules for the duties app, registered with the platform in DutiesConfig.ready().
+
+Labels carry references and titles only, never a name (S14)."""
+
+from somerset_safety.accounts.models import Agency
+from somerset_safety.deadlines.registry import DeadlineSpec, register
+
+from .models import Obligation, Route, SlaveryNotification
+from .permissions import obligations_visible_to, slavery_notifications_visible_to
+
+OBLIGATION_DUE = "duty_obligation_due"
+SLAVERY_RG_CHECK = "modern_slavery_rg_check"
+
+
+def obligation_rule(obligation: Obligation):
+    """Each active obligation with a known next due date is one statutory deadline, owned by
+    its lead officer and the council's community safety team. It moves on when evidence is
+    recorded."""
+    if not (obligation.active and obligation.duty.active) or obligation.next_due_on is None:
+        return []
+    return [
+        DeadlineSpec(
+            kind=OBLIGATION_DUE,
+            label=f"{obligation.title} ({obligation.duty.title})"[:200],
+            due_date=obligation.next_due_on,
+            statutory=True,
+            responsible_user=obligation.lead_officer,
+            responsible_agency=Agency.objects.filter(is_council_team=True).order_by("pk").first(),
+        )
+    ]
+
+
+def slavery_rule(notification: SlaveryNotification):
+    """An NRM referral's reasonable-grounds decision is expected a set number of working days
+    after submission: check it has arrived. Met when the decision is recorded."""
+    if notification.route != Route.NRM or notification.rg_expected_on is None:
+        return []
+    return [
+        DeadlineSpec(
+            kind=SLAVERY_RG_CHECK,
+            label=f"Check for the reasonable-grounds decision on {notification.reference}",
+            due_date=notification.rg_expected_on,
+            statutory=False,
+            responsible_user=notification.recorded_by,
+            responsible_agency=notification.first_responder,
+            met_on=notification.rg_decision_on,
+        )
+    ]
+
+
+def register_rules() -> None:
+    register(
+        model=Obligation,
+        rule=obligation_rule,
+        visible_to=obligations_visible_to,
+        kinds={OBLIGATION_DUE: "Statutory duty obligation due"},
+    )
+    register(
+        model=SlaveryNotification,
+        rule=slavery_rule,
+        visible_to=slavery_notifications_visible_to,
+        kinds={SLAVERY_RG_CHECK: "Modern slavery reasonable-grounds decision check"},
+    )

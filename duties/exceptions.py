@@ -1,0 +1,6 @@
+class DutiesError(Exception):
+    """A refused action. The message is plain English and safe to show to the user."""
+
+
+class TransitionRefused(DutiesError):
+    """A move the duty-to-notify record's state machine does not allow."""

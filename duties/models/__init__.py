@@ -1,0 +1,37 @@
+from .assessments import AssessmentKind, AssessmentOutcome, ImpactAssessment
+from .register import (
+    Duty,
+    DutyStatus,
+    EvidenceItem,
+    Obligation,
+    PreventArea,
+)
+from .slavery import (
+    AgeGroup,
+    Consent,
+    Decision,
+    ExploitationType,
+    NotificationExploitation,
+    NotificationStatus,
+    Route,
+    SlaveryNotification,
+)
+
+__all__ = [
+    "AgeGroup",
+    "AssessmentKind",
+    "AssessmentOutcome",
+    "Consent",
+    "Decision",
+    "Duty",
+    "DutyStatus",
+    "EvidenceItem",
+    "ExploitationType",
+    "ImpactAssessment",
+    "NotificationExploitation",
+    "NotificationStatus",
+    "Obligation",
+    "PreventArea",
+    "Route",
+    "SlaveryNotification",
+]

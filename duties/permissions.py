@@ -1,0 +1,110 @@
+"""Who may see and do what in the duties app (S7).
+
+- The register, obligations, evidence, section 17 and equality assessments and the Prevent
+  checklist: community safety officers (read and record) and partnership leads (read only).
+- Modern slavery duty-to-notify records: community safety officers only. Everyone else gets
+  a 404, so they cannot learn that a record exists.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from somerset_safety.accounts.roles import Role
+
+from .models import Duty, EvidenceItem, ImpactAssessment, Obligation, SlaveryNotification
+
+REGISTER_READ_ROLES = frozenset({Role.OFFICER, Role.PARTNERSHIP_LEAD})
+REGISTER_EDIT_ROLES = frozenset({Role.OFFICER})
+SLAVERY_ROLES = frozenset({Role.OFFICER})
+
+
+def can_read_register(user) -> bool:
+    return user.is_authenticated and user.has_role(*REGISTER_READ_ROLES)
+
+
+def can_edit_register(user) -> bool:
+    return user.is_authenticated and user.has_role(*REGISTER_EDIT_ROLES)
+
+
+def can_use_slavery_records(user) -> bool:
+    return user.is_authenticated and user.has_role(*SLAVERY_ROLES)
+
+
+def require_register_reader(user) -> None:
+    """For list pages: a user whose role cannot read the register is refused (403)."""
+    if not can_read_register(user):
+        raise PermissionDenied
+
+
+def require_register_editor(user) -> None:
+    """For create pages: only officers record evidence and assessments (403 for readers)."""
+    require_register_reader(user)
+    if not can_edit_register(user):
+        raise PermissionDenied
+
+
+def duties_visible_to(user) -> QuerySet[Duty]:
+    if not can_read_register(user):
+        return Duty.objects.none()
+    return Duty.objects.filter(active=True)
+
+
+def obligations_visible_to(user) -> QuerySet[Obligation]:
+    if not can_read_register(user):
+        return Obligation.objects.none()
+    return Obligation.objects.filter(active=True, duty__active=True)
+
+
+def evidence_visible_to(user) -> QuerySet[EvidenceItem]:
+    return EvidenceItem.objects.filter(obligation__in=obligations_visible_to(user))
+
+
+def assessments_visible_to(user) -> QuerySet[ImpactAssessment]:
+    if not can_read_register(user):
+        return ImpactAssessment.objects.none()
+    return ImpactAssessment.objects.all()
+
+
+def slavery_notifications_visible_to(user) -> QuerySet[SlaveryNotification]:
+    if not can_use_slavery_records(user):
+        return SlaveryNotification.objects.none()
+    return SlaveryNotification.objects.all()
+
+
+def _get_or_404(queryset: QuerySet, pk: int):
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def get_duty_for_user_or_404(user, pk: int) -> Duty:
+    return _get_or_404(duties_visible_to(user), pk)
+
+
+def get_obligation_for_user_or_404(user, pk: int, action: str = "view") -> Obligation:
+    obligation = _get_or_404(obligations_visible_to(user).select_related("duty"), pk)
+    if action != "view" and not can_edit_register(user):
+        raise PermissionDenied
+    return obligation
+
+
+def get_evidence_for_user_or_404(user, pk: int, action: str = "view") -> EvidenceItem:
+    evidence = _get_or_404(evidence_visible_to(user).select_related("obligation__duty", "recorded_by"), pk)
+    if action != "view" and not can_edit_register(user):
+        raise PermissionDenied
+    return evidence
+
+
+def get_assessment_for_user_or_404(user, pk: int, action: str = "view") -> ImpactAssessment:
+    assessment = _get_or_404(assessments_visible_to(user).select_related("recorded_by"), pk)
+    if action != "view" and not can_edit_register(user):
+        raise PermissionDenied
+    return assessment
+
+
+def get_slavery_notification_for_user_or_404(user, pk: int, action: str = "view") -> SlaveryNotification:
+    return _get_or_404(
+        slavery_notifications_visible_to(user).select_related("first_responder", "recorded_by"), pk
+    )

@@ -1,0 +1,115 @@
+"""Reads for the duties pages. Status is computed in the database from the obligations' dates,
+so the register can be filtered and sorted by it without loading every obligation."""
+
+from datetime import date, timedelta
+
+from django.db.models import Case, CharField, Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
+
+from .models import Duty, DutyStatus, EvidenceItem, Obligation, SlaveryNotification
+from .models.register import STATUS_RANK, due_soon_days
+from .permissions import obligations_visible_to
+
+
+def _obligation_conditions(today: date, prefix: str = "") -> dict[str, Q]:
+    soon = today + timedelta(days=due_soon_days())
+    active = Q(**{f"{prefix}active": True})
+    met_before = Q(**{f"{prefix}last_met_on__isnull": False})
+    return {
+        "active": active,
+        "overdue": active & met_before & Q(**{f"{prefix}next_due_on__lt": today}),
+        "no_evidence": active & Q(**{f"{prefix}last_met_on__isnull": True}),
+        "due_soon": active
+        & met_before
+        & Q(**{f"{prefix}next_due_on__gte": today, f"{prefix}next_due_on__lte": soon}),
+    }
+
+
+def with_duty_status(queryset: QuerySet[Duty], today: date) -> QuerySet[Duty]:
+    """Annotates each duty with its obligations counted by status, its earliest next due date,
+    `computed_status` (its worst obligation's status; no evidence if it has none) and
+    `status_rank` for sorting, worst first."""
+    c = _obligation_conditions(today, prefix="obligations__")
+    queryset = queryset.annotate(
+        obligation_count=Count("obligations", filter=c["active"]),
+        overdue_count=Count("obligations", filter=c["overdue"]),
+        no_evidence_count=Count("obligations", filter=c["no_evidence"]),
+        due_soon_count=Count("obligations", filter=c["due_soon"]),
+        next_due=Min("obligations__next_due_on", filter=c["active"]),
+    )
+    whens = [
+        (Q(overdue_count__gt=0), DutyStatus.OVERDUE),
+        (Q(no_evidence_count__gt=0) | Q(obligation_count=0), DutyStatus.NO_EVIDENCE),
+        (Q(due_soon_count__gt=0), DutyStatus.DUE_SOON),
+    ]
+    return queryset.annotate(
+        computed_status=Case(
+            *[When(cond, then=Value(status.value)) for cond, status in whens],
+            default=Value(DutyStatus.MET.value),
+            output_field=CharField(),
+        ),
+        status_rank=Case(
+            *[When(cond, then=Value(STATUS_RANK[status])) for cond, status in whens],
+            default=Value(STATUS_RANK[DutyStatus.MET]),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def register_queryset(duties: QuerySet[Duty], today: date) -> QuerySet[Duty]:
+    return with_duty_status(duties, today).order_by("-status_rank", "display_order", "title")
+
+
+def status_counts(duties: QuerySet[Duty]) -> dict[str, int]:
+    """How many duties are at each status: one query over the annotated register."""
+    counts = {status.value: 0 for status in DutyStatus}
+    for status in duties.order_by().values_list("computed_status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+def duty_detail(duty: Duty, user, today: date) -> dict:
+    """The duty with its obligations (each with its status) and the history of evidence,
+    withdrawn evidence included and marked."""
+    obligations = list(
+        obligations_visible_to(user)
+        .filter(duty=duty)
+        .select_related("lead_officer")
+        .order_by("display_order", "title")
+    )
+    evidence = list(
+        EvidenceItem.objects.filter(obligation__in=obligations)
+        .select_related("obligation", "recorded_by", "withdrawn_by", "assessment")
+        .order_by("-met_on", "-recorded_at")
+    )
+    rows = [(o, o.status(today)) for o in obligations]
+    worst = max((STATUS_RANK[s] for _, s in rows), default=STATUS_RANK[DutyStatus.NO_EVIDENCE])
+    from .models.register import STATUS_BY_RANK
+
+    return {"obligations": rows, "evidence": evidence, "status": STATUS_BY_RANK[worst]}
+
+
+def prevent_checklist(user, today: date) -> list[tuple[Obligation, DutyStatus, EvidenceItem | None]]:
+    """The Prevent duty's areas of local delivery with their status and latest evidence."""
+    latest = EvidenceItem.objects.filter(withdrawn_at__isnull=True).order_by("-met_on", "-recorded_at")
+    obligations = (
+        obligations_visible_to(user)
+        .exclude(prevent_area="")
+        .select_related("duty", "lead_officer")
+        .prefetch_related(Prefetch("evidence", queryset=latest, to_attr="current_evidence"))
+        .order_by("display_order", "title")
+    )
+    return [(o, o.status(today), o.current_evidence[0] if o.current_evidence else None) for o in obligations]
+
+
+def slavery_summary(queryset: QuerySet[SlaveryNotification], today: date) -> dict[str, int]:
+    """Counts for the top of the modern slavery list, one query."""
+    from .models import NotificationStatus, Route
+
+    return queryset.aggregate(
+        total=Count("pk"),
+        nrm=Count("pk", filter=Q(route=Route.NRM)),
+        ms1=Count("pk", filter=Q(route=Route.MS1)),
+        children=Count("pk", filter=Q(age_group="child")),
+        awaiting_rg=Count("pk", filter=Q(status=NotificationStatus.AWAITING_RG)),
+        rg_late=Count("pk", filter=Q(status=NotificationStatus.AWAITING_RG, rg_expected_on__lt=today)),
+    )

@@ -1,0 +1,534 @@
+"""Every write in the duties app. Views, the admin site and the demo loader all come here."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.services import audit_record
+from somerset_safety.core.dates import add_working_days
+from somerset_safety.core.dates import today as local_today
+from somerset_safety.deadlines.services import deadlines_sync
+
+from .exceptions import DutiesError, TransitionRefused
+from .models import (
+    Decision,
+    EvidenceItem,
+    ExploitationType,
+    ImpactAssessment,
+    NotificationExploitation,
+    NotificationStatus,
+    Obligation,
+    Route,
+    SlaveryNotification,
+)
+from .models.slavery import route_for
+
+# Obligations that section 17 and equality assessments count as evidence for (reference data).
+S17_OBLIGATION_CODE = "cda-s17-decisions-assessed"
+EQUALITY_OBLIGATION_CODE = "psed-equality-assessments"
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def rg_decision_working_days() -> int:
+    return getattr(settings, "DUTIES_RG_DECISION_WORKING_DAYS", 5)
+
+
+def recovery_period_min_days() -> int:
+    return getattr(settings, "DUTIES_RECOVERY_PERIOD_MIN_DAYS", 30)
+
+
+# --- Register: obligations and evidence -------------------------------------------------------
+
+
+@transaction.atomic
+def obligation_refresh(*, obligation: Obligation) -> Obligation:
+    """Recompute when the obligation was last met (latest evidence not withdrawn) and when it
+    is next due (its cycle after that), and bring its deadline into line. Idempotent."""
+    obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    last_met = obligation.evidence.filter(withdrawn_at__isnull=True).aggregate(latest=Max("met_on"))["latest"]
+    next_due = obligation.next_due_after(last_met)
+    if (obligation.last_met_on, obligation.next_due_on) != (last_met, next_due):
+        obligation.last_met_on, obligation.next_due_on = last_met, next_due
+        obligation.save(update_fields=["last_met_on", "next_due_on"])
+    deadlines_sync(subject=obligation)
+    return obligation
+
+
+@transaction.atomic
+def obligation_changed_by_admin(*, actor, obligation: Obligation, changed_fields: list[str]) -> Obligation:
+    """After an administrator edits an obligation (its cycle, first due date, lead officer):
+    audit the change and recompute its dates."""
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=obligation, changed_fields=changed_fields)
+    return obligation_refresh(obligation=obligation)
+
+
+def _check_met_on(met_on: date) -> None:
+    if met_on > local_today():
+        raise DutiesError("The date it was met must be today or in the past.")
+
+
+@transaction.atomic
+def evidence_record(
+    *,
+    actor,
+    obligation: Obligation,
+    met_on: date,
+    summary: str,
+    document: UploadedFile | None = None,
+    link: str = "",
+) -> EvidenceItem:
+    """Record evidence that `obligation` was met on `met_on`, with a document and/or a link.
+
+    Guarantees the obligation's last-met and next-due dates and its deadline are updated in the
+    same transaction, and an audit event names the fields recorded. Raises DutiesError if the
+    date is in the future, the summary is empty, or there is neither a document nor a link.
+    """
+    _check_met_on(met_on)
+    if not summary.strip():
+        raise DutiesError("Enter what was done.")
+    if document is None and not link:
+        raise DutiesError("Upload a document or enter a link to the evidence.")
+    evidence = EvidenceItem(
+        obligation=obligation,
+        met_on=met_on,
+        summary=summary.strip(),
+        link=link,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    if document is not None:
+        evidence.document_name = document.name[:200]
+        evidence.document.save(document.name, document, save=False)
+    evidence.save()
+    fields = (
+        ["obligation", "met_on", "summary"] + (["document"] if document else []) + (["link"] if link else [])
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=evidence, changed_fields=fields)
+    obligation_refresh(obligation=obligation)
+    return evidence
+
+
+@transaction.atomic
+def evidence_withdraw(*, actor, evidence: EvidenceItem, reason: str) -> EvidenceItem:
+    """Withdraw evidence recorded in error. It stays on record, marked withdrawn with the
+    reason, and no longer counts towards the obligation. Raises DutiesError if it is already
+    withdrawn, comes from an assessment (edit the assessment instead) or no reason is given."""
+    evidence = EvidenceItem.objects.select_for_update().get(pk=evidence.pk)
+    if evidence.is_withdrawn:
+        raise DutiesError("This evidence has already been withdrawn.")
+    if evidence.assessment_id:
+        raise DutiesError("This evidence comes from an assessment. Change the assessment instead.")
+    if not reason.strip():
+        raise DutiesError("Enter why you are withdrawing this evidence.")
+    evidence.withdrawn_at = timezone.now()
+    evidence.withdrawn_by = actor
+    evidence.withdrawn_reason = reason.strip()
+    evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=evidence,
+        changed_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"],
+    )
+    obligation_refresh(obligation=evidence.obligation)
+    return evidence
+
+
+def evidence_disclose(*, actor, evidence: EvidenceItem) -> None:
+    """Record that the evidence document was downloaded (S11 disclosure)."""
+    audit_record(
+        actor=actor, action=AuditAction.DISCLOSE, obj=evidence, detail={"download": "evidence document"}
+    )
+
+
+# --- Section 17 and equality assessments ------------------------------------------------------
+
+
+def _next_reference(model, prefix: str) -> str:
+    year = local_today().year
+    stem = f"{prefix}-{year}-"
+    latest = model.objects.filter(reference__startswith=stem).aggregate(latest=Max("reference"))["latest"]
+    number = int(latest.rsplit("-", 1)[1]) + 1 if latest else 1
+    return f"{stem}{number:04d}"
+
+
+def _save_with_reference(obj, prefix: str) -> None:
+    """Numbers are sequential per year; a clash with a concurrent save retries with the next."""
+    for _attempt in range(5):
+        obj.reference = _next_reference(type(obj), prefix)
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError:
+            if type(obj).objects.filter(reference=obj.reference).exists():
+                continue
+            raise
+        return
+    raise DutiesError("Could not give the record a reference number. Try again.")
+
+
+ASSESSMENT_FIELDS = [
+    "title",
+    "kind",
+    "decision_body",
+    "decision_date",
+    "assessed_on",
+    "assessor",
+    "covers_crime_and_disorder",
+    "covers_equality",
+    "crime_disorder_implications",
+    "equality_impact",
+    "mitigations",
+    "outcome",
+]
+
+
+def _check_assessment(values: dict) -> None:
+    if not (values["covers_crime_and_disorder"] or values["covers_equality"]):
+        raise DutiesError("Select at least one kind of assessment: section 17 or equality.")
+    if values["covers_crime_and_disorder"] and not values["crime_disorder_implications"].strip():
+        raise DutiesError("Enter the crime and disorder implications found.")
+    if values["covers_equality"] and not values["equality_impact"].strip():
+        raise DutiesError("Enter the equality impact found.")
+    if values["assessed_on"] > local_today():
+        raise DutiesError("The date of the assessment must be today or in the past.")
+
+
+def _link_assessment_evidence(*, assessment: ImpactAssessment, actor) -> None:
+    """An assessment is evidence for the section 17 obligation, the equality obligation, or
+    both, dated when it was assessed. Refreshes each obligation it touches."""
+    wanted = set()
+    if assessment.covers_crime_and_disorder:
+        wanted.add(S17_OBLIGATION_CODE)
+    if assessment.covers_equality:
+        wanted.add(EQUALITY_OBLIGATION_CODE)
+    touched = []
+    for obligation in Obligation.objects.filter(code__in=[S17_OBLIGATION_CODE, EQUALITY_OBLIGATION_CODE]):
+        evidence = EvidenceItem.objects.filter(obligation=obligation, assessment=assessment).first()
+        if obligation.code in wanted:
+            summary = f"{assessment.types_label} assessment {assessment.reference}: {assessment.title}"
+            if evidence is None:
+                EvidenceItem.objects.create(
+                    obligation=obligation,
+                    assessment=assessment,
+                    met_on=assessment.assessed_on,
+                    summary=summary,
+                    recorded_by=actor,
+                    recorded_at=timezone.now(),
+                )
+            else:
+                evidence.met_on, evidence.summary = assessment.assessed_on, summary
+                evidence.withdrawn_at, evidence.withdrawn_by, evidence.withdrawn_reason = None, None, ""
+                evidence.save(
+                    update_fields=["met_on", "summary", "withdrawn_at", "withdrawn_by", "withdrawn_reason"]
+                )
+        elif evidence is not None and not evidence.is_withdrawn:
+            evidence.withdrawn_at, evidence.withdrawn_by = timezone.now(), actor
+            evidence.withdrawn_reason = "The assessment no longer covers this duty."
+            evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+        touched.append(obligation)
+    for obligation in touched:
+        obligation_refresh(obligation=obligation)
+
+
+@transaction.atomic
+def assessment_create(*, actor, **values) -> ImpactAssessment:
+    """Log a section 17 and/or equality assessment with the next IA-<year>-NNNN reference and
+    record it as evidence against the matching duties. Raises DutiesError for missing findings,
+    a future date, or neither kind of assessment chosen."""
+    values = {name: values[name] for name in ASSESSMENT_FIELDS}
+    _check_assessment(values)
+    assessment = ImpactAssessment(recorded_by=actor, **values)
+    _save_with_reference(assessment, "IA")
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=assessment, changed_fields=ASSESSMENT_FIELDS)
+    _link_assessment_evidence(assessment=assessment, actor=actor)
+    return assessment
+
+
+@transaction.atomic
+def assessment_update(*, actor, assessment: ImpactAssessment, **values) -> ImpactAssessment:
+    """Change an assessment; its evidence links and the obligations' dates follow. Raises
+    DutiesError as assessment_create does."""
+    assessment = ImpactAssessment.objects.select_for_update().get(pk=assessment.pk)
+    values = {name: values[name] for name in ASSESSMENT_FIELDS}
+    _check_assessment(values)
+    changed = [name for name, value in values.items() if getattr(assessment, name) != value]
+    if not changed:
+        return assessment
+    for name in changed:
+        setattr(assessment, name, values[name])
+    assessment.save(update_fields=[*changed, "updated_at"])
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=assessment, changed_fields=changed)
+    _link_assessment_evidence(assessment=assessment, actor=actor)
+    return assessment
+
+
+# --- Modern slavery duty to notify ------------------------------------------------------------
+
+
+def _check_exploitation(exploitation_types: list[str], exploitation_other: str) -> None:
+    if not exploitation_types:
+        raise DutiesError("Select at least one type of exploitation.")
+    unknown = set(exploitation_types) - set(ExploitationType.values)
+    if unknown:
+        raise DutiesError("Select types of exploitation from the list.")
+    if ExploitationType.OTHER in exploitation_types and not exploitation_other.strip():
+        raise DutiesError("Describe the other type of exploitation.")
+
+
+def _check_safeguarding(made: bool, on: date | None, to: str) -> None:
+    if made and (on is None or not to.strip()):
+        raise DutiesError("Enter when the safeguarding referral was made and who it went to.")
+    if on is not None and on > local_today():
+        raise DutiesError("The safeguarding referral date must be today or in the past.")
+
+
+def _set_exploitations(notification: SlaveryNotification, exploitation_types: list[str]) -> None:
+    notification.exploitations.exclude(exploitation_type__in=exploitation_types).delete()
+    existing = set(notification.exploitations.values_list("exploitation_type", flat=True))
+    NotificationExploitation.objects.bulk_create(
+        NotificationExploitation(notification=notification, exploitation_type=t)
+        for t in sorted(set(exploitation_types) - existing)
+    )
+
+
+@transaction.atomic
+def slavery_notification_create(
+    *,
+    actor,
+    encounter_date: date,
+    age_group: str,
+    consent: str,
+    route: str,
+    exploitation_types: list[str],
+    exploitation_other: str = "",
+    person_name: str = "",
+    date_of_birth: date | None = None,
+    nrm_reference: str = "",
+    first_responder,
+    submitted_on: date,
+    safeguarding_referral_made: bool = False,
+    safeguarding_referral_on: date | None = None,
+    safeguarding_referral_to: str = "",
+    notes: str = "",
+) -> SlaveryNotification:
+    """Record a duty-to-notify submission (Modern Slavery Act 2015 s52).
+
+    Guarantees: the route is the one the law allows (NRM for a child or a consenting adult,
+    MS1 for an adult who does not consent); an MS1 record keeps no name, date of birth or NRM
+    reference; an NRM referral gets its reasonable-grounds decision check
+    DUTIES_RG_DECISION_WORKING_DAYS working days after submission, as a deadline.
+    Raises DutiesError for a wrong route, identifying details on an MS1, or impossible dates.
+    """
+    expected = route_for(age_group, consent)
+    if expected is None:
+        raise DutiesError(
+            "For a child, consent is not needed. For an adult, say whether they consent to an NRM referral."
+        )
+    if route != expected:
+        if expected == Route.MS1:
+            raise DutiesError(
+                "An adult who does not consent cannot be referred into the National Referral Mechanism. "
+                "Submit an anonymous MS1 notification instead."
+            )
+        raise DutiesError(
+            "A child, or an adult who consents, must be referred into the National Referral Mechanism, "
+            "not notified on an MS1."
+        )
+    if route == Route.MS1 and (person_name.strip() or date_of_birth or nrm_reference.strip()):
+        raise DutiesError(
+            "An MS1 notification is anonymous: do not record a name, date of birth or NRM reference."
+        )
+    today = local_today()
+    if encounter_date > today or submitted_on > today:
+        raise DutiesError("The encounter and submission dates must be today or in the past.")
+    if submitted_on < encounter_date:
+        raise DutiesError("The date submitted must be on or after the date of the encounter.")
+    _check_exploitation(exploitation_types, exploitation_other)
+    _check_safeguarding(safeguarding_referral_made, safeguarding_referral_on, safeguarding_referral_to)
+    notification = SlaveryNotification(
+        encounter_date=encounter_date,
+        age_group=age_group,
+        consent=consent,
+        route=route,
+        exploitation_other=exploitation_other.strip() if ExploitationType.OTHER in exploitation_types else "",
+        person_name=person_name.strip(),
+        date_of_birth=date_of_birth,
+        nrm_reference=nrm_reference.strip(),
+        first_responder=first_responder,
+        submitted_on=submitted_on,
+        status=NotificationStatus.MS1_SUBMITTED if route == Route.MS1 else NotificationStatus.AWAITING_RG,
+        rg_expected_on=add_working_days(submitted_on, rg_decision_working_days())
+        if route == Route.NRM
+        else None,
+        safeguarding_referral_made=safeguarding_referral_made,
+        safeguarding_referral_on=safeguarding_referral_on if safeguarding_referral_made else None,
+        safeguarding_referral_to=safeguarding_referral_to.strip() if safeguarding_referral_made else "",
+        notes=notes.strip(),
+        recorded_by=actor,
+    )
+    _save_with_reference(notification, "MS")
+    _set_exploitations(notification, exploitation_types)
+    fields = [
+        "encounter_date",
+        "age_group",
+        "consent",
+        "route",
+        "exploitation_types",
+        "first_responder",
+        "submitted_on",
+        "safeguarding_referral_made",
+    ]
+    fields += [
+        name
+        for name in ("person_name", "date_of_birth", "nrm_reference", "exploitation_other", "notes")
+        if getattr(notification, name)
+    ]
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=notification, changed_fields=fields)
+    deadlines_sync(subject=notification)
+    return notification
+
+
+@transaction.atomic
+def slavery_notification_update(
+    *,
+    actor,
+    notification: SlaveryNotification,
+    exploitation_types: list[str],
+    exploitation_other: str = "",
+    nrm_reference: str = "",
+    safeguarding_referral_made: bool = False,
+    safeguarding_referral_on: date | None = None,
+    safeguarding_referral_to: str = "",
+    notes: str = "",
+) -> SlaveryNotification:
+    """Update what can change after submission: exploitation types, the Home Office NRM
+    reference (NRM only), the safeguarding referral and notes. The route, age group and consent
+    are fixed once submitted. Raises DutiesError as on creation."""
+    notification = SlaveryNotification.objects.select_for_update().get(pk=notification.pk)
+    if notification.route == Route.MS1 and nrm_reference.strip():
+        raise DutiesError("An MS1 notification is anonymous and has no NRM reference.")
+    _check_exploitation(exploitation_types, exploitation_other)
+    _check_safeguarding(safeguarding_referral_made, safeguarding_referral_on, safeguarding_referral_to)
+    values = {
+        "exploitation_other": exploitation_other.strip()
+        if ExploitationType.OTHER in exploitation_types
+        else "",
+        "nrm_reference": nrm_reference.strip(),
+        "safeguarding_referral_made": safeguarding_referral_made,
+        "safeguarding_referral_on": safeguarding_referral_on if safeguarding_referral_made else None,
+        "safeguarding_referral_to": safeguarding_referral_to.strip() if safeguarding_referral_made else "",
+        "notes": notes.strip(),
+    }
+    changed = [name for name, value in values.items() if getattr(notification, name) != value]
+    before_types = set(notification.exploitations.values_list("exploitation_type", flat=True))
+    if before_types != set(exploitation_types):
+        _set_exploitations(notification, exploitation_types)
+        changed.append("exploitation_types")
+    for name, value in values.items():
+        setattr(notification, name, value)
+    if changed:
+        notification.save(update_fields=[*[n for n in changed if n in values], "updated_at"])
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=notification, changed_fields=changed)
+    return notification
+
+
+def _check_decision_date(notification: SlaveryNotification, decided_on: date, after: date, what: str) -> None:
+    if decided_on > local_today():
+        raise DutiesError(f"The {what} decision date must be today or in the past.")
+    if decided_on < after:
+        raise DutiesError(f"The {what} decision date cannot be before {_long(after)}.")
+
+
+def _move(notification: SlaveryNotification, to_status: str) -> None:
+    if notification.route == Route.MS1:
+        raise TransitionRefused(
+            "An anonymous MS1 notification does not go to the competent authority, so it has no decisions."
+        )
+    if not notification.can_move_to(to_status):
+        raise TransitionRefused(
+            f"This record is at “{notification.get_status_display()}”, so it cannot move to "
+            f"“{NotificationStatus(to_status).label}”."
+        )
+
+
+@transaction.atomic
+def slavery_rg_decide(
+    *,
+    actor,
+    notification: SlaveryNotification,
+    decision: str,
+    decided_on: date,
+    recovery_period_ends_on: date | None = None,
+) -> SlaveryNotification:
+    """Record the competent authority's reasonable-grounds decision on an NRM referral.
+
+    A positive decision starts the recovery period, which must end at least
+    DUTIES_RECOVERY_PERIOD_MIN_DAYS days after the decision (the minimum is used if no end is
+    given). Marks the decision check deadline met. Raises TransitionRefused for an MS1 or a
+    record not awaiting this decision, DutiesError for impossible dates.
+    """
+    notification = SlaveryNotification.objects.select_for_update().get(pk=notification.pk)
+    to_status = (
+        NotificationStatus.RG_POSITIVE if decision == Decision.POSITIVE else NotificationStatus.RG_NEGATIVE
+    )
+    _move(notification, to_status)
+    _check_decision_date(notification, decided_on, notification.submitted_on, "reasonable-grounds")
+    if decision == Decision.POSITIVE:
+        earliest_end = decided_on + timedelta(days=recovery_period_min_days())
+        recovery_period_ends_on = recovery_period_ends_on or earliest_end
+        if recovery_period_ends_on < earliest_end:
+            raise DutiesError(
+                f"The recovery period must last at least {recovery_period_min_days()} days: "
+                f"it cannot end before {_long(earliest_end)}."
+            )
+    else:
+        recovery_period_ends_on = None
+    notification.status = to_status
+    notification.rg_decision_on = decided_on
+    notification.recovery_period_ends_on = recovery_period_ends_on
+    notification.save(update_fields=["status", "rg_decision_on", "recovery_period_ends_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=notification,
+        changed_fields=["status", "rg_decision_on", "recovery_period_ends_on"],
+        detail={"to": to_status},
+    )
+    deadlines_sync(subject=notification)
+    return notification
+
+
+@transaction.atomic
+def slavery_cg_decide(
+    *, actor, notification: SlaveryNotification, decision: str, decided_on: date
+) -> SlaveryNotification:
+    """Record the conclusive-grounds decision after a positive reasonable-grounds decision.
+    Raises TransitionRefused unless the record is in its recovery period, DutiesError for a
+    date in the future or before the reasonable-grounds decision."""
+    notification = SlaveryNotification.objects.select_for_update().get(pk=notification.pk)
+    to_status = (
+        NotificationStatus.CG_POSITIVE if decision == Decision.POSITIVE else NotificationStatus.CG_NEGATIVE
+    )
+    _move(notification, to_status)
+    _check_decision_date(notification, decided_on, notification.rg_decision_on, "conclusive-grounds")
+    notification.status = to_status
+    notification.cg_decision_on = decided_on
+    notification.save(update_fields=["status", "cg_decision_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=notification,
+        changed_fields=["status", "cg_decision_on"],
+        detail={"to": to_status},
+    )
+    deadlines_sync(subject=notification)
+    return notification
