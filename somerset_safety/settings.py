@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "somerset_safety.accounts",
     "somerset_safety.audit",
     "somerset_safety.deadlines",
+    "somerset_safety.reports",
     "reviews",
     "partnerships",
     "commissioning",
@@ -259,6 +260,8 @@ CELERY_TASK_PUBLISH_RETRY = False
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Somerset Council")
 SERVICE_NAME = "Safer Somerset"
 DECISION_BODY_NAME = env.str("DECISION_BODY_NAME", default="Executive")
+# Counts below this are shown as "fewer than N" to partnership leads and in public papers.
+SMALL_COUNT_THRESHOLD = env.int("SMALL_COUNT_THRESHOLD", default=5)
 
 LOGGING = {
     "version": 1,

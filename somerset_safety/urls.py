@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("somerset_safety.accounts.urls")),
     path("audit/", include("somerset_safety.audit.urls")),
     path("deadlines/", include("somerset_safety.deadlines.urls")),
+    path("", include("somerset_safety.reports.urls")),
     path("reviews/", include("reviews.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("duties/", include("duties.urls")),

@@ -19,6 +19,19 @@ class DeadlinesConfig(AppConfig):
             description="Everything due for you and your agency, overdue first.",
             order=10,
         )
+        from somerset_safety.reports.registry import DashboardPanel, register_dashboard_panel
+
+        from .selectors import overdue_by_kind
+
+        register_dashboard_panel(
+            DashboardPanel(
+                key="deadlines",
+                title="Deadlines overdue",
+                build=overdue_by_kind,
+                template="deadlines/dashboard_panel.html",
+                order=90,
+            )
+        )
         navigation.register(
             label="Team deadlines",
             url_name="deadlines:team",

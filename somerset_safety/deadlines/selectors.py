@@ -77,3 +77,18 @@ def deadline_state(deadline: Deadline, today: date) -> str:
     if deadline.due_date <= today + timedelta(days=DUE_SOON_DAYS):
         return "due_soon"
     return "on_track"
+
+
+def overdue_by_kind(today: date) -> dict:
+    """For the partnership dashboard: open deadlines past their date, by kind (one query)."""
+    from .registry import kind_names
+
+    names = kind_names()
+    rows = (
+        Deadline.objects.filter(status=DeadlineStatus.OPEN, due_date__lt=today)
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by("kind")
+    )
+    kinds = [{"label": names.get(r["kind"], r["kind"]), "overdue": r["n"]} for r in rows]
+    return {"kinds": kinds, "total": sum(k["overdue"] for k in kinds)}

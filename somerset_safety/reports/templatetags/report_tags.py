@@ -1,0 +1,42 @@
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+
+@register.filter
+def small_count(value, suppress=True):
+    """Counts below SMALL_COUNT_THRESHOLD (default 5), but above zero, read "fewer than 5"
+    where the viewer may not see small numbers (leads, public papers)."""
+    threshold = getattr(settings, "SMALL_COUNT_THRESHOLD", 5)
+    if suppress and isinstance(value, int) and not isinstance(value, bool) and 0 < value < threshold:
+        return f"fewer than {threshold}"
+    return value
+
+
+@register.filter
+def percent(value):
+    return "—" if value is None else f"{value}%"
+
+
+@register.inclusion_tag("reports/_chart.html", takes_context=True)
+def chart(context, kind, title, labels, series, alt):
+    """A server-drawn chart: inline SVG in the PDF, an image in the browser (CSP-safe), with
+    its text alternative. Put the data table beside it in the calling template."""
+    from ..charts import bar_chart, line_chart
+
+    draw = line_chart if kind == "line" else bar_chart
+    drawn = draw(title=title, labels=list(labels), series=dict(series), alt=alt)
+    return {"chart": drawn, "for_pdf": context.get("for_pdf", False)}
+
+
+@register.filter
+def long_date(value):
+    """'2027-01-20' (as stored in a snapshot) → '20 January 2027'."""
+    from datetime import date
+
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        return value
+    return f"{day.day} {day:%B %Y}"

@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.services import audit_record
+from somerset_safety.core.uploads import private_file_response
+
+from . import services
+from .forms import ReportForm
+from .models import VersionStatus
+from .permissions import (
+    DASHBOARD_ROLES,
+    EDIT_ROLES,
+    READ_ROLES,
+    can_see_small_counts,
+    get_report_for_user_or_404,
+    get_version_for_user_or_404,
+    reports_visible_to,
+)
+from .registry import dashboard_panels
+
+
+def _require(user, roles):
+    from django.core.exceptions import PermissionDenied
+
+    if not user.has_role(*roles):
+        raise PermissionDenied
+
+
+def dashboard(request):
+    _require(request.user, DASHBOARD_ROLES)
+    today = timezone.localdate()
+    panels = [{"panel": panel, "data": panel.build(today)} for panel in dashboard_panels()]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"panels": panels, "today": today, "suppress": not can_see_small_counts(request.user)},
+    )
+
+
+def report_list(request):
+    _require(request.user, READ_ROLES)
+    page = Paginator(reports_visible_to(request.user).select_related("created_by"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "reports/report_list.html",
+        {"page": page, "can_edit": request.user.has_role(*EDIT_ROLES), "query": ""},
+    )
+
+
+def report_create(request):
+    _require(request.user, EDIT_ROLES)
+    initial = {"decision_body": settings.DECISION_BODY_NAME, "meeting": settings.DECISION_BODY_NAME}
+    form = ReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        report = services.report_create(actor=request.user, data=form.cleaned_data)
+        messages.success(request, "The report has been created. Preview it, then generate the PDF.")
+        return redirect(report)
+    return render(request, "reports/report_form.html", {"form": form, "report": None})
+
+
+def report_edit(request, pk: int):
+    report = get_report_for_user_or_404(request.user, pk, action="edit")
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        services.report_update(actor=request.user, report=report, data=form.cleaned_data)
+        messages.success(request, "Your changes have been saved. Generated versions keep their figures.")
+        return redirect(report)
+    return render(request, "reports/report_form.html", {"form": form, "report": report})
+
+
+def report_detail(request, pk: int):
+    report = get_report_for_user_or_404(request.user, pk)
+    versions = list(report.versions.select_related("generated_by"))
+    return render(
+        request,
+        "reports/report_detail.html",
+        {"report": report, "versions": versions, "can_edit": request.user.has_role(*EDIT_ROLES)},
+    )
+
+
+def report_preview(request, pk: int):
+    report = get_report_for_user_or_404(request.user, pk)
+    content = services.report_content(report)
+    snapshot = services.live_snapshot(timezone.localdate())
+    return render(
+        request,
+        "reports/report_preview.html",
+        {"report": report, "content": content, "outline": services.document_outline(content, snapshot)},
+    )
+
+
+def report_generate(request, pk: int):
+    """Confirmation page (GET) and action (POST): freeze the figures and make the PDF."""
+    report = get_report_for_user_or_404(request.user, pk, action="generate")
+    if request.method == "POST":
+        version = services.report_version_generate(actor=request.user, report=report)
+        messages.success(
+            request,
+            f"Version {version.number} is being generated. Its figures are frozen as they stood now.",
+        )
+        return redirect("reports:version_detail", pk=report.pk, number=version.number)
+    return render(request, "reports/report_generate.html", {"report": report})
+
+
+def version_detail(request, pk: int, number: int):
+    version = get_version_for_user_or_404(request.user, pk, number)
+    others = version.report.versions.exclude(pk=version.pk).values_list("number", flat=True)
+    compare_to = request.GET.get("compare")
+    differences = None
+    if compare_to and compare_to.isdigit():
+        other = get_version_for_user_or_404(request.user, pk, int(compare_to))
+        older, newer = sorted([other, version], key=lambda v: v.number)
+        differences = {"older": older, "newer": newer, "rows": services.versions_compare(older, newer)}
+    return render(
+        request,
+        "reports/version_detail.html",
+        {
+            "version": version,
+            "report": version.report,
+            "others": list(others),
+            "differences": differences,
+            "can_edit": request.user.has_role(*EDIT_ROLES),
+            "ready": version.status == VersionStatus.READY,
+        },
+    )
+
+
+def version_download(request, pk: int, number: int, which: str = "public"):
+    version = get_version_for_user_or_404(
+        request.user, pk, number, action="confidential" if which == "confidential" else "view"
+    )
+    field = version.confidential_pdf if which == "confidential" else version.pdf
+    if version.status != VersionStatus.READY or not field:
+        from django.http import Http404
+
+        raise Http404
+    audit_record(
+        actor=request.user,
+        action=AuditAction.DISCLOSE,
+        obj=version,
+        detail={
+            "format": "pdf",
+            "part": which,
+            "sha256": version.confidential_sha256 if which == "confidential" else version.pdf_sha256,
+        },
+    )
+    suffix = "-confidential-appendix" if which == "confidential" else ""
+    return private_file_response(field, f"executive-report-{version.report_id}-v{version.number}{suffix}.pdf")

@@ -1,0 +1,298 @@
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from somerset_safety.accounts.models import Agency
+from somerset_safety.audit.models import AuditAction, AuditEvent
+from somerset_safety.core.exports import csv_text, neutralise
+from somerset_safety.pdf.render import RefusedURL, render_pdf, static_only_fetcher
+from somerset_safety.reports import registry
+from somerset_safety.reports.models import ExecutiveReport, ReportVersion, VersionStatus
+from somerset_safety.reports.registry import DashboardPanel, ReportSection
+from somerset_safety.reports.services import report_version_generate
+
+FORM = {
+    "title": "Community safety annual report",
+    "meeting": "Executive",
+    "meeting_date": "2027-01-20",
+    "decision_body": "Executive",
+    "lead_officer": "Director of Public Health (synthetic)",
+    "author_and_contact": "Community safety manager (synthetic), 01823 000000",
+    "cabinet_member": "Cabinet member for communities (synthetic)",
+    "division_and_local_member": "All",
+    "key_decision": "False",
+    "publication": "exempt",
+    "summary": "The partnership met its duties this year.\n\nTwo reviews were completed.",
+    "issues_for_consideration": "The Executive is asked to note the report.",
+    "exempt_information": "Commercially sensitive contract figure: 123456 (synthetic).",
+}
+
+
+def _agency_count(as_of):
+    return {"agencies": Agency.objects.count(), "label": "Agencies"}
+
+
+@pytest.fixture
+def section():
+    registry.register_report_section(
+        ReportSection(
+            key="test_agencies",
+            title="Partner agencies",
+            build=_agency_count,
+            template="tests/report_section.html",
+        )
+    )
+    registry.register_report_section(
+        ReportSection(
+            key="test_appendix",
+            title="Statutory duties",
+            build=lambda d: {"duties": 9},
+            template="tests/report_section.html",
+            appendix=True,
+        )
+    )
+    yield
+    registry._sections.pop("test_agencies", None)
+    registry._sections.pop("test_appendix", None)
+
+
+@pytest.fixture(autouse=True)
+def _test_templates(settings, tmp_path):
+    folder = tmp_path / "templates" / "tests"
+    folder.mkdir(parents=True)
+    (folder / "report_section.html").write_text(
+        '<p class="govuk-body">{{ number }}.1 Figure: {% firstof data.agencies data.duties %}</p>'
+    )
+    settings.TEMPLATES[0]["DIRS"].append(tmp_path / "templates")
+
+
+def _create(client):
+    response = client.post(reverse("reports:report_create"), FORM)
+    assert response.status_code == 302, response.content[:2000]
+    return ExecutiveReport.objects.get()
+
+
+@pytest.mark.django_db
+def test_officer_writes_previews_and_generates_a_frozen_version(
+    officer, as_user, section, tmp_path, django_capture_on_commit_callbacks
+):
+    client = as_user(officer)
+    report = _create(client)
+    preview = client.get(reverse("reports:report_preview", args=[report.pk]))
+    agencies_now = Agency.objects.count()
+    assert f"Figure: {agencies_now}".encode() in preview.content
+    assert b"1.1" in preview.content and b"1.2" in preview.content
+
+    assert client.get(reverse("reports:report_generate", args=[report.pk])).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report_generate", args=[report.pk]))
+    assert response.status_code == 302
+    version = ReportVersion.objects.get()
+    assert version.status == VersionStatus.READY
+    assert version.snapshot["test_agencies"]["agencies"] == agencies_now
+    pdf_bytes = version.pdf.read()
+    assert hashlib.sha256(pdf_bytes).hexdigest() == version.pdf_sha256
+
+    Agency.objects.create(code="NEW", name="A new partner", agency_type="other")
+    version.refresh_from_db()
+    assert version.snapshot["test_agencies"]["agencies"] == agencies_now  # frozen
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:report_generate", args=[report.pk]))
+    second = ReportVersion.objects.get(number=2)
+    assert second.snapshot["test_agencies"]["agencies"] == agencies_now + 1
+    compare = client.get(reverse("reports:version_detail", args=[report.pk, 2]) + "?compare=1")
+    assert b"test_agencies \xe2\x80\xba agencies" in compare.content
+
+    download = client.get(reverse("reports:version_pdf", args=[report.pk, 1]))
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == pdf_bytes
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DISCLOSE, object_type="reports.reportversion"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_pdf_pages_render_with_headings_and_figures(
+    officer, as_user, section, tmp_path, django_capture_on_commit_callbacks
+):
+    if not (shutil.which("pdftoppm") and shutil.which("pdftotext")):
+        pytest.skip("poppler-utils is not installed")
+    client = as_user(officer)
+    report = _create(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:report_generate", args=[report.pk]))
+    version = ReportVersion.objects.get()
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(version.pdf.read())
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert pages and all(p.stat().st_size > 2000 for p in pages)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for expected in (
+        "Community safety annual report",
+        "1. Summary",
+        "1.1",
+        "Two reviews were completed",
+        "6. Partner agencies",
+        f"Figure: {version.snapshot['test_agencies']['agencies']}",
+        "Appendix 1 — Statutory duties",
+        "Page 1 of",
+    ):
+        assert expected in text, expected
+    assert "123456" not in text  # exempt information never in the public paper
+    confidential = tmp_path / "confidential.pdf"
+    confidential.write_bytes(version.confidential_pdf.read())
+    ctext = subprocess.run(
+        ["pdftotext", str(confidential), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "123456" in ctext and "CONFIDENTIAL" in ctext
+
+
+@pytest.mark.django_db
+def test_narrative_html_and_urls_never_reach_the_renderer_as_markup(
+    officer, as_user, section, django_capture_on_commit_callbacks
+):
+    client = as_user(officer)
+    data = {
+        **FORM,
+        "summary": '<img src="http://example.invalid/x.png"> <a href="file:///etc/passwd">x</a> <b>bold</b>',
+    }
+    client.post(reverse("reports:report_create"), data)
+    report = ExecutiveReport.objects.get()
+    preview = client.get(reverse("reports:report_preview", args=[report.pk]))
+    assert b"&lt;img src=" in preview.content and b'<img src="http://example.invalid' not in preview.content
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:report_generate", args=[report.pk]))
+    assert ReportVersion.objects.get().status == VersionStatus.READY
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.invalid/logo.png",
+        "https://example.invalid/a.css",
+        "file:///etc/passwd",
+        "data:image/png;base64,AAAA",
+        "http://static.invalid/static/../settings.py",
+    ],
+)
+def test_pdf_fetcher_refuses_remote_file_and_data_urls(url):
+    with pytest.raises(RefusedURL):
+        static_only_fetcher(url)
+
+
+def test_pdf_fetcher_serves_our_static_css():
+    result = static_only_fetcher("http://static.invalid/static/css/report-pdf.css")
+    assert result["mime_type"] == "text/css" and b"@page" in result["string"]
+
+
+def test_renderer_ignores_remote_images_embedded_in_html(monkeypatch):
+    import urllib.request
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the renderer tried the network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    pdf = render_pdf(
+        '<html><body><p>Hi</p><img src="http://example.invalid/x.png"><img src="file:///etc/hostname"></body></html>'
+    )
+    assert pdf.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_access(
+    officer, partnership_lead, agency_rep, review_chair, as_user, section, django_capture_on_commit_callbacks
+):
+    report = _create(as_user(officer))
+    with django_capture_on_commit_callbacks(execute=True):
+        report_version_generate(actor=officer, report=report)
+    lead = as_user(partnership_lead)
+    assert lead.get(reverse("reports:report_list")).status_code == 200
+    assert lead.get(reverse("reports:report_detail", args=[report.pk])).status_code == 200
+    assert lead.get(reverse("reports:version_pdf", args=[report.pk, 1])).status_code == 200
+    assert lead.get(reverse("reports:version_confidential_pdf", args=[report.pk, 1])).status_code == 403
+    assert lead.get(reverse("reports:report_create")).status_code == 403
+    assert lead.post(reverse("reports:report_generate", args=[report.pk])).status_code == 403
+    for outsider in (agency_rep, review_chair):
+        client = as_user(outsider)
+        assert client.get(reverse("reports:report_list")).status_code == 403
+        assert client.get(reverse("reports:report_detail", args=[report.pk])).status_code == 404
+        assert client.get(reverse("reports:version_pdf", args=[report.pk, 1])).status_code == 404
+        assert client.get(reverse("reports:dashboard")).status_code == 403
+    assert as_user(officer).get(reverse("reports:version_pdf", args=[report.pk, 9])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_bad_input_changes_nothing_and_keeps_what_was_typed(officer, as_user):
+    client = as_user(officer)
+    response = client.post(
+        reverse("reports:report_create"), {**FORM, "title": "", "meeting_date": "31/02/2027"}
+    )
+    assert response.status_code == 200
+    assert b"Enter the report title" in response.content
+    assert b"Enter the meeting date as a real date" in response.content
+    assert b"Two reviews were completed" in response.content
+    assert not ExecutiveReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_dashboard_suppresses_small_counts_for_leads(
+    officer, partnership_lead, as_user, django_assert_max_num_queries
+):
+    registry.register_dashboard_panel(
+        DashboardPanel(
+            key="test_small",
+            title="Small numbers",
+            build=lambda d: {"total": 3, "kinds": []},
+            template="deadlines/dashboard_panel.html",
+        )
+    )
+    try:
+        lead = as_user(partnership_lead)
+        with django_assert_max_num_queries(20):
+            response = lead.get(reverse("reports:dashboard"))
+        assert (
+            b"fewer than 5 deadlines overdue" in response.content
+            or b"fewer than 5 deadline" in response.content
+        )
+        assert b"3 deadlines overdue" in as_user(officer).get(reverse("reports:dashboard")).content
+    finally:
+        registry._panels.pop("test_small", None)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+44 1823", "'+44 1823"),
+        ("-2+3", "'-2+3"),
+        ("@cmd", "'@cmd"),
+        ("\tTab", "'\tTab"),
+        ("\rCR", "'\rCR"),
+        ("plain", "plain"),
+        (-5, "-5"),
+        (12.5, "12.5"),
+        (None, ""),
+    ],
+)
+def test_export_cells_are_neutralised(cell, expected):
+    assert neutralise(cell) == expected
+
+
+def test_csv_is_marked_official_sensitive():
+    text = csv_text(["a"], [["=1"]])
+    assert text.splitlines()[0] == "OFFICIAL-SENSITIVE"
+    assert "'=1" in text
+
+
+def test_chart_is_svg_without_script():
+    from somerset_safety.reports.charts import bar_chart
+
+    chart = bar_chart(title="Cases", labels=["Q1", "Q2"], series={"Cases": [3, 4]}, alt="Cases by quarter")
+    assert chart.svg.startswith("<svg") and "<script" not in chart.svg
+    assert chart.data_uri.startswith("data:image/svg+xml;base64,")
