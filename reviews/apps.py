@@ -4,3 +4,27 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "Domestic Homicide Reviews"
+
+    def ready(self) -> None:
+        from somerset_safety.core import demo, navigation
+
+        from . import deadlines
+        from .demo import load_demo
+        from .permissions import REGISTER_ROLES, TRACKER_ROLES
+
+        deadlines.register()
+        navigation.register(
+            label="Reviews",
+            url_name="reviews:tracker",
+            roles=TRACKER_ROLES,
+            description="Domestic Homicide Review notifications and reviews, with their stages and clocks.",
+            order=20,
+        )
+        navigation.register(
+            label="Recommendations",
+            url_name="reviews:register",
+            roles=REGISTER_ROLES,
+            description="Every DHR recommendation and its actions, tracked to proven implementation.",
+            order=21,
+        )
+        demo.register("Domestic Homicide Reviews", load_demo, order=30)

@@ -1,0 +1,6 @@
+class ReviewError(Exception):
+    """A refused action on a notification or review. The message is safe to show the user."""
+
+
+class TransitionRefused(ReviewError):
+    """A stage move that the review's state does not allow, with the plain-English reason."""

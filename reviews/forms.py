@@ -1,0 +1,640 @@
+"""Input shape only: explicit fields (S10), GOV.UK layouts. Rules live in services.py."""
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field
+from django import forms
+
+from somerset_safety.accounts.models import Agency, User
+from somerset_safety.accounts.roles import Role
+from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.forms import GdsFormMixin
+from somerset_safety.core.uploads import ACCEPT_ATTRIBUTE, HUMAN_TYPES, validate_upload
+
+from .models import (
+    ActionStatus,
+    Consent,
+    Decision,
+    DocumentKind,
+    Notification,
+    ParallelReview,
+    PauseReason,
+    QaOutcome,
+    RecommendationScope,
+    ReportType,
+)
+
+
+def date_field(
+    label: str, help_text: str = "", required: bool = True, not_future: bool = True
+) -> DateInputField:
+    field = DateInputField(label=label, help_text=help_text or "For example, 27 3 2026", required=required)
+    field.error_messages["required"] = f"Enter the {label[0].lower()}{label[1:]}"
+    field.error_messages["incomplete"] = f"Enter the {label[0].lower()}{label[1:]} as a day, month and year"
+    field.not_future = not_future
+    return field
+
+
+class GdsForm(GdsFormMixin):
+    """Lays each field out with the GOV.UK component that fits its widget, and refuses future
+    dates in fields marked not_future."""
+
+    def gds_fields(self):
+        layout = []
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(field, DateInputField):
+                layout.append(Field(name))
+            elif isinstance(widget, forms.RadioSelect):
+                layout.append(Field.radios(name, legend_size="s"))
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                layout.append(Field.checkboxes(name, legend_size="s"))
+            elif isinstance(widget, forms.CheckboxInput):
+                layout.append(Field.checkbox(name))
+            elif isinstance(widget, forms.Select):
+                layout.append(Field.select(name))
+            elif isinstance(widget, forms.Textarea):
+                layout.append(Field.textarea(name, rows=4))
+            elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+                layout.append(Field(name))
+            else:
+                layout.append(Field.text(name))
+        return layout
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if getattr(field, "not_future", False) and value and value > local_today():
+                self.add_error(
+                    name, f"The {field.label[0].lower()}{field.label[1:]} must be today or in the past"
+                )
+        return cleaned
+
+
+def _agencies():
+    return Agency.objects.filter(active=True).order_by("name")
+
+
+def upload_field(label: str = "Upload the document") -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        help_text=f"{HUMAN_TYPES}. Documents are stored privately and every download is recorded.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        error_messages={"required": "Select a file to upload"},
+    )
+
+
+def clean_upload(form, name: str):
+    uploaded = form.cleaned_data.get(name)
+    if uploaded:
+        validate_upload(uploaded)
+    return uploaded
+
+
+class NotificationForm(GdsForm, forms.Form):
+    submit_label = "Save notification"
+
+    def __init__(self, *args, instance: Notification | None = None, **kwargs):
+        self.base_fields = {
+            "notified_on": date_field("Date notified"),
+            "notifying_agency": forms.ModelChoiceField(
+                queryset=_agencies(),
+                label="Notifying agency",
+                error_messages={"required": "Select the notifying agency"},
+            ),
+            "case_officer": forms.ModelChoiceField(
+                queryset=User.objects.filter(is_active=True, groups__name=Role.OFFICER.label).order_by(
+                    "full_name"
+                ),
+                label="Community safety officer running this notification",
+                required=False,
+            ),
+            "date_of_death": date_field("Date of death"),
+            "area": forms.ChoiceField(
+                choices=[("", "Select an area"), *Notification._meta.get_field("area").choices], label="Area"
+            ),
+            "victim_name": forms.CharField(
+                label="Victim's full name",
+                max_length=200,
+                help_text="Seen only by council officers and the independent chair.",
+                error_messages={"required": "Enter the victim's full name"},
+            ),
+            "victim_pseudonym": forms.CharField(
+                label="Pseudonym (if agreed)",
+                max_length=100,
+                required=False,
+                help_text="Agree the pseudonym with the family. Everyone else, and every published document, sees only this.",
+            ),
+            "victim_age": forms.IntegerField(
+                label="Victim's age",
+                min_value=16,
+                max_value=120,
+                required=False,
+                help_text="Reviews cover deaths of people aged 16 or over.",
+            ),
+            "victim_sex": forms.ChoiceField(
+                choices=Notification._meta.get_field("victim_sex").choices,
+                label="Victim's sex",
+                widget=forms.RadioSelect,
+            ),
+            "victim_ethnicity": forms.CharField(label="Victim's ethnicity", max_length=100, required=False),
+            "victim_other_characteristics": forms.CharField(
+                label="Victim's other protected characteristics",
+                required=False,
+                widget=forms.Textarea,
+                help_text="For example disability, religion, sexual orientation, pregnancy.",
+            ),
+            "perpetrator_age": forms.IntegerField(
+                label="Perpetrator's age", min_value=10, max_value=120, required=False
+            ),
+            "perpetrator_sex": forms.ChoiceField(
+                choices=Notification._meta.get_field("perpetrator_sex").choices,
+                label="Perpetrator's sex",
+                widget=forms.RadioSelect,
+            ),
+            "perpetrator_ethnicity": forms.CharField(
+                label="Perpetrator's ethnicity", max_length=100, required=False
+            ),
+            "perpetrator_other_characteristics": forms.CharField(
+                label="Perpetrator's other protected characteristics", required=False, widget=forms.Textarea
+            ),
+            "relationship": forms.ChoiceField(
+                choices=Notification._meta.get_field("relationship").choices,
+                label="Relationship of the perpetrator to the victim",
+                widget=forms.RadioSelect,
+                error_messages={"required": "Select the relationship"},
+            ),
+            "death_type": forms.ChoiceField(
+                choices=Notification._meta.get_field("death_type").choices,
+                label="Type of death",
+                widget=forms.RadioSelect,
+                error_messages={"required": "Select the type of death"},
+            ),
+            "criminal_justice_status": forms.ChoiceField(
+                choices=Notification._meta.get_field("criminal_justice_status").choices,
+                label="Criminal justice status",
+            ),
+            "trial_date": date_field(
+                "Trial date", required=False, not_future=False, help_text="If known. For example, 14 9 2026"
+            ),
+            "verdict": forms.CharField(label="Verdict", max_length=200, required=False),
+            "sentence": forms.CharField(label="Sentence", max_length=200, required=False),
+            "inquest_status": forms.ChoiceField(
+                choices=Notification._meta.get_field("inquest_status").choices, label="Inquest status"
+            ),
+            "parallel_reviews": forms.MultipleChoiceField(
+                choices=ParallelReview.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                label="Parallel reviews",
+                help_text="Select all that apply.",
+            ),
+            "statutory_basis": forms.ChoiceField(
+                choices=Notification._meta.get_field("statutory_basis").choices,
+                label="Statutory basis",
+                widget=forms.RadioSelect,
+            ),
+        }
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields}
+            kwargs["initial"]["notifying_agency"] = instance.notifying_agency_id
+            kwargs["initial"]["case_officer"] = instance.case_officer_id
+        super().__init__(*args, **kwargs)
+        self.fields["area"].error_messages["required"] = "Select the area"
+
+    def clean(self):
+        cleaned = super().clean()
+        death, notified = cleaned.get("date_of_death"), cleaned.get("notified_on")
+        if death and notified and death > notified:
+            self.add_error("date_of_death", "The date of death must be on or before the date notified")
+        return cleaned
+
+
+class DecisionForm(GdsForm, forms.Form):
+    submit_label = "Record decision"
+
+    decision = forms.ChoiceField(
+        choices=[(Decision.REVIEW, "Hold a review"), (Decision.NO_REVIEW, "Do not hold a review")],
+        widget=forms.RadioSelect,
+        label="Decision",
+        error_messages={"required": "Select whether to hold a review"},
+    )
+    decision_maker = forms.CharField(
+        label="Who made the decision",
+        max_length=200,
+        help_text="Name and role, for example the chair of the Safer Somerset Partnership.",
+        error_messages={"required": "Enter who made the decision"},
+    )
+    rationale = forms.CharField(
+        label="Reasons for the decision",
+        widget=forms.Textarea,
+        help_text="Kept with the notification, including when no review follows.",
+        error_messages={"required": "Enter the reasons for the decision"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {
+            "decision": self.base_fields["decision"],
+            "decision_date": date_field("Decision date"),
+            "decision_maker": self.base_fields["decision_maker"],
+            "rationale": self.base_fields["rationale"],
+            "home_office_told_on": date_field(
+                "Date the Home Office was told", required=False, help_text="Leave blank if not yet told."
+            ),
+        }
+        super().__init__(*args, **kwargs)
+
+
+class HomeOfficeToldForm(GdsForm, forms.Form):
+    submit_label = "Save date"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {"told_on": date_field("Date the Home Office was told")}
+        super().__init__(*args, **kwargs)
+
+
+class TeamForm(GdsForm, forms.Form):
+    submit_label = "Save chair and author"
+
+    def __init__(self, *args, **kwargs):
+        reviewers = User.objects.filter(is_active=True, groups__name=Role.REVIEW_CHAIR.label).order_by(
+            "full_name"
+        )
+        self.base_fields = {
+            "chair": forms.ModelChoiceField(
+                queryset=reviewers,
+                label="Independent chair",
+                error_messages={"required": "Select the independent chair"},
+                help_text="Only people with an independent reviewer account are listed.",
+            ),
+            "author": forms.ModelChoiceField(
+                queryset=reviewers,
+                label="Overview report author",
+                required=False,
+                help_text="Leave blank if the chair writes the report.",
+            ),
+        }
+        super().__init__(*args, **kwargs)
+
+
+class PanelMemberForm(GdsForm, forms.Form):
+    submit_label = "Add panel member"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {
+            "agency": forms.ModelChoiceField(
+                queryset=_agencies(), label="Agency", error_messages={"required": "Select the agency"}
+            ),
+            "name": forms.CharField(
+                label="Name", max_length=200, error_messages={"required": "Enter the panel member's name"}
+            ),
+            "role": forms.CharField(
+                label="Role",
+                max_length=200,
+                help_text="For example, Detective Inspector, Safeguarding Lead.",
+                error_messages={"required": "Enter the panel member's role"},
+            ),
+            "email": forms.EmailField(
+                label="Email address",
+                required=False,
+                error_messages={"invalid": "Enter an email address like name@example.gov.uk"},
+            ),
+            "is_agency_contact": forms.BooleanField(
+                label="This person is the agency's contact for report requests", required=False
+            ),
+        }
+        super().__init__(*args, **kwargs)
+
+
+class TransitionForm(GdsForm, forms.Form):
+    submit_label = "Confirm"
+
+    def __init__(self, *args, transition=None, **kwargs):
+        self.transition = transition
+        self.base_fields = {
+            "on": date_field(transition.date_label if transition else "Date"),
+            **self.extra_fields(),
+            "note": forms.CharField(
+                label="Note for the timeline (optional)",
+                required=False,
+                max_length=200,
+                help_text="Do not include the victim's name.",
+            ),
+        }
+        super().__init__(*args, **kwargs)
+
+    def extra_fields(self) -> dict:
+        return {}
+
+
+class AgreeTorForm(TransitionForm):
+    def extra_fields(self):
+        return {
+            "scope_start": date_field("Scope period from", not_future=True),
+            "scope_end": date_field("Scope period to", not_future=False),
+            "key_lines_of_enquiry": forms.CharField(
+                label="Key lines of enquiry",
+                widget=forms.Textarea,
+                error_messages={"required": "Enter the key lines of enquiry"},
+            ),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("scope_start"), cleaned.get("scope_end")
+        if start and end and start > end:
+            self.add_error("scope_end", "The end of the scope period must be after its start")
+        return cleaned
+
+
+class QaOutcomeForm(TransitionForm):
+    submit_label = "Record outcome"
+
+    def extra_fields(self):
+        return {
+            "outcome": forms.ChoiceField(
+                choices=QaOutcome.choices,
+                widget=forms.RadioSelect,
+                label="Outcome in the quality assurance letter",
+                error_messages={"required": "Select the outcome"},
+                help_text="Upload the letter under Documents as the Home Office quality assurance letter.",
+            )
+        }
+
+
+class PauseForm(GdsForm, forms.Form):
+    submit_label = "Pause the review"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {
+            "reason": forms.ChoiceField(
+                choices=PauseReason.choices,
+                widget=forms.RadioSelect,
+                label="Why is the review paused?",
+                error_messages={"required": "Select why the review is paused"},
+            ),
+            "started_on": date_field("Date the pause started"),
+            "detail": forms.CharField(
+                label="More detail (optional)",
+                widget=forms.Textarea,
+                required=False,
+                help_text="For example, the trial listing. Do not include the victim's name.",
+            ),
+        }
+        super().__init__(*args, **kwargs)
+
+
+class PauseEndForm(GdsForm, forms.Form):
+    submit_label = "End the pause"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {"ended_on": date_field("Date the pause ended")}
+        super().__init__(*args, **kwargs)
+
+
+class ReportRequestForm(GdsForm, forms.Form):
+    submit_label = "Add request"
+
+    def __init__(self, *args, **kwargs):
+        from .deadlines import agency_report_weeks
+
+        self.base_fields = {
+            "agency": forms.ModelChoiceField(
+                queryset=_agencies(), label="Agency", error_messages={"required": "Select the agency"}
+            ),
+            "report_type": forms.ChoiceField(
+                choices=ReportType.choices,
+                widget=forms.RadioSelect,
+                label="Type of report",
+                error_messages={"required": "Select the type of report"},
+            ),
+            "requested_on": date_field("Date requested"),
+            "due_on": date_field(
+                "Date due",
+                not_future=False,
+                help_text=f"Usually {agency_report_weeks()} weeks after the request. For example, 27 3 2026",
+            ),
+            "contact_name": forms.CharField(
+                label="Agency contact (optional)", max_length=200, required=False
+            ),
+            "notes": forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False),
+        }
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("requested_on")
+            and cleaned.get("due_on")
+            and cleaned["due_on"] < cleaned["requested_on"]
+        ):
+            self.add_error("due_on", "The due date must be on or after the date requested")
+        return cleaned
+
+
+class ChaseForm(GdsForm, forms.Form):
+    submit_label = "Record chase"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {
+            "chased_on": date_field("Date chased"),
+            "method": forms.CharField(
+                label="How",
+                max_length=100,
+                help_text="For example: email, phone call, letter.",
+                error_messages={"required": "Enter how the agency was chased"},
+            ),
+            "note": forms.CharField(label="Note (optional)", widget=forms.Textarea, required=False),
+        }
+        super().__init__(*args, **kwargs)
+
+
+class ReceiveForm(GdsForm, forms.Form):
+    submit_label = "Upload report"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {
+            "received_on": date_field("Date received"),
+            "document": upload_field("Upload the agency's report"),
+        }
+        super().__init__(*args, **kwargs)
+
+    def clean_document(self):
+        return clean_upload(self, "document")
+
+
+class FamilyContactForm(GdsForm, forms.Form):
+    submit_label = "Record contact"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {
+            "contacted_on": date_field("Date of contact"),
+            "contact_relationship": forms.CharField(
+                label="Relationship to the victim",
+                max_length=100,
+                help_text="For example: mother, sister, friend.",
+                error_messages={"required": "Enter the relationship to the victim"},
+            ),
+            "method": forms.CharField(
+                label="How",
+                max_length=100,
+                help_text="For example: meeting, phone call, letter.",
+                error_messages={"required": "Enter how the contact was made"},
+            ),
+            "advocate_organisation": forms.CharField(
+                label="Advocate organisation (optional)",
+                max_length=200,
+                required=False,
+                help_text="A specialist advocate, for example AAFDA.",
+            ),
+            "consent": forms.ChoiceField(
+                choices=Consent.choices,
+                widget=forms.RadioSelect,
+                label="Consent to take part",
+                initial=Consent.NOT_ASKED,
+            ),
+            "pseudonym_agreed": forms.CharField(
+                label="Pseudonym agreed (optional)",
+                max_length=100,
+                required=False,
+                help_text="If the family agreed a pseudonym at this contact, enter it. It replaces the current one.",
+            ),
+            "leaflet_given": forms.BooleanField(label="Home Office leaflet given", required=False),
+            "note": forms.CharField(label="Note (optional)", widget=forms.Textarea, required=False),
+        }
+        super().__init__(*args, **kwargs)
+
+
+class MeetingForm(GdsForm, forms.Form):
+    submit_label = "Record meeting"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {
+            "held_on": date_field("Date of meeting"),
+            "agencies": forms.ModelMultipleChoiceField(
+                queryset=_agencies(),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                label="Agencies attending",
+            ),
+            "attendees": forms.CharField(
+                label="Attendees (names and roles)", widget=forms.Textarea, required=False
+            ),
+            "apologies": forms.CharField(label="Apologies", widget=forms.Textarea, required=False),
+            "minutes": forms.CharField(
+                label="Summary of decisions",
+                widget=forms.Textarea,
+                required=False,
+                help_text="Upload the full minutes under Documents.",
+            ),
+        }
+        super().__init__(*args, **kwargs)
+
+
+class DocumentForm(GdsForm, forms.Form):
+    submit_label = "Upload document"
+
+    def __init__(self, *args, review=None, **kwargs):
+        self.base_fields = {
+            "kind": forms.ChoiceField(
+                choices=[("", "Select the kind of document"), *DocumentKind.choices],
+                label="Kind of document",
+                error_messages={"required": "Select the kind of document"},
+            ),
+            "document": upload_field(),
+            "meeting": forms.ModelChoiceField(
+                queryset=review.meetings.all() if review else None,
+                required=False,
+                label="Meeting (for papers and minutes)",
+                empty_label="Not for a meeting",
+            ),
+            "note": forms.CharField(
+                label="Note (optional)",
+                max_length=300,
+                required=False,
+                help_text="For example, what changed in this version.",
+            ),
+        }
+        super().__init__(*args, **kwargs)
+
+    def clean_document(self):
+        return clean_upload(self, "document")
+
+
+class RecommendationForm(GdsForm, forms.Form):
+    submit_label = "Add recommendation"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {
+            "scope": forms.ChoiceField(
+                choices=RecommendationScope.choices,
+                widget=forms.RadioSelect,
+                label="Scope",
+                error_messages={"required": "Select the scope"},
+            ),
+            "owning_agency": forms.ModelChoiceField(
+                queryset=_agencies(),
+                label="Owning agency",
+                error_messages={"required": "Select the owning agency"},
+            ),
+            "text": forms.CharField(
+                label="Recommendation",
+                widget=forms.Textarea,
+                error_messages={"required": "Enter the recommendation"},
+            ),
+        }
+        super().__init__(*args, **kwargs)
+
+
+class ActionForm(GdsForm, forms.Form):
+    submit_label = "Add action"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {
+            "description": forms.CharField(
+                label="Action", widget=forms.Textarea, error_messages={"required": "Enter the action"}
+            ),
+            "lead_officer": forms.CharField(
+                label="Lead officer",
+                max_length=200,
+                help_text="Name and job title.",
+                error_messages={"required": "Enter the lead officer"},
+            ),
+            "target_date": date_field("Target date", not_future=False),
+        }
+        super().__init__(*args, **kwargs)
+
+
+class ActionUpdateForm(GdsForm, forms.Form):
+    submit_label = "Save progress"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {
+            "status": forms.ChoiceField(
+                choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status"
+            ),
+            "target_date": date_field("Target date", not_future=False),
+            "completed_on": date_field(
+                "Date completed", required=False, help_text="Needed when the action is complete."
+            ),
+            "evidence_of_outcome": forms.CharField(
+                label="Evidence of outcome",
+                widget=forms.Textarea,
+                required=False,
+                help_text="What changed and how you know: for example an audit result, a revised policy in use, "
+                "training attendance figures. Needed to complete the action.",
+            ),
+        }
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == ActionStatus.COMPLETE:
+            if not (cleaned.get("evidence_of_outcome") or "").strip():
+                self.add_error(
+                    "evidence_of_outcome",
+                    "Enter the evidence of outcome. An action is complete only when its outcome is shown",
+                )
+            if not cleaned.get("completed_on") and "completed_on" not in self.errors:
+                self.add_error("completed_on", "Enter the date the action was completed")
+        return cleaned

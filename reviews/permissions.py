@@ -1,0 +1,154 @@
+"""The whole access policy of the reviews app (S7).
+
+- Community safety officers see and run every notification and review.
+- Information governance auditors see every record, read-only, with the pseudonym.
+- A chair or author sees only the reviews they are appointed to; they can add documents,
+  meetings and family contacts. Only the chair (and officers) see the victim's real name.
+- An agency representative sees the reviews their agency is asked to report to or sits on
+  the panel of, and within them only their agency's requests and the panel papers.
+- Partnership leads see the tracker and the recommendations register without personal details.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from somerset_safety.accounts.roles import Role
+
+from .models import AgencyReportRequest, Notification, Recommendation, ReviewDocument
+from .models.work import PANEL_PAPER_KINDS
+
+TRACKER_ROLES = {Role.OFFICER, Role.AUDITOR, Role.PARTNERSHIP_LEAD, Role.REVIEW_CHAIR, Role.AGENCY_REP}
+REGISTER_ROLES = {Role.OFFICER, Role.AUDITOR, Role.PARTNERSHIP_LEAD, Role.REVIEW_CHAIR}
+SEE_ALL_ROLES = {Role.OFFICER, Role.AUDITOR, Role.PARTNERSHIP_LEAD}
+
+
+def is_officer(user) -> bool:
+    return user.has_role(Role.OFFICER)
+
+
+def notifications_visible_to(user) -> QuerySet[Notification]:
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    if user.has_role(*SEE_ALL_ROLES):
+        return Notification.objects.all()
+    condition = Q(pk__in=[])
+    if user.has_role(Role.REVIEW_CHAIR):
+        condition |= Q(review__chair=user) | Q(review__author=user)
+    if user.has_role(Role.AGENCY_REP) and user.agency_id:
+        condition |= Q(
+            pk__in=Notification.objects.filter(
+                Q(review__panel_members__agency_id=user.agency_id)
+                | Q(review__report_requests__agency_id=user.agency_id)
+            ).values("pk")
+        )
+    return Notification.objects.filter(condition)
+
+
+def is_review_team(user, notification: Notification) -> bool:
+    """The chair or author of this notification's review."""
+    review = getattr(notification, "review", None)
+    return review is not None and user.pk in {review.chair_id, review.author_id}
+
+
+def sees_full_record(user, notification: Notification) -> bool:
+    """Officers, auditors and the review team read the whole record; agency reps a slice."""
+    return user.has_role(Role.OFFICER, Role.AUDITOR) or is_review_team(user, notification)
+
+
+def sees_real_name(user, notification: Notification) -> bool:
+    if is_officer(user):
+        return True
+    review = getattr(notification, "review", None)
+    return review is not None and review.chair_id == user.pk
+
+
+def victim_name_for(user, notification: Notification) -> str:
+    return notification.victim_name if sees_real_name(user, notification) else notification.pseudonym_display
+
+
+def get_notification_for_user_or_404(user, pk: int, action: str = "view") -> Notification:
+    """Actions: view (the page), manage (officers: edit, decide, move stages), contribute
+    (officers and the review team: documents, meetings, family contacts, recommendations)."""
+    notification = (
+        notifications_visible_to(user)
+        .select_related("notifying_agency", "case_officer", "review__chair", "review__author")
+        .filter(pk=pk)
+        .first()
+    )
+    if notification is None:
+        raise Http404
+    if action == "view":
+        if user.has_role(Role.OFFICER, Role.AUDITOR, Role.AGENCY_REP) or is_review_team(user, notification):
+            return notification
+        raise PermissionDenied
+    if action == "manage" and is_officer(user):
+        return notification
+    if action == "contribute" and (is_officer(user) or is_review_team(user, notification)):
+        return notification
+    raise PermissionDenied
+
+
+def requests_visible_to(user, notification: Notification) -> QuerySet[AgencyReportRequest]:
+    review = getattr(notification, "review", None)
+    if review is None:
+        return AgencyReportRequest.objects.none()
+    requests = AgencyReportRequest.objects.filter(review=review)
+    if sees_full_record(user, notification):
+        return requests
+    if user.has_role(Role.AGENCY_REP) and user.agency_id:
+        return requests.filter(agency_id=user.agency_id)
+    return requests.none()
+
+
+def documents_visible_to(user, notification: Notification) -> QuerySet[ReviewDocument]:
+    review = getattr(notification, "review", None)
+    if review is None:
+        return ReviewDocument.objects.none()
+    documents = ReviewDocument.objects.filter(review=review)
+    if sees_full_record(user, notification):
+        return documents
+    if (
+        user.has_role(Role.AGENCY_REP)
+        and user.agency_id
+        and review.panel_members.filter(agency_id=user.agency_id).exists()
+    ):
+        return documents.filter(kind__in=PANEL_PAPER_KINDS)
+    return documents.none()
+
+
+def get_request_for_user_or_404(user, notification: Notification, pk: int, action: str = "view"):
+    """Actions: view/download, upload (officers, the review team, or the addressed agency),
+    manage (officers: chase, edit)."""
+    request = requests_visible_to(user, notification).select_related("agency").filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    if action == "view":
+        return request
+    if action == "upload" and (
+        is_officer(user) or is_review_team(user, notification) or request.agency_id == user.agency_id
+    ):
+        if user.has_role(Role.OFFICER, Role.AGENCY_REP, Role.REVIEW_CHAIR):
+            return request
+    if action == "manage" and is_officer(user):
+        return request
+    raise PermissionDenied
+
+
+def get_document_for_user_or_404(user, notification: Notification, pk: int) -> ReviewDocument:
+    document = documents_visible_to(user, notification).filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def recommendations_visible_to(user) -> QuerySet[Recommendation]:
+    """The register shows recommendation text and owners, which carry no personal data."""
+    if not user.has_role(*REGISTER_ROLES):
+        return Recommendation.objects.none()
+    return Recommendation.objects.filter(review__notification__in=notifications_visible_to(user).values("pk"))
+
+
+def require_any_role(user, roles) -> None:
+    if not user.has_role(*roles):
+        raise PermissionDenied

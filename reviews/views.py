@@ -1,0 +1,678 @@
+"""Fetch with authorisation, validate, call one service, redirect."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from somerset_safety.accounts.roles import Role
+from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.services import audit_list, audit_record
+from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.uploads import private_file_response
+
+from . import forms as f
+from . import permissions as perms
+from . import selectors, services
+from .deadlines import default_report_due, notification_clocks
+from .exceptions import ReviewError
+from .filters import RegisterFilter, TrackerFilter
+from .models import (
+    TRANSITIONS,
+    Action,
+    Decision,
+    Notification,
+    PanelMember,
+    Pause,
+    Recommendation,
+    Stage,
+)
+
+PAGE_SIZE = 25
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _form_page(
+    request, form, *, notification=None, title: str, intro: str = "", cancel=None, multipart=False, extra=None
+):
+    context = {
+        "form": form,
+        "notification": notification,
+        "title": title,
+        "intro": intro,
+        "cancel_url": cancel
+        or (notification.get_absolute_url() if notification else reverse("reviews:tracker")),
+        "multipart": multipart,
+        **(extra or {}),
+    }
+    return render(request, "reviews/form.html", context)
+
+
+def _review_or_404(notification: Notification):
+    review = getattr(notification, "review", None)
+    if review is None:
+        raise Http404
+    return review
+
+
+def _run(form, call) -> bool:
+    """Call a service; turn its refusal into a form error so nothing typed is lost."""
+    try:
+        call()
+    except ReviewError as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True
+
+
+# --- Tracker and review page ------------------------------------------------------------------
+
+
+def tracker(request):
+    perms.require_any_role(request.user, perms.TRACKER_ROLES)
+    today = local_today()
+    visible = selectors.with_overdue_flag(
+        selectors.tracker_queryset(perms.notifications_visible_to(request.user)), today
+    ).order_by("-number")
+    tracker_filter = TrackerFilter(request.GET, queryset=visible)
+    page = Paginator(tracker_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.tracker_rows(page, today)
+    audit_list(actor=request.user, model=Notification, ids=[row.notification.pk for row in rows])
+    return render(
+        request,
+        "reviews/tracker.html",
+        {
+            "filter": tracker_filter,
+            "page": page,
+            "rows": rows,
+            "query": _query_without_page(request),
+            "show_pseudonym": not request.user.has_role(Role.PARTNERSHIP_LEAD)
+            or request.user.has_role(Role.OFFICER, Role.AUDITOR),
+            "can_create": perms.is_officer(request.user),
+            "today": today,
+        },
+    )
+
+
+def detail(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="view")
+    user = request.user
+    today = local_today()
+    full = perms.sees_full_record(user, notification)
+    review = getattr(notification, "review", None)
+    context = {
+        "notification": notification,
+        "review": review,
+        "full": full,
+        "victim_name": perms.victim_name_for(user, notification),
+        "sees_real_name": perms.sees_real_name(user, notification),
+        "can_manage": perms.is_officer(user),
+        "can_contribute": perms.is_officer(user) or perms.is_review_team(user, notification),
+        "clocks": notification_clocks(notification, today) if full else [],
+        "requests": perms.requests_visible_to(user, notification)
+        .select_related("agency")
+        .prefetch_related("chases"),
+        "documents": perms.documents_visible_to(user, notification).select_related("meeting", "uploaded_by"),
+        "show_viewers": user.has_role(Role.OFFICER, Role.AUDITOR),
+        "today": today,
+    }
+    if review is not None and full:
+        context.update(
+            {
+                "moves": review.allowed_moves(),
+                "pauses": list(review.pauses.all()),
+                "open_pause": next((p for p in review.pauses.all() if p.ended_on is None), None),
+                "panel": review.panel_members.select_related("agency"),
+                "family": review.family_contacts.all(),
+                "meetings": review.meetings.prefetch_related("agencies_attending", "papers"),
+                "recommendations": review.recommendations.select_related("owning_agency").prefetch_related(
+                    "actions"
+                ),
+                "timeline": selectors.timeline_of(notification),
+            }
+        )
+    audit_record(actor=user, action=AuditAction.VIEW, obj=notification, detail={"full": full})
+    return render(request, "reviews/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def notification_create(request):
+    perms.require_any_role(request.user, {Role.OFFICER})
+    form = f.NotificationForm(request.POST or None, initial={"case_officer": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        holder = {}
+        if _run(
+            form,
+            lambda: holder.update(n=services.notification_create(actor=request.user, data=form.cleaned_data)),
+        ):
+            messages.success(request, f"Notification {holder['n'].reference} recorded.")
+            return redirect(holder["n"])
+    return _form_page(
+        request,
+        form,
+        title="Record a notification",
+        intro="Every notification gets the next reference, whether or not a review follows.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def notification_edit(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    form = f.NotificationForm(request.POST or None, instance=notification)
+    if request.method == "POST" and form.is_valid():
+        holder = {}
+        if _run(
+            form,
+            lambda: holder.update(
+                changed=services.notification_update(
+                    actor=request.user, notification=notification, data=form.cleaned_data
+                )
+            ),
+        ):
+            messages.success(
+                request, "Notification updated." if holder["changed"] else "Nothing was changed."
+            )
+            return redirect(notification)
+    return _form_page(request, form, notification=notification, title="Change the notification")
+
+
+@require_http_methods(["GET", "POST"])
+def decide(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    if notification.decision != Decision.PENDING:
+        messages.error(request, "A decision has already been recorded for this notification.")
+        return redirect(notification)
+    form = f.DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _run(
+            form,
+            lambda: services.notification_decide(
+                actor=request.user,
+                notification=notification,
+                decision=data["decision"],
+                decision_date=data["decision_date"],
+                decision_maker=data["decision_maker"],
+                rationale=data["rationale"],
+                home_office_told_on=data["home_office_told_on"],
+            ),
+        ):
+            messages.success(request, "Decision recorded.")
+            return redirect(notification)
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title="Record the decision",
+        intro="A decision not to hold a review closes the notification; its reasons are kept. "
+        "This cannot be undone.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def home_office_told(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    form = f.HomeOfficeToldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.notification_home_office_told(
+                actor=request.user, notification=notification, told_on=form.cleaned_data["told_on"]
+            ),
+        ):
+            messages.success(request, "Date the Home Office was told recorded.")
+            return redirect(notification)
+    return _form_page(request, form, notification=notification, title="Record when the Home Office was told")
+
+
+@require_http_methods(["GET", "POST"])
+def team(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    review = _review_or_404(notification)
+    form = f.TeamForm(request.POST or None, initial={"chair": review.chair_id, "author": review.author_id})
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.review_set_team(
+                actor=request.user,
+                review=review,
+                chair=form.cleaned_data["chair"],
+                author=form.cleaned_data["author"],
+            ),
+        ):
+            messages.success(request, "Chair and author saved.")
+            return redirect(notification)
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title="Independent chair and author",
+        intro="The chair and author see this review only. The chair sees the victim's real name; the author sees the pseudonym.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_add(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    review = _review_or_404(notification)
+    form = f.PanelMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form, lambda: services.panel_member_add(actor=request.user, review=review, **form.cleaned_data)
+        ):
+            messages.success(request, "Panel member added.")
+            return redirect(notification.get_absolute_url() + "#panel")
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title="Add a panel member",
+        intro="The representatives of an agency on the panel can read the panel papers and drafts.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_remove(request, pk: int, member_pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    review = _review_or_404(notification)
+    member = get_object_or_404(PanelMember.objects.select_related("agency"), pk=member_pk, review=review)
+    if request.method == "POST":
+        services.panel_member_remove(actor=request.user, member=member)
+        messages.success(request, "Panel member removed.")
+        return redirect(notification.get_absolute_url() + "#panel")
+    return render(
+        request,
+        "reviews/confirm.html",
+        {
+            "notification": notification,
+            "title": f"Remove {member.name} from the panel?",
+            "body": f"{member.agency.name} will no longer see the panel papers unless another of its people sits on the panel.",
+            "button": "Remove panel member",
+            "warning": True,
+        },
+    )
+
+
+# --- Stage moves ------------------------------------------------------------------------------
+
+MOVE_FORMS = {"agree_tor": f.AgreeTorForm}
+QA_MOVES = {"qa_approved", "qa_changes", "qa_resubmit"}
+
+
+@require_http_methods(["GET", "POST"])
+def move(request, pk: int, name: str):
+    """The confirmation page (GET) and action (POST) of one stage move."""
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    review = _review_or_404(notification)
+    if name == "qa_outcome":
+        transition = TRANSITIONS["qa_approved"]
+        form_class = f.QaOutcomeForm
+    elif name in TRANSITIONS and name not in QA_MOVES:
+        transition = TRANSITIONS[name]
+        form_class = MOVE_FORMS.get(name, f.TransitionForm)
+    else:
+        raise Http404
+    form = form_class(request.POST or None, transition=transition)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if name == "qa_outcome":
+            service = services.review_record_qa_outcome
+        else:
+            service = services.MOVE_SERVICES[name]
+        if _run(form, lambda: service(actor=request.user, review=review, **data)):
+            messages.success(
+                request, f"Stage moved to: {review.__class__.objects.get(pk=review.pk).get_stage_display()}."
+            )
+            return redirect(notification)
+    title = "Record the quality assurance outcome" if name == "qa_outcome" else transition.label
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title=title,
+        intro=transition.hint,
+        extra={"current_stage": review.get_stage_display(), "is_move": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pause_start(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    review = _review_or_404(notification)
+    form = f.PauseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda: services.pause_start(actor=request.user, review=review, **form.cleaned_data)):
+            messages.success(
+                request, "The review is paused. Its completion date moves on each day of the pause."
+            )
+            return redirect(notification)
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title="Pause the review",
+        intro="While paused, the review cannot move stage and every day of the pause extends its completion date.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pause_end(request, pk: int, pause_pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    review = _review_or_404(notification)
+    pause = get_object_or_404(Pause, pk=pause_pk, review=review)
+    form = f.PauseEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.pause_end(
+                actor=request.user, pause=pause, ended_on=form.cleaned_data["ended_on"]
+            ),
+        ):
+            messages.success(request, "The pause has ended.")
+            return redirect(notification)
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title="End the pause",
+        intro=f"{pause.get_reason_display()} pause since {pause.started_on:%-d %B %Y}.",
+    )
+
+
+# --- Agency reports ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def request_add(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    review = _review_or_404(notification)
+    today = local_today()
+    form = f.ReportRequestForm(
+        request.POST or None, initial={"requested_on": today, "due_on": default_report_due(today)}
+    )
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.report_request_create(actor=request.user, review=review, **form.cleaned_data),
+        ):
+            messages.success(request, "Request added. The agency's representatives can now see it.")
+            return redirect(notification.get_absolute_url() + "#requests")
+    return _form_page(request, form, notification=notification, title="Request a report from an agency")
+
+
+def request_detail(request, pk: int, request_pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="view")
+    report_request = perms.get_request_for_user_or_404(request.user, notification, request_pk, action="view")
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=report_request)
+    user = request.user
+    return render(
+        request,
+        "reviews/request_detail.html",
+        {
+            "notification": notification,
+            "report_request": report_request,
+            "chases": report_request.chases.select_related("actor"),
+            "can_manage": perms.is_officer(user),
+            "can_upload": perms.is_officer(user)
+            or perms.is_review_team(user, notification)
+            or (user.has_role(Role.AGENCY_REP) and user.agency_id == report_request.agency_id),
+            "today": local_today(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_chase(request, pk: int, request_pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    report_request = perms.get_request_for_user_or_404(
+        request.user, notification, request_pk, action="manage"
+    )
+    form = f.ChaseForm(request.POST or None, initial={"chased_on": local_today()})
+    back = reverse("reviews:request", args=[pk, request_pk])
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.report_request_chase(
+                actor=request.user, request=report_request, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, "Chase recorded.")
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title=f"Record a chase to {report_request.agency.name}",
+        cancel=back,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_receive(request, pk: int, request_pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="view")
+    report_request = perms.get_request_for_user_or_404(
+        request.user, notification, request_pk, action="upload"
+    )
+    form = f.ReceiveForm(request.POST or None, request.FILES or None, initial={"received_on": local_today()})
+    back = reverse("reviews:request", args=[pk, request_pk])
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.report_request_receive(
+                actor=request.user,
+                request=report_request,
+                received_on=form.cleaned_data["received_on"],
+                uploaded_file=form.cleaned_data["document"],
+            ),
+        ):
+            messages.success(request, "Report uploaded and marked as received.")
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title=f"Upload the {report_request.get_report_type_display().lower()}",
+        intro="Use the agreed pseudonym in the report. The file is stored privately; every download is recorded.",
+        cancel=back,
+        multipart=True,
+    )
+
+
+def request_download(request, pk: int, request_pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="view")
+    report_request = perms.get_request_for_user_or_404(request.user, notification, request_pk, action="view")
+    if not report_request.document:
+        raise Http404
+    services.record_download(actor=request.user, obj=report_request, filename=report_request.document_name)
+    return private_file_response(report_request.document, report_request.document_name)
+
+
+# --- Family, meetings, documents --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def family_add(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="contribute")
+    review = _review_or_404(notification)
+    form = f.FamilyContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.family_contact_add(actor=request.user, review=review, data=form.cleaned_data),
+        ):
+            messages.success(request, "Contact with the family recorded.")
+            return redirect(notification.get_absolute_url() + "#family")
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title="Record contact with the family",
+        intro="Offer the Home Office leaflet and a specialist advocate, such as AAFDA.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_add(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="contribute")
+    review = _review_or_404(notification)
+    form = f.MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda: services.meeting_add(actor=request.user, review=review, **form.cleaned_data)):
+            messages.success(request, "Panel meeting recorded.")
+            return redirect(notification.get_absolute_url() + "#meetings")
+    return _form_page(request, form, notification=notification, title="Record a panel meeting")
+
+
+@require_http_methods(["GET", "POST"])
+def document_upload(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="contribute")
+    review = _review_or_404(notification)
+    form = f.DocumentForm(
+        request.POST or None,
+        request.FILES or None,
+        review=review,
+        initial={"kind": request.GET.get("kind", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _run(
+            form,
+            lambda: services.document_upload(
+                actor=request.user,
+                review=review,
+                kind=data["kind"],
+                uploaded_file=data["document"],
+                meeting=data["meeting"],
+                note=data["note"],
+            ),
+        ):
+            messages.success(request, "Document uploaded.")
+            return redirect(notification.get_absolute_url() + "#documents")
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title="Upload a document",
+        intro="Each upload of a kind becomes its next version; earlier versions are kept. "
+        "Drafts and published versions must use the agreed pseudonym.",
+        multipart=True,
+    )
+
+
+def document_download(request, pk: int, document_pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="view")
+    document = perms.get_document_for_user_or_404(request.user, notification, document_pk)
+    services.record_download(actor=request.user, obj=document, filename=document.original_name)
+    return private_file_response(document.file, document.original_name)
+
+
+# --- Recommendations --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_add(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="contribute")
+    review = _review_or_404(notification)
+    form = f.RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form, lambda: services.recommendation_add(actor=request.user, review=review, **form.cleaned_data)
+        ):
+            messages.success(request, "Recommendation added. Now add its actions.")
+            return redirect(notification.get_absolute_url() + "#recommendations")
+    return _form_page(request, form, notification=notification, title="Add a recommendation")
+
+
+def _recommendation_for(request, pk: int, rec_pk: int, action="contribute"):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action=action)
+    review = _review_or_404(notification)
+    return notification, get_object_or_404(Recommendation, pk=rec_pk, review=review)
+
+
+@require_http_methods(["GET", "POST"])
+def action_add(request, pk: int, rec_pk: int):
+    notification, recommendation = _recommendation_for(request, pk, rec_pk)
+    form = f.ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.action_add(
+                actor=request.user, recommendation=recommendation, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, "Action added.")
+            return redirect(notification.get_absolute_url() + "#recommendations")
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title=f"Add an action to recommendation {recommendation.number}",
+        intro=recommendation.text,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_update(request, pk: int, rec_pk: int, action_pk: int):
+    notification, recommendation = _recommendation_for(request, pk, rec_pk)
+    action = get_object_or_404(Action, pk=action_pk, recommendation=recommendation)
+    form = f.ActionUpdateForm(
+        request.POST or None,
+        initial={
+            "status": action.status,
+            "target_date": action.target_date,
+            "completed_on": action.completed_on,
+            "evidence_of_outcome": action.evidence_of_outcome,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda: services.action_update(actor=request.user, action=action, **form.cleaned_data)):
+            messages.success(request, "Action updated.")
+            return redirect(notification.get_absolute_url() + "#recommendations")
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title="Update an action",
+        intro=action.description,
+    )
+
+
+def register(request):
+    perms.require_any_role(request.user, perms.REGISTER_ROLES)
+    today = local_today()
+    base = selectors.register_base(perms.recommendations_visible_to(request.user), today)
+    register_filter = RegisterFilter(request.GET, queryset=base)
+    filtered = register_filter.qs
+    rate_all = selectors.implementation_rate(base)
+    rate_filtered = selectors.implementation_rate(filtered)
+    ordered = selectors.with_action_counts(filtered, today).order_by(
+        *{
+            "agency": ("owning_agency__name", "review__notification__number", "number"),
+            "scope": ("scope", "-review__notification__number", "number"),
+        }.get(request.GET.get("sort"), ("-review__notification__number", "number"))
+    )
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(rec, selectors.recommendation_status(rec)) for rec in page]
+    audit_list(actor=request.user, model=Recommendation, ids=[rec.pk for rec, _ in rows])
+    return render(
+        request,
+        "reviews/register.html",
+        {
+            "filter": register_filter,
+            "page": page,
+            "rows": rows,
+            "rate_all": rate_all,
+            "rate_filtered": rate_filtered,
+            "query": _query_without_page(request),
+            "sort": request.GET.get("sort", ""),
+            "sort_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("sort", "page")),
+            "stage_closed": Stage.CLOSED,
+        },
+    )
