@@ -41,7 +41,14 @@ class ReportForm(GdsFormMixin, forms.ModelForm):
             coerce=lambda v: v == "True",
             widget=forms.RadioSelect,
             help_text="Key decisions need 28 clear days' public notice.",
+            error_messages={"required": "Select whether this is a key decision"},
         )
+        self.fields["meeting"].error_messages["required"] = "Enter the meeting, for example Executive"
+        self.fields["meeting_date"].error_messages["required"] = "Enter the meeting date"
+        self.fields["decision_body"].error_messages["required"] = "Enter the decision body"
+        self.fields["lead_officer"].error_messages["required"] = "Enter the lead officer"
+        self.fields["author_and_contact"].error_messages["required"] = "Enter the author and contact details"
+        self.fields["cabinet_member"].error_messages["required"] = "Enter the cabinet member"
         self.fields["meeting_date"].error_messages["invalid"] = "Enter the meeting date as a real date"
         self.fields["title"].error_messages["required"] = "Enter the report title"
 

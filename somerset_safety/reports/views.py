@@ -55,7 +55,12 @@ def report_list(request):
 
 def report_create(request):
     _require(request.user, EDIT_ROLES)
-    initial = {"decision_body": settings.DECISION_BODY_NAME, "meeting": settings.DECISION_BODY_NAME}
+    initial = {
+        "decision_body": settings.DECISION_BODY_NAME,
+        "meeting": settings.DECISION_BODY_NAME,
+        "key_decision": "False",
+        "publication": "public",
+    }
     form = ReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         report = services.report_create(actor=request.user, data=form.cleaned_data)
