@@ -49,13 +49,14 @@ class EvidenceForm(GdsFormMixin, forms.Form):
         label="Upload a document (optional)",
         required=False,
         help_text=f"{HUMAN_TYPES}. Do not upload documents that name victims.",
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE, "class": "govuk-file-upload"}),
     )
     link = forms.URLField(
         label="Or a link to the evidence (optional)",
         required=False,
         max_length=500,
         assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
         help_text="For example, the published minutes or report on the council's website.",
         error_messages={"invalid": "Enter a full web address, starting https://"},
     )
