@@ -6,6 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
@@ -90,7 +91,8 @@ def notification_create(*, actor, data: dict) -> Notification:
     if data["date_of_death"] > data["notified_on"]:
         raise ReviewError("The date of death must be on or before the date notified.")
     prefix = reference_prefix()
-    sequence, _ = NotificationSequence.objects.select_for_update().get_or_create(prefix=prefix)
+    # One counter whatever the prefix, so changing the prefix never reuses a number.
+    sequence, _ = NotificationSequence.objects.select_for_update().get_or_create(prefix="notification")
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     notification = Notification(
@@ -414,8 +416,8 @@ def review_draft_report(*, actor, review: Review, on: date, note: str = "") -> R
     review = _lock_review(review)
     if review.stage in TRANSITIONS["draft_report"].sources:
         drafts = review.documents.filter(kind="overview_draft")
-        if review.stage == Stage.QA_RESUBMIT and review.qa_outcome_on:
-            drafts = drafts.filter(uploaded_at__date__gte=review.qa_outcome_on)
+        if review.stage == Stage.QA_RESUBMIT and review.qa_outcome_recorded_at:
+            drafts = drafts.filter(uploaded_at__gt=review.qa_outcome_recorded_at)
         if not drafts.exists():
             raise TransitionRefused(
                 "Upload the draft overview report under Documents before recording the draft."
@@ -468,7 +470,7 @@ def review_record_qa_outcome(*, actor, review: Review, outcome: str, on: date, n
         actor=actor,
         on=on,
         note=note,
-        updates={"qa_outcome": outcome, "qa_outcome_on": on},
+        updates={"qa_outcome": outcome, "qa_outcome_on": on, "qa_outcome_recorded_at": timezone.now()},
     )
 
 

@@ -76,8 +76,8 @@ class NotificationStatus(models.TextChoices):
 
 
 class NotificationSequence(models.Model):
-    """One row per prefix; locked while a notification takes the next number, so numbers are
-    sequential with no duplicates even under concurrent notifications."""
+    """The notification counter (one row). Locked while a notification takes the next number,
+    so numbers are sequential with no duplicates even under concurrent notifications."""
 
     prefix = models.CharField(max_length=20, unique=True)
     last_number = models.PositiveIntegerField(default=0)

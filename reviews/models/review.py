@@ -218,6 +218,7 @@ class Review(models.Model):
     submitted_on = models.DateField(null=True, blank=True)
     qa_outcome = models.CharField(max_length=20, choices=QaOutcome.choices, blank=True)
     qa_outcome_on = models.DateField(null=True, blank=True)
+    qa_outcome_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_on = models.DateField(null=True, blank=True)
     commissioner_copy_sent_on = models.DateField(null=True, blank=True)
     monitoring_started_on = models.DateField(null=True, blank=True)
