@@ -87,7 +87,9 @@ def advance_to(review, stage: str, actor, *, chair=None, start: date | None = No
         return order.index(review.stage) >= order.index(s)
 
     if target >= order.index("panel_formed") and not at("panel_formed"):
-        services.review_set_team(actor=actor, review=review, chair=chair or review.chair or actor, author=review.author)
+        services.review_set_team(
+            actor=actor, review=review, chair=chair or review.chair or actor, author=review.author
+        )
         services.panel_member_add(
             actor=actor, review=review, agency=Agency.objects.get(code="POLICE"), name="DI Panel", role="DI"
         )
