@@ -4,3 +4,27 @@ from django.apps import AppConfig
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = "Partnerships, MARAC and the Disruption Panel"
+
+    def ready(self) -> None:
+        from somerset_safety.core import demo, navigation
+
+        from . import deadlines
+        from .demo import load_demo
+        from .permissions import MARAC_ROLES, RETURN_ROLES
+
+        navigation.register(
+            label="MARAC",
+            url_name="partnerships:marac_home",
+            roles=MARAC_ROLES,
+            description="Referrals of high-risk domestic abuse victims, meetings, agendas and actions.",
+            order=30,
+        )
+        navigation.register(
+            label="MARAC data return",
+            url_name="partnerships:data_return",
+            roles=RETURN_ROLES - MARAC_ROLES,
+            description="The SafeLives data return and MARAC figures by area and period. No personal data.",
+            order=31,
+        )
+        deadlines.register()
+        demo.register("MARAC (synthetic)", load_demo, order=40)

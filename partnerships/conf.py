@@ -1,0 +1,68 @@
+"""MARAC settings, each read with its default (the lead engineer adds them to settings.py)."""
+
+from django.conf import settings
+
+DEFAULT_MINORITISED = (
+    "white_irish",
+    "white_gypsy_traveller",
+    "white_roma",
+    "white_other",
+    "mixed_white_black_caribbean",
+    "mixed_white_black_african",
+    "mixed_white_asian",
+    "mixed_other",
+    "asian_indian",
+    "asian_pakistani",
+    "asian_bangladeshi",
+    "asian_chinese",
+    "asian_other",
+    "black_african",
+    "black_caribbean",
+    "black_other",
+    "other_arab",
+    "other_any",
+)
+
+# SafeLives national figures, 12 months to 30 September 2024 (DOMAIN §3).
+DEFAULT_BENCHMARKS = {
+    "cases_per_10k_rolling_12m": "SafeLives recommends 40; national 47",
+    "repeat_rate_pct": "National 31% (28–40% expected)",
+    "non_police_pct": "National 36.1%",
+    "victims_minoritised_pct": "National 14.1%",
+    "victims_lgbt_pct": "National 1.6%",
+    "victims_disabled_pct": "National 10.1%",
+    "victims_male_pct": "National 6.4%",
+    "victims_16_17_pct": "National 1.3%",
+}
+
+
+def high_risk_threshold() -> int:
+    return getattr(settings, "MARAC_HIGH_RISK_THRESHOLD", 14)
+
+
+def escalation_incidents() -> int:
+    return getattr(settings, "MARAC_ESCALATION_INCIDENTS", 3)
+
+
+def escalation_months() -> int:
+    return getattr(settings, "MARAC_ESCALATION_MONTHS", 12)
+
+
+def minoritised_ethnicities() -> tuple[str, ...]:
+    return tuple(getattr(settings, "MARAC_MINORITISED_ETHNICITIES", DEFAULT_MINORITISED))
+
+
+def agenda_working_days() -> int:
+    return getattr(settings, "MARAC_AGENDA_WORKING_DAYS", 5)
+
+
+def benchmarks() -> dict[str, str]:
+    return dict(getattr(settings, "MARAC_BENCHMARKS", DEFAULT_BENCHMARKS))
+
+
+def import_max_bytes() -> int:
+    return getattr(settings, "MARAC_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+
+
+def page_size() -> int:
+    return getattr(settings, "MARAC_LIST_PAGE_SIZE", 25)

@@ -1,0 +1,17 @@
+"""Domain errors whose messages are safe to show to the user."""
+
+
+class MaracError(Exception):
+    """A refused MARAC operation; the message says why in plain English."""
+
+
+class ImportRejected(MaracError):
+    """An import file was refused. `errors` is a list of (row number, field, message); row 1 is
+    the header, so the first referral is row 2, as a spreadsheet numbers it."""
+
+    def __init__(self, errors: list[tuple[int, str, str]]):
+        self.errors = errors
+        super().__init__(
+            f"The file was not imported: {len(errors)} problem{'s' if len(errors) != 1 else ''} found. "
+            "Nothing has been saved."
+        )

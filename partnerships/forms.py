@@ -1,0 +1,522 @@
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Fieldset, Size
+from django import forms
+
+from somerset_safety.accounts.models import Agency
+from somerset_safety.core.forms import GdsFormMixin
+
+from . import conf
+from .models import (
+    AttendanceStatus,
+    CarryReason,
+    Ethnicity,
+    MaracArea,
+    Meeting,
+    RiskQuestion,
+    Sex,
+    YesNoNotKnown,
+)
+
+NEW_PERSON = "new"
+
+
+def _date(label: str, help_text: str = "", required: bool = True) -> DateInputField:
+    field = DateInputField(label=label, help_text=help_text or "For example, 27 3 2025", required=required)
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
+    return field
+
+
+def _valid_date(form, name: str):
+    from datetime import date
+
+    value = form.cleaned_data.get(name)
+    if value is not None and not isinstance(value, date):
+        form.add_error(name, "Enter a real date")
+        return None
+    return value
+
+
+class ReferralForm(GdsFormMixin, forms.Form):
+    submit_label = "Save referral"
+
+    area = forms.ModelChoiceField(
+        queryset=MaracArea.objects.filter(active=True),
+        label="MARAC area",
+        empty_label="Choose the MARAC area",
+        error_messages={"required": "Choose the MARAC area"},
+    )
+    referral_date = _date("Referral date")
+    incident_date = _date("Date of the latest incident", required=False)
+    referring_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        label="Referring agency",
+        empty_label="Choose the agency",
+        error_messages={"required": "Choose the referring agency"},
+    )
+    victim_name = forms.CharField(label="Victim's full name", max_length=200, required=False)
+    victim_dob = _date("Victim's date of birth", required=False)
+    victim_address = forms.CharField(
+        label="Victim's address", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+    victim_match = forms.ChoiceField(
+        label="Is the victim one of these people already recorded?",
+        help_text="A repeat must be recorded against the same person so that it is counted as a repeat.",
+        choices=[],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    victim_sex = forms.ChoiceField(
+        label="Victim's sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the victim's sex, or Not known"},
+    )
+    victim_age = forms.IntegerField(
+        label="Victim's age",
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text="In whole years at the referral date. Leave blank if not known.",
+    )
+    victim_ethnicity = forms.ChoiceField(
+        label="Victim's ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOT_KNOWN
+    )
+    victim_disabled = forms.ChoiceField(
+        label="Is the victim disabled?",
+        choices=YesNoNotKnown.choices,
+        widget=forms.RadioSelect,
+        initial=YesNoNotKnown.NOT_KNOWN,
+    )
+    victim_lgbt = forms.ChoiceField(
+        label="Is the victim LGBT+?",
+        choices=YesNoNotKnown.choices,
+        widget=forms.RadioSelect,
+        initial=YesNoNotKnown.NOT_KNOWN,
+    )
+    perpetrator_name = forms.CharField(label="Perpetrator's full name", max_length=200, required=False)
+    perpetrator_dob = _date("Perpetrator's date of birth", required=False)
+    perpetrator_address = forms.CharField(
+        label="Perpetrator's address",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+    perpetrator_match = forms.ChoiceField(
+        label="Is the perpetrator one of these people already recorded?",
+        choices=[],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    perpetrator_age = forms.IntegerField(
+        label="Perpetrator's age",
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text="Leave blank if not known.",
+    )
+    dash_yes = forms.MultipleChoiceField(
+        label="Risk checklist: tick each item answered yes",
+        help_text="The score is the number of items answered yes.",
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    professional_judgement = forms.BooleanField(
+        label="Referred on professional judgement",
+        required=False,
+        help_text="A practitioner's judgement cannot lower a visible high-risk score.",
+    )
+    professional_judgement_reasons = forms.CharField(
+        label="Reasons for the professional judgement",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    incidents_in_period = forms.IntegerField(
+        label="Domestic abuse incidents in the escalation period",
+        min_value=0,
+        max_value=999,
+        required=False,
+    )
+    children_in_household = forms.IntegerField(
+        label="Children in the household",
+        min_value=0,
+        max_value=30,
+        initial=0,
+        error_messages={"required": "Enter the number of children in the household, or 0"},
+    )
+    idva_allocated = forms.BooleanField(label="An IDVA has been allocated", required=False)
+    restricted = forms.BooleanField(
+        label="Restrict this case",
+        required=False,
+        help_text="Only you and the agencies on the case will see it; others see 'Restricted' on the agenda.",
+    )
+    review_at_12_months = forms.BooleanField(
+        label="Bring this case back to MARAC 12 months after it is heard", required=False
+    )
+
+    def __init__(self, *args, victim_matches=(), perpetrator_matches=(), **kwargs):
+        self.victim_matches = list(victim_matches)
+        self.perpetrator_matches = list(perpetrator_matches)
+        super().__init__(*args, **kwargs)
+        self.fields["dash_yes"].choices = [
+            (str(q.number), q.text) for q in RiskQuestion.objects.filter(active=True)
+        ]
+        self.fields["incidents_in_period"].help_text = (
+            f"In the last {conf.escalation_months()} months. {conf.escalation_incidents()} or more "
+            "meets the potential escalation criterion."
+        )
+        for name, matches in (
+            ("victim_match", self.victim_matches),
+            ("perpetrator_match", self.perpetrator_matches),
+        ):
+            self.fields[name].choices = [
+                (
+                    str(p.pk),
+                    f"{p.reference}: {p.full_name or 'name not recorded'}"
+                    f"{', born ' + p.date_of_birth.strftime('%-d %B %Y') if p.date_of_birth else ''}"
+                    f" ({p.referral_count} earlier referral{'s' if p.referral_count != 1 else ''})",
+                )
+                for p in matches
+            ] + [(NEW_PERSON, "No, this is a new person")]
+
+    def gds_fields(self):
+        victim = [Field.text("victim_name"), Field("victim_dob"), Field.textarea("victim_address")]
+        if getattr(self, "victim_matches", None):
+            victim.append(Field.radios("victim_match", legend_size=Size.SMALL))
+        perpetrator = [
+            Field.text("perpetrator_name"),
+            Field("perpetrator_dob"),
+            Field.textarea("perpetrator_address"),
+        ]
+        if getattr(self, "perpetrator_matches", None):
+            perpetrator.append(Field.radios("perpetrator_match", legend_size=Size.SMALL))
+        return [
+            Fieldset(
+                Field.select("area"),
+                Field("referral_date"),
+                Field("incident_date"),
+                Field.select("referring_agency"),
+                legend="The referral",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                *victim,
+                Field.radios("victim_sex", inline=True, legend_size=Size.SMALL),
+                Field.text("victim_age", field_width=3),
+                Field.select("victim_ethnicity"),
+                Field.radios("victim_disabled", inline=True, legend_size=Size.SMALL),
+                Field.radios("victim_lgbt", inline=True, legend_size=Size.SMALL),
+                legend="Victim",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                *perpetrator,
+                Field.text("perpetrator_age", field_width=3),
+                legend="Perpetrator",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.checkboxes("dash_yes", small=True, legend_size=Size.SMALL),
+                Field.checkbox("professional_judgement"),
+                Field.textarea("professional_judgement_reasons"),
+                Field.text("incidents_in_period", field_width=3),
+                Field.text("children_in_household", field_width=3),
+                legend="Risk and criteria",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.checkbox("idva_allocated"),
+                Field.checkbox("restricted"),
+                Field.checkbox("review_at_12_months"),
+                legend="Handling",
+                legend_size=Size.MEDIUM,
+            ),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("referral_date", "incident_date", "victim_dob", "perpetrator_dob"):
+            _valid_date(self, name)
+        if (
+            cleaned.get("professional_judgement")
+            and not (cleaned.get("professional_judgement_reasons") or "").strip()
+        ):
+            self.add_error(
+                "professional_judgement_reasons", "Give the reasons for referring on professional judgement"
+            )
+        for name, matches in (
+            ("victim_match", self.victim_matches),
+            ("perpetrator_match", self.perpetrator_matches),
+        ):
+            if matches and not cleaned.get(name):
+                self.add_error(
+                    name, "Choose one of the people already recorded, or that this is a new person"
+                )
+        return cleaned
+
+    def chosen(self, name: str):
+        value = self.cleaned_data.get(name)
+        matches = self.victim_matches if name == "victim_match" else self.perpetrator_matches
+        return next((p for p in matches if str(p.pk) == value), None)
+
+
+class HandlingForm(GdsFormMixin, forms.Form):
+    submit_label = "Save changes"
+    idva_allocated = forms.BooleanField(label="An IDVA has been allocated", required=False)
+    restricted = forms.BooleanField(
+        label="Restrict this case",
+        required=False,
+        help_text="Only the coordinator and the agencies on the case will see it.",
+    )
+    review_at_12_months = forms.BooleanField(
+        label="Bring this case back to MARAC 12 months after it is heard", required=False
+    )
+
+    def gds_fields(self):
+        return [
+            Field.checkbox("idva_allocated"),
+            Field.checkbox("restricted"),
+            Field.checkbox("review_at_12_months"),
+        ]
+
+
+class ReasonForm(GdsFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the referral being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="For example, entered in error. Do not include names.",
+        error_messages={"required": "Enter the reason for withdrawing the referral"},
+    )
+    submit_label = "Withdraw referral"
+
+    def gds_fields(self):
+        return [Field.textarea("reason")]
+
+
+class MeetingForm(GdsFormMixin, forms.Form):
+    submit_label = "Schedule meeting"
+    area = forms.ModelChoiceField(
+        queryset=MaracArea.objects.filter(active=True),
+        label="MARAC area",
+        empty_label="Choose the MARAC area",
+        error_messages={"required": "Choose the MARAC area"},
+    )
+    date = _date("Meeting date")
+    chair = forms.ModelChoiceField(
+        queryset=None, label="Chair", required=False, empty_label="Not decided yet"
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        label="Agencies invited",
+        help_text="Representatives of these agencies will see the agenda and the cases on it.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one agency to invite"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from somerset_safety.accounts.models import User
+
+        self.fields["chair"].queryset = User.objects.filter(is_active=True, groups__isnull=False).distinct()
+
+    def gds_fields(self):
+        return [
+            Field.select("area"),
+            Field("date"),
+            Field.select("chair"),
+            Field.checkboxes("agencies", small=True, legend_size=Size.SMALL),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        _valid_date(self, "date")
+        return cleaned
+
+
+class AttendanceForm(forms.Form):
+    """One row per invited agency; rendered by hand as a table of radios."""
+
+    def __init__(self, *args, attendances=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for row in attendances:
+            status = forms.ChoiceField(
+                choices=AttendanceStatus.choices, initial=row.status, label=f"Attendance of {row.agency.name}"
+            )
+            representative = forms.CharField(
+                required=False,
+                max_length=200,
+                initial=row.representative,
+                label=f"Representative of {row.agency.name}",
+            )
+            self.fields[f"status_{row.agency_id}"] = status
+            self.fields[f"rep_{row.agency_id}"] = representative
+            self.rows.append((row, self[f"status_{row.agency_id}"], self[f"rep_{row.agency_id}"]))
+
+    def entries(self) -> dict[int, tuple[str, str]]:
+        return {
+            row.agency_id: (
+                self.cleaned_data[f"status_{row.agency_id}"],
+                self.cleaned_data[f"rep_{row.agency_id}"],
+            )
+            for row, _status, _rep in self.rows
+        }
+
+
+class InviteForm(GdsFormMixin, forms.Form):
+    submit_label = "Invite agency"
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        label="Agency to invite",
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose an agency"},
+    )
+
+    def gds_fields(self):
+        return [Field.select("agency")]
+
+
+class MinutesForm(GdsFormMixin, forms.Form):
+    submit_label = "Save minutes"
+    minutes = forms.CharField(
+        label="Minutes for this case",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text="The information shared and the risks discussed. Actions are added separately.",
+        error_messages={"required": "Enter the minutes for this case"},
+    )
+
+    def gds_fields(self):
+        return [Field.textarea("minutes")]
+
+
+class ActionForm(GdsFormMixin, forms.Form):
+    submit_label = "Add action"
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        label="Agency responsible",
+        empty_label="Choose the agency",
+        error_messages={"required": "Choose the agency responsible"},
+    )
+    description = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Describe the action"},
+    )
+    due_date = _date("Due date")
+
+    def gds_fields(self):
+        return [Field.select("agency"), Field.textarea("description"), Field("due_date")]
+
+    def clean(self):
+        cleaned = super().clean()
+        _valid_date(self, "due_date")
+        return cleaned
+
+
+class CompleteActionForm(GdsFormMixin, forms.Form):
+    submit_label = "Mark as complete"
+    outcome = forms.CharField(
+        label="Outcome",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="What was done and what difference it made.",
+        error_messages={"required": "Describe the outcome of the action"},
+    )
+    completed_on = _date("Date completed")
+
+    def gds_fields(self):
+        return [Field.textarea("outcome"), Field("completed_on")]
+
+    def clean(self):
+        cleaned = super().clean()
+        _valid_date(self, "completed_on")
+        return cleaned
+
+
+class CarryForwardForm(GdsFormMixin, forms.Form):
+    submit_label = "Carry forward"
+    reason = forms.ChoiceField(
+        label="Why is the action not complete?",
+        choices=CarryReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the action is not complete"},
+    )
+    to_meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        label="Carry forward to",
+        empty_label="Choose the meeting",
+        error_messages={"required": "Choose the meeting"},
+    )
+    due_date = _date("New due date", required=False, help_text="Leave blank to keep the current due date.")
+
+    def __init__(self, *args, meetings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meetings is not None:
+            self.fields["to_meeting"].queryset = meetings
+
+    def gds_fields(self):
+        return [Field.radios("reason", legend_size=Size.SMALL), Field.select("to_meeting"), Field("due_date")]
+
+    def clean(self):
+        cleaned = super().clean()
+        _valid_date(self, "due_date")
+        return cleaned
+
+
+class ImportForm(GdsFormMixin, forms.Form):
+    submit_label = "Check and import"
+    file = forms.FileField(
+        label="CSV file of referrals",
+        help_text="UTF-8 CSV with a header row, as described below.",
+        error_messages={"required": "Choose a CSV file to import"},
+    )
+
+    def gds_fields(self):
+        return [Field("file")]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > conf.import_max_bytes():
+            raise forms.ValidationError(
+                f"The file must be smaller than {conf.import_max_bytes() // (1024 * 1024)} MB"
+            )
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The selected file must be a CSV file")
+        return upload
+
+
+class ReturnForm(forms.Form):
+    area = forms.ModelChoiceField(
+        queryset=MaracArea.objects.all(),
+        label="MARAC area",
+        required=False,
+        empty_label="All areas",
+        to_field_name="code",
+    )
+    start = forms.DateField(
+        label="From (YYYY-MM-DD)",
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": "Enter the first day of the period",
+            "invalid": "Enter the first day as YYYY-MM-DD",
+        },
+    )
+    end = forms.DateField(
+        label="To (YYYY-MM-DD)",
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": "Enter the last day of the period",
+            "invalid": "Enter the last day as YYYY-MM-DD",
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", "The last day must be on or after the first day")
+        return cleaned

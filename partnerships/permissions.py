@@ -1,0 +1,139 @@
+"""The whole MARAC access policy (S7).
+
+- The MARAC coordinator sees and changes everything, restricted fields included.
+- Community safety officers see every case that is not restricted, without restricted fields.
+- Agency representatives see the cases their agency is on (it referred the case or holds an
+  action on it), and the unrestricted cases on the agenda of meetings their agency is invited
+  to; the actions assigned to their agency; and the meetings their agency is invited to.
+- Partnership leads see the aggregate data return only.
+Victim and perpetrator name, date of birth and address are shown only to the coordinator and to
+the agencies on the case.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from somerset_safety.accounts.roles import Role
+
+from .models import Action, AgendaItem, Meeting, MeetingAttendance, Referral
+
+MARAC_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.AGENCY_REP})
+RETURN_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.PARTNERSHIP_LEAD})
+MANAGE_ROLES = frozenset({Role.MARAC_COORDINATOR})
+
+
+def require_any_role(user, roles) -> None:
+    if not user.has_role(*roles):
+        raise PermissionDenied
+
+
+def is_coordinator(user) -> bool:
+    return user.has_role(Role.MARAC_COORDINATOR)
+
+
+def _agency_rep_agency_id(user) -> int | None:
+    if user.has_role(Role.AGENCY_REP) and user.agency_id:
+        return user.agency_id
+    return None
+
+
+def _on_case(agency_id: int) -> Q:
+    return Q(referring_agency_id=agency_id) | Q(
+        Exists(Action.objects.filter(referral_id=OuterRef("pk"), agency_id=agency_id))
+    )
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    referrals = Referral.objects.all()
+    if is_coordinator(user):
+        return referrals
+    if user.has_role(Role.OFFICER):
+        return referrals.filter(restricted=False)
+    agency_id = _agency_rep_agency_id(user)
+    if agency_id is None:
+        return referrals.none()
+    on_invited_agenda = Exists(
+        AgendaItem.objects.filter(
+            referral_id=OuterRef("pk"),
+            meeting__in=MeetingAttendance.objects.filter(agency_id=agency_id).values("meeting_id"),
+        )
+    )
+    return referrals.filter(_on_case(agency_id) | (Q(restricted=False) & Q(on_invited_agenda)))
+
+
+def identity_visible(user, referral: Referral) -> bool:
+    """Restricted fields (name, date of birth, address) of this case's people."""
+    if is_coordinator(user):
+        return True
+    agency_id = _agency_rep_agency_id(user)
+    if agency_id is None:
+        return False
+    return Referral.objects.filter(pk=referral.pk).filter(_on_case(agency_id)).exists()
+
+
+def get_referral_for_user_or_404(user, pk: int, action: str = "view") -> Referral:
+    referral = (
+        referrals_visible_to(user)
+        .select_related("area", "victim", "perpetrator", "referring_agency", "heard_at")
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    if action != "view" and not is_coordinator(user):
+        raise PermissionDenied
+    return referral
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    meetings = Meeting.objects.all()
+    if user.has_role(Role.MARAC_COORDINATOR, Role.OFFICER):
+        return meetings
+    agency_id = _agency_rep_agency_id(user)
+    if agency_id is None:
+        return meetings.none()
+    return meetings.filter(
+        Exists(MeetingAttendance.objects.filter(meeting_id=OuterRef("pk"), agency_id=agency_id))
+    )
+
+
+def get_meeting_for_user_or_404(user, pk: int, action: str = "view") -> Meeting:
+    meeting = meetings_visible_to(user).select_related("area", "chair").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    if action != "view" and not is_coordinator(user):
+        raise PermissionDenied
+    return meeting
+
+
+def actions_visible_to(user) -> QuerySet[Action]:
+    actions = Action.objects.all()
+    if is_coordinator(user):
+        return actions
+    if user.has_role(Role.OFFICER):
+        return actions.filter(referral__restricted=False)
+    agency_id = _agency_rep_agency_id(user)
+    if agency_id is None:
+        return actions.none()
+    return actions.filter(Q(agency_id=agency_id) | Q(referral__in=referrals_visible_to(user)))
+
+
+def get_action_for_user_or_404(user, pk: int, action: str = "view") -> Action:
+    item = (
+        actions_visible_to(user)
+        .select_related("referral", "meeting__area", "agency", "carried_from__meeting")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    if action == "view" or is_coordinator(user):
+        return item
+    if action == "complete" and _agency_rep_agency_id(user) == item.agency_id:
+        return item
+    raise PermissionDenied
+
+
+def can_complete_action(user, action: Action) -> bool:
+    return is_coordinator(user) or (_agency_rep_agency_id(user) == action.agency_id)
