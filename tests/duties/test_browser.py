@@ -14,7 +14,7 @@ from tests.factories import UserFactory
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_officer_records_evidence_and_the_status_changes(
-    live_server, browser_page, sign_in, assert_accessible
+    live_server, browser_page, sign_in, assert_accessible, reference_data
 ):
     officer = UserFactory(agency=Agency.objects.get(code="CST"), roles=[Role.OFFICER])
     page = browser_page
@@ -72,7 +72,9 @@ def test_officer_records_evidence_and_the_status_changes(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_other_duties_pages_are_accessible(live_server, browser_page, sign_in, assert_accessible):
+def test_other_duties_pages_are_accessible(
+    live_server, browser_page, sign_in, assert_accessible, reference_data
+):
     from duties.models import AgeGroup, Consent, Route
 
     from .factories import make_assessment, make_notification
