@@ -1,0 +1,166 @@
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from partnerships.exceptions import ImportRejected
+from partnerships.imports import COLUMNS, import_referrals
+from partnerships.models import ImportBatch, MaracArea, Person, Referral
+from partnerships.services import agencies_load, areas_load
+from somerset_safety.accounts.models import Agency
+
+# A copy of the synthetic example files in /work/shared/examples/marac.
+EXAMPLES = Path(__file__).parent / "data"
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "referral_id": "X1",
+    "marac_area": "TESTAREA",
+    "referral_date": "2024-01-10",
+    "heard_date": "2024-01-20",
+    "victim_ref": "V1",
+    "perpetrator_ref": "P1",
+    "referring_agency": "POLICE",
+    "dash_score": "15",
+    "professional_judgement": "no",
+    "escalation": "no",
+    "victim_sex": "female",
+    "victim_age": "30",
+    "victim_ethnicity": "white_british",
+    "victim_disabled": "no",
+    "victim_lgbt": "not_known",
+    "perpetrator_age": "",
+    "children_in_household": "0",
+}
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+@pytest.fixture
+def sample_refs(db):
+    areas_load(actor=None, text=(EXAMPLES / "areas.csv").read_text())
+    agencies_load(actor=None, text=(EXAMPLES / "agencies.csv").read_text())
+
+
+def test_reference_loaders_are_idempotent_and_update_by_code(sample_refs):
+    before_agencies, before_areas = Agency.objects.count(), MaracArea.objects.count()
+    assert agencies_load(actor=None, text=(EXAMPLES / "agencies.csv").read_text()) == (0, 10)
+    assert areas_load(actor=None, text=(EXAMPLES / "areas.csv").read_text()) == (0, 3)
+    assert (Agency.objects.count(), MaracArea.objects.count()) == (before_agencies, before_areas)
+    assert Agency.objects.get(code="BTP").agency_type == "police"
+    assert Agency.objects.get(code="POLICE").name == "Avon and Somerset Police"
+    assert MaracArea.objects.get(code="EXMOOR").adult_female_population == 23410
+
+
+def test_sample_file_imports_cleanly_and_repeats_are_computed(sample_refs):
+    result = import_referrals(
+        actor=None, data=(EXAMPLES / "referrals_sample.csv").read_bytes(), file_name="s.csv"
+    )
+    assert result.created == 400 == Referral.objects.count()
+    rows = list(csv.DictReader(open(EXAMPLES / "referrals_sample.csv")))
+    assert Referral.objects.filter(heard_date__isnull=True).count() == sum(
+        1 for r in rows if not r["heard_date"]
+    )
+    assert Person.objects.filter(role="victim").count() == len({r["victim_ref"] for r in rows})
+    assert result.repeats == Referral.objects.filter(is_repeat=True).count() > 0
+
+
+def test_import_computes_repeat_against_earlier_history(area):
+    import_referrals(actor=None, data=to_csv([GOOD]), file_name="a.csv")
+    later = GOOD | {"referral_id": "X2", "referral_date": "2025-01-10", "heard_date": "", "dash_score": "3"}
+    earlier = GOOD | {"referral_id": "X0", "referral_date": "2023-06-01", "heard_date": ""}
+    import_referrals(actor=None, data=to_csv([later, earlier]), file_name="b.csv")
+    repeats = dict(Referral.objects.values_list("reference", "is_repeat"))
+    assert repeats == {"X0": False, "X1": True, "X2": True}
+    assert ImportBatch.objects.count() == 2
+
+
+BAD_ROWS = [
+    ("referral_id", {"referral_id": ""}),
+    ("marac_area", {"marac_area": "NOWHERE"}),
+    ("referral_date", {"referral_date": "10/01/2024"}),
+    ("referral_date", {"referral_date": "2023-02-29"}),
+    ("heard_date", {"heard_date": "2024-01-01"}),
+    ("victim_ref", {"victim_ref": ""}),
+    ("referring_agency", {"referring_agency": "NOPE"}),
+    ("dash_score", {"dash_score": "25"}),
+    ("dash_score", {"dash_score": "ten"}),
+    ("professional_judgement", {"professional_judgement": "maybe"}),
+    ("escalation", {"escalation": "Y"}),
+    ("victim_sex", {"victim_sex": "f"}),
+    ("victim_age", {"victim_age": "30.5"}),
+    ("victim_ethnicity", {"victim_ethnicity": "british"}),
+    ("victim_disabled", {"victim_disabled": "unknown"}),
+    ("victim_lgbt", {"victim_lgbt": ""}),
+    ("perpetrator_age", {"perpetrator_age": "-1"}),
+    ("children_in_household", {"children_in_household": ""}),
+    ("dash_score", {"dash_score": "5"}),  # meets no criterion once repeats are known
+]
+
+
+@pytest.mark.parametrize(("field", "change"), BAD_ROWS)
+def test_each_kind_of_bad_row_rejects_the_file_and_writes_nothing(area, field, change):
+    rows = [GOOD | {"referral_id": "OK1", "victim_ref": "V9"}, GOOD | change]
+    with pytest.raises(ImportRejected) as info:
+        import_referrals(actor=None, data=to_csv(rows), file_name="bad.csv")
+    assert (3, field) in [(line, f) for line, f, _ in info.value.errors]
+    assert Referral.objects.count() == 0
+    assert Person.objects.count() == 0
+    assert ImportBatch.objects.count() == 0
+
+
+def test_duplicate_ids_in_file_and_already_imported(area):
+    with pytest.raises(ImportRejected) as info:
+        import_referrals(actor=None, data=to_csv([GOOD, GOOD]), file_name="dup.csv")
+    assert info.value.errors == [(3, "referral_id", "The referral id X1 is also on row 2.")]
+    import_referrals(actor=None, data=to_csv([GOOD]), file_name="one.csv")
+    with pytest.raises(ImportRejected, match="Nothing has been saved"):
+        import_referrals(actor=None, data=to_csv([GOOD]), file_name="again.csv")
+    assert Referral.objects.count() == 1
+
+
+def test_wrong_header_empty_file_and_wrong_encoding(area):
+    with pytest.raises(ImportRejected) as info:
+        import_referrals(actor=None, data=b"referral_id,marac_area\nX,Y\n", file_name="h.csv")
+    assert info.value.errors[0][:2] == (1, "header")
+    with pytest.raises(ImportRejected):
+        import_referrals(actor=None, data=b"", file_name="e.csv")
+    with pytest.raises(ImportRejected, match="problem"):
+        import_referrals(actor=None, data=",".join(COLUMNS).encode() + b"\n", file_name="e.csv")
+    with pytest.raises(ImportRejected) as info:
+        import_referrals(actor=None, data=b"\xff\xfe\x00", file_name="u.csv")
+    assert "UTF-8" in info.value.errors[0][2]
+
+
+def test_command_imports_and_reports_bad_rows(area, tmp_path, capsys):
+    good = tmp_path / "good.csv"
+    good.write_bytes(to_csv([GOOD]))
+    call_command("import_marac_referrals", str(good))
+    assert Referral.objects.count() == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(to_csv([GOOD | {"referral_id": "B1", "victim_sex": "x"}]))
+    with pytest.raises(CommandError, match="Nothing has been saved"):
+        call_command("import_marac_referrals", str(bad))
+    assert "Row 2, victim_sex" in capsys.readouterr().err
+    assert Referral.objects.count() == 1
+
+
+def test_area_and_agency_commands(tmp_path):
+    areas = tmp_path / "areas.csv"
+    areas.write_text("code,name,adult_female_population\nNEWAREA,New MARAC (synthetic),5000\n")
+    call_command("load_marac_areas", str(areas))
+    call_command("load_marac_areas", str(areas))
+    assert MaracArea.objects.filter(code="NEWAREA").count() == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name,type\nX,Y,spaceship\n")
+    with pytest.raises(CommandError, match="not an agency type"):
+        call_command("load_marac_agencies", str(bad))
