@@ -56,6 +56,8 @@ class GdsForm(GdsFormMixin):
                 layout.append(Field.textarea(name, rows=4))
             elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
                 layout.append(Field(name))
+            elif isinstance(field, forms.IntegerField):
+                layout.append(Field.text(name, field_width=3))
             else:
                 layout.append(Field.text(name))
         return layout
@@ -93,6 +95,13 @@ def clean_upload(form, name: str):
 
 class NotificationForm(GdsForm, forms.Form):
     submit_label = "Save notification"
+    DEFAULTS = {
+        "victim_sex": "not_known",
+        "perpetrator_sex": "not_known",
+        "statutory_basis": "dvcva_2004_s9",
+        "criminal_justice_status": "none",
+        "inquest_status": "not_known",
+    }
 
     def __init__(self, *args, instance: Notification | None = None, **kwargs):
         self.base_fields = {
@@ -199,7 +208,16 @@ class NotificationForm(GdsForm, forms.Form):
             kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields}
             kwargs["initial"]["notifying_agency"] = instance.notifying_agency_id
             kwargs["initial"]["case_officer"] = instance.case_officer_id
+        kwargs["initial"] = {**self.DEFAULTS, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if (
+                "required" not in field.error_messages
+                or field.error_messages["required"] == "This field is required."
+            ):
+                field.error_messages["required"] = f"Enter the {field.label[0].lower()}{field.label[1:]}"
+            if isinstance(field, forms.IntegerField):
+                field.widget.attrs["inputmode"] = "numeric"
         self.fields["area"].error_messages["required"] = "Select the area"
 
     def clean(self):
