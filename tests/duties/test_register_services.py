@@ -186,3 +186,38 @@ def test_assessment_is_evidence_for_section_17_and_equality(officer):
 def test_assessment_refused(officer, overrides, message):
     with pytest.raises(DutiesError, match=message):
         make_assessment(officer, **overrides)
+
+
+def test_administrator_edits_reference_data_in_the_admin_site(as_user, officer, admin_user):
+    obligation = Obligation.objects.get(code="pja-scrutiny-review")
+    met_on = today() - timedelta(days=20)
+    record_evidence(obligation, officer, met_on=met_on)
+    client = as_user(admin_user)
+    assert client.get(f"/admin/duties/duty/{obligation.duty_id}/change/").status_code == 200
+    response = client.post(
+        f"/admin/duties/obligation/{obligation.pk}/change/",
+        {
+            "duty": obligation.duty_id,
+            "code": obligation.code,
+            "title": obligation.title,
+            "description": obligation.description,
+            "cycle_months": "6",
+            "first_due_on": "",
+            "prevent_area": "",
+            "lead_officer": str(officer.pk),
+            "display_order": "10",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    obligation.refresh_from_db()
+    assert obligation.cycle_months == 6
+    assert obligation.next_due_on == add_months(met_on, 6)
+    deadline = Deadline.objects.get(subject_type="duties.obligation", subject_id=obligation.pk)
+    assert deadline.responsible_user == officer
+    event = AuditEvent.objects.filter(object_type="duties.obligation", action=AuditAction.CHANGE).latest("id")
+    assert {"cycle_months", "lead_officer"} <= set(event.changed_fields)
+
+
+def test_officers_cannot_use_the_admin_site(as_user, officer):
+    assert as_user(officer).get("/admin/duties/duty/").status_code == 302
