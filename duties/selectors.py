@@ -5,8 +5,17 @@ from datetime import date, timedelta
 
 from django.db.models import Case, CharField, Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
 
-from .models import Duty, DutyStatus, EvidenceItem, Obligation, SlaveryNotification
-from .models.register import STATUS_RANK, due_soon_days
+from .models import (
+    AgeGroup,
+    Duty,
+    DutyStatus,
+    EvidenceItem,
+    NotificationStatus,
+    Obligation,
+    Route,
+    SlaveryNotification,
+)
+from .models.register import STATUS_BY_RANK, STATUS_RANK, due_soon_days
 from .permissions import obligations_visible_to
 
 
@@ -83,8 +92,6 @@ def duty_detail(duty: Duty, user, today: date) -> dict:
     )
     rows = [(o, o.status(today)) for o in obligations]
     worst = max((STATUS_RANK[s] for _, s in rows), default=STATUS_RANK[DutyStatus.NO_EVIDENCE])
-    from .models.register import STATUS_BY_RANK
-
     return {"obligations": rows, "evidence": evidence, "status": STATUS_BY_RANK[worst]}
 
 
@@ -103,13 +110,11 @@ def prevent_checklist(user, today: date) -> list[tuple[Obligation, DutyStatus, E
 
 def slavery_summary(queryset: QuerySet[SlaveryNotification], today: date) -> dict[str, int]:
     """Counts for the top of the modern slavery list, one query."""
-    from .models import NotificationStatus, Route
-
     return queryset.aggregate(
         total=Count("pk"),
         nrm=Count("pk", filter=Q(route=Route.NRM)),
         ms1=Count("pk", filter=Q(route=Route.MS1)),
-        children=Count("pk", filter=Q(age_group="child")),
+        children=Count("pk", filter=Q(age_group=AgeGroup.CHILD)),
         awaiting_rg=Count("pk", filter=Q(status=NotificationStatus.AWAITING_RG)),
         rg_late=Count("pk", filter=Q(status=NotificationStatus.AWAITING_RG, rg_expected_on__lt=today)),
     )

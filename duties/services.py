@@ -441,7 +441,7 @@ def slavery_notification_update(
     return notification
 
 
-def _check_decision_date(notification: SlaveryNotification, decided_on: date, after: date, what: str) -> None:
+def _check_decision_date(decided_on: date, after: date, what: str) -> None:
     if decided_on > local_today():
         raise DutiesError(f"The {what} decision date must be today or in the past.")
     if decided_on < after:
@@ -481,7 +481,7 @@ def slavery_rg_decide(
         NotificationStatus.RG_POSITIVE if decision == Decision.POSITIVE else NotificationStatus.RG_NEGATIVE
     )
     _move(notification, to_status)
-    _check_decision_date(notification, decided_on, notification.submitted_on, "reasonable-grounds")
+    _check_decision_date(decided_on, notification.submitted_on, "reasonable-grounds")
     if decision == Decision.POSITIVE:
         earliest_end = decided_on + timedelta(days=recovery_period_min_days())
         recovery_period_ends_on = recovery_period_ends_on or earliest_end
@@ -519,7 +519,7 @@ def slavery_cg_decide(
         NotificationStatus.CG_POSITIVE if decision == Decision.POSITIVE else NotificationStatus.CG_NEGATIVE
     )
     _move(notification, to_status)
-    _check_decision_date(notification, decided_on, notification.rg_decision_on, "conclusive-grounds")
+    _check_decision_date(decided_on, notification.rg_decision_on, "conclusive-grounds")
     notification.status = to_status
     notification.cg_decision_on = decided_on
     notification.save(update_fields=["status", "cg_decision_on", "updated_at"])
