@@ -656,3 +656,11 @@ class ActionUpdateForm(GdsForm, forms.Form):
             if not cleaned.get("completed_on") and "completed_on" not in self.errors:
                 self.add_error("completed_on", "Enter the date the action was completed")
         return cleaned
+
+
+class DueDateForm(GdsForm, forms.Form):
+    submit_label = "Change due date"
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {"due_on": date_field("New due date", not_future=False)}
+        super().__init__(*args, **kwargs)

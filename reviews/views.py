@@ -455,6 +455,33 @@ def request_chase(request, pk: int, request_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+def request_change_due(request, pk: int, request_pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    report_request = perms.get_request_for_user_or_404(
+        request.user, notification, request_pk, action="manage"
+    )
+    form = f.DueDateForm(request.POST or None, initial={"due_on": report_request.due_on})
+    back = reverse("reviews:request", args=[pk, request_pk])
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.report_request_change_due(
+                actor=request.user, request=report_request, due_on=form.cleaned_data["due_on"]
+            ),
+        ):
+            messages.success(request, "Due date changed. The agency's deadline has moved.")
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title=f"Change when the {report_request.get_report_type_display().lower()} is due",
+        intro=f"Requested from {report_request.agency.name} on {report_request.requested_on:%-d %B %Y}.",
+        cancel=back,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def request_receive(request, pk: int, request_pk: int):
     notification = perms.get_notification_for_user_or_404(request.user, pk, action="view")
     report_request = perms.get_request_for_user_or_404(

@@ -252,3 +252,64 @@ def test_tracker_filters_and_empty_state(as_user, officer):
     # Both decided 10 Feb: unpaused one's completion (10 Aug) is overdue on 1 Nov; paused one is not.
     assert [row.notification.pk for row in overdue.context["rows"]] != [review.notification_id]
     assert len(overdue.context["rows"]) == 1
+
+
+def test_edit_notification_moves_the_decision_deadline(as_user, officer):
+    from somerset_safety.deadlines.models import Deadline
+
+    notification = services.notification_create(
+        actor=officer,
+        data={
+            "notified_on": date(2026, 1, 31),
+            "date_of_death": date(2026, 1, 20),
+            "notifying_agency": Agency.objects.get(code="POLICE"),
+            "area": "mendip",
+            "victim_name": "Typed Name (synthetic)",
+            "relationship": "familial",
+            "death_type": "homicide",
+        },
+    )
+    client = as_user(officer)
+    page = client.get(reverse("reviews:edit", args=[notification.pk]))
+    assert 'value="31"' in page.content.decode()  # the stored date is shown for editing
+    response = client.post(
+        reverse("reviews:edit", args=[notification.pk]),
+        _notification_post(**_date("notified_on", date(2026, 3, 31)), relationship="familial"),
+    )
+    assert response.status_code == 302
+    deadline = Deadline.objects.get(subject_id=notification.pk, kind="dhr_decision_due")
+    assert deadline.due_date == date(2026, 4, 30)
+    event = AuditEvent.objects.filter(action=AuditAction.CHANGE, object_id=str(notification.pk)).first()
+    assert "notified_on" in event.changed_fields and "Typed" not in str(event.detail)
+
+
+def test_chase_and_change_due_date(as_user, officer, agency_rep):
+    from somerset_safety.deadlines.models import Deadline
+
+    review = advance_to(make_review(officer), "reports_requested", officer)
+    request = review.report_requests.get()
+    client = as_user(officer)
+    chase = client.post(
+        reverse("reviews:request_chase", args=[review.notification_id, request.pk]),
+        {**_date("chased_on", date(2026, 4, 1)), "method": "Email"},
+    )
+    assert chase.status_code == 302 and request.chases.get().method == "Email"
+    due = client.post(
+        reverse("reviews:request_change_due", args=[review.notification_id, request.pk]),
+        _date("due_on", date(2026, 6, 1)),
+    )
+    assert due.status_code == 302
+    assert Deadline.objects.get(kind="dhr_agency_report_due", key=str(request.pk)).due_date == date(
+        2026, 6, 1
+    )
+    refused = client.post(
+        reverse("reviews:request_change_due", args=[review.notification_id, request.pk]),
+        _date("due_on", date(2026, 1, 1)),
+    )
+    assert "on or after the date requested" in refused.content.decode()
+    assert (
+        as_user(agency_rep)
+        .get(reverse("reviews:request_change_due", args=[review.notification_id, request.pk]))
+        .status_code
+        == 403
+    )
