@@ -279,6 +279,7 @@ def meeting_list(request):
         meetings_visible_to(request.user)
         .select_related("area", "chair")
         .annotate(cases=Count("agenda_items", distinct=True))
+        .order_by("-date", "area__name")
     )
     area_code = request.GET.get("area", "")
     when = request.GET.get("when", "")
