@@ -1,5 +1,6 @@
 """Fetch with authorisation, validate, call one service, redirect."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -31,6 +32,12 @@ from .models import (
 )
 
 PAGE_SIZE = 25
+
+
+def display_name() -> str:
+    """Domestic Homicide Reviews become Domestic Abuse Related Death Reviews when the Victims and
+    Prisoners Act 2024 s19 comes into force: the name is a setting."""
+    return getattr(settings, "DHR_DISPLAY_NAME", "Domestic Homicide Reviews")
 
 
 def _query_without_page(request) -> str:
@@ -96,6 +103,7 @@ def tracker(request):
             "show_pseudonym": not request.user.has_role(Role.PARTNERSHIP_LEAD)
             or request.user.has_role(Role.OFFICER, Role.AUDITOR),
             "can_create": perms.is_officer(request.user),
+            "display_name": display_name(),
             "today": today,
         },
     )
@@ -121,6 +129,7 @@ def detail(request, pk: int):
         .prefetch_related("chases"),
         "documents": perms.documents_visible_to(user, notification).select_related("meeting", "uploaded_by"),
         "show_viewers": user.has_role(Role.OFFICER, Role.AUDITOR),
+        "display_name": display_name(),
         "today": today,
     }
     if review is not None and full:
@@ -166,6 +175,8 @@ def notification_create(request):
 def notification_edit(request, pk: int):
     notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
     form = f.NotificationForm(request.POST or None, instance=notification)
+    if request.method == "GET":
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=notification, detail={"page": "edit"})
     if request.method == "POST" and form.is_valid():
         holder = {}
         if _run(

@@ -313,3 +313,9 @@ def test_chase_and_change_due_date(as_user, officer, agency_rep):
         .status_code
         == 403
     )
+
+
+def test_display_name_is_a_setting(as_user, officer, settings):
+    settings.DHR_DISPLAY_NAME = "Domestic Abuse Related Death Reviews"
+    body = as_user(officer).get(reverse("reviews:tracker")).content.decode()
+    assert '<h1 class="govuk-heading-xl">Domestic Abuse Related Death Reviews</h1>' in body
