@@ -146,6 +146,13 @@ def load_demo(users: dict) -> None:
     )
     review = _decide(officer, done, days_ago=410).review
     _set_up(officer, users, review, start_days_ago=400)
+    for number, request in enumerate(review.report_requests.all()):
+        services.report_request_receive(
+            actor=officer,
+            request=request,
+            received_on=today - timedelta(days=360 - number),
+            uploaded_file=_pdf(f"agency-report-{number + 1}.pdf"),
+        )
     services.document_upload(
         actor=officer, review=review, kind="overview_draft", uploaded_file=_pdf("overview-v1.pdf")
     )

@@ -946,7 +946,8 @@ def action_update(
 def resync_open_pauses() -> int:
     """Move the completion deadline of every review with an open pause on to today's date.
     Run daily (manage.py reviews_sync_deadlines). Returns how many were synced."""
-    notifications = Notification.objects.filter(review__pauses__ended_on__isnull=True).distinct()
+    paused = Pause.objects.filter(ended_on__isnull=True).values("review__notification")
+    notifications = Notification.objects.filter(pk__in=paused)
     count = 0
     for notification in notifications:
         with transaction.atomic():

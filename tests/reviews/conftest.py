@@ -12,6 +12,7 @@ def _fixed_today(monkeypatch):
         "reviews.services.local_today",
         "reviews.views.local_today",
         "reviews.forms.local_today",
+        "reviews.demo.local_today",
     ):
         monkeypatch.setattr(target, lambda: today)
     return today

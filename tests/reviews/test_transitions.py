@@ -421,10 +421,15 @@ def test_daily_sync_moves_an_open_pause_deadline_on(officer, monkeypatch):
     from django.core.management import call_command
 
     review = advance_to(make_review(officer), "gathering", officer)
+    make_review(officer)  # not paused: left alone
     services.pause_start(actor=officer, review=review, reason="family", started_on=date(2026, 10, 30))
     completion = Deadline.objects.get(subject_id=review.notification_id, kind="dhr_completion_due")
     assert completion.due_date == date(2026, 8, 13)  # 10 Aug + 30 Oct–1 Nov (3 days)
     monkeypatch.setattr("somerset_safety.core.dates.today", lambda: date(2026, 11, 5))
-    call_command("reviews_sync_deadlines", stdout=open("/dev/null", "w"))
+    from io import StringIO
+
+    out = StringIO()
+    call_command("reviews_sync_deadlines", stdout=out)
+    assert "1 paused review." in out.getvalue()
     completion.refresh_from_db()
     assert completion.due_date == date(2026, 8, 17)  # 7 days paused by 5 November
