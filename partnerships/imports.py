@@ -9,9 +9,10 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from somerset_safety.accounts.models import Agency
 from somerset_safety.audit.models import AuditAction
@@ -87,9 +88,9 @@ def _parse(text: str) -> tuple[list[dict], list[tuple[int, str, str]]]:
     rows, errors, seen = [], [], {}
     raw_rows = list(reader)
     ids = [r[0].strip() for r in raw_rows if r]
-    for start in range(0, len(ids), 900):
+    for start in range(0, len(ids), _chunk()):
         existing_ids.update(
-            Referral.objects.filter(reference__in=ids[start : start + 900]).values_list(
+            Referral.objects.filter(reference__in=ids[start : start + _chunk()]).values_list(
                 "reference", flat=True
             )
         )
@@ -190,24 +191,73 @@ def _parse(text: str) -> tuple[list[dict], list[tuple[int, str, str]]]:
     return rows, errors
 
 
+def _chunk() -> int:
+    """How many values one IN (...) may hold: SQLite's variable limit, or larger on PostgreSQL."""
+    return 10_000 if connection.vendor == "postgresql" else 900
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def _bulk_insert(model, values: list[dict]) -> None:
+    """Insert many rows: COPY on PostgreSQL (about ten times faster than INSERT for a large
+    import), bulk_create elsewhere. Every column the model requires must be in `values`;
+    fields with defaults that are left out get them."""
+    if not values:
+        return
+    if connection.vendor != "postgresql":
+        for start in range(0, len(values), BATCH):
+            model.objects.bulk_create([model(**v) for v in values[start : start + BATCH]])
+        return
+    names = list(values[0])
+    defaults = {
+        f.attname: f.get_default()
+        for f in model._meta.concrete_fields
+        if f.attname not in names and not f.primary_key
+    }
+    names += list(defaults)
+    columns = ", ".join(
+        connection.ops.quote_name(model._meta.get_field(n.removesuffix("_id")).column) for n in names
+    )
+    buffer = io.StringIO()
+    for row in values:
+        merged = row | defaults
+        buffer.write(",".join(_copy_value(merged[n]) for n in names) + "\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)",
+            buffer,
+        )
+
+
 def _people(role: str, refs: set[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     refs_list = sorted(refs)
-    for start in range(0, len(refs_list), 900):
+    for start in range(0, len(refs_list), _chunk()):
         found.update(
-            Person.objects.filter(role=role, source_ref__in=refs_list[start : start + 900]).values_list(
+            Person.objects.filter(role=role, source_ref__in=refs_list[start : start + _chunk()]).values_list(
                 "source_ref", "id"
             )
         )
-    missing = [Person(role=role, source_ref=ref) for ref in refs_list if ref not in found]
-    for start in range(0, len(missing), BATCH):
-        Person.objects.bulk_create(missing[start : start + BATCH])
+    now = timezone.now()
+    missing = [{"role": role, "source_ref": ref, "created_at": now} for ref in refs_list if ref not in found]
+    _bulk_insert(Person, missing)
     if missing:
-        for start in range(0, len(refs_list), 900):
+        for start in range(0, len(refs_list), _chunk()):
             found.update(
-                Person.objects.filter(role=role, source_ref__in=refs_list[start : start + 900]).values_list(
-                    "source_ref", "id"
-                )
+                Person.objects.filter(
+                    role=role, source_ref__in=refs_list[start : start + _chunk()]
+                ).values_list("source_ref", "id")
             )
     return found
 
@@ -240,34 +290,35 @@ def _write(*, actor, rows: list[dict], data: bytes, file_name: str) -> ImportRes
     perpetrators = _people(
         PersonRole.PERPETRATOR, {r["perpetrator_ref"] for r in rows if r["perpetrator_ref"]}
     )
-    objects = [
-        Referral(
-            reference=r["reference"],
-            area_id=r["area_id"],
-            victim_id=victims[r["victim_ref"]],
-            perpetrator_id=perpetrators.get(r["perpetrator_ref"]),
-            referral_date=r["referral_date"],
-            referring_agency_id=r["referring_agency_id"],
-            dash_score=r["dash_score"],
-            visible_high_risk=r["visible_high_risk"],
-            professional_judgement=r["professional_judgement"],
-            potential_escalation=r["escalation"],
-            children_in_household=r["children_in_household"],
-            victim_sex=r["victim_sex"],
-            victim_age=r["victim_age"],
-            victim_ethnicity=r["victim_ethnicity"],
-            victim_disabled=r["victim_disabled"],
-            victim_lgbt=r["victim_lgbt"],
-            perpetrator_age=r["perpetrator_age"],
-            status=ReferralStatus.HEARD if r["heard_date"] else ReferralStatus.REFERRED,
-            heard_date=r["heard_date"],
-            import_batch=batch,
-            created_by=actor,
-        )
+    now = timezone.now()
+    values = [
+        {
+            "reference": r["reference"],
+            "area_id": r["area_id"],
+            "victim_id": victims[r["victim_ref"]],
+            "perpetrator_id": perpetrators.get(r["perpetrator_ref"]),
+            "referral_date": r["referral_date"],
+            "referring_agency_id": r["referring_agency_id"],
+            "dash_score": r["dash_score"],
+            "visible_high_risk": r["visible_high_risk"],
+            "professional_judgement": r["professional_judgement"],
+            "potential_escalation": r["escalation"],
+            "children_in_household": r["children_in_household"],
+            "victim_sex": r["victim_sex"],
+            "victim_age": r["victim_age"],
+            "victim_ethnicity": r["victim_ethnicity"],
+            "victim_disabled": r["victim_disabled"],
+            "victim_lgbt": r["victim_lgbt"],
+            "perpetrator_age": r["perpetrator_age"],
+            "status": ReferralStatus.HEARD.value if r["heard_date"] else ReferralStatus.REFERRED.value,
+            "heard_date": r["heard_date"],
+            "import_batch_id": batch.pk,
+            "created_by_id": actor.pk if actor else None,
+            "created_at": now,
+        }
         for r in rows
     ]
-    for start in range(0, len(objects), BATCH):
-        Referral.objects.bulk_create(objects[start : start + BATCH])
+    _bulk_insert(Referral, values)
     referrals_recompute_repeats(victim_ids=set(victims.values()))
     no_criterion = list(
         Referral.objects.filter(

@@ -53,13 +53,23 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     agency_id = _agency_rep_agency_id(user)
     if agency_id is None:
         return referrals.none()
-    on_invited_agenda = Exists(
-        AgendaItem.objects.filter(
-            referral_id=OuterRef("pk"),
-            meeting__in=MeetingAttendance.objects.filter(agency_id=agency_id).values("meeting_id"),
+    # A union of id lists, not an OR of EXISTS: the database can then use its indexes (at
+    # national scale, 10x faster; see benchmarks/marac_benchmark.py).
+    in_scope = (
+        Referral.objects.filter(referring_agency_id=agency_id)
+        .order_by()
+        .values("pk")
+        .union(
+            Action.objects.filter(agency_id=agency_id).order_by().values("referral_id"),
+            AgendaItem.objects.filter(
+                referral__restricted=False,
+                meeting__in=MeetingAttendance.objects.filter(agency_id=agency_id).values("meeting_id"),
+            )
+            .order_by()
+            .values("referral_id"),
         )
     )
-    return referrals.filter(_on_case(agency_id) | (Q(restricted=False) & Q(on_invited_agenda)))
+    return referrals.filter(pk__in=in_scope)
 
 
 def identity_visible(user, referral: Referral) -> bool:

@@ -4,8 +4,9 @@ stored deadlines in step (deadlines_sync) inside the same transaction."""
 import secrets
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
@@ -46,6 +47,7 @@ def _refuse_unless_allowed(obj, new_status: str, message: str) -> None:
 # --- Repeats ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def repeat_window_start(referral_date: date) -> date:
     """The earliest referral date that makes a later referral a repeat: exactly 12 calendar
     months earlier, clamped (29 February 2024 -> 28 February 2023)."""
@@ -74,9 +76,10 @@ def referrals_recompute_repeats(*, victim_ids: Iterable[int]) -> int:
     before. Withdrawn referrals never count and are never repeats. Returns how many changed.
     """
     victim_ids = sorted(set(victim_ids))
+    size = 10_000 if connection.vendor == "postgresql" else 900
     changed = 0
-    for start in range(0, len(victim_ids), 900):
-        chunk = victim_ids[start : start + 900]
+    for start in range(0, len(victim_ids), size):
+        chunk = victim_ids[start : start + size]
         rows = (
             Referral.objects.filter(victim_id__in=chunk)
             .exclude(status=ReferralStatus.WITHDRAWN)
@@ -91,8 +94,8 @@ def referrals_recompute_repeats(*, victim_ids: Iterable[int]) -> int:
                 (to_true if repeat else to_false).append(pk)
             last_victim, last_date = victim_id, referral_date
         for ids, value in ((to_true, True), (to_false, False)):
-            for i in range(0, len(ids), 900):
-                changed += Referral.objects.filter(pk__in=ids[i : i + 900]).update(is_repeat=value)
+            for i in range(0, len(ids), size):
+                changed += Referral.objects.filter(pk__in=ids[i : i + size]).update(is_repeat=value)
         changed += Referral.objects.filter(
             victim_id__in=chunk, status=ReferralStatus.WITHDRAWN, is_repeat=True
         ).update(is_repeat=False)
