@@ -1,6 +1,5 @@
 """MARAC reads: the SafeLives data return and KPIs, possible person matches, list querysets."""
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -84,17 +83,9 @@ def rolling_start(period_end: date) -> date:
     return add_months(period_end, -12) + timedelta(days=1)
 
 
-@dataclass
-class ReturnRow:
-    values: dict
-
-    def __getitem__(self, key):
-        return self.values[key]
-
-
 def data_return(*, areas: QuerySet[MaracArea] | list[MaracArea], start: date, end: date) -> list[dict]:
     """One row per area of the SafeLives data return for cases heard from `start` to `end`
-    inclusive. Two queries whatever the number of cases or areas."""
+    inclusive. One query whatever the number of cases or areas."""
     areas = list(areas)
     window_start = rolling_start(end)
     in_period = Q(heard_date__gte=start, heard_date__lte=end)

@@ -5,6 +5,7 @@ from . import views
 app_name = "partnerships"
 urlpatterns = [
     path("marac/", views.marac_home, name="marac_home"),
+    path("marac/areas/", views.area_list, name="area_list"),
     path("marac/referrals/", views.referral_list, name="referral_list"),
     path("marac/cases/", views.referral_list, {"cases": True}, name="case_list"),
     path("marac/referrals/new/", views.referral_create, name="referral_create"),

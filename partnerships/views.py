@@ -2,7 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -102,6 +102,23 @@ def marac_home(request):
         request,
         "partnerships/marac_home.html",
         {"meetings": meetings, "counts": counts, "is_coordinator": is_coordinator(request.user)},
+    )
+
+
+def area_list(request):
+    require_any_role(request.user, MARAC_ROLES | RETURN_ROLES)
+    today = local_today()
+    areas = MaracArea.objects.annotate(
+        next_meeting=Min("meetings__date", filter=Q(meetings__date__gte=today)),
+        last_meeting=Max("meetings__date", filter=Q(meetings__date__lt=today)),
+    ).order_by("name")
+    sort = request.GET.get("sort", "")
+    if sort in {"population", "-population"}:
+        areas = areas.order_by(sort.replace("population", "adult_female_population"), "name")
+    return render(
+        request,
+        "partnerships/area_list.html",
+        {"page": _page(request, areas), "sort": sort, "query": _query_without_page(request)},
     )
 
 

@@ -230,3 +230,13 @@ def test_meeting_journey_through_views(as_user, coordinator, area):
     assert "Conclude the meeting?" in body
     response = client.post(reverse("partnerships:meeting_step", args=[meeting.pk, "conclude"]))
     assert "Only a meeting in progress can be concluded" in response.content.decode()
+
+
+def test_area_list_shows_schedule_with_fixed_queries(as_user, officer, area, django_assert_max_num_queries):
+    MeetingFactory(area=area, date=dt.date(2020, 1, 6))
+    MeetingFactory(area=area, date=dt.date.today() + dt.timedelta(days=3))
+    client = as_user(officer)
+    client.get(reverse("partnerships:area_list"))
+    with django_assert_max_num_queries(12):
+        body = client.get(reverse("partnerships:area_list") + "?sort=-population").content.decode()
+    assert "Test MARAC (synthetic)" in body and "6 Jan 2020" in body and "20000" in body
