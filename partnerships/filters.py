@@ -22,6 +22,7 @@ def _meeting_label(meeting) -> str:
 
 
 class ReferralFilter(django_filters.FilterSet):
+    reference = django_filters.CharFilter(label="Referral reference", lookup_expr="icontains")
     area = django_filters.ModelChoiceFilter(
         queryset=MaracArea.objects.all(), empty_label="Any area", label="Area"
     )

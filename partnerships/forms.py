@@ -282,6 +282,23 @@ class HandlingForm(GdsFormMixin, forms.Form):
         ]
 
 
+class PersonForm(GdsFormMixin, forms.Form):
+    submit_label = "Save details"
+    full_name = forms.CharField(label="Full name", max_length=200, required=False)
+    date_of_birth = _date("Date of birth", required=False)
+    address = forms.CharField(
+        label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+    def gds_fields(self):
+        return [Field.text("full_name"), Field("date_of_birth"), Field.textarea("address")]
+
+    def clean(self):
+        cleaned = super().clean()
+        _valid_date(self, "date_of_birth")
+        return cleaned
+
+
 class ReasonForm(GdsFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the referral being withdrawn?",

@@ -269,6 +269,24 @@ def referral_update_handling(
 
 
 @transaction.atomic
+def person_update(
+    *, actor, person: Person, full_name: str, date_of_birth: date | None, address: str
+) -> Person:
+    """Correct a person's restricted details. Audited with the names of the fields changed."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if date_of_birth and date_of_birth > local_today():
+        raise MaracError("The date of birth must be in the past.")
+    values = {"full_name": full_name.strip(), "date_of_birth": date_of_birth, "address": address.strip()}
+    changed = [name for name, value in values.items() if getattr(person, name) != value]
+    if changed:
+        for name in changed:
+            setattr(person, name, values[name])
+        person.save(update_fields=changed)
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=person, changed_fields=changed)
+    return person
+
+
+@transaction.atomic
 def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
     """Withdraw a referral not yet heard (entered in error, or the victim moved away). It stops
     counting towards repeats. Raises MaracError once heard or without a reason."""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("marac/referrals/import/", views.import_view, name="referral_import"),
     path("marac/referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("marac/referrals/<int:pk>/handling/", views.referral_handling, name="referral_handling"),
+    path("marac/referrals/<int:pk>/<str:role>/details/", views.person_edit, name="person_edit"),
     path("marac/referrals/<int:pk>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
     path("marac/meetings/", views.meeting_list, name="meeting_list"),
     path("marac/meetings/new/", views.meeting_create, name="meeting_create"),

@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -27,6 +27,7 @@ from .forms import (
     InviteForm,
     MeetingForm,
     MinutesForm,
+    PersonForm,
     ReasonForm,
     ReferralForm,
     ReturnForm,
@@ -271,6 +272,35 @@ def referral_handling(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int, role: str):
+    if role not in PersonRole.values:
+        raise Http404
+    referral = get_referral_for_user_or_404(request.user, pk, action="change")
+    person = referral.victim if role == PersonRole.VICTIM else referral.perpetrator
+    if person is None:
+        raise Http404
+    initial = {
+        "full_name": person.full_name,
+        "date_of_birth": person.date_of_birth,
+        "address": person.address,
+    }
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, **form.cleaned_data)
+        except MaracError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"The details of {person.reference} have been saved.")
+            return redirect(referral)
+    return render(
+        request,
+        "partnerships/person_form.html",
+        {"referral": referral, "person": person, "form": form, "role": PersonRole(role).label.lower()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def referral_withdraw(request, pk: int):
     referral = get_referral_for_user_or_404(request.user, pk, action="withdraw")
     form = ReasonForm(request.POST or None)
@@ -485,8 +515,6 @@ MEETING_STEPS = {
 @require_http_methods(["GET", "POST"])
 def meeting_step(request, pk: int, step: str):
     if step not in MEETING_STEPS:
-        from django.http import Http404
-
         raise Http404
     meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
     service, heading, explanation, button, done = MEETING_STEPS[step]

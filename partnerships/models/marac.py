@@ -322,7 +322,6 @@ class Meeting(models.Model):
     )
     agenda_generated_at = models.DateTimeField(null=True, blank=True)
     agenda_sent_on = models.DateField(null=True, blank=True)
-    any_other_business = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -240,3 +240,44 @@ def test_area_list_shows_schedule_with_fixed_queries(as_user, officer, area, dja
     with django_assert_max_num_queries(12):
         body = client.get(reverse("partnerships:area_list") + "?sort=-population").content.decode()
     assert "Test MARAC (synthetic)" in body and "6 Jan 2020" in body and "20000" in body
+
+
+def test_coordinator_corrects_restricted_details_with_audit(as_user, coordinator, officer, area):
+    referral = ReferralFactory(area=area, perpetrator=PersonFactory(role="perpetrator"))
+    url = reverse("partnerships:person_edit", args=[referral.pk, "victim"])
+    assert as_user(officer).get(url).status_code == 403
+    assert (
+        as_user(coordinator)
+        .get(reverse("partnerships:person_edit", args=[referral.pk, "nobody"]))
+        .status_code
+        == 404
+    )
+    response = as_user(coordinator).post(
+        url,
+        {
+            "full_name": "Renamed (synthetic)",
+            "address": "2 New Road (synthetic)",
+            **split("date_of_birth", dt.date(1991, 2, 3)),
+        },
+    )
+    assert response.status_code == 302
+    referral.victim.refresh_from_db()
+    assert referral.victim.full_name == "Renamed (synthetic)" and referral.victim.date_of_birth == dt.date(
+        1991, 2, 3
+    )
+    event = AuditEvent.objects.filter(action="change", object_type="partnerships.person").first()
+    assert event.changed_fields == ["address", "date_of_birth", "full_name"]
+    assert "Renamed" not in str(event.detail)
+    response = as_user(coordinator).post(
+        url, {"full_name": "X", **split("date_of_birth", dt.date(2999, 1, 1))}
+    )
+    assert "must be in the past" in response.content.decode()
+
+
+def test_referral_list_search_by_reference(as_user, coordinator, area):
+    ReferralFactory(area=area, reference="FINDME1")
+    ReferralFactory(area=area, reference="OTHER22")
+    body = (
+        as_user(coordinator).get(reverse("partnerships:referral_list") + "?reference=findme").content.decode()
+    )
+    assert "FINDME1" in body and "OTHER22" not in body
