@@ -124,15 +124,34 @@ def assert_accessible_fixture():
     return assert_accessible
 
 
-def pytest_collection_modifyitems(items):
-    """Transactional tests (browser, concurrency) flush the database afterwards; restore the
-    reference data the migrations loaded, so later tests still find agencies and roles."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if (
-            marker is not None
-            and marker.kwargs.get("transaction")
-            and "serialized_rollback" not in marker.kwargs
-        ):
-            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True))
-            item.own_markers.remove(marker) if marker in item.own_markers else None
+@pytest.fixture(scope="session")
+def _reference_snapshot(django_db_setup, django_db_blocker):
+    """The data the migrations loaded (agencies, roles, partnership bodies, duties …)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _restore_reference_data(request):
+    """Transactional tests (browser, concurrency) empty the database when they finish; put the
+    reference data back before each one, as a fresh database would have it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    snapshot = request.getfixturevalue("_reference_snapshot")
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    # The flush re-runs post_migrate, which makes new content types, permissions and groups
+    # with new ids; agencies and the rest do not come back. Put back exactly what was there.
+    if not Agency.objects.exists():
+        from django.contrib.auth.models import Group
+        from django.contrib.contenttypes.models import ContentType
+
+        Group.objects.all().delete()
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        connection.creation.deserialize_db_from_string(snapshot)
+        ContentType.objects.clear_cache()

@@ -2,6 +2,7 @@ from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
+    PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
 )
@@ -74,6 +75,13 @@ class NewPasswordForm(GdsFormMixin, SetPasswordForm):
 
     def gds_fields(self):
         return [Field.text("new_password1"), Field.text("new_password2")]
+
+
+class ChangePasswordForm(GdsFormMixin, PasswordChangeForm):
+    submit_label = "Change password"
+
+    def gds_fields(self):
+        return [Field.text("old_password"), Field.text("new_password1"), Field.text("new_password2")]
 
 
 class PreferencesForm(GdsFormMixin, forms.ModelForm):

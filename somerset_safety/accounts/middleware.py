@@ -19,7 +19,11 @@ BEFORE_SECOND_FACTOR = {
     "accounts:session_extend",
 }
 # Views that need no role (public pages, and those about the user's own account).
-WITHOUT_ROLE = BEFORE_SECOND_FACTOR | {"accounts:recovery_codes", "accounts:preferences"}
+WITHOUT_ROLE = BEFORE_SECOND_FACTOR | {
+    "accounts:recovery_codes",
+    "accounts:preferences",
+    "accounts:change_password",
+}
 
 
 def _view_name(request) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("set-up-authenticator/", views.setup, name="setup"),
     path("account/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("account/preferences/", views.preferences, name="preferences"),
+    path("account/password/", views.ChangePasswordView.as_view(), name="change_password"),
     path("account/session/extend/", views.session_extend, name="session_extend"),
     path("password-reset/", views.ResetRequestView.as_view(), name="reset_request"),
     path("password-reset/sent/", views.ResetSentView.as_view(), name="reset_sent"),

@@ -16,7 +16,15 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 
 from . import services
-from .forms import CodeForm, EnrolForm, NewPasswordForm, PreferencesForm, ResetRequestForm, SignInForm
+from .forms import (
+    ChangePasswordForm,
+    CodeForm,
+    EnrolForm,
+    NewPasswordForm,
+    PreferencesForm,
+    ResetRequestForm,
+    SignInForm,
+)
 
 SETUP_DEVICE_KEY = "setup_totp_device_id"
 NEW_CODES_KEY = "new_recovery_codes"
@@ -163,3 +171,22 @@ class ResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class ResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/reset_complete.html"
+
+
+class ChangePasswordView(auth_views.PasswordChangeView):
+    """Changing the password keeps this session (and its second factor) and ends the others."""
+
+    template_name = "accounts/change_password.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("accounts:preferences")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            actor=self.request.user,
+            action=AuditAction.CHANGE,
+            obj=self.request.user,
+            changed_fields=["password"],
+        )
+        messages.success(self.request, "Your password has been changed.")
+        return response

@@ -4,11 +4,14 @@ The URL fetcher serves only our own static files: http(s), file: and data: URLs 
 the renderer from content are refused, so user text cannot make the server fetch anything.
 """
 
+import logging
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+
+logger = logging.getLogger(__name__)
 
 STATIC_SCHEME_HOST = "http://static.invalid"
 
@@ -34,11 +37,21 @@ def static_only_fetcher(url: str) -> dict:
     return {"string": path.read_bytes(), "mime_type": mime, "redirected_url": url}
 
 
-def render_pdf(html: str, *, title: str = "") -> bytes:
+def render_pdf(html: str) -> bytes:
     """HTML (already rendered by a Django template, so escaped) to an A4, tagged PDF."""
     from weasyprint import HTML
 
-    document = HTML(
-        string=html, base_url=f"{STATIC_SCHEME_HOST}{settings.STATIC_URL}", url_fetcher=static_only_fetcher
-    )
-    return document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_identifier=None)
+    def document():
+        return HTML(
+            string=html,
+            base_url=f"{STATIC_SCHEME_HOST}{settings.STATIC_URL}",
+            url_fetcher=static_only_fetcher,
+        )
+
+    try:
+        return document().write_pdf(pdf_tags=True, custom_metadata=True)
+    except ValueError:
+        # WeasyPrint's tagging can fail where a table's caption and rows land on different
+        # pages; an untagged PDF with the same content is better than none.
+        logger.warning("Tagged PDF failed; rendering untagged", exc_info=True)
+        return document().write_pdf(custom_metadata=True)

@@ -38,3 +38,23 @@ def test_wrong_password_shows_error_summary(live_server, browser_page, assert_ac
     assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
     assert page.get_by_label("Email address").input_value() == "nobody@example.invalid"
     assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_idle_warning_offers_one_click_to_stay_signed_in(
+    live_server, browser_page, sign_in, assert_accessible, settings
+):
+    from somerset_safety.accounts.models import Agency
+
+    settings.SESSION_IDLE_TIMEOUT_SECONDS = 124
+    settings.SESSION_WARNING_SECONDS = 121  # the warning appears after 3 seconds
+    user = UserFactory(agency=Agency.objects.get(code="CST"), roles=[Role.OFFICER])
+    page = browser_page
+    sign_in(page, live_server.url, user)
+    warning = page.get_by_role("alertdialog")
+    warning.wait_for(state="visible", timeout=10000)
+    assert_accessible(page)
+    page.get_by_role("button", name="Stay signed in").click()
+    warning.wait_for(state="hidden", timeout=5000)
+    assert page.url == f"{live_server.url}/"

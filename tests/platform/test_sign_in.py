@@ -209,3 +209,23 @@ def test_enrolment_shows_qr_and_key_and_issues_recovery_codes(officer):
         codes_page = client.get("/account/recovery-codes/")
         assert codes_page.content.count(b"<code") == 10
         assert b"<code" not in client.get("/account/recovery-codes/").content  # shown once only
+
+
+@pytest.mark.django_db
+def test_change_password_keeps_this_session_and_ends_others(officer, as_user):
+    here, elsewhere = as_user(officer), as_user(officer)
+    bad = here.post(
+        "/account/password/", {"old_password": "wrong", "new_password1": "x", "new_password2": "x"}
+    )
+    assert bad.status_code == 200 and b"There is a problem" in bad.content
+    done = here.post(
+        "/account/password/",
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "lantern orchard pebble 19",
+            "new_password2": "lantern orchard pebble 19",
+        },
+    )
+    assert done["Location"] == "/account/preferences/"
+    assert here.get("/").status_code == 200
+    assert elsewhere.get("/").status_code == 302

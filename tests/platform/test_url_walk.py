@@ -20,7 +20,11 @@ PUBLIC = {
 }
 # Reachable before the second factor (sign-in steps) and without a role (own account pages).
 BEFORE_SECOND_FACTOR = {"accounts:verify", "accounts:setup", "accounts:logout", "accounts:session_extend"}
-WITHOUT_ROLE = BEFORE_SECOND_FACTOR | {"accounts:recovery_codes", "accounts:preferences"}
+WITHOUT_ROLE = BEFORE_SECOND_FACTOR | {
+    "accounts:recovery_codes",
+    "accounts:preferences",
+    "accounts:change_password",
+}
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 

@@ -32,7 +32,12 @@ FORM = {
 
 
 def _agency_count(as_of):
-    return {"agencies": Agency.objects.count(), "label": "Agencies"}
+    n = Agency.objects.count()
+    return {
+        "summary": f"There are {n} partner agencies.",
+        "caption": "Partners",
+        "rows": [{"label": "Agencies", "value": n}],
+    }
 
 
 @pytest.fixture
@@ -42,31 +47,21 @@ def section():
             key="test_agencies",
             title="Partner agencies",
             build=_agency_count,
-            template="tests/report_section.html",
+            template="reports/sections/figures.html",
         )
     )
     registry.register_report_section(
         ReportSection(
             key="test_appendix",
             title="Statutory duties",
-            build=lambda d: {"duties": 9},
-            template="tests/report_section.html",
+            build=lambda d: {"summary": "Nine duties are met."},
+            template="reports/sections/figures.html",
             appendix=True,
         )
     )
     yield
     registry._sections.pop("test_agencies", None)
     registry._sections.pop("test_appendix", None)
-
-
-@pytest.fixture(autouse=True)
-def _test_templates(settings, tmp_path):
-    folder = tmp_path / "templates" / "tests"
-    folder.mkdir(parents=True)
-    (folder / "report_section.html").write_text(
-        '<p class="govuk-body">{{ number }}.1 Figure: {% firstof data.agencies data.duties %}</p>'
-    )
-    settings.TEMPLATES[0]["DIRS"].append(tmp_path / "templates")
 
 
 def _create(client):
@@ -83,7 +78,7 @@ def test_officer_writes_previews_and_generates_a_frozen_version(
     report = _create(client)
     preview = client.get(reverse("reports:report_preview", args=[report.pk]))
     agencies_now = Agency.objects.count()
-    assert f"Figure: {agencies_now}".encode() in preview.content
+    assert f"There are {agencies_now} partner agencies".encode() in preview.content
     assert b"1.1" in preview.content and b"1.2" in preview.content
 
     assert client.get(reverse("reports:report_generate", args=[report.pk])).status_code == 200
@@ -92,19 +87,19 @@ def test_officer_writes_previews_and_generates_a_frozen_version(
     assert response.status_code == 302
     version = ReportVersion.objects.get()
     assert version.status == VersionStatus.READY
-    assert version.snapshot["test_agencies"]["agencies"] == agencies_now
+    assert version.snapshot["test_agencies"]["rows"][0]["value"] == agencies_now
     pdf_bytes = version.pdf.read()
     assert hashlib.sha256(pdf_bytes).hexdigest() == version.pdf_sha256
 
     Agency.objects.create(code="NEW", name="A new partner", agency_type="other")
     version.refresh_from_db()
-    assert version.snapshot["test_agencies"]["agencies"] == agencies_now  # frozen
+    assert version.snapshot["test_agencies"]["rows"][0]["value"] == agencies_now  # frozen
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:report_generate", args=[report.pk]))
     second = ReportVersion.objects.get(number=2)
-    assert second.snapshot["test_agencies"]["agencies"] == agencies_now + 1
+    assert second.snapshot["test_agencies"]["rows"][0]["value"] == agencies_now + 1
     compare = client.get(reverse("reports:version_detail", args=[report.pk, 2]) + "?compare=1")
-    assert b"test_agencies \xe2\x80\xba agencies" in compare.content
+    assert b"test_agencies \xe2\x80\xba rows \xe2\x80\xba Agencies \xe2\x80\xba value" in compare.content
 
     download = client.get(reverse("reports:version_pdf", args=[report.pk, 1]))
     assert download["Content-Disposition"].startswith("attachment")
@@ -139,7 +134,7 @@ def test_pdf_pages_render_with_headings_and_figures(
         "1.1",
         "Two reviews were completed",
         "6. Partner agencies",
-        f"Figure: {version.snapshot['test_agencies']['agencies']}",
+        f"There are {version.snapshot['test_agencies']['rows'][0]['value']} partner agencies",
         "Appendix 1 — Statutory duties",
         "Page 1 of",
     ):
