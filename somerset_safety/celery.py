@@ -12,6 +12,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "Move paused reviews' completion deadlines on": {
+        "task": "reviews.resync_paused_deadlines",
+        "schedule": crontab(hour=5, minute=30),
+    },
     "Log today's deadline reminders and escalations": {
         "task": "deadlines.reminder_sweep",
         "schedule": crontab(hour=6, minute=0),

@@ -281,3 +281,17 @@ UPLOAD_SCANNER = env.str("UPLOAD_SCANNER", default="somerset_safety.core.uploads
 REMINDER_OFFSETS_DAYS = tuple(env.list("REMINDER_OFFSETS_DAYS", cast=int, default=[14, 7, 1]))
 REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7)
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
+
+# Domestic Homicide Reviews (DOMAIN §2). Clock offsets are local practice, so they are settings.
+DHR_DISPLAY_NAME = env.str("DHR_DISPLAY_NAME", default="Domestic Homicide Reviews")
+DHR_REFERENCE_PREFIX = env.str("DHR_REFERENCE_PREFIX", default="DHR-")
+DHR_DECISION_DUE_MONTHS = env.int("DHR_DECISION_DUE_MONTHS", default=1)
+DHR_COMPLETION_MONTHS = env.int("DHR_COMPLETION_MONTHS", default=6)
+DHR_AGENCY_REPORT_WEEKS = env.int("DHR_AGENCY_REPORT_WEEKS", default=6)
+DHR_COMMISSIONER_COPY_DAYS = env.int("DHR_COMMISSIONER_COPY_DAYS", default=0)
+DHR_DUE_SOON_DAYS = env.int("DHR_DUE_SOON_DAYS", default=14)
+
+# Statutory duties (DOMAIN §6).
+DUTIES_DUE_SOON_DAYS = env.int("DUTIES_DUE_SOON_DAYS", default=60)
+DUTIES_RG_DECISION_WORKING_DAYS = env.int("DUTIES_RG_DECISION_WORKING_DAYS", default=5)
+DUTIES_RECOVERY_PERIOD_MIN_DAYS = env.int("DUTIES_RECOVERY_PERIOD_MIN_DAYS", default=30)

@@ -20,8 +20,9 @@ def service(request):
 def _nav(request, user) -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
-    items = []
-    for section in navigation.sections_for(user):
-        url = section.url
-        items.append({"label": section.label, "url": url, "active": request.path.startswith(url)})
+    items = [{"label": s.label, "url": s.url, "active": False} for s in navigation.sections_for(user)]
+    # The section whose address is the longest start of this page is the current one.
+    matches = [item for item in items if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return items

@@ -52,3 +52,11 @@ def test_second_factor_can_be_off_only_in_demo_mode(client, officer, settings):
     )
     assert response["Location"] == "/"
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_navigation_marks_only_the_most_specific_section(admin_user, as_user):
+    response = as_user(admin_user).get("/deadlines/team/")
+    nav = {item["label"]: item["active"] for item in response.context["nav_sections"]}
+    assert nav["Team deadlines"] is True
+    assert nav["My deadlines"] is False
