@@ -97,18 +97,22 @@ def main() -> None:
     parser.add_argument("--referrals", type=int, default=1_200_000)
     parser.add_argument("--areas", type=int, default=300)
     parser.add_argument("--batch", type=int, default=100_000)
+    parser.add_argument(
+        "--times-only", action="store_true", help="Keep the data already loaded; time the reads."
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("Warning: not PostgreSQL; the figures will not be representative.")
     call_command("migrate", verbosity=0)
 
+    if not args.times_only:
+        load(args)
+    time_reads()
+
+
+def load(args) -> None:
     from partnerships.imports import import_referrals
     from partnerships.models import ImportBatch, MaracArea, Person, Referral
-    from partnerships.permissions import referrals_visible_to
-    from partnerships.selectors import data_return, referral_list
-    from somerset_safety.accounts.models import Agency, User
-    from somerset_safety.accounts.roles import Role
-    from tests.factories import UserFactory
 
     Referral.objects.filter(reference__startswith="BM").delete()
     Person.objects.filter(source_ref__startswith="B").delete()
@@ -139,6 +143,17 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE partnerships_referral")
     print(f"\nIMPORT: {done:,} referrals in {total_import:.1f}s, {done / total_import:,.0f} rows/s overall")
+
+
+def time_reads() -> None:
+    from partnerships.models import MaracArea, Referral
+    from partnerships.permissions import referrals_visible_to
+    from partnerships.selectors import data_return, referral_list
+    from somerset_safety.accounts.models import Agency, User
+    from somerset_safety.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    print(f"{Referral.objects.count():,} referrals in {MaracArea.objects.count()} areas")
 
     area = MaracArea.objects.get(code="BM007")
     seconds = timed(lambda: data_return(areas=[area], start=dt.date(2023, 1, 1), end=dt.date(2023, 3, 31)))

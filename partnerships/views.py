@@ -550,6 +550,8 @@ def _item_for(request, pk: int, action: str) -> AgendaItem:
 @require_http_methods(["GET", "POST"])
 def agenda_item_minutes(request, pk: int):
     item = _item_for(request, pk, "change")
+    if request.method == "GET":
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=item)
     form = MinutesForm(request.POST or None, initial={"minutes": item.minutes})
     if request.method == "POST" and form.is_valid():
         try:

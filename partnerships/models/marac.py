@@ -272,6 +272,7 @@ class Referral(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["-referral_date", "-id"], name="referral_newest_first"),
             models.Index(fields=["area", "heard_date"]),
             models.Index(fields=["victim", "referral_date"]),
             models.Index(fields=["status", "area"]),
