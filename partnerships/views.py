@@ -770,7 +770,7 @@ def data_return_csv(request):
         },
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="marac-data-return.csv"'
+    response["Content-Disposition"] = 'attachment; filename="OFFICIAL-SENSITIVE-marac-data-return.csv"'
     response["Cache-Control"] = "no-store"
     writer = csv.writer(response)
     writer.writerow(selectors.RETURN_COLUMNS)
