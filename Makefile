@@ -70,8 +70,11 @@ check-deploy: setup
 	DEBUG=false DEMO_MODE=false SECRET_KEY="$$(openssl rand -hex 40)" ALLOWED_HOSTS=safer-somerset.example.gov.uk \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
+## Benchmarks (not tests) against PostgreSQL: set DATABASE_URL to a throw-away database
 benchmark: setup
-	$(PY) benchmarks/run_all.py
+	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL to a throw-away PostgreSQL database" && exit 1)
+	$(PY) tests/benchmarks/marac_benchmark.py
+	$(PY) tests/benchmarks/reminders_benchmark.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3 var

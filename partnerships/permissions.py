@@ -54,7 +54,7 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     if agency_id is None:
         return referrals.none()
     # A union of id lists, not an OR of EXISTS: the database can then use its indexes (at
-    # national scale, 10x faster; see benchmarks/marac_benchmark.py).
+    # national scale, 10x faster; see tests/benchmarks/marac_benchmark.py).
     in_scope = (
         Referral.objects.filter(referring_agency_id=agency_id)
         .order_by()

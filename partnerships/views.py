@@ -1,9 +1,7 @@
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -12,6 +10,7 @@ from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.exports import csv_response
 
 from . import conf, selectors, services
 from .exceptions import ImportRejected, MaracError
@@ -748,32 +747,24 @@ def data_return(request):
     )
 
 
-def _neutralise(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r", "\0") else value
-
-
 def data_return_csv(request):
     require_any_role(request.user, RETURN_ROLES)
     form, rows = _return_rows(request)
     if not form.is_valid():
         messages.error(request, "Choose the period before downloading the return.")
         return redirect(reverse("partnerships:data_return") + "?" + request.GET.urlencode())
-    audit_record(
+    return csv_response(
         actor=request.user,
-        action=AuditAction.DISCLOSE,
+        filename="marac-data-return",
+        header=selectors.RETURN_COLUMNS,
+        rows=([selectors.csv_value(row[c]) for c in selectors.RETURN_COLUMNS] for row in rows),
         object_type="partnerships.datareturn",
         detail={
             "areas": [r["marac_area"] for r in rows],
             "start": rows[0]["period_start"] if rows else "",
             "end": rows[0]["period_end"] if rows else "",
-            "format": "csv",
         },
+        # The SafeLives return is a fixed machine-readable format: the marking travels in the
+        # file name and a response header instead of a first row.
+        marking_row=False,
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="OFFICIAL-SENSITIVE-marac-data-return.csv"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow(selectors.RETURN_COLUMNS)
-    for row in rows:
-        writer.writerow([_neutralise(selectors.csv_value(row[c])) for c in selectors.RETURN_COLUMNS])
-    return response

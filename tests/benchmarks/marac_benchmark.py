@@ -5,7 +5,7 @@ the real import path in files of --batch rows (so repeats are worked out across 
 each time), then times the data return for one area and one quarter and the referral list query.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ss_marac_bench \
-        .venv/bin/python benchmarks/marac_benchmark.py [--referrals 1200000] [--areas 300] [--batch 100000]
+        .venv/bin/python tests/benchmarks/marac_benchmark.py [--referrals 1200000] [--areas 300] [--batch 100000]
 
 The database is migrated first and its MARAC data is replaced: never point it at real data.
 """
@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "somerset_safety.settings")
 
 import django  # noqa: E402
