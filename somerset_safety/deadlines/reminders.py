@@ -70,11 +70,8 @@ def reminder_sweep(*, today: date | None = None) -> SweepResult:
     """
     today = today or timezone.localdate()
     horizon = today + timedelta(days=max(rules.reminder_offsets(), default=0))
-    deadlines = list(
-        Deadline.objects.filter(status=DeadlineStatus.OPEN, due_date__lte=horizon).select_related(
-            "responsible_user", "responsible_agency__lead"
-        )
-    )
+    in_scope = Deadline.objects.filter(status=DeadlineStatus.OPEN, due_date__lte=horizon)
+    deadlines = list(in_scope.select_related("responsible_user", "responsible_agency__lead"))
     agency_ids = {d.responsible_agency_id for d in deadlines if d.responsible_agency_id}
     agency_members: dict[int, list[User]] = {}
     for user in User.objects.filter(
@@ -99,8 +96,10 @@ def reminder_sweep(*, today: date | None = None) -> SweepResult:
             "deadline_id", "recipient_id", "step"
         )
     )
-    ReminderSend.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=2000)
-    new_keys = {(w.deadline_id, w.recipient_id, w.step) for w in wanted} - before
+    fresh = [w for w in wanted if (w.deadline_id, w.recipient_id, w.step) not in before]
+    # ignore_conflicts: a sweep running at the same moment may have logged some of these.
+    ReminderSend.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=2000)
+    new_keys = {(w.deadline_id, w.recipient_id, w.step) for w in fresh}
     immediate = [
         pk
         for pk, d, r, s in ReminderSend.objects.filter(
