@@ -11,6 +11,7 @@ class DutiesConfig(AppConfig):
 
         from .deadlines import register_rules
         from .demo import load_demo
+        from .reporting import register_reporting
 
         navigation.register(
             label="Statutory duties",
@@ -29,4 +30,5 @@ class DutiesConfig(AppConfig):
             order=65,
         )
         register_rules()
+        register_reporting()
         demo.register("Statutory duties (synthetic evidence)", load_demo, order=60)

@@ -44,10 +44,16 @@ def require_register_editor(user) -> None:
         raise PermissionDenied
 
 
+def register_duties() -> QuerySet[Duty]:
+    """The duties in the register (repealed ones stay on record, out of it). Only for aggregate
+    figures that carry no personal data: the Executive report's appendix and the dashboard."""
+    return Duty.objects.filter(active=True)
+
+
 def duties_visible_to(user) -> QuerySet[Duty]:
     if not can_read_register(user):
         return Duty.objects.none()
-    return Duty.objects.filter(active=True)
+    return register_duties()
 
 
 def obligations_visible_to(user) -> QuerySet[Obligation]:

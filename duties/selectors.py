@@ -3,7 +3,20 @@ so the register can be filtered and sorted by it without loading every obligatio
 
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from .models import (
     AgeGroup,
@@ -16,7 +29,7 @@ from .models import (
     SlaveryNotification,
 )
 from .models.register import STATUS_BY_RANK, STATUS_RANK, due_soon_days
-from .permissions import obligations_visible_to
+from .permissions import obligations_visible_to, register_duties
 
 
 def _obligation_conditions(today: date, prefix: str = "") -> dict[str, Q]:
@@ -74,6 +87,96 @@ def status_counts(duties: QuerySet[Duty]) -> dict[str, int]:
     for status in duties.order_by().values_list("computed_status", flat=True):
         counts[status] += 1
     return counts
+
+
+# Worst first, as the register page lists them.
+STATUS_ORDER = [DutyStatus.OVERDUE, DutyStatus.NO_EVIDENCE, DutyStatus.DUE_SOON, DutyStatus.MET]
+
+
+def evidence_description(evidence: EvidenceItem | None) -> str:
+    """What the latest evidence shows, from reference data only: the obligation it meets and
+    the kind of evidence. The officer's free-text summary is left out, so no name typed into
+    it can reach a report, a dashboard or an export."""
+    if evidence is None:
+        return "None recorded"
+    if evidence.assessment_id:
+        kind = "section 17 or equality assessment"
+    elif evidence.document:
+        kind = "document"
+    else:
+        kind = "link"
+    return f"{evidence.obligation.title} ({kind})"
+
+
+def register_rows(duties: QuerySet[Duty]) -> list[dict]:
+    """Each duty of an annotated register (`register_queryset`) with its latest current
+    evidence, in the queryset's order: two queries whatever the number of duties."""
+    latest = EvidenceItem.objects.filter(
+        obligation__duty=OuterRef("pk"),
+        obligation__active=True,
+        withdrawn_at__isnull=True,
+    ).order_by("-met_on", "-recorded_at", "-pk")
+    duty_list = list(duties.annotate(latest_evidence_id=Subquery(latest.values("pk")[:1])))
+    evidence = EvidenceItem.objects.select_related("obligation").in_bulk(
+        [d.latest_evidence_id for d in duty_list if d.latest_evidence_id]
+    )
+    labels = dict(DutyStatus.choices)
+    rows = []
+    for duty in duty_list:
+        item = evidence.get(duty.latest_evidence_id)
+        rows.append(
+            {
+                "label": duty.title,
+                "act": duty.act,
+                "section": duty.section,
+                "owner": duty.owner,
+                "partnership_body": duty.partnership_body,
+                "status": duty.computed_status,
+                "status_label": labels[duty.computed_status],
+                "next_due": duty.next_due.isoformat() if duty.next_due else None,
+                "evidence_date": item.met_on.isoformat() if item else None,
+                "evidence": evidence_description(item),
+            }
+        )
+    return rows
+
+
+def _counts_by_status(counts: dict[str, int]) -> list[dict]:
+    labels = dict(DutyStatus.choices)
+    return [{"status": s.value, "label": labels[s.value], "count": counts[s.value]} for s in STATUS_ORDER]
+
+
+def duties_appendix(as_of: date) -> dict:
+    """Appendix 1 of the Executive report: every duty in the register, in the council's order,
+    with its Act and section, owner, partnership body, status on `as_of` and latest evidence.
+    Duties, posts and boards only: no personal data."""
+    annotated = with_duty_status(register_duties(), as_of)
+    rows = register_rows(annotated.order_by("display_order", "title"))
+    counts = {s.value: 0 for s in DutyStatus}
+    for row in rows:
+        counts[row["status"]] += 1
+    return {
+        "as_of": as_of.isoformat(),
+        "total": len(rows),
+        "due_soon_days": due_soon_days(),
+        "counts": _counts_by_status(counts),
+        "duties": rows,
+    }
+
+
+def duties_status_panel(as_of: date) -> dict:
+    """The dashboard's count of duties by status on `as_of`: one query."""
+    counts = status_counts(with_duty_status(register_duties(), as_of))
+    by_status = _counts_by_status(counts)
+    described = ", ".join(f"{c['label'].lower()} {c['count']}" for c in by_status)
+    return {
+        "as_of": as_of.isoformat(),
+        "total": sum(counts.values()),
+        "counts": by_status,
+        "chart_labels": [c["label"] for c in by_status],
+        "chart_series": {"Duties": [c["count"] for c in by_status]},
+        "chart_alt": f"Bar chart of statutory duties by status: {described}.",
+    }
 
 
 def duty_detail(duty: Duty, user, today: date) -> dict:

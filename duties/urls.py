@@ -5,6 +5,7 @@ from . import views
 app_name = "duties"
 urlpatterns = [
     path("register/", views.register, name="register"),
+    path("register/download.csv", views.register_csv, name="register_csv"),
     path("register/<int:pk>/", views.duty_detail, name="duty_detail"),
     path("register/prevent/", views.prevent_checklist, name="prevent"),
     path("register/obligations/<int:pk>/evidence/", views.evidence_create, name="evidence_create"),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.exports import csv_response
 from somerset_safety.core.uploads import private_file_response
 
 from . import selectors, services
@@ -74,6 +75,50 @@ def register(request):
             "due_soon_days": due_soon_days(),
             "today": today,
         },
+    )
+
+
+REGISTER_CSV_HEADER = [
+    "Duty",
+    "Act",
+    "Section",
+    "Owner",
+    "Partnership body",
+    "Status",
+    "Next due",
+    "Latest evidence date",
+    "Latest evidence",
+]
+
+
+def register_csv(request):
+    """The register as the page shows it (same scope, same filters), as a CSV disclosure."""
+    require_register_reader(request.user)
+    today = local_today()
+    scoped = duties_visible_to(request.user)
+    duty_filter = DutyFilter(request.GET, queryset=selectors.register_queryset(scoped, today), scoped=scoped)
+    rows = selectors.register_rows(duty_filter.qs)
+    filters = {name: request.GET[name] for name in duty_filter.filters if request.GET.get(name)}
+    return csv_response(
+        actor=request.user,
+        filename="statutory-duties-register",
+        header=REGISTER_CSV_HEADER,
+        rows=(
+            [
+                row["label"],
+                row["act"],
+                row["section"],
+                row["owner"],
+                row["partnership_body"],
+                row["status_label"],
+                row["next_due"] or "",
+                row["evidence_date"] or "",
+                row["evidence"],
+            ]
+            for row in rows
+        ),
+        object_type="duties.duty",
+        detail={"as_of": today.isoformat(), "filters": filters},
     )
 
 

@@ -1,0 +1,34 @@
+"""The duties app's part of the Executive report and the partnership dashboard, registered
+with the platform in DutiesConfig.ready(). Aggregate figures about duties only: modern
+slavery records are not part of either."""
+
+from somerset_safety.reports.registry import (
+    DashboardPanel,
+    ReportSection,
+    register_dashboard_panel,
+    register_report_section,
+)
+
+from .selectors import duties_appendix, duties_status_panel
+
+
+def register_reporting() -> None:
+    register_report_section(
+        ReportSection(
+            key="duties_appendix",
+            title="Statutory duties",
+            build=duties_appendix,
+            template="duties/report_appendix.html",
+            order=10,
+            appendix=True,
+        )
+    )
+    register_dashboard_panel(
+        DashboardPanel(
+            key="duties_status",
+            title="Statutory duties by status",
+            build=duties_status_panel,
+            template="duties/dashboard_panel.html",
+            order=70,
+        )
+    )
