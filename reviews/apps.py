@@ -28,3 +28,33 @@ class ReviewsConfig(AppConfig):
             order=21,
         )
         demo.register("Domestic Homicide Reviews", load_demo, order=30)
+
+        from somerset_safety.reports.registry import (
+            DashboardPanel,
+            ReportSection,
+            register_dashboard_panel,
+            register_report_section,
+        )
+
+        from .selectors import dhr_position
+        from .views import display_name
+
+        # One build and one template serve the paper's section and the dashboard panel.
+        register_report_section(
+            ReportSection(
+                key="dhr",
+                title=display_name(),
+                build=dhr_position,
+                template="reviews/report_section.html",
+                order=10,
+            )
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                key="dhr",
+                title=display_name(),
+                build=dhr_position,
+                template="reviews/report_section.html",
+                order=10,
+            )
+        )

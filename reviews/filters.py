@@ -1,12 +1,13 @@
 """Filters narrow a queryset already scoped by permissions; their choice lists are scoped too."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, Q
 
 from somerset_safety.accounts.models import Agency
+from somerset_safety.core import dates
 
 from .models import Area, NotificationStatus, RecommendationScope, Stage
-from .selectors import IMPLEMENTED
+from .selectors import IMPLEMENTED, stage_clock_overdue
 
 TRACKER_SORTS = {
     "reference": ("number",),
@@ -27,7 +28,11 @@ class TrackerFilter(django_filters.FilterSet):
     )
     area = django_filters.ChoiceFilter(choices=Area.choices, empty_label="Any area", label="Area")
     clock = django_filters.ChoiceFilter(
-        choices=[("overdue", "Something overdue"), ("paused", "Paused")],
+        choices=[
+            ("overdue", "Something overdue"),
+            ("stage_overdue", "Decision or completion overdue"),
+            ("paused", "Paused"),
+        ],
         empty_label="Any",
         label="Clocks",
         method="filter_clock",
@@ -49,6 +54,8 @@ class TrackerFilter(django_filters.FilterSet):
     def filter_clock(self, queryset, name, value):
         if value == "overdue":
             return queryset.filter(has_overdue=True)
+        if value == "stage_overdue":
+            return queryset.filter(Exists(stage_clock_overdue(dates.today())))
         if value == "paused":
             return queryset.filter(is_paused=True)
         return queryset

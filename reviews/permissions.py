@@ -63,6 +63,12 @@ def sees_real_name(user, notification: Notification) -> bool:
     return review is not None and review.chair_id == user.pk
 
 
+def sees_pseudonyms_in_lists(user) -> bool:
+    """The tracker and its exports show pseudonyms to everyone on it but partnership leads
+    (unless they also hold an officer's or auditor's role). No list shows a real name."""
+    return not user.has_role(Role.PARTNERSHIP_LEAD) or user.has_role(Role.OFFICER, Role.AUDITOR)
+
+
 def victim_name_for(user, notification: Notification) -> str:
     return notification.victim_name if sees_real_name(user, notification) else notification.pseudonym_display
 

@@ -6,6 +6,8 @@ app_name = "reviews"
 
 urlpatterns = [
     path("", views.tracker, name="tracker"),
+    path("export.csv", views.tracker_csv, name="tracker_csv"),
+    path("export.pdf", views.tracker_pdf, name="tracker_pdf"),
     path("new/", views.notification_create, name="create"),
     path("recommendations/", views.register, name="register"),
     path("<int:pk>/", views.detail, name="detail"),

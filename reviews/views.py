@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +13,9 @@ from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.exports import MARKING, csv_response
 from somerset_safety.core.uploads import private_file_response
+from somerset_safety.pdf.render import render_pdf
 
 from . import forms as f
 from . import permissions as perms
@@ -82,13 +85,18 @@ def _run(form, call) -> bool:
 # --- Tracker and review page ------------------------------------------------------------------
 
 
-def tracker(request):
-    perms.require_any_role(request.user, perms.TRACKER_ROLES)
-    today = local_today()
+def _tracker_filter(request, today):
+    """The tracker's rows for this viewer and these filters: the page and its exports alike."""
     visible = selectors.with_overdue_flag(
         selectors.tracker_queryset(perms.notifications_visible_to(request.user)), today
     ).order_by("-number")
-    tracker_filter = TrackerFilter(request.GET, queryset=visible)
+    return TrackerFilter(request.GET, queryset=visible)
+
+
+def tracker(request):
+    perms.require_any_role(request.user, perms.TRACKER_ROLES)
+    today = local_today()
+    tracker_filter = _tracker_filter(request, today)
     page = Paginator(tracker_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.tracker_rows(page, today)
     audit_list(actor=request.user, model=Notification, ids=[row.notification.pk for row in rows])
@@ -100,13 +108,67 @@ def tracker(request):
             "page": page,
             "rows": rows,
             "query": _query_without_page(request),
-            "show_pseudonym": not request.user.has_role(Role.PARTNERSHIP_LEAD)
-            or request.user.has_role(Role.OFFICER, Role.AUDITOR),
+            "show_pseudonym": perms.sees_pseudonyms_in_lists(request.user),
             "can_create": perms.is_officer(request.user),
             "display_name": display_name(),
             "today": today,
         },
     )
+
+
+def _tracker_export(request):
+    perms.require_any_role(request.user, perms.TRACKER_ROLES)
+    today = local_today()
+    rows = selectors.tracker_rows(_tracker_filter(request, today).qs, today)
+    header, cells = selectors.tracker_export_table(
+        rows, show_pseudonym=perms.sees_pseudonyms_in_lists(request.user)
+    )
+    detail = {
+        "ids": [str(row.notification.pk) for row in rows],
+        "filters": {k: v for k, v in request.GET.items() if k != "page"},
+        "pseudonyms": "pseudonym" in [h.lower() for h in header],
+    }
+    return today, header, cells, detail
+
+
+def tracker_csv(request):
+    """The tracker as CSV: the viewer's rows and columns, neutralised, logged as a disclosure."""
+    _today, header, cells, detail = _tracker_export(request)
+    return csv_response(
+        actor=request.user,
+        filename="dhr-tracker.csv",
+        header=header,
+        rows=cells,
+        object_type=Notification._meta.label_lower,
+        detail=detail,
+    )
+
+
+def tracker_pdf(request):
+    """The tracker as an A4 PDF with the same rows and columns, logged as a disclosure."""
+    today, header, cells, detail = _tracker_export(request)
+    html = render_to_string(
+        "reviews/pdf/tracker.html",
+        {
+            "header": header,
+            "cells": cells,
+            "today": today,
+            "display_name": display_name(),
+            "marking": MARKING,
+        },
+    )
+    body = render_pdf(html)
+    filename = f"{MARKING}-dhr-tracker-{today:%Y%m%d}.pdf"
+    audit_record(
+        actor=request.user,
+        action=AuditAction.DISCLOSE,
+        object_type=Notification._meta.label_lower,
+        detail={"format": "pdf", "rows": len(cells), "file": filename, **detail},
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Protective-Marking"] = MARKING
+    return response
 
 
 def detail(request, pk: int):
