@@ -223,7 +223,7 @@ def test_officer_sees_exact_figures_with_links(officer, as_user, position, on_to
     assert "Domestic Homicide Reviews" in html
     assert "4 reviews on record (4 still open) and 2 notifications awaiting a decision" in panel
     assert "2 are overdue</a>, 1 is due within 14 days and 1 has met the clock." in panel
-    assert "1 review is paused</a>" in panel
+    assert 'In all, <a class="govuk-link" href="/reviews/?clock=paused">1 review is paused</a>' in panel
     assert "3 of 5 DHR recommendations</a> (60%) have been implemented with evidence" in panel
     assert f'href="{reverse("reviews:tracker")}?clock=stage_overdue"' in panel
     assert f'href="{reverse("reviews:tracker")}?stage=decision_made">Decision made</a>' in panel
@@ -455,6 +455,9 @@ def test_export_queries_do_not_grow_with_rows(officer, as_user, position):
         rows = _csv(client.get(reverse("reviews:tracker_csv")))
     assert len(rows) == 2 + 13
     assert len(large) == len(small) <= 15
+    with CaptureQueriesContext(connection) as pdf:
+        assert client.get(reverse("reviews:tracker_pdf")).status_code == 200
+    assert len(pdf) == len(small)
 
 
 @pytest.mark.django_db
