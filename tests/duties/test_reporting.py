@@ -4,6 +4,7 @@ figures worked out by hand from a small register."""
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 
@@ -370,3 +371,28 @@ def test_generated_pdf_carries_appendix_1_and_keeps_its_figures(
         "count": 2,
     }
     assert duties_appendix(today())["counts"][1]["count"] == 1
+
+
+def test_an_appendix_longer_than_a_page_still_gives_a_tagged_pdf(
+    register, officer, as_user, django_capture_on_commit_callbacks, caplog, tmp_path
+):
+    for n in range(30):
+        DutyFactory(
+            title=f"Long register duty {n}",
+            section="Section 22 and Schedule 9; Crime and Disorder (Formulation and Implementation of "
+            "Strategy) Regulations 2007",
+            display_order=20 + n,
+        )
+    client = as_user(officer)
+    report = _create_report(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:report_generate", args=[report.pk]))
+    version = ReportVersion.objects.get()
+    assert version.status == VersionStatus.READY
+    assert version.snapshot["duties_appendix"]["total"] == 35
+    assert "Tagged PDF failed" not in caplog.text
+    if shutil.which("pdfinfo"):
+        pdf = tmp_path / "long.pdf"
+        pdf.write_bytes(version.pdf.read())
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info  # not the untagged fallback
