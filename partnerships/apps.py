@@ -28,3 +28,32 @@ class PartnershipsConfig(AppConfig):
         )
         deadlines.register()
         demo.register("MARAC (synthetic)", load_demo, order=40)
+
+        from somerset_safety.reports.registry import (
+            DashboardPanel,
+            ReportSection,
+            register_dashboard_panel,
+            register_report_section,
+        )
+
+        from .selectors import marac_figures
+
+        # One build and one template serve the paper's section and the dashboard panel.
+        register_report_section(
+            ReportSection(
+                key="marac",
+                title="MARAC",
+                build=marac_figures,
+                template="partnerships/report_section.html",
+                order=20,
+            )
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                key="marac",
+                title="MARAC against the SafeLives benchmarks",
+                build=marac_figures,
+                template="partnerships/report_section.html",
+                order=20,
+            )
+        )

@@ -36,6 +36,9 @@ DEFAULT_BENCHMARKS = {
 }
 
 
+DEFAULT_BENCHMARK_SOURCE = "SafeLives national figures, 12 months to 30 September 2024"
+
+
 def high_risk_threshold() -> int:
     return getattr(settings, "MARAC_HIGH_RISK_THRESHOLD", 14)
 
@@ -58,6 +61,21 @@ def agenda_working_days() -> int:
 
 def benchmarks() -> dict[str, str]:
     return dict(getattr(settings, "MARAC_BENCHMARKS", DEFAULT_BENCHMARKS))
+
+
+def benchmark_source() -> str:
+    """Where the benchmarks come from, printed under them in the report."""
+    return getattr(settings, "MARAC_BENCHMARK_SOURCE", DEFAULT_BENCHMARK_SOURCE)
+
+
+def recommended_cases_per_10k() -> int:
+    """SafeLives' recommended MARAC volume: cases a year per 10,000 women aged 16 and over."""
+    return getattr(settings, "MARAC_RECOMMENDED_CASES_PER_10K", 40)
+
+
+def trend_quarters() -> int:
+    """How many calendar quarters the dashboard and report trend shows."""
+    return getattr(settings, "MARAC_TREND_QUARTERS", 8)
 
 
 def import_max_bytes() -> int:

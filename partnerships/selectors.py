@@ -1,9 +1,10 @@
-"""MARAC reads: the SafeLives data return and KPIs, possible person matches, list querysets."""
+"""MARAC reads: the SafeLives data return and KPIs, the dashboard and report figures, possible
+person matches, list querysets."""
 
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from somerset_safety.accounts.models import AgencyType
 from somerset_safety.core.dates import add_months
@@ -83,12 +84,17 @@ def rolling_start(period_end: date) -> date:
     return add_months(period_end, -12) + timedelta(days=1)
 
 
+def heard_between(start: date, end: date) -> Q:
+    """A case counts in a period when it was heard (discussed at a meeting) in it."""
+    return Q(heard_date__gte=start, heard_date__lte=end)
+
+
 def data_return(*, areas: QuerySet[MaracArea] | list[MaracArea], start: date, end: date) -> list[dict]:
     """One row per area of the SafeLives data return for cases heard from `start` to `end`
     inclusive. One query whatever the number of cases or areas."""
     areas = list(areas)
     window_start = rolling_start(end)
-    in_period = Q(heard_date__gte=start, heard_date__lte=end)
+    in_period = heard_between(start, end)
     aggregates = (
         Referral.objects.filter(area__in=areas, heard_date__gte=min(start, window_start), heard_date__lte=end)
         .values("area_id")
@@ -139,6 +145,165 @@ def data_return(*, areas: QuerySet[MaracArea] | list[MaracArea], start: date, en
         row["cases_per_10k_rolling_12m"] = per_10k.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         rows.append({column: row[column] for column in RETURN_COLUMNS})
     return rows
+
+
+# The figures partnership leads watch, in the order of the report: label, the return column
+# counted, the return column of its percentage or rate, and what the count is of.
+KPI_ROWS = [
+    ("cases", "Cases discussed", "cases_discussed", None, "case"),
+    (
+        "rate",
+        "Cases per 10,000 women aged 16 and over",
+        "cases_discussed",
+        "cases_per_10k_rolling_12m",
+        "case",
+    ),
+    ("repeat", "Repeat cases", "repeat_cases", "repeat_rate_pct", "case"),
+    (
+        "non_police",
+        "Referred by agencies other than the police",
+        "non_police_referrals",
+        "non_police_pct",
+        "case",
+    ),
+    (
+        "minoritised",
+        "Racially minoritised victims",
+        "victims_minoritised",
+        "victims_minoritised_pct",
+        "victim",
+    ),
+    ("lgbt", "LGBT+ victims", "victims_lgbt", "victims_lgbt_pct", "victim"),
+    ("disabled", "Disabled victims", "victims_disabled", "victims_disabled_pct", "victim"),
+    ("male", "Male victims", "victims_male", "victims_male_pct", "victim"),
+    ("aged_16_17", "Victims aged 16 or 17", "victims_16_17", "victims_16_17_pct", "victim"),
+    ("perpetrators_under_18", "Perpetrators aged 17 or under", "perpetrators_under_18", None, "perpetrator"),
+    ("children", "Children in the households", "children_in_households", None, "child"),
+]
+
+
+def trend_quarters(as_of: date, count: int) -> list[tuple[date, date]]:
+    """The last `count` calendar quarters up to `as_of`, oldest first; the latest is counted to
+    `as_of` (to date) unless `as_of` is its last day."""
+    current = date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1)
+    quarters = []
+    for back in range(count - 1, -1, -1):
+        start = add_months(current, -3 * back)
+        quarters.append((start, min(add_months(start, 3) - timedelta(days=1), as_of)))
+    return quarters
+
+
+def _quarter_is_partial(start: date, end: date) -> bool:
+    return end < add_months(start, 3) - timedelta(days=1)
+
+
+def _financial_quarter(start: date) -> str:
+    """'Q1 24/25' for April to June 2024: the council's financial year runs from 1 April."""
+    year = start.year if start.month >= 4 else start.year - 1
+    return f"Q{(start.month - 4) % 12 // 3 + 1} {year % 100:02d}/{(year + 1) % 100:02d}"
+
+
+def _quarter_label(start: date, end: date) -> str:
+    label = f"{start:%b} to {add_months(start, 2):%b %Y}"
+    if _quarter_is_partial(start, end):
+        label += f" (to {end.day} {end:%b})"
+    return label
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def marac_figures(as_of: date) -> dict:
+    """The MARAC KPIs per area for the 12 months ending on `as_of` with the SafeLives benchmarks
+    beside them, and cases discussed per calendar quarter: the Executive report's MARAC section
+    and the dashboard panel. Aggregate figures only, JSON-able (it is frozen in report versions).
+
+    Areas are the active ones and any other that heard a case in the period shown. Three queries
+    whatever the number of cases or areas: the areas, the data return, the quarterly counts.
+    """
+    start = rolling_start(as_of)
+    quarters = trend_quarters(as_of, conf.trend_quarters())
+    earliest = min(start, quarters[0][0])
+    heard_in_window = Referral.objects.filter(area=OuterRef("pk")).filter(heard_between(earliest, as_of))
+    areas = list(MaracArea.objects.filter(Q(active=True) | Q(Exists(heard_in_window))).order_by("name", "pk"))
+    returns = {row["marac_area"]: row for row in data_return(areas=areas, start=start, end=as_of)}
+    quarterly = {
+        row.pop("area_id"): row
+        for row in Referral.objects.filter(area__in=areas)
+        .filter(heard_between(quarters[0][0], as_of))
+        .values("area_id")
+        .annotate(
+            **{
+                f"q{index}": Count("id", filter=heard_between(q_start, q_end))
+                for index, (q_start, q_end) in enumerate(quarters)
+            }
+        )
+        .order_by()
+    }
+    benchmarks = conf.benchmarks()
+    recommended = Decimal(conf.recommended_cases_per_10k())
+    area_rows, trend_rows = [], []
+    for area in areas:
+        row = returns[area.code]
+        kpis = []
+        for key, label, count_column, figure_column, unit in KPI_ROWS:
+            figure = row[figure_column] if figure_column else None
+            kpis.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "count": row[count_column],
+                    "percent": _decimal_text(figure)
+                    if figure_column and figure_column.endswith("_pct")
+                    else None,
+                    "rate": _decimal_text(figure) if key == "rate" else None,
+                    "unit": unit,
+                    "benchmark": benchmarks.get(figure_column or count_column, ""),
+                }
+            )
+        area_rows.append(
+            {
+                "name": area.name,
+                "code": area.code,
+                "cases": row["cases_discussed"],
+                "below_recommended": row["cases_per_10k_rolling_12m"] < recommended,
+                "kpis": kpis,
+            }
+        )
+        counts = quarterly.get(area.pk, {})
+        trend_rows.append(
+            {
+                "name": area.name,
+                "code": area.code,
+                "counts": [counts.get(f"q{i}", 0) for i in range(len(quarters))],
+            }
+        )
+    return {
+        "as_of": as_of.isoformat(),
+        "period_start": start.isoformat(),
+        "period_end": as_of.isoformat(),
+        "cases": sum(a["cases"] for a in area_rows),
+        "area_count": len(area_rows),
+        "areas_below_recommended": sum(a["below_recommended"] for a in area_rows),
+        "recommended_per_10k": int(recommended),
+        "benchmark_source": conf.benchmark_source(),
+        "areas": area_rows,
+        "trend": {
+            "quarters": [
+                {
+                    "label": _quarter_label(q_start, q_end),
+                    "short": _financial_quarter(q_start),
+                    "start": q_start.isoformat(),
+                    "end": q_end.isoformat(),
+                }
+                for q_start, q_end in quarters
+            ],
+            "latest_to_date": _quarter_is_partial(*quarters[-1]),
+            "areas": trend_rows,
+            "total": [sum(r["counts"][i] for r in trend_rows) for i in range(len(quarters))],
+        },
+    }
 
 
 def csv_value(value) -> str:

@@ -5,7 +5,7 @@ import pytest
 from partnerships import services
 from somerset_safety.accounts.models import Agency
 
-from .factories import MaracAreaFactory
+from .factories import MaracAreaFactory, ReferralFactory
 
 
 @pytest.fixture
@@ -37,3 +37,66 @@ def make_referral(coordinator, area):
         return services.referral_create(**values)
 
     return make
+
+
+@pytest.fixture
+def hand_worked(db):
+    """Eight cases heard in Q1 2024 in an area of 16,000 women, plus cases outside the quarter."""
+    area = MaracAreaFactory(code="HAND", adult_female_population=16000)
+    police, health = Agency.objects.get(code="POLICE"), Agency.objects.get(code="HEALTH")
+
+    def heard(day, **kw):
+        defaults = dict(area=area, status="heard", heard_date=day, referral_date=day - dt.timedelta(days=7))
+        return ReferralFactory(**(defaults | kw))
+
+    heard(
+        dt.date(2024, 1, 1),
+        referring_agency=police,
+        is_repeat=True,
+        children_in_household=2,
+        victim_ethnicity="white_irish",
+        victim_age=16,
+        perpetrator_age=17,
+    )
+    heard(
+        dt.date(2024, 1, 15),
+        referring_agency=police,
+        children_in_household=1,
+        victim_ethnicity="not_known",
+        victim_lgbt="yes",
+        victim_age=17,
+    )
+    heard(
+        dt.date(2024, 2, 1),
+        referring_agency=health,
+        is_repeat=True,
+        victim_ethnicity="asian_indian",
+        victim_disabled="yes",
+        victim_sex="male",
+        perpetrator_age=18,
+    )
+    heard(dt.date(2024, 2, 29), referring_agency=health, victim_disabled="not_known", victim_age=18)
+    heard(
+        dt.date(2024, 3, 1),
+        referring_agency=police,
+        children_in_household=3,
+        victim_sex="other",
+        perpetrator_age=15,
+    )
+    heard(dt.date(2024, 3, 10), referring_agency=police, victim_lgbt="not_known", victim_age=None)
+    heard(
+        dt.date(2024, 3, 20),
+        referring_agency=health,
+        is_repeat=True,
+        victim_ethnicity="black_african",
+        victim_disabled="yes",
+    )
+    heard(dt.date(2024, 3, 31), referring_agency=police)
+    # Outside the quarter: two in the rolling 12 months, one just before it, one not heard.
+    heard(dt.date(2023, 4, 1), referring_agency=police, is_repeat=True)
+    heard(dt.date(2023, 12, 31), referring_agency=police)
+    heard(dt.date(2023, 3, 31), referring_agency=police)
+    heard(dt.date(2024, 4, 1), referring_agency=police)
+    ReferralFactory(area=area, referral_date=dt.date(2024, 2, 1))
+    ReferralFactory(status="heard", heard_date=dt.date(2024, 2, 1))  # another area
+    return area

@@ -1,0 +1,94 @@
+"""Helpers for the MARAC section of the Executive report and the partnership dashboard panel.
+
+Small counts are suppressed where the viewer may not see them (partnership leads, the public
+paper): the count reads "fewer than 5", and the percentage or rate worked out from it is not
+shown either, since with the denominator beside it the one gives away the other."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+
+from somerset_safety.reports.templatetags.report_tags import small_count
+
+register = template.Library()
+
+PLURALS = {"case": "cases", "victim": "victims", "perpetrator": "perpetrators", "child": "children"}
+MAX_AREA_LINES = 5
+
+
+def _threshold() -> int:
+    return getattr(settings, "SMALL_COUNT_THRESHOLD", 5)
+
+
+def is_small(value, suppress) -> bool:
+    return bool(suppress) and isinstance(value, int) and 0 < value < _threshold()
+
+
+@register.simple_tag
+def marac_figure(row: dict, suppress=True) -> str:
+    """One KPI as the paper shows it: '37.5% (3 cases)', '6.3', '2' — or 'fewer than 5 cases'."""
+    count, unit = row["count"], row["unit"]
+    units = unit if count == 1 else PLURALS.get(unit, unit + "s")
+    if is_small(count, suppress):
+        fewer = f"fewer than {_threshold()} {PLURALS.get(unit, unit)}"
+        return f"not shown ({fewer})" if row.get("rate") is not None else fewer
+    if row.get("rate") is not None:
+        return row["rate"]
+    if row.get("percent") is not None:
+        return f"{row['percent']}% ({count} {units})"
+    return str(count)
+
+
+@register.simple_tag(takes_context=True)
+def marac_return_link(context) -> str:
+    """The data return page, for dashboard viewers who may open it (the page checks too). None
+    in the paper: it has section numbers, and a PDF has no viewer."""
+    from ..permissions import RETURN_ROLES
+
+    user = context.get("user")
+    if context.get("number") or context.get("for_pdf") or not getattr(user, "is_authenticated", False):
+        return ""
+    return reverse("partnerships:data_return") if user.has_role(*RETURN_ROLES) else ""
+
+
+@register.simple_tag
+def return_query(base: str, start: str, end: str, area: str = "") -> str:
+    params = {"area": area, "start": start, "end": end} if area else {"start": start, "end": end}
+    return f"{base}?{urlencode(params)}"
+
+
+@register.simple_tag
+def marac_trend_chart(trend: dict, suppress=True) -> dict:
+    """Labels, series and text alternative for the quarterly trend: one line per area when there
+    are few enough to tell apart, and all areas together. Suppressed counts are left out of the
+    chart (a gap in the line), as the SVG carries its values."""
+    labels = [q["short"] for q in trend["quarters"]]
+
+    def shown(values):
+        return [None if is_small(v, suppress) else v for v in values]
+
+    series = {}
+    if 1 < len(trend["areas"]) <= MAX_AREA_LINES:
+        for area in trend["areas"]:
+            series[area["name"]] = shown(area["counts"])
+    series["All areas"] = shown(trend["total"])
+    described = "; ".join(
+        f"{quarter['label']}: {small_count(value, suppress)}"
+        for quarter, value in zip(trend["quarters"], trend["total"], strict=True)
+    )
+    return {
+        "labels": labels,
+        "series": series,
+        "alt": f"Line chart of MARAC cases discussed each quarter, all areas: {described}. "
+        "The table that follows gives the figures for each area.",
+    }
+
+
+@register.simple_tag
+def marac_counted(value, singular: str, plural: str, suppress=True) -> str:
+    """'1 case', '12 cases', or 'fewer than 5 cases' where small counts are suppressed."""
+    if is_small(value, suppress):
+        return f"fewer than {_threshold()} {plural}"
+    return f"{value} {singular if value == 1 else plural}"
