@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -161,6 +160,8 @@ def _finish(rows: list[ReminderSend], *, sent: bool, error: str = "") -> None:
         else:
             row.status = ReminderStatus.FAILED if row.attempts >= MAX_ATTEMPTS else ReminderStatus.PENDING
             row.last_error = error[:200]
+            if row.status == ReminderStatus.FAILED:
+                logger.error("Reminder %s failed %s times and will not be retried", row.pk, row.attempts)
     ReminderSend.objects.bulk_update(rows, ["attempts", "status", "sent_at", "last_error"])
 
 
@@ -211,6 +212,5 @@ def digest_send(*, today: date | None = None, force: bool = False) -> int:
 
 
 def failed_reminders():
-    return ReminderSend.objects.filter(Q(status=ReminderStatus.FAILED)).select_related(
-        "deadline", "recipient"
-    )
+    """Reminders given up on after MAX_ATTEMPTS, shown to officers on the team page."""
+    return ReminderSend.objects.filter(status=ReminderStatus.FAILED).select_related("deadline")

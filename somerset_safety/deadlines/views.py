@@ -2,15 +2,18 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.services import audit_list
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.models import UnqueuedTask
 
 from . import selectors
 from .exceptions import DeadlineError
 from .forms import DeadlineFilter, WaiveForm
 from .models import Deadline
-from .permissions import LIST_ROLES, TEAM_ROLES, get_deadline_for_user_or_404, require_any_role
+from .permissions import LIST_ROLES, TEAM_ROLES, WAIVE_ROLES, get_deadline_for_user_or_404, require_any_role
 from .registry import kind_names
+from .reminders import failed_reminders
 from .services import deadline_waive
 
 
@@ -50,7 +53,13 @@ def team(request):
     totals = {
         key: sum(row[key] for row in counts) for key in ("overdue", "due_soon", "later", "met", "waived")
     }
-    return render(request, "deadlines/team.html", {"counts": counts, "totals": totals, "today": today})
+    context = {"counts": counts, "totals": totals, "today": today, "problems": None}
+    if request.user.has_role(*WAIVE_ROLES, Role.ADMIN):
+        context["problems"] = {
+            "failed": list(failed_reminders()[:50]),
+            "waiting_for_broker": UnqueuedTask.objects.count(),
+        }
+    return render(request, "deadlines/team.html", context)
 
 
 def waive(request, pk: int):

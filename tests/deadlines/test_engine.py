@@ -177,6 +177,8 @@ def test_emails_carry_a_generic_subject_and_no_personal_data(subject, council_te
 
 @pytest.mark.django_db
 def test_a_failed_send_is_kept_for_retry_then_reported(subject, council_team, settings):
+    from tests.conftest import verified_client
+
     _people(subject, council_team)
     settings.EMAIL_BACKEND = "tests.deadlines.failing_email.FailingBackend"
     result = reminders.reminder_sweep(today=date(2026, 3, 24))
@@ -187,6 +189,11 @@ def test_a_failed_send_is_kept_for_retry_then_reported(subject, council_team, se
     row = ReminderSend.objects.get(pk=pk)
     assert row.status == ReminderStatus.FAILED and row.attempts == reminders.MAX_ATTEMPTS
     assert list(reminders.failed_reminders()) == [row]
+    page = verified_client(
+        council_team.users.first() or UserFactory(agency=council_team, roles=[Role.OFFICER])
+    )
+    response = page.get("/deadlines/team/")
+    assert b"Reminders given up on" in response.content and row.deadline.label.encode() in response.content
 
 
 @pytest.mark.django_db
