@@ -61,28 +61,30 @@ def return_query(base: str, start: str, end: str, area: str = "") -> str:
 
 @register.simple_tag
 def marac_trend_chart(trend: dict, suppress=True) -> dict:
-    """Labels, series and text alternative for the quarterly trend: one line per area when there
-    are few enough to tell apart, and all areas together. Suppressed counts are left out of the
-    chart (a gap in the line), as the SVG carries its values."""
-    labels = [q["short"] for q in trend["quarters"]]
-
-    def shown(values):
-        return [None if is_small(v, suppress) else v for v in values]
-
-    series = {}
+    """Labels, series, text alternative and data table of the quarterly trend: one line per area
+    when there are few enough to tell apart, and all areas together. The table holds the chart's
+    figures (a row a quarter, a column a line); each quarter links to the return for every area.
+    Suppressed counts are left out of the chart (a gap in the line), as the SVG carries values."""
+    columns = {}
     if 1 < len(trend["areas"]) <= MAX_AREA_LINES:
-        for area in trend["areas"]:
-            series[area["name"]] = shown(area["counts"])
-    series["All areas"] = shown(trend["total"])
+        columns = {area["name"]: area["counts"] for area in trend["areas"]}
+    columns["All areas"] = trend["total"]
     described = "; ".join(
         f"{quarter['label']}: {small_count(value, suppress)}"
         for quarter, value in zip(trend["quarters"], trend["total"], strict=True)
     )
     return {
-        "labels": labels,
-        "series": series,
+        "labels": [q["short"] for q in trend["quarters"]],
+        "series": {
+            name: [None if is_small(v, suppress) else v for v in values] for name, values in columns.items()
+        },
         "alt": f"Line chart of MARAC cases discussed each quarter, all areas: {described}. "
-        "The table that follows gives the figures for each area.",
+        "The table that follows gives the figures.",
+        "columns": list(columns),
+        "rows": [
+            {"quarter": quarter, "counts": [values[i] for values in columns.values()]}
+            for i, quarter in enumerate(trend["quarters"])
+        ],
     }
 
 

@@ -169,6 +169,13 @@ def _row(html, label):
     return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
 
 
+def _trend_rows(html):
+    """The quarterly table's rows as text: 'Jan to Mar 2024 (Q4 23/24) 8 1 9'."""
+    table = html[html.index("MARAC cases discussed each quarter</caption>") :]
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.DOTALL)
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows[1:]]
+
+
 @pytest.fixture
 def hand_only(hand_worked):
     """The fixture's figures for HAND alone, so the rendered tables are HAND's."""
@@ -199,9 +206,30 @@ def test_officers_see_every_figure_beside_its_benchmark(hand_only):
         "7.3 Cases discussed each quarter over the last 8 quarters, from 1 April 2022 to 31 March 2024."
         in text
     )
-    assert _row(html, hand_only["trend"]["areas"][0]["name"]) == "0 0 0 1 1 0 1 8"
-    assert _row(html, "All areas") == "0 0 0 1 1 0 1 9"  # the other area's case too
-    assert "<figure" in html and "All areas" in html
+    # One area: the chart and its table show all areas together (the other area's case too).
+    assert _trend_rows(html) == [
+        "Apr to Jun 2022 (Q1 22/23) 0",
+        "Jul to Sep 2022 (Q2 22/23) 0",
+        "Oct to Dec 2022 (Q3 22/23) 0",
+        "Jan to Mar 2023 (Q4 22/23) 1",
+        "Apr to Jun 2023 (Q1 23/24) 1",
+        "Jul to Sep 2023 (Q2 23/24) 0",
+        "Oct to Dec 2023 (Q3 23/24) 1",
+        "Jan to Mar 2024 (Q4 23/24) 9",
+    ]
+    assert "<figure" in html
+
+
+def test_trend_table_has_a_column_for_each_line_of_the_chart(hand_worked):
+    data = marac_figures(AS_OF)
+    html = _render(data, suppress=False)
+    names = [a["name"] for a in data["trend"]["areas"]]
+    header = re.search(r"<th scope=\"col\"[^>]*>Quarter</th>(.*?)</tr>", html, re.DOTALL).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", " ", header).split()) == " ".join([*names, "All areas"])
+    by_area = {a["code"]: a["counts"] for a in data["trend"]["areas"]}
+    last = [by_area[code][-1] for code in [a["code"] for a in data["trend"]["areas"]]]
+    assert sorted(last) == [1, 8]
+    assert _trend_rows(html)[-1] == f"Jan to Mar 2024 (Q4 23/24) {last[0]} {last[1]} 9"
 
 
 def test_small_counts_and_the_figures_worked_from_them_are_suppressed(hand_only):
@@ -216,7 +244,13 @@ def test_small_counts_and_the_figures_worked_from_them_are_suppressed(hand_only)
     for percent in ("40.0%", "30.0%", "10.0%", "20.0%"):
         assert percent not in html
     # Trend: 1s are suppressed in the table, the text alternative and the chart (a gap).
-    assert _row(html, "All areas") == "0 0 0 fewer than 5 fewer than 5 0 fewer than 5 9"
+    assert _trend_rows(html)[3:] == [
+        "Jan to Mar 2023 (Q4 22/23) fewer than 5",
+        "Apr to Jun 2023 (Q1 23/24) fewer than 5",
+        "Jul to Sep 2023 (Q2 23/24) 0",
+        "Oct to Dec 2023 (Q3 23/24) fewer than 5",
+        "Jan to Mar 2024 (Q4 23/24) 9",
+    ]
     assert "Jan to Mar 2023: fewer than 5" in html
 
 
@@ -242,6 +276,8 @@ def test_chart_leaves_out_suppressed_values():
     }
     drawn = marac_trend_chart(trend, True)
     assert drawn["series"] == {"A": [None, 7], "B": [0, 9], "All areas": [None, 16]}
+    assert drawn["columns"] == ["A", "B", "All areas"]
+    assert [row["counts"] for row in drawn["rows"]] == [[3, 0, 3], [7, 9, 16]]  # the table suppresses
     assert drawn["labels"] == ["Q4 23/24", "Q1 24/25"]
     assert "Jan to Mar 2024: fewer than 5; Apr to Jun 2024: 16" in drawn["alt"]
     assert marac_trend_chart(trend, False)["series"]["All areas"] == [3, 16]
@@ -354,7 +390,7 @@ def test_generated_pdf_carries_the_marac_section_and_keeps_its_figures(
         "6 None published",
         "fewer than 5 victims",
         "Jan to Mar 2024",
-        "MARAC cases discussed each quarter, by area",
+        "MARAC cases discussed each quarter",
     ):
         assert expected in section, expected
     # The public paper suppresses small counts and the percentages worked out from them.
