@@ -146,7 +146,14 @@ class NotificationForm(GdsForm, forms.Form):
                 label="Victim's sex",
                 widget=forms.RadioSelect,
             ),
-            "victim_ethnicity": forms.CharField(label="Victim's ethnicity", max_length=100, required=False),
+            "victim_ethnicity": forms.TypedChoiceField(
+                choices=Notification._meta.get_field("victim_ethnicity").choices,
+                label="Victim's ethnicity",
+                help_text="2021 census ethnic groups. Leave as not known if it has not been recorded.",
+                required=False,
+                empty_value="not_known",
+                initial="not_known",
+            ),
             "victim_other_characteristics": forms.CharField(
                 label="Victim's other protected characteristics",
                 required=False,
@@ -161,8 +168,12 @@ class NotificationForm(GdsForm, forms.Form):
                 label="Perpetrator's sex",
                 widget=forms.RadioSelect,
             ),
-            "perpetrator_ethnicity": forms.CharField(
-                label="Perpetrator's ethnicity", max_length=100, required=False
+            "perpetrator_ethnicity": forms.TypedChoiceField(
+                choices=Notification._meta.get_field("perpetrator_ethnicity").choices,
+                label="Perpetrator's ethnicity",
+                required=False,
+                empty_value="not_known",
+                initial="not_known",
             ),
             "perpetrator_other_characteristics": forms.CharField(
                 label="Perpetrator's other protected characteristics", required=False, widget=forms.Textarea

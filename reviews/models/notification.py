@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from somerset_safety.core.choices import Ethnicity, Sex
+
 
 class Area(models.TextChoices):
     MENDIP = "mendip", "Mendip"
@@ -11,12 +13,6 @@ class Area(models.TextChoices):
     SOMERSET_WEST_TAUNTON = "swt", "Somerset West and Taunton"
     SOUTH_SOMERSET = "south_somerset", "South Somerset"
     OUTSIDE = "outside", "Outside Somerset"
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    NOT_KNOWN = "not_known", "Not known"
 
 
 class Relationship(models.TextChoices):
@@ -119,11 +115,13 @@ class Notification(models.Model):
     )
     victim_age = models.PositiveSmallIntegerField(null=True, blank=True)
     victim_sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_KNOWN)
-    victim_ethnicity = models.CharField(max_length=100, blank=True)
+    victim_ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, default=Ethnicity.NOT_KNOWN)
     victim_other_characteristics = models.TextField(blank=True)
     perpetrator_age = models.PositiveSmallIntegerField(null=True, blank=True)
     perpetrator_sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_KNOWN)
-    perpetrator_ethnicity = models.CharField(max_length=100, blank=True)
+    perpetrator_ethnicity = models.CharField(
+        max_length=40, choices=Ethnicity.choices, default=Ethnicity.NOT_KNOWN
+    )
     perpetrator_other_characteristics = models.TextField(blank=True)
     relationship = models.CharField(max_length=30, choices=Relationship.choices)
     death_type = models.CharField(max_length=30, choices=DeathType.choices)
