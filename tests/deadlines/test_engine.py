@@ -14,6 +14,7 @@ from somerset_safety.deadlines.models import Deadline, DeadlineStatus, ReminderS
 from somerset_safety.deadlines.services import deadlines_sync
 from tests.factories import AgencyFactory, UserFactory
 
+from .broker import broker
 from .conftest import HIDDEN
 
 
@@ -281,16 +282,9 @@ def test_team_view_counts(subject, partnership_lead, as_user, django_assert_max_
     assert b"Test return due" in response.content
 
 
-def _reset_pool(app):
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-
-
 @pytest.mark.django_db(transaction=True)
 def test_with_the_broker_down_a_page_that_queues_work_still_answers(agency_rule, settings):
     """S20: the waiver notification cannot be queued, so it is kept and sent when Redis is back."""
-    from somerset_safety.celery import app as current_app
     from somerset_safety.core.queueing import retry_unqueued
     from tests.conftest import verified_client
 
@@ -303,21 +297,13 @@ def test_with_the_broker_down_a_page_that_queues_work_still_answers(agency_rule,
     deadline.responsible_user = UserFactory(agency=agency, roles=[Role.AGENCY_REP])
     deadline.save(update_fields=["responsible_user"])
 
-    conf = current_app.conf
-    saved = {"CELERY_TASK_ALWAYS_EAGER": conf.task_always_eager, "CELERY_BROKER_URL": conf.broker_url}
-    try:
-        # Nothing listens on port 1: the broker is down.
-        conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL="redis://127.0.0.1:1/0")
-        _reset_pool(current_app)
+    # Nothing listens on port 1: the broker is down.
+    with broker("redis://127.0.0.1:1/0"):
         response = verified_client(officer).post(f"/deadlines/{deadline.pk}/waive/", {"reason": "Not needed"})
         assert response.status_code == 302
         assert Deadline.objects.get().status == DeadlineStatus.WAIVED
         assert UnqueuedTask.objects.filter(task_name="deadlines.notify_waived").count() == 1
-
-        conf.update(CELERY_TASK_ALWAYS_EAGER=True)  # the broker is back (eager stands in for a worker)
-        assert retry_unqueued() == 1
-    finally:
-        conf.update(saved)
-        _reset_pool(current_app)
+    # The broker is back (eager mode stands in for the worker here).
+    assert retry_unqueued() == 1
     assert not UnqueuedTask.objects.exists()
     assert len(mail.outbox) == 1

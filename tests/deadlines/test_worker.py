@@ -22,6 +22,8 @@ from somerset_safety.accounts.roles import Role
 from somerset_safety.deadlines.models import Deadline, ReminderSend, ReminderStatus
 from tests.factories import AgencyFactory, UserFactory
 
+from .broker import broker
+
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,30 +116,24 @@ def test_worker_killed_mid_sweep_and_restarted_sends_no_duplicate(tmp_path):
     outbox = tmp_path / "outbox"
     db_name = connection.settings_dict["NAME"]
 
-    from somerset_safety.celery import app
-
-    saved = {"CELERY_TASK_ALWAYS_EAGER": app.conf.task_always_eager, "CELERY_BROKER_URL": app.conf.broker_url}
-    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=REDIS_TEST_URL)
-    app._pool = None
-    worker = _start_worker(db_name, outbox)
-    try:
-        app.send_task("deadlines.reminder_sweep")
-        assert _wait(lambda: len(_emails(outbox)) >= 2, 60), "the worker sent nothing"
-        os.killpg(worker.pid, signal.SIGKILL)  # mid-way through sending 8 reminders
-        worker.wait(10)
-        sent_before_restart = len(_emails(outbox))
-        assert sent_before_restart < 8
-
+    with broker(REDIS_TEST_URL) as app:
         worker = _start_worker(db_name, outbox)
-        app.send_task("deadlines.reminder_sweep")  # the next scheduled sweep, on top of redelivery
-        settled = lambda: not ReminderSend.objects.filter(status=ReminderStatus.PENDING).exists()  # noqa: E731
-        assert _wait(settled, 90), "reminders were left waiting"
-        time.sleep(5)  # let any redelivered task run
-    finally:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(10)
-        app.conf.update(saved)
-        app._pool = None
+        try:
+            app.send_task("deadlines.reminder_sweep")
+            assert _wait(lambda: len(_emails(outbox)) >= 2, 60), "the worker sent nothing"
+            os.killpg(worker.pid, signal.SIGKILL)  # mid-way through sending 8 reminders
+            worker.wait(10)
+            sent_before_restart = len(_emails(outbox))
+            assert sent_before_restart < 8
+
+            worker = _start_worker(db_name, outbox)
+            app.send_task("deadlines.reminder_sweep")  # the next scheduled sweep, on top of redelivery
+            settled = lambda: not ReminderSend.objects.filter(status=ReminderStatus.PENDING).exists()  # noqa: E731
+            assert _wait(settled, 90), "reminders were left waiting"
+            time.sleep(5)  # let any redelivered task run
+        finally:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(10)
 
     rows = ReminderSend.objects.all()
     assert rows.count() == 8  # 2 deadlines × 4 people, logged once each
