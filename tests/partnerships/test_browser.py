@@ -4,6 +4,7 @@ in a real browser, with axe-core run on every page visited."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from partnerships.models import Action, MaracArea
 
@@ -37,7 +38,7 @@ def test_referral_to_meeting_to_carried_forward_action(
     page.get_by_role("button", name="Save referral").click()
     # Too low a score and nothing else: refused, with everything typed kept.
     assert page.locator(".govuk-error-summary").is_visible()
-    assert "meets none of the MARAC criteria" in page.content()
+    expect(page.locator("body")).to_contain_text("meets none of the MARAC criteria")
     assert page.get_by_label("Victim's full name").input_value() == "Bea Browser (synthetic)"
     assert_accessible(page)
     for topic in [
@@ -58,7 +59,7 @@ def test_referral_to_meeting_to_carried_forward_action(
     ]:
         page.get_by_label(topic, exact=True).check()
     page.get_by_role("button", name="Save referral").click()
-    assert "with a checklist score of 14" in page.content()
+    expect(page.locator("body")).to_contain_text("with a checklist score of 14")
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/partnerships/marac/meetings/new/")
@@ -70,7 +71,7 @@ def test_referral_to_meeting_to_carried_forward_action(
     page.get_by_role("link", name="Generate agenda").click()
     assert_accessible(page)
     page.get_by_role("button", name="Generate agenda").click()
-    assert "New cases with children in the household (1)" in page.content()
+    expect(page.locator("body")).to_contain_text("New cases with children in the household (1)")
     page.get_by_role("link", name="Record attendance").click()
     assert_accessible(page)
     page.get_by_label("Attendance of Avon and Somerset Constabulary").select_option("present")
@@ -92,7 +93,7 @@ def test_referral_to_meeting_to_carried_forward_action(
     page.get_by_role("link", name="Back to the agenda").click()
     page.get_by_role("link", name="Conclude meeting").click()
     page.get_by_role("button", name="Conclude meeting").click()
-    assert "The meeting has concluded." in page.content()
+    expect(page.locator("body")).to_contain_text("The meeting has concluded.")
 
     page.goto(f"{live_server.url}/partnerships/marac/meetings/new/")
     page.get_by_label("MARAC area").select_option(label="Browser MARAC (synthetic)")
@@ -100,7 +101,7 @@ def test_referral_to_meeting_to_carried_forward_action(
     page.get_by_role("button", name="Schedule meeting").click()
     page.get_by_role("link", name="Generate agenda").click()
     page.get_by_role("button", name="Generate agenda").click()
-    assert "Incomplete actions from the last meeting (1)" in page.content()
+    expect(page.locator("body")).to_contain_text("Incomplete actions from the last meeting (1)")
     assert_accessible(page)
     page.get_by_role("link", name="Start meeting").click()
     page.get_by_role("button", name="Everyone present has agreed to the confidentiality statement").click()
@@ -109,12 +110,12 @@ def test_referral_to_meeting_to_carried_forward_action(
     page.get_by_role("link", name="Carry forward").click()
     assert_accessible(page)
     page.get_by_role("button", name="Carry forward").click()
-    assert "Choose why the action is not complete" in page.content()
+    expect(page.locator("body")).to_contain_text("Choose why the action is not complete")
     assert_accessible(page)
     page.get_by_label("The agency did not complete it").check()
     page.get_by_label("Carry forward to").select_option(index=1)
     page.get_by_role("button", name="Carry forward").click()
-    assert "has been carried forward" in page.content()
+    expect(page.locator("body")).to_contain_text("has been carried forward")
     assert_accessible(page)
     carried = Action.objects.get(carried_from__isnull=False)
     assert carried.carry_reason == "agency_did_not_complete" and carried.status == "open"
@@ -124,5 +125,5 @@ def test_referral_to_meeting_to_carried_forward_action(
     page.goto(f"{live_server.url}/partnerships/marac/referrals/")
     assert_accessible(page)
     page.goto(f"{live_server.url}/partnerships/marac/return/?start={today.year}-01-01&end={today.year}-12-31")
-    assert "Cases discussed" in page.content()
+    expect(page.locator("body")).to_contain_text("Cases discussed")
     assert_accessible(page)

@@ -2,6 +2,7 @@
 pause and a QA resubmission, and every page passes axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from reviews.models import Notification, Stage
 from somerset_safety.accounts.roles import Role
@@ -73,14 +74,14 @@ def test_officer_runs_a_review_from_notification_to_closure(
     # A mistake first: nothing typed is lost.
     w.date("date_of_death", 5, 2)
     w.submit("Save notification")
-    assert "The date of death must be on or before the date notified" in page.content()
+    expect(page.locator("body")).to_contain_text("The date of death must be on or before the date notified")
     assert page.input_value("input[name=victim_name]") == "Browser Victim (synthetic)"
     assert_accessible(page)
     w.date("date_of_death", 20, 1)
     w.submit("Save notification")
     w.success()
     notification = Notification.objects.get()
-    assert notification.reference in page.content()
+    expect(page.locator("body")).to_contain_text(notification.reference)
 
     w.open("Record the decision")
     page.check("input[name=decision][value=review]")
@@ -127,7 +128,7 @@ def test_officer_runs_a_review_from_notification_to_closure(
     w.date("started_on", 1, 3)
     w.submit("Pause the review")
     w.success()
-    assert "Paused: Criminal trial" in page.content()
+    expect(page.locator("body")).to_contain_text("Paused: Criminal trial")
     w.open("End the pause")
     w.date("ended_on", 31, 3)
     w.submit("End the pause")
@@ -187,7 +188,7 @@ def test_officer_runs_a_review_from_notification_to_closure(
     w.open("Close the review")
     w.date("on", 20, 10)
     w.submit("Confirm")
-    assert "1 action is not complete" in page.content()
+    expect(page.locator("body")).to_contain_text("1 action is not complete")
     assert_accessible(page)
     page.goto(f"{live_server.url}{notification.get_absolute_url()}")
     w.open("Deliver training to all call handlers.")
@@ -202,7 +203,7 @@ def test_officer_runs_a_review_from_notification_to_closure(
 
     notification.review.refresh_from_db()
     assert notification.review.stage == Stage.CLOSED
-    assert "Closed" in page.content()
+    expect(page.locator("body")).to_contain_text("Closed")
     page.goto(f"{live_server.url}/reviews/recommendations/")
-    assert "100%" in page.content()
+    expect(page.locator("body")).to_contain_text("100%")
     assert_accessible(page)
