@@ -20,6 +20,9 @@ from .models import Action, AgendaItem, Meeting, MeetingAttendance, Referral
 
 MARAC_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.AGENCY_REP})
 RETURN_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.PARTNERSHIP_LEAD})
+# The CSV is the exact return SafeLives receives, small numbers included: not for leads, who
+# see the figures on the page with small counts suppressed.
+RETURN_CSV_ROLES = RETURN_ROLES - {Role.PARTNERSHIP_LEAD}
 MANAGE_ROLES = frozenset({Role.MARAC_COORDINATOR})
 
 

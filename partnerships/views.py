@@ -11,6 +11,7 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import csv_response
+from somerset_safety.reports.permissions import can_see_small_counts
 
 from . import conf, selectors, services
 from .exceptions import ImportRejected, MaracError
@@ -47,6 +48,7 @@ from .models import (
 from .permissions import (
     MANAGE_ROLES,
     MARAC_ROLES,
+    RETURN_CSV_ROLES,
     RETURN_ROLES,
     actions_visible_to,
     can_complete_action,
@@ -743,12 +745,19 @@ def data_return(request):
     return render(
         request,
         "partnerships/data_return.html",
-        {"form": form, "tables": tables, "query": request.GET.urlencode(), "submitted": bool(request.GET)},
+        {
+            "form": form,
+            "tables": tables,
+            "query": request.GET.urlencode(),
+            "submitted": bool(request.GET),
+            "suppress": not can_see_small_counts(request.user),
+            "can_download": request.user.has_role(*RETURN_CSV_ROLES),
+        },
     )
 
 
 def data_return_csv(request):
-    require_any_role(request.user, RETURN_ROLES)
+    require_any_role(request.user, RETURN_CSV_ROLES)
     form, rows = _return_rows(request)
     if not form.is_valid():
         messages.error(request, "Choose the period before downloading the return.")

@@ -177,21 +177,29 @@ def test_import_page_reports_each_bad_row(as_user, coordinator, area):
     assert "must be a CSV file" in response.content.decode()
 
 
-def test_return_page_csv_and_disclosure(as_user, partnership_lead, area, django_assert_max_num_queries):
+def test_return_page_csv_and_disclosure(
+    as_user, partnership_lead, coordinator, area, django_assert_max_num_queries
+):
     ReferralFactory(area=area, status="heard", heard_date=dt.date(2024, 2, 1))
-    client = as_user(partnership_lead)
+    lead = as_user(partnership_lead)
     query = f"?area={area.code}&start=2024-01-01&end=2024-03-31"
     with django_assert_max_num_queries(12):
-        body = client.get(reverse("partnerships:data_return") + query).content.decode()
+        body = lead.get(reverse("partnerships:data_return") + query).content.decode()
     assert "National 31%" in body and "Cases discussed" in body
+    assert "fewer than 5" in body  # one case: a small count, suppressed for leads
+    assert "Download the return as CSV" not in body
+    assert lead.get(reverse("partnerships:data_return_csv") + query).status_code == 403
+    client = as_user(coordinator)
+    assert (
+        "Download the return as CSV"
+        in client.get(reverse("partnerships:data_return") + query).content.decode()
+    )
     response = client.get(reverse("partnerships:data_return_csv") + query)
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert response["Content-Disposition"].startswith("attachment")
     assert rows[1][:4] == [area.code, "2024-01-01", "2024-03-31", "1"]
     assert AuditEvent.objects.filter(action="disclose", object_type="partnerships.datareturn").count() == 1
-    body = client.get(
-        reverse("partnerships:data_return") + "?start=2024-03-01&end=2024-01-01"
-    ).content.decode()
+    body = lead.get(reverse("partnerships:data_return") + "?start=2024-03-01&end=2024-01-01").content.decode()
     assert "The last day must be on or after the first day" in body
 
 
