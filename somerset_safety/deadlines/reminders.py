@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -212,5 +213,7 @@ def digest_send(*, today: date | None = None, force: bool = False) -> int:
 
 
 def failed_reminders():
-    """Reminders given up on after MAX_ATTEMPTS, shown to officers on the team page."""
-    return ReminderSend.objects.filter(status=ReminderStatus.FAILED).select_related("deadline")
+    """Reminders given up on after MAX_ATTEMPTS, and those whose sender died mid-send more than
+    an hour ago (never sent twice, so a person must check): shown to officers on the team page."""
+    stuck = Q(status=ReminderStatus.SENDING, created_at__lt=timezone.now() - timedelta(hours=1))
+    return ReminderSend.objects.filter(Q(status=ReminderStatus.FAILED) | stuck).select_related("deadline")
