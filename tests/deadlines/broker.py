@@ -2,6 +2,8 @@
 
 from contextlib import contextmanager
 
+from kombu import pools as kombu_pools
+
 from somerset_safety.celery import app
 
 
@@ -9,8 +11,10 @@ def _drop_connections() -> None:
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
-    # The producer pool holds on to the old connection pool: let it be made afresh too.
+    # The producer pool, and kombu's global pools keyed by connection, hold on to the old
+    # connections: let them be made afresh too.
     app.amqp._producer_pool = None
+    kombu_pools.reset()
 
 
 @contextmanager
