@@ -6,6 +6,7 @@ from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.services import audit_list
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.models import UnqueuedTask
+from somerset_safety.reports.permissions import can_see_small_counts
 
 from . import selectors
 from .exceptions import DeadlineError
@@ -38,6 +39,7 @@ def my_deadlines(request):
             "kinds": kind_names(),
             "query": query.urlencode(),
             "today": today,
+            "can_waive": request.user.has_role(*WAIVE_ROLES),
         },
     )
 
@@ -53,7 +55,13 @@ def team(request):
     totals = {
         key: sum(row[key] for row in counts) for key in ("overdue", "due_soon", "later", "met", "waived")
     }
-    context = {"counts": counts, "totals": totals, "today": today, "problems": None}
+    context = {
+        "counts": counts,
+        "totals": totals,
+        "today": today,
+        "problems": None,
+        "suppress": not can_see_small_counts(request.user),
+    }
     if request.user.has_role(*WAIVE_ROLES, Role.ADMIN):
         context["problems"] = {
             "failed": list(failed_reminders()[:50]),

@@ -307,3 +307,21 @@ def test_with_the_broker_down_a_page_that_queues_work_still_answers(agency_rule,
     assert retry_unqueued() == 1
     assert not UnqueuedTask.objects.exists()
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_team_view_suppresses_small_counts_for_leads_only(subject, partnership_lead, officer, as_user):
+    with time_machine.travel(date(2026, 4, 10), tick=False):
+        lead_page = as_user(partnership_lead).get("/deadlines/team/").content
+        officer_page = as_user(officer).get("/deadlines/team/").content
+    assert b"fewer than 5" in lead_page
+    assert b"fewer than 5" not in officer_page
+
+
+@pytest.mark.django_db
+def test_waive_link_only_for_people_who_may_waive(subject, as_user):
+    agency = Agency.objects.get(code="RETURNS")
+    rep = UserFactory(agency=agency, roles=[Role.AGENCY_REP])
+    coordinator = UserFactory(agency=agency, roles=[Role.MARAC_COORDINATOR])
+    assert b"/waive/" not in as_user(rep).get("/deadlines/").content
+    assert b"/waive/" in as_user(coordinator).get("/deadlines/").content
