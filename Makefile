@@ -11,13 +11,19 @@ PYTEST_ARGS ?=
 
 .PHONY: run setup test lint format migrate demo worker beat check-deploy clean benchmark
 
+# make run behaves like production (DEBUG off: the service's own error pages, static files from
+# collectstatic) except that it is plain HTTP on localhost and the second factor is off.
+DEMO_ENV := DEBUG=false DEMO_MODE=true SECRET_KEY=demo-only-not-secret-$(shell hostname) \
+	ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
+
 ## Set everything up and run the app with synthetic demo data on http://$(HOST):$(PORT)
 run: setup
-	DEMO_MODE=true $(MANAGE) migrate --noinput
-	DEMO_MODE=true $(MANAGE) load_demo_data
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	$(DEMO_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(MANAGE) load_demo_data
 	@echo ""
 	@echo "Safer Somerset is starting at http://$(HOST):$(PORT)/ (demo mode: synthetic data, no second factor)."
-	DEMO_MODE=true $(MANAGE) runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
 test: setup
