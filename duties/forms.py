@@ -1,13 +1,12 @@
 """Input shape only: explicit fields (S10), GOV.UK layouts. Rules live in services.py."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset
 from django import forms
 from django.conf import settings
 
 from somerset_safety.accounts.models import Agency
 from somerset_safety.core.dates import today as local_today
-from somerset_safety.core.forms import GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin
 from somerset_safety.core.uploads import ACCEPT_ATTRIBUTE, HUMAN_TYPES, validate_upload
 
 from .models import (
@@ -22,11 +21,8 @@ from .models import (
 from .models.slavery import route_for
 
 
-def _date_field(label: str, help_text: str = "", required: bool = True) -> DateInputField:
-    field = DateInputField(label=label, help_text=help_text or "For example, 27 3 2025", required=required)
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
-    return field
+def _date_field(label: str, help_text: str = "", required: bool = True) -> DateField:
+    return DateField(label=label, help_text=help_text, required=required)
 
 
 def _not_future(form: forms.Form, name: str) -> None:

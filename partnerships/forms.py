@@ -1,9 +1,8 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from somerset_safety.accounts.models import Agency
-from somerset_safety.core.forms import GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin
 
 from . import conf
 from .models import (
@@ -20,11 +19,8 @@ from .models import (
 NEW_PERSON = "new"
 
 
-def _date(label: str, help_text: str = "", required: bool = True) -> DateInputField:
-    field = DateInputField(label=label, help_text=help_text or "For example, 27 3 2025", required=required)
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
-    return field
+def _date(label: str, help_text: str = "", required: bool = True) -> DateField:
+    return DateField(label=label, help_text=help_text, required=required)
 
 
 def _valid_date(form, name: str):

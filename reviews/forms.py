@@ -7,7 +7,7 @@ from django import forms
 from somerset_safety.accounts.models import Agency, User
 from somerset_safety.accounts.roles import Role
 from somerset_safety.core.dates import today as local_today
-from somerset_safety.core.forms import GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin
 from somerset_safety.core.uploads import ACCEPT_ATTRIBUTE, HUMAN_TYPES, validate_upload
 
 from .models import (
@@ -27,9 +27,7 @@ from .models import (
 def date_field(
     label: str, help_text: str = "", required: bool = True, not_future: bool = True
 ) -> DateInputField:
-    field = DateInputField(label=label, help_text=help_text or "For example, 27 3 2026", required=required)
-    field.error_messages["required"] = f"Enter the {label[0].lower()}{label[1:]}"
-    field.error_messages["incomplete"] = f"Enter the {label[0].lower()}{label[1:]} as a day, month and year"
+    field = DateField(label=label, help_text=help_text, required=required)
     field.not_future = not_future
     return field
 

@@ -1,5 +1,9 @@
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
+from django.core.exceptions import ValidationError
 
 
 class GdsFormMixin:
@@ -20,3 +24,37 @@ class GdsFormMixin:
 
     def gds_fields(self):
         return [Field(name) for name in self.fields]
+
+
+class DateField(DateInputField):
+    """A GOV.UK day/month/year date with messages in plain words, for every form in the product.
+
+    A date must be all three parts or none: "1" in the day alone is an error, not a blank.
+    """
+
+    def __init__(self, *, label: str, help_text: str = "", required: bool = True, **kwargs):
+        super().__init__(
+            label=label, help_text=help_text or "For example, 27 3 2026", required=required, **kwargs
+        )
+        self.name_in_messages = label[0].lower() + label[1:]
+        self.error_messages["required"] = f"Enter the {self.name_in_messages}"
+        self.error_messages["incomplete"] = f"Enter the {self.name_in_messages} as a day, month and year"
+
+    def clean(self, value):
+        parts = [str(part).strip() for part in (value or [])] if isinstance(value, list | tuple) else []
+        if parts and any(parts) and not all(parts) and not self.disabled:
+            raise ValidationError(
+                f"The {self.name_in_messages} must include a day, month and year", code="incomplete"
+            )
+        return super().clean(value)
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(str(year)) != 4:
+            raise ValidationError(f"The {self.name_in_messages} must have a 4-digit year", code="invalid")
+        try:
+            return date(day=int(day), month=int(month), year=int(year))
+        except ValueError as exc:
+            raise ValidationError(f"The {self.name_in_messages} must be a real date", code="invalid") from exc
