@@ -111,10 +111,11 @@ class ClockState:
     @property
     def tag_class(self) -> str:
         return {
-            "on_track": "govuk-tag--green",
+            # The same colours as My deadlines: met is green, on track blue.
+            "on_track": "govuk-tag--blue",
             "due_soon": "govuk-tag--yellow",
             "overdue": "govuk-tag--red",
-            "met": "govuk-tag--blue",
+            "met": "govuk-tag--green",
             "not_started": "govuk-tag--grey",
         }[self.status]
 

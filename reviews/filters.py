@@ -39,7 +39,6 @@ class TrackerFilter(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(
         choices=[
-            ("-reference", "Newest reference first"),
             ("reference", "Oldest reference first"),
             ("-notified", "Most recently notified"),
             ("notified", "Earliest notified"),
