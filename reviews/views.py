@@ -109,6 +109,8 @@ def tracker(request):
             "rows": rows,
             "query": _query_without_page(request),
             "show_pseudonym": perms.sees_pseudonyms_in_lists(request.user),
+            # Partnership leads read the tracker but may not open a review: no links that refuse.
+            "can_open": perms.sees_pseudonyms_in_lists(request.user),
             "can_create": perms.is_officer(request.user),
             "display_name": display_name(),
             "today": today,

@@ -319,3 +319,13 @@ def test_display_name_is_a_setting(as_user, officer, settings):
     settings.DHR_DISPLAY_NAME = "Domestic Abuse Related Death Reviews"
     body = as_user(officer).get(reverse("reviews:tracker")).content.decode()
     assert '<h1 class="govuk-heading-xl">Domestic Abuse Related Death Reviews</h1>' in body
+
+
+def test_lead_tracker_has_no_links_to_reviews_they_cannot_open(as_user, partnership_lead, officer):
+    notification = NotificationFactory()
+    lead_page = as_user(partnership_lead).get(reverse("reviews:tracker")).content.decode()
+    assert notification.reference in lead_page
+    assert notification.get_absolute_url() not in lead_page
+    assert (
+        notification.get_absolute_url() in as_user(officer).get(reverse("reviews:tracker")).content.decode()
+    )
