@@ -103,7 +103,12 @@ def marac_home(request):
     return render(
         request,
         "partnerships/marac_home.html",
-        {"meetings": meetings, "counts": counts, "is_coordinator": is_coordinator(request.user)},
+        {
+            "meetings": meetings,
+            "counts": counts,
+            "is_coordinator": is_coordinator(request.user),
+            "can_see_return": request.user.has_role(*RETURN_ROLES),
+        },
     )
 
 

@@ -289,3 +289,9 @@ def test_referral_list_search_by_reference(as_user, coordinator, area):
         as_user(coordinator).get(reverse("partnerships:referral_list") + "?reference=findme").content.decode()
     )
     assert "FINDME1" in body and "OTHER22" not in body
+
+
+def test_marac_home_links_to_the_return_only_for_those_who_may_open_it(as_user, agency_rep, coordinator):
+    return_url = reverse("partnerships:data_return")
+    assert return_url not in as_user(agency_rep).get(reverse("partnerships:marac_home")).content.decode()
+    assert return_url in as_user(coordinator).get(reverse("partnerships:marac_home")).content.decode()
