@@ -294,24 +294,37 @@ def panel_member_remove(*, actor, member: PanelMember) -> None:
 # --- The stage moves: one service each, all checked against TRANSITIONS --------------------
 
 
-def _move(
-    review: Review, name: str, *, actor, on: date, note: str = "", updates: dict | None = None
-) -> Review:
+def move_refusal(review: Review, name: str) -> str | None:
+    """Why the move cannot be made at the review's stage, or while it is paused; None if it can.
+
+    The confirmation page shows this before anyone fills in the form; `_move` enforces it.
+    Checks particular to one move (for example an uploaded draft) are made by its service.
+    """
     transition = TRANSITIONS[name]
     if review.stage not in transition.sources:
         allowed = " or ".join(
             f"“{Stage(s).label}”" for s in sorted(transition.sources, key=list(Stage).index)
         )
-        raise TransitionRefused(
+        return (
             f"This review is at “{review.get_stage_display()}”. "
             f"You can {transition.label[0].lower()}{transition.label[1:]} only when it is at {allowed}."
         )
     open_pause = review.pauses.filter(ended_on__isnull=True).first()
     if open_pause is not None:
-        raise TransitionRefused(
+        return (
             f"This review has been paused ({open_pause.get_reason_display().lower()}) since "
             f"{open_pause.started_on:%-d %B %Y}. End the pause before moving the review on."
         )
+    return None
+
+
+def _move(
+    review: Review, name: str, *, actor, on: date, note: str = "", updates: dict | None = None
+) -> Review:
+    transition = TRANSITIONS[name]
+    refusal = move_refusal(review, name)
+    if refusal:
+        raise TransitionRefused(refusal)
     if on is None:
         raise TransitionRefused(f"Enter the {transition.date_label.lower()}.")
     _not_future(on, transition.date_label)

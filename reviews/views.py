@@ -413,7 +413,11 @@ def move(request, pk: int, name: str):
         notification=notification,
         title=title,
         intro=transition.hint,
-        extra={"current_stage": review.get_stage_display(), "is_move": True},
+        extra={
+            "current_stage": review.get_stage_display(),
+            "is_move": True,
+            "refusal": services.move_refusal(review, transition.name) if request.method == "GET" else None,
+        },
     )
 
 

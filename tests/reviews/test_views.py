@@ -329,3 +329,15 @@ def test_lead_tracker_has_no_links_to_reviews_they_cannot_open(as_user, partners
     assert (
         notification.get_absolute_url() in as_user(officer).get(reverse("reviews:tracker")).content.decode()
     )
+
+
+def test_a_move_that_cannot_be_made_says_why_before_the_form(as_user, officer):
+    review = make_review(officer)
+    client = as_user(officer)
+    refused = client.get(reverse("reviews:move", args=[review.notification.pk, "sign_off"])).content.decode()
+    assert "only when it is at" in refused
+    assert '<form method="post" novalidate' not in refused  # no form to fill in for nothing
+    allowed = client.get(
+        reverse("reviews:move", args=[review.notification.pk, "appoint_panel"])
+    ).content.decode()
+    assert '<form method="post" novalidate' in allowed
