@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from somerset_safety.accounts.permissions import require_any_role  # noqa: F401 - used by views
 from somerset_safety.accounts.roles import Role
 
 from .models import Action, AgendaItem, Meeting, MeetingAttendance, Referral
@@ -24,11 +25,6 @@ RETURN_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.PARTNERSHIP
 # see the figures on the page with small counts suppressed.
 RETURN_CSV_ROLES = RETURN_ROLES - {Role.PARTNERSHIP_LEAD}
 MANAGE_ROLES = frozenset({Role.MARAC_COORDINATOR})
-
-
-def require_any_role(user, roles) -> None:
-    if not user.has_role(*roles):
-        raise PermissionDenied
 
 
 def is_coordinator(user) -> bool:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from somerset_safety.accounts.permissions import require_any_role  # noqa: F401 - used by views
 from somerset_safety.accounts.roles import Role
 
 from .models import AgencyReportRequest, Notification, Recommendation, ReviewDocument
@@ -153,8 +154,3 @@ def recommendations_visible_to(user) -> QuerySet[Recommendation]:
     if not user.has_role(*REGISTER_ROLES):
         return Recommendation.objects.none()
     return Recommendation.objects.filter(review__notification__in=notifications_visible_to(user).values("pk"))
-
-
-def require_any_role(user, roles) -> None:
-    if not user.has_role(*roles):
-        raise PermissionDenied

@@ -1,7 +1,7 @@
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from somerset_safety.accounts.permissions import require_any_role
 from somerset_safety.accounts.roles import Role
 
 from .filters import AuditEventFilter
@@ -10,8 +10,7 @@ from .selectors import verify_chain
 
 
 def _require_auditor(user):
-    if not user.has_role(Role.AUDITOR, Role.ADMIN):
-        raise PermissionDenied
+    require_any_role(user, {Role.AUDITOR, Role.ADMIN})
 
 
 def event_list(request):

@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from somerset_safety.accounts.permissions import require_any_role  # noqa: F401 - used by views
 from somerset_safety.accounts.roles import Role
 
 from .selectors import deadlines_visible_to
@@ -8,11 +9,6 @@ from .selectors import deadlines_visible_to
 LIST_ROLES = {Role.OFFICER, Role.MARAC_COORDINATOR, Role.AGENCY_REP, Role.REVIEW_CHAIR, Role.ADMIN}
 TEAM_ROLES = {Role.OFFICER, Role.MARAC_COORDINATOR, Role.PARTNERSHIP_LEAD, Role.ADMIN}
 WAIVE_ROLES = {Role.OFFICER, Role.MARAC_COORDINATOR}
-
-
-def require_any_role(user, roles) -> None:
-    if not user.has_role(*roles):
-        raise PermissionDenied
 
 
 def get_deadline_for_user_or_404(user, pk: int, action: str = "view"):

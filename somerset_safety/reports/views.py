@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from somerset_safety.accounts.permissions import require_any_role
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.uploads import private_file_response
@@ -23,15 +24,8 @@ from .permissions import (
 from .registry import dashboard_panels
 
 
-def _require(user, roles):
-    from django.core.exceptions import PermissionDenied
-
-    if not user.has_role(*roles):
-        raise PermissionDenied
-
-
 def dashboard(request):
-    _require(request.user, DASHBOARD_ROLES)
+    require_any_role(request.user, DASHBOARD_ROLES)
     today = timezone.localdate()
     panels = [{"panel": panel, "data": panel.build(today)} for panel in dashboard_panels()]
     return render(
@@ -42,7 +36,7 @@ def dashboard(request):
 
 
 def report_list(request):
-    _require(request.user, READ_ROLES)
+    require_any_role(request.user, READ_ROLES)
     page = Paginator(reports_visible_to(request.user).select_related("created_by"), 20).get_page(
         request.GET.get("page")
     )
@@ -54,7 +48,7 @@ def report_list(request):
 
 
 def report_create(request):
-    _require(request.user, EDIT_ROLES)
+    require_any_role(request.user, EDIT_ROLES)
     initial = {
         "decision_body": settings.DECISION_BODY_NAME,
         "meeting": settings.DECISION_BODY_NAME,
