@@ -49,7 +49,7 @@ def _t(name, label, sources, target, date_label, hint):
 
 
 # The whole state machine: which move takes a review from which stages to which stage.
-# services.py has one function per move that checks this table before anything else.
+# services/moves.py has one function per move that checks this table before anything else.
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [

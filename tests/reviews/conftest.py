@@ -9,7 +9,10 @@ def _fixed_today(monkeypatch):
     today = date(2026, 11, 1)
     for target in (
         "somerset_safety.core.dates.today",
-        "reviews.services.local_today",
+        "reviews.services._common.local_today",
+        "reviews.services.documents.local_today",
+        "reviews.services.recommendations.local_today",
+        "reviews.services.team.local_today",
         "reviews.views.local_today",
         "reviews.forms.local_today",
         "reviews.demo.local_today",

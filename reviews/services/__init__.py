@@ -1,0 +1,104 @@
+"""Every write to notifications and reviews, one module per subject. Each service checks what it
+needs, writes, audits and keeps the stored deadlines in step, all in one transaction.
+
+Import the services from here (`from reviews import services`); the modules are an inner layout."""
+
+from ._common import (
+    reference_prefix,
+)
+from .agency_requests import (
+    report_request_change_due,
+    report_request_chase,
+    report_request_create,
+    report_request_receive,
+)
+from .documents import (
+    document_upload,
+    meeting_add,
+    record_download,
+)
+from .family import (
+    FAMILY_FIELDS,
+    family_contact_add,
+)
+from .moves import (
+    MOVE_SERVICES,
+    move_refusal,
+    review_agree_tor,
+    review_appoint_panel,
+    review_close,
+    review_draft_report,
+    review_family_viewed,
+    review_publish,
+    review_record_qa_outcome,
+    review_request_reports,
+    review_send_commissioner_copy,
+    review_sign_off,
+    review_start_gathering,
+    review_start_monitoring,
+    review_submit_qa,
+)
+from .notifications import (
+    NOTIFICATION_FIELDS,
+    notification_create,
+    notification_decide,
+    notification_home_office_told,
+    notification_update,
+)
+from .pauses import (
+    pause_end,
+    pause_start,
+    resync_open_pauses,
+)
+from .recommendations import (
+    action_add,
+    action_update,
+    recommendation_add,
+)
+from .team import (
+    panel_member_add,
+    panel_member_remove,
+    review_set_team,
+)
+
+__all__ = [
+    "reference_prefix",
+    "NOTIFICATION_FIELDS",
+    "notification_create",
+    "notification_update",
+    "notification_decide",
+    "notification_home_office_told",
+    "review_set_team",
+    "panel_member_add",
+    "panel_member_remove",
+    "move_refusal",
+    "review_appoint_panel",
+    "review_agree_tor",
+    "review_request_reports",
+    "review_start_gathering",
+    "review_draft_report",
+    "review_family_viewed",
+    "review_sign_off",
+    "review_submit_qa",
+    "review_record_qa_outcome",
+    "review_publish",
+    "review_send_commissioner_copy",
+    "review_start_monitoring",
+    "review_close",
+    "MOVE_SERVICES",
+    "pause_start",
+    "pause_end",
+    "resync_open_pauses",
+    "report_request_create",
+    "report_request_change_due",
+    "report_request_chase",
+    "report_request_receive",
+    "FAMILY_FIELDS",
+    "family_contact_add",
+    "meeting_add",
+    "document_upload",
+    "record_download",
+    "recommendation_add",
+    "action_add",
+    "action_update",
+]

@@ -1,0 +1,33 @@
+"""Helpers shared by the review services: the timeline, the not-in-the-future check, the row lock."""
+
+from datetime import date
+
+from django.conf import settings
+
+from somerset_safety.core.dates import today as local_today
+
+from ..exceptions import ReviewError
+from ..models import (
+    Notification,
+    Review,
+    TimelineEntry,
+)
+
+
+def reference_prefix() -> str:
+    return getattr(settings, "DHR_REFERENCE_PREFIX", "DHR-")
+
+
+def _timeline(notification: Notification, *, actor, occurred_on: date, summary: str) -> None:
+    TimelineEntry.objects.create(
+        notification=notification, occurred_on=occurred_on, actor=actor, summary=summary
+    )
+
+
+def _not_future(day: date | None, what: str) -> None:
+    if day is not None and day > local_today():
+        raise ReviewError(f"{what} cannot be in the future.")
+
+
+def _lock_review(review: Review) -> Review:
+    return Review.objects.select_for_update().select_related("notification").get(pk=review.pk)

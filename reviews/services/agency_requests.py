@@ -1,0 +1,144 @@
+"""Agency reports: requests, chases, due dates and the documents received."""
+
+from datetime import date
+
+from django.db import transaction
+
+from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.services import audit_record
+from somerset_safety.deadlines.services import deadlines_sync
+
+from ..exceptions import ReviewError
+from ..models import (
+    AgencyReportRequest,
+    ChaseEntry,
+    Review,
+    Stage,
+)
+from ._common import _lock_review, _not_future, _timeline
+
+
+@transaction.atomic
+def report_request_create(
+    *,
+    actor,
+    review: Review,
+    agency,
+    report_type: str,
+    requested_on: date,
+    due_on: date,
+    contact_name="",
+    notes="",
+) -> AgencyReportRequest:
+    """Ask an agency for a report. Its due date becomes a deadline for that agency."""
+    review = _lock_review(review)
+    if review.stage == Stage.CLOSED:
+        raise ReviewError("This review is closed.")
+    if due_on < requested_on:
+        raise ReviewError("The due date must be on or after the date requested.")
+    if review.report_requests.filter(agency=agency, report_type=report_type).exists():
+        raise ReviewError(f"{agency.name} has already been asked for this type of report.")
+    request = AgencyReportRequest.objects.create(
+        review=review,
+        agency=agency,
+        report_type=report_type,
+        requested_on=requested_on,
+        due_on=due_on,
+        contact_name=contact_name,
+        notes=notes,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=request,
+        changed_fields=["agency", "report_type", "requested_on", "due_on", "contact_name", "notes"],
+    )
+    _timeline(
+        review.notification,
+        actor=actor,
+        occurred_on=requested_on,
+        summary=f"{request.get_report_type_display()} requested from {agency.name}",
+    )
+    deadlines_sync(subject=review.notification)
+    return request
+
+
+@transaction.atomic
+def report_request_change_due(*, actor, request: AgencyReportRequest, due_on: date) -> AgencyReportRequest:
+    request = (
+        AgencyReportRequest.objects.select_for_update()
+        .select_related("review__notification")
+        .get(pk=request.pk)
+    )
+    if due_on < request.requested_on:
+        raise ReviewError("The due date must be on or after the date requested.")
+    request.due_on = due_on
+    request.save(update_fields=["due_on"])
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=request, changed_fields=["due_on"])
+    deadlines_sync(subject=request.review.notification)
+    return request
+
+
+@transaction.atomic
+def report_request_chase(
+    *, actor, request: AgencyReportRequest, chased_on: date, method: str, note=""
+) -> ChaseEntry:
+    """Log a chase. Raises ReviewError if the report is already in."""
+    request = (
+        AgencyReportRequest.objects.select_for_update()
+        .select_related("review__notification")
+        .get(pk=request.pk)
+    )
+    if request.received_on:
+        raise ReviewError("This report has been received; there is nothing to chase.")
+    _not_future(chased_on, "The date chased")
+    entry = ChaseEntry.objects.create(
+        request=request, chased_on=chased_on, method=method, note=note, actor=actor
+    )
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=entry, changed_fields=["chased_on", "method", "note"]
+    )
+    _timeline(
+        request.review.notification,
+        actor=actor,
+        occurred_on=chased_on,
+        summary=f"{request.agency.name} chased for its {request.get_report_type_display().lower()}",
+    )
+    return entry
+
+
+@transaction.atomic
+def report_request_receive(
+    *, actor, request: AgencyReportRequest, received_on: date, uploaded_file
+) -> AgencyReportRequest:
+    """Store the returned document (already checked by validate_upload) and mark the request
+    received, which meets its deadline. A later upload replaces the file but keeps the date."""
+    request = (
+        AgencyReportRequest.objects.select_for_update()
+        .select_related("review__notification", "agency")
+        .get(pk=request.pk)
+    )
+    _not_future(received_on, "The date received")
+    if received_on < request.requested_on:
+        raise ReviewError("The date received cannot be before the date requested.")
+    first = request.received_on is None
+    request.document.save(uploaded_file.name, uploaded_file, save=False)
+    request.document_name = uploaded_file.name[:200]
+    request.uploaded_by = actor
+    if first:
+        request.received_on = received_on
+    request.save(update_fields=["document", "document_name", "uploaded_by", "received_on"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=request,
+        changed_fields=["document", "received_on"] if first else ["document"],
+    )
+    _timeline(
+        request.review.notification,
+        actor=actor,
+        occurred_on=request.received_on,
+        summary=f"{request.get_report_type_display()} received from {request.agency.name}",
+    )
+    deadlines_sync(subject=request.review.notification)
+    return request

@@ -1,0 +1,193 @@
+"""Notifications: record, change, decide, and the Home Office told."""
+
+from datetime import date
+
+from django.db import transaction
+
+from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.services import audit_record
+from somerset_safety.deadlines.services import deadlines_sync
+
+from ..exceptions import ReviewError
+from ..models import (
+    Decision,
+    Notification,
+    NotificationSequence,
+    NotificationStatus,
+    Review,
+    Stage,
+)
+from ._common import _not_future, _timeline, reference_prefix
+
+NOTIFICATION_FIELDS = [
+    "statutory_basis",
+    "case_officer",
+    "notified_on",
+    "notifying_agency",
+    "date_of_death",
+    "area",
+    "victim_name",
+    "victim_pseudonym",
+    "victim_age",
+    "victim_sex",
+    "victim_ethnicity",
+    "victim_other_characteristics",
+    "perpetrator_age",
+    "perpetrator_sex",
+    "perpetrator_ethnicity",
+    "perpetrator_other_characteristics",
+    "relationship",
+    "death_type",
+    "criminal_justice_status",
+    "trial_date",
+    "verdict",
+    "sentence",
+    "inquest_status",
+    "parallel_reviews",
+]
+
+
+@transaction.atomic
+def notification_create(*, actor, data: dict) -> Notification:
+    """Record a new notification with the next sequential reference (never reused, even when
+    no review follows). Raises ReviewError for dates in the wrong order."""
+    _not_future(data["notified_on"], "The date notified")
+    if data["date_of_death"] > data["notified_on"]:
+        raise ReviewError("The date of death must be on or before the date notified.")
+    prefix = reference_prefix()
+    # One counter whatever the prefix, so changing the prefix never reuses a number.
+    sequence, _ = NotificationSequence.objects.select_for_update().get_or_create(prefix="notification")
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    notification = Notification(
+        number=sequence.last_number,
+        reference=f"{prefix}{sequence.last_number:04d}",
+        created_by=actor,
+        **{name: data[name] for name in NOTIFICATION_FIELDS if name in data},
+    )
+    notification.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=notification,
+        changed_fields=[name for name in NOTIFICATION_FIELDS if name in data],
+    )
+    _timeline(
+        notification,
+        actor=actor,
+        occurred_on=notification.notified_on,
+        summary=f"Notification received from {notification.notifying_agency.name}",
+    )
+    deadlines_sync(subject=notification)
+    return notification
+
+
+@transaction.atomic
+def notification_update(*, actor, notification: Notification, data: dict) -> list[str]:
+    """Change the notification's details. Returns the names of the fields that changed."""
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    changed = []
+    for name in NOTIFICATION_FIELDS:
+        if name in data and getattr(notification, name) != data[name]:
+            setattr(notification, name, data[name])
+            changed.append(name)
+    if not changed:
+        return []
+    _not_future(notification.notified_on, "The date notified")
+    if notification.date_of_death > notification.notified_on:
+        raise ReviewError("The date of death must be on or before the date notified.")
+    if notification.decision_date and notification.decision_date < notification.notified_on:
+        raise ReviewError("The date notified must be on or before the decision date.")
+    notification.save(update_fields=[*changed, "updated_at"])
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=notification, changed_fields=changed)
+    deadlines_sync(subject=notification)
+    return changed
+
+
+@transaction.atomic
+def notification_decide(
+    *,
+    actor,
+    notification: Notification,
+    decision: str,
+    decision_date: date,
+    decision_maker: str,
+    rationale: str,
+    home_office_told_on: date | None = None,
+) -> Notification:
+    """Record the decision. "Review" opens a review at its first stage; "no review" closes the
+    notification with its reasons kept. Raises ReviewError if already decided or the dates or
+    rationale are missing or out of order."""
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.decision != Decision.PENDING:
+        raise ReviewError("A decision has already been recorded for this notification.")
+    if decision not in (Decision.REVIEW, Decision.NO_REVIEW):
+        raise ReviewError("Choose whether to hold a review.")
+    if not rationale.strip():
+        raise ReviewError("Enter the reasons for the decision.")
+    if not decision_maker.strip():
+        raise ReviewError("Enter who made the decision.")
+    _not_future(decision_date, "The decision date")
+    if decision_date < notification.notified_on:
+        raise ReviewError("The decision date must be on or after the date notified.")
+    if home_office_told_on is not None:
+        _not_future(home_office_told_on, "The date the Home Office was told")
+        if home_office_told_on < decision_date:
+            raise ReviewError("The Home Office cannot have been told before the decision was made.")
+    notification.decision = decision
+    notification.decision_date = decision_date
+    notification.decision_maker = decision_maker.strip()
+    notification.decision_rationale = rationale.strip()
+    notification.home_office_told_on = home_office_told_on
+    if decision == Decision.REVIEW:
+        notification.status = NotificationStatus.REVIEW
+    else:
+        notification.status = NotificationStatus.CLOSED_NO_REVIEW
+    fields = [
+        "decision",
+        "decision_date",
+        "decision_maker",
+        "decision_rationale",
+        "home_office_told_on",
+        "status",
+    ]
+    notification.save(update_fields=[*fields, "updated_at"])
+    if decision == Decision.REVIEW:
+        Review.objects.create(
+            notification=notification, stage=Stage.DECISION_MADE, stage_changed_on=decision_date
+        )
+    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=notification, changed_fields=fields)
+    _timeline(
+        notification,
+        actor=actor,
+        occurred_on=decision_date,
+        summary="Decision: hold a review" if decision == Decision.REVIEW else "Decision: no review; closed",
+    )
+    if home_office_told_on:
+        _timeline(
+            notification,
+            actor=actor,
+            occurred_on=home_office_told_on,
+            summary="Home Office told of the decision",
+        )
+    deadlines_sync(subject=notification)
+    return notification
+
+
+@transaction.atomic
+def notification_home_office_told(*, actor, notification: Notification, told_on: date) -> Notification:
+    """Record the date the Home Office was told of the decision. Raises ReviewError if there
+    is no decision yet or the date is before it."""
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.decision == Decision.PENDING:
+        raise ReviewError("Record the decision before the date the Home Office was told.")
+    _not_future(told_on, "The date the Home Office was told")
+    if told_on < notification.decision_date:
+        raise ReviewError("The Home Office cannot have been told before the decision was made.")
+    notification.home_office_told_on = told_on
+    notification.save(update_fields=["home_office_told_on", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, obj=notification, changed_fields=["home_office_told_on"]
+    )
+    _timeline(notification, actor=actor, occurred_on=told_on, summary="Home Office told of the decision")
+    return notification
