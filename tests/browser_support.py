@@ -12,6 +12,7 @@ import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .environment import artifacts_dir
 from .factories import TEST_PASSWORD
 
 CHROMIUM_FLAGS = [
@@ -25,7 +26,6 @@ CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 AXE_PATH = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def _chromium() -> str | None:
@@ -63,8 +63,9 @@ def browser_page(_browser, request):
     page.set_default_timeout(15000)
     yield page
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        shot = artifacts_dir() / f"{request.node.name}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"Screenshot of the failed page: {shot}")
     context.close()
 
 

@@ -18,6 +18,9 @@ def _fast_hashing_and_private_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT
+    # Tests write files only under their temporary folder.
+    settings.EMAIL_FILE_PATH = str(tmp_path / "emails")
+    settings.STATIC_ROOT = tmp_path / "static"
     settings.REQUIRE_SECOND_FACTOR = True
     settings.DEMO_MODE = False
     # Tests run tasks in-process unless they start a worker of their own (tests marked redis).

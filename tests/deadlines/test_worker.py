@@ -20,34 +20,19 @@ from django.utils import timezone
 from somerset_safety.accounts.models import Agency, ReminderPreference
 from somerset_safety.accounts.roles import Role
 from somerset_safety.deadlines.models import Deadline, ReminderSend, ReminderStatus
+from tests.environment import exclusive_redis, postgres_url, require, require_redis
 from tests.factories import AgencyFactory, UserFactory
 
 from .broker import broker
 
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _redis_available() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
-
-def _require(condition: bool, why: str) -> None:
-    if not condition:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{why} (required in CI)")
-        pytest.skip(why)
-
-
-def _start_worker(db_name: str, outbox: Path) -> subprocess.Popen:
+def _start_worker(db_name: str, outbox: Path, redis_url: str) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{connection.settings_dict['USER'] or 'postgres'}@"
-        f"{connection.settings_dict['HOST'] or '127.0.0.1'}:{connection.settings_dict['PORT'] or 5432}/{db_name}",
-        "REDIS_URL": REDIS_TEST_URL,
+        "DATABASE_URL": postgres_url(db_name),
+        "REDIS_URL": redis_url,
         "EMAIL_BACKEND": "tests.deadlines.slow_file_email.SlowFileBackend",
         "EMAIL_FILE_PATH": str(outbox),
         "CELERY_VISIBILITY_TIMEOUT": "3",
@@ -91,9 +76,13 @@ def _wait(predicate, seconds: float) -> bool:
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_worker_killed_mid_sweep_and_restarted_sends_no_duplicate(tmp_path):
-    _require(connection.vendor == "postgresql", "The worker test needs PostgreSQL")
-    _require(_redis_available(), "The worker test needs a Redis server")
-    redis.Redis.from_url(REDIS_TEST_URL).flushdb()
+    require(connection.vendor == "postgresql", "The worker test needs PostgreSQL")
+    with exclusive_redis(require_redis()) as redis_url:
+        _kill_mid_sweep_and_restart(redis_url, tmp_path)
+
+
+def _kill_mid_sweep_and_restart(redis_url: str, tmp_path: Path) -> None:
+    redis.Redis.from_url(redis_url).flushdb()
 
     agency = AgencyFactory(code="RETURNS", name="Returns agency")
     people = [
@@ -116,8 +105,8 @@ def test_worker_killed_mid_sweep_and_restarted_sends_no_duplicate(tmp_path):
     outbox = tmp_path / "outbox"
     db_name = connection.settings_dict["NAME"]
 
-    with broker(REDIS_TEST_URL) as app:
-        worker = _start_worker(db_name, outbox)
+    with broker(redis_url) as app:
+        worker = _start_worker(db_name, outbox, redis_url)
         try:
             app.send_task("deadlines.reminder_sweep")
             assert _wait(lambda: len(_emails(outbox)) >= 2, 60), "the worker sent nothing"
@@ -126,7 +115,7 @@ def test_worker_killed_mid_sweep_and_restarted_sends_no_duplicate(tmp_path):
             sent_before_restart = len(_emails(outbox))
             assert sent_before_restart < 8
 
-            worker = _start_worker(db_name, outbox)
+            worker = _start_worker(db_name, outbox, redis_url)
             app.send_task("deadlines.reminder_sweep")  # the next scheduled sweep, on top of redelivery
             settled = lambda: not ReminderSend.objects.filter(status=ReminderStatus.PENDING).exists()  # noqa: E731
             assert _wait(settled, 90), "reminders were left waiting"

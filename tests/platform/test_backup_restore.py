@@ -1,7 +1,5 @@
 """S23: the documented backup-and-restore procedure, exercised: dump, restore, compare."""
 
-import os
-
 import psycopg2
 import pytest
 from django.apps import apps
@@ -10,27 +8,20 @@ from django.db import connection
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from tests.environment import postgres_dsn, require, scratch_database_name
 
 
 @pytest.mark.django_db(transaction=True)
 def test_dump_restore_and_compare(tmp_path, officer):
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("The backup test needs PostgreSQL (required in CI)")
-        pytest.skip("The backup test needs PostgreSQL")
+    require(connection.vendor == "postgresql", "The backup test needs PostgreSQL")
     for _ in range(3):
         audit_record(actor=officer, action=AuditAction.VIEW, obj=officer)
     dump = tmp_path / "backup.dump"
     call_command("backup_database", output=str(dump))
     assert dump.stat().st_size > 0
 
-    settings = connection.settings_dict
-    restored = f"{settings['NAME']}_restored"
-    dsn = dict(
-        host=settings["HOST"] or "127.0.0.1",
-        port=settings["PORT"] or 5432,
-        user=settings["USER"] or "postgres",
-    )
+    restored = scratch_database_name("restored")
+    dsn = postgres_dsn()
     admin = psycopg2.connect(dbname="postgres", **dsn)
     admin.autocommit = True
     with admin.cursor() as cur:

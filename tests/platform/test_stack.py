@@ -11,8 +11,20 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psycopg2
 import pytest
+import redis
 import yaml
+
+from tests.environment import (
+    exclusive_redis,
+    postgres_configured,
+    postgres_dsn,
+    postgres_url,
+    require,
+    require_redis,
+    scratch_database_name,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -39,31 +51,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _services_up() -> bool:
-    try:
-        import psycopg2
-        import redis
-
-        psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=2).close()
-        return bool(redis.Redis(socket_connect_timeout=1).ping())
-    except Exception:  # noqa: BLE001
-        return False
-
-
 @pytest.mark.redis
 def test_the_compose_commands_run_without_docker(tmp_path):
-    if not _services_up():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("PostgreSQL and Redis are required in CI")
-        pytest.skip("Needs PostgreSQL and Redis on 127.0.0.1")
-    import psycopg2
+    require(postgres_configured(), "The stack test needs PostgreSQL (DATABASE_URL)")
+    with exclusive_redis(require_redis()) as redis_url:
+        _run_the_stack(tmp_path, redis_url)
 
-    db = "safer_somerset_stack_test"
-    admin = psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+
+def _run_the_stack(tmp_path, redis_url: str) -> None:
+    db = scratch_database_name("stack")
+    admin = psycopg2.connect(dbname="postgres", **postgres_dsn())
     admin.autocommit = True
     with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {db}")
-        cur.execute(f"CREATE DATABASE {db}")
+        cur.execute(f'DROP DATABASE IF EXISTS "{db}"')
+        cur.execute(f'CREATE DATABASE "{db}"')
     port = _free_port()
     env = {
         **os.environ,
@@ -71,11 +72,13 @@ def test_the_compose_commands_run_without_docker(tmp_path):
         "DEMO_MODE": "false",
         "SECRET_KEY": "stack-test-" + "x" * 50,
         "ALLOWED_HOSTS": "localhost,127.0.0.1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
-        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "DATABASE_URL": postgres_url(db),
+        "REDIS_URL": redis_url,
         "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+        "STATIC_ROOT": str(tmp_path / "static"),
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
+    redis.Redis.from_url(redis_url).flushdb()
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=ROOT,
@@ -144,5 +147,5 @@ def test_the_compose_commands_run_without_docker(tmp_path):
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
         with admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+            cur.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         admin.close()
