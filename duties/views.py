@@ -1,7 +1,6 @@
 """Fetch with authorisation, validate, call one service, redirect (STYLE.md)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -9,6 +8,7 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import csv_response
+from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
 
 from . import selectors, services
@@ -40,19 +40,6 @@ from .permissions import (
     slavery_notifications_visible_to,
 )
 
-PAGE_SIZE = 25
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 # --- Register ---------------------------------------------------------------------------------
 
 
@@ -62,14 +49,13 @@ def register(request):
     scoped = duties_visible_to(request.user)
     annotated = selectors.register_queryset(scoped, today)
     duty_filter = DutyFilter(request.GET, queryset=annotated, scoped=scoped)
-    page = _page(request, duty_filter.qs)
+    page = paginate(request, duty_filter.qs)
     return render(
         request,
         "duties/register.html",
         {
             "filter": duty_filter,
             "page": page,
-            "query": _query_without_page(request),
             "counts": selectors.status_counts(annotated),
             "statuses": DutyStatus,
             "due_soon_days": due_soon_days(),
@@ -206,7 +192,7 @@ def evidence_withdraw(request, pk: int):
 def assessment_list(request):
     require_register_reader(request.user)
     assessment_filter = AssessmentFilter(request.GET, queryset=assessments_visible_to(request.user))
-    page = _page(request, assessment_filter.qs)
+    page = paginate(request, assessment_filter.qs)
     if request.GET.get("q"):
         audit_list(
             actor=request.user, model=ImpactAssessment, ids=[a.pk for a in page], action=AuditAction.SEARCH
@@ -217,7 +203,6 @@ def assessment_list(request):
         {
             "filter": assessment_filter,
             "page": page,
-            "query": _query_without_page(request),
             "can_edit": can_edit_register(request.user),
         },
     )
@@ -277,7 +262,7 @@ def slavery_list(request):
     slavery_filter = SlaveryFilter(
         request.GET, queryset=scoped.select_related("first_responder").prefetch_related("exploitations")
     )
-    page = _page(request, slavery_filter.qs)
+    page = paginate(request, slavery_filter.qs)
     audit_list(actor=request.user, model=SlaveryNotification, ids=[n.pk for n in page])
     return render(
         request,
@@ -285,7 +270,6 @@ def slavery_list(request):
         {
             "filter": slavery_filter,
             "page": page,
-            "query": _query_without_page(request),
             "summary": selectors.slavery_summary(scoped, today),
             "today": today,
             "awaiting": NotificationStatus.AWAITING_RG,

@@ -80,7 +80,3 @@ def trend_quarters() -> int:
 
 def import_max_bytes() -> int:
     return getattr(settings, "MARAC_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
-
-
-def page_size() -> int:
-    return getattr(settings, "MARAC_LIST_PAGE_SIZE", 25)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import csv_response
+from somerset_safety.core.pagination import paginate
 from somerset_safety.reports.permissions import can_see_small_counts
 
 from . import conf, selectors, services
@@ -61,16 +61,6 @@ from .permissions import (
     referrals_visible_to,
     require_any_role,
 )
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _page(request, queryset):
-    return Paginator(queryset, conf.page_size()).get_page(request.GET.get("page"))
 
 
 def _can_view_audit(user) -> bool:
@@ -125,7 +115,7 @@ def area_list(request):
     return render(
         request,
         "partnerships/area_list.html",
-        {"page": _page(request, areas), "sort": sort, "query": _query_without_page(request)},
+        {"page": paginate(request, areas), "sort": sort},
     )
 
 
@@ -140,7 +130,7 @@ def referral_list(request, cases: bool = False):
     referral_filter = ReferralFilter(
         request.GET, queryset=selectors.referral_list(queryset), meetings=meetings_visible_to(request.user)
     )
-    page = _page(request, referral_filter.qs)
+    page = paginate(request, referral_filter.qs, keyset=True)
     audit_list(actor=request.user, model=Referral, ids=[r.pk for r in page])
     return render(
         request,
@@ -148,7 +138,6 @@ def referral_list(request, cases: bool = False):
         {
             "filter": referral_filter,
             "page": page,
-            "query": _query_without_page(request),
             "cases": cases,
             "is_coordinator": is_coordinator(request.user),
         },
@@ -346,7 +335,7 @@ def meeting_list(request):
     sort = request.GET.get("sort", "")
     if sort in {"date", "-date"}:
         meetings = meetings.order_by(sort, "area__name")
-    page = _page(request, meetings)
+    page = paginate(request, meetings)
     audit_list(actor=request.user, model=Meeting, ids=[m.pk for m in page])
     return render(
         request,
@@ -357,7 +346,6 @@ def meeting_list(request):
             "area_code": area_code,
             "when": when,
             "sort": sort,
-            "query": _query_without_page(request),
             "is_coordinator": is_coordinator(request.user),
         },
     )
@@ -617,7 +605,7 @@ def action_list(request):
     require_any_role(request.user, MARAC_ROLES)
     queryset = actions_visible_to(request.user).select_related("agency", "meeting__area", "referral")
     action_filter = ActionFilter(request.GET, queryset=queryset, meetings=meetings_visible_to(request.user))
-    page = _page(request, action_filter.qs)
+    page = paginate(request, action_filter.qs, keyset=True)
     audit_list(actor=request.user, model=Action, ids=[a.pk for a in page])
     visible_referrals = set(
         referrals_visible_to(request.user)
@@ -630,7 +618,6 @@ def action_list(request):
         {
             "filter": action_filter,
             "page": page,
-            "query": _query_without_page(request),
             "today": local_today(),
             "visible_referrals": visible_referrals,
         },

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,6 +13,7 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import MARKING, csv_response
+from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
 from somerset_safety.pdf.render import render_pdf
 
@@ -34,19 +34,11 @@ from .models import (
     Stage,
 )
 
-PAGE_SIZE = 25
-
 
 def display_name() -> str:
     """Domestic Homicide Reviews become Domestic Abuse Related Death Reviews when the Victims and
     Prisoners Act 2024 s19 comes into force: the name is a setting."""
     return getattr(settings, "DHR_DISPLAY_NAME", "Domestic Homicide Reviews")
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _form_page(
@@ -97,7 +89,7 @@ def tracker(request):
     perms.require_any_role(request.user, perms.TRACKER_ROLES)
     today = local_today()
     tracker_filter = _tracker_filter(request, today)
-    page = Paginator(tracker_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, tracker_filter.qs)
     rows = selectors.tracker_rows(page, today)
     audit_list(actor=request.user, model=Notification, ids=[row.notification.pk for row in rows])
     return render(
@@ -107,7 +99,6 @@ def tracker(request):
             "filter": tracker_filter,
             "page": page,
             "rows": rows,
-            "query": _query_without_page(request),
             "show_pseudonym": perms.sees_pseudonyms_in_lists(request.user),
             # Partnership leads read the tracker but may not open a review: no links that refuse.
             "can_open": perms.sees_pseudonyms_in_lists(request.user),
@@ -764,7 +755,7 @@ def register(request):
             "scope": ("scope", "-review__notification__number", "number"),
         }.get(request.GET.get("sort"), ("-review__notification__number", "number"))
     )
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, ordered)
     rows = [(rec, selectors.recommendation_status(rec)) for rec in page]
     audit_list(actor=request.user, model=Recommendation, ids=[rec.pk for rec, _ in rows])
     return render(
@@ -776,7 +767,6 @@ def register(request):
             "rows": rows,
             "rate_all": rate_all,
             "rate_filtered": rate_filtered,
-            "query": _query_without_page(request),
             "sort": request.GET.get("sort", ""),
             "sort_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("sort", "page")),
             "stage_closed": Stage.CLOSED,

@@ -155,14 +155,20 @@ class Referral(models.Model):
     }
 
     reference = models.CharField(max_length=60, unique=True)
-    area = models.ForeignKey(MaracArea, on_delete=models.PROTECT, related_name="referrals")
-    victim = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals_as_victim")
+    # No single-column indexes on area, victim and referring agency: the indexes below lead with
+    # each of them (a redundant index slows every insert, the import above all).
+    area = models.ForeignKey(MaracArea, on_delete=models.PROTECT, related_name="referrals", db_index=False)
+    victim = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="referrals_as_victim", db_index=False
+    )
     perpetrator = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals_as_perpetrator"
     )
     referral_date = models.DateField()
     incident_date = models.DateField(null=True, blank=True)
-    referring_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    referring_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     dash_answers = models.JSONField(default=dict, blank=True)
     dash_score = models.PositiveSmallIntegerField(null=True, blank=True)
     visible_high_risk = models.BooleanField(default=False)
@@ -237,6 +243,10 @@ class Referral(models.Model):
         ]
         indexes = [
             models.Index(fields=["-referral_date", "-id"], name="referral_newest_first"),
+            # An agency representative's list: the agency's own referrals, newest first.
+            models.Index(
+                fields=["referring_agency", "-referral_date", "-id"], name="referral_agency_newest_first"
+            ),
             models.Index(fields=["area", "heard_date"]),
             models.Index(fields=["victim", "referral_date"]),
             models.Index(fields=["status", "area"]),

@@ -1,8 +1,8 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from somerset_safety.accounts.permissions import require_any_role
 from somerset_safety.accounts.roles import Role
+from somerset_safety.core.pagination import paginate
 
 from .filters import AuditEventFilter
 from .models import AuditEvent
@@ -16,14 +16,8 @@ def _require_auditor(user):
 def event_list(request):
     _require_auditor(request.user)
     events = AuditEventFilter(request.GET, queryset=AuditEvent.objects.select_related("actor"))
-    page = Paginator(events.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "audit/event_list.html",
-        {"filter": events, "page": page, "query": query.urlencode()},
-    )
+    page = paginate(request, events.qs, keyset=True)
+    return render(request, "audit/event_list.html", {"filter": events, "page": page})
 
 
 def chain_check(request):

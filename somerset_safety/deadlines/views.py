@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.services import audit_list
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.models import UnqueuedTask
+from somerset_safety.core.pagination import paginate
 from somerset_safety.reports.permissions import can_see_small_counts
 
 from . import selectors
@@ -24,11 +24,9 @@ def my_deadlines(request):
     deadline_filter = DeadlineFilter(
         request.GET, queryset=selectors.my_deadlines(request.user, today), today=today
     )
-    page = Paginator(deadline_filter.qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, deadline_filter.qs, keyset=True)
     rows = [(d, selectors.deadline_state(d, today)) for d in page]
     audit_list(actor=request.user, model=Deadline, ids=[d.pk for d in page])
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "deadlines/my_deadlines.html",
@@ -37,7 +35,6 @@ def my_deadlines(request):
             "page": page,
             "rows": rows,
             "kinds": kind_names(),
-            "query": query.urlencode(),
             "today": today,
             "can_waive": request.user.has_role(*WAIVE_ROLES),
         },

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from somerset_safety.accounts.permissions import require_any_role
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
 
 from . import services
@@ -37,13 +37,9 @@ def dashboard(request):
 
 def report_list(request):
     require_any_role(request.user, READ_ROLES)
-    page = Paginator(reports_visible_to(request.user).select_related("created_by"), 20).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, reports_visible_to(request.user).select_related("created_by"))
     return render(
-        request,
-        "reports/report_list.html",
-        {"page": page, "can_edit": request.user.has_role(*EDIT_ROLES), "query": ""},
+        request, "reports/report_list.html", {"page": page, "can_edit": request.user.has_role(*EDIT_ROLES)}
     )
 
 
