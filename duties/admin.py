@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core.admin import ArchiveNotDeleteMixin
 
 from .models import Duty, Obligation
 from .services import obligation_changed_by_admin, obligation_refresh
@@ -14,6 +15,7 @@ from .services import obligation_changed_by_admin, obligation_refresh
 class ObligationInline(admin.StackedInline):
     model = Obligation
     extra = 0
+    can_delete = False
     fields = [
         "code",
         "title",
@@ -32,7 +34,7 @@ class ObligationInline(admin.StackedInline):
 
 
 @admin.register(Duty)
-class DutyAdmin(SimpleHistoryAdmin):
+class DutyAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     list_display = ["title", "act", "section", "owner", "partnership_body", "active"]
     list_filter = ["active", "act", "partnership_body"]
     search_fields = ["title", "act", "section", "summary"]
@@ -60,9 +62,14 @@ class DutyAdmin(SimpleHistoryAdmin):
             for obligation in form.instance.obligations.all():
                 obligation_refresh(obligation=obligation)
 
+    def archive(self, request, obj, reason):
+        super().archive(request, obj, reason)
+        for obligation in obj.obligations.all():
+            obligation_refresh(obligation=obligation)
+
 
 @admin.register(Obligation)
-class ObligationAdmin(SimpleHistoryAdmin):
+class ObligationAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     list_display = ["title", "duty", "cycle_months", "prevent_area", "last_met_on", "next_due_on", "active"]
     list_filter = ["active", "duty", "prevent_area"]
     search_fields = ["title", "code", "duty__title"]
@@ -72,3 +79,7 @@ class ObligationAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         obligation_changed_by_admin(actor=request.user, obligation=obj, changed_fields=form.changed_data)
+
+    def archive(self, request, obj, reason):
+        super().archive(request, obj, reason)
+        obligation_refresh(obligation=obj)

@@ -1,23 +1,28 @@
+"""Partnership configuration in the admin: audited, archived rather than deleted. Cases,
+referrals and meetings are changed only through the service's own pages."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from somerset_safety.core.admin import AuditedAdmin
 
 from .models import MaracArea, PartnershipBody, Priority, RiskQuestion
 
 
 @admin.register(PartnershipBody)
-class PartnershipBodyAdmin(admin.ModelAdmin):
+class PartnershipBodyAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "parent", "active"]
     filter_horizontal = ["member_agencies"]
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(AuditedAdmin):
     list_display = ["number", "title", "body", "period_start", "period_end"]
     list_filter = ["body"]
 
 
 @admin.register(MaracArea)
-class MaracAreaAdmin(SimpleHistoryAdmin):
+class MaracAreaAdmin(AuditedAdmin, SimpleHistoryAdmin):
     """MARAC areas are configuration: population for the rate per 10,000, and the meeting pattern."""
 
     list_display = [
@@ -33,7 +38,7 @@ class MaracAreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RiskQuestion)
-class RiskQuestionAdmin(admin.ModelAdmin):
+class RiskQuestionAdmin(AuditedAdmin):
     """Load the council's licensed checklist wording into `wording`; the topic label stays as a
     short name for lists."""
 
@@ -42,7 +47,4 @@ class RiskQuestionAdmin(admin.ModelAdmin):
     readonly_fields = ["number"]
 
     def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -308,3 +308,7 @@ MARAC_ESCALATION_INCIDENTS = env.int("MARAC_ESCALATION_INCIDENTS", default=3)
 MARAC_ESCALATION_MONTHS = env.int("MARAC_ESCALATION_MONTHS", default=12)
 MARAC_AGENDA_WORKING_DAYS = env.int("MARAC_AGENDA_WORKING_DAYS", default=5)
 MARAC_IMPORT_MAX_BYTES = env.int("MARAC_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+
+# Old versions are shown in the admin but never restored from there: a change goes through the
+# services, which check it and audit it.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.urls import include, path
 
 admin.site.site_header = "Safer Somerset administration"
@@ -9,6 +10,8 @@ admin.site.site_title = "Safer Somerset administration"
 admin.site.login = login_not_required(
     lambda request, extra_context=None: redirect_to_login(request.get_full_path())
 )
+# ... and changes their own password on the service's own (audited) page.
+admin.site.password_change = lambda request, extra_context=None: redirect("accounts:change_password")
 
 urlpatterns = [
     path("", include("somerset_safety.core.urls")),

@@ -66,6 +66,11 @@ class EnrolForm(CodeForm):
 class ResetRequestForm(GdsFormMixin, PasswordResetForm):
     submit_label = "Send reset link"
 
+    def get_users(self, email):
+        """Every active account with this address, including one invited but not yet set up
+        (no password chosen), whose invitation link has expired."""
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
     def gds_fields(self):
         return [Field.text("email")]
 

@@ -1,4 +1,11 @@
+"""Accounts: who may sign in, with which roles and agency, and their second factor.
+
+Every change to an account — from the admin site or a page — goes through these services, so
+each one is checked against the same rules and leaves an audit event (S11).
+"""
+
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -7,8 +14,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core.queueing import enqueue
 
-from .roles import Role, granted
+from .exceptions import AccountChangeRefused
+from .models import User
+from .roles import ROLE_BY_GROUP_NAME, Role, granted
 
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -73,3 +83,162 @@ def _recovery_code() -> str:
 
 def has_confirmed_totp(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+# What an account holds that a service may change, and the part of it that is access.
+ACCOUNT_FIELDS = (
+    "email",
+    "full_name",
+    "job_title",
+    "agency",
+    "reminder_preference",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
+ACCESS_FIELDS = frozenset({"roles", "agency", "is_active", "is_staff", "is_superuser"})
+
+
+def roles_of(user: User) -> set[str]:
+    """The roles held through groups (a superuser's implied administrator role not included)."""
+    if user.pk is None:
+        return set()
+    names = user.groups.values_list("name", flat=True)
+    return {ROLE_BY_GROUP_NAME[name] for name in names if name in ROLE_BY_GROUP_NAME}
+
+
+def _comparable(name: str, value):
+    if name == "agency":
+        return getattr(value, "pk", value)
+    if name == "roles":
+        return sorted(str(role) for role in value)
+    return value
+
+
+def account_changes(user: User | None, values: dict) -> dict[str, tuple]:
+    """{field: (before, after)} for each value in `values` that differs from the stored account."""
+    changes = {}
+    for name, after in values.items():
+        if name != "roles" and name not in ACCOUNT_FIELDS:
+            raise ValueError(f"{name} is not a field an account service changes")
+        if user is None or user.pk is None:
+            before = [] if name == "roles" else None
+        else:
+            before = roles_of(user) if name == "roles" else getattr(user, name)
+        if _comparable(name, before) != _comparable(name, after):
+            changes[name] = (_comparable(name, before), _comparable(name, after))
+    return changes
+
+
+def account_change_refusal(*, actor, user: User | None, values: dict) -> str | None:
+    """Why `actor` may not make this change, or None. Forms show it; the services enforce it."""
+    changes = account_changes(user, values)
+    if user is not None and user.pk == actor.pk and ACCESS_FIELDS & set(changes):
+        return (
+            "You cannot change your own roles, agency or access. Ask another system administrator "
+            "to make the change, so that it is seen by two people."
+        )
+    if "is_superuser" in changes and not actor.is_superuser:
+        return "Only a superuser can make someone a superuser or take it away."
+    roles = changes.get("roles")
+    if roles and Role.ADMIN.value in set(roles[0]) ^ set(roles[1]) and not actor.is_superuser:
+        return "Only a superuser can give or take away the system administrator role."
+    return None
+
+
+def _set_roles(user: User, roles: Iterable[str]) -> None:
+    labels = [Role(role).label for role in roles]
+    user.groups.set(Group.objects.filter(name__in=labels))
+    user.__dict__.pop("role_names", None)
+
+
+def _access_detail(changes: dict[str, tuple]) -> dict:
+    """Before and after of access changes (roles, agency id, flags): no personal data (S14)."""
+    return {
+        name: {"from": before, "to": after}
+        for name, (before, after) in changes.items()
+        if name in ACCESS_FIELDS
+    }
+
+
+@transaction.atomic
+def user_create(*, actor, values: dict) -> User:
+    """Create an account with the given fields and `roles`. The person chooses their own password
+    from the link emailed to them, then enrols their second factor: nobody else ever knows it.
+
+    Raises AccountChangeRefused when the actor may not grant what is asked.
+    """
+    values = dict(values)
+    refusal = account_change_refusal(actor=actor, user=None, values=values)
+    if refusal:
+        raise AccountChangeRefused(refusal)
+    changes = account_changes(None, values)
+    roles = values.pop("roles", [])
+    user = User(**values)
+    user.email = user.email.strip().lower()
+    user.set_unusable_password()
+    user.save()
+    _set_roles(user, roles)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=user,
+        changed_fields=[name for name in changes if name != "roles"] + (["roles"] if roles else []),
+        detail={"access": _access_detail(changes)},
+    )
+    enqueue("accounts.send_account_notice", user.pk, "invitation")
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user_id: int, values: dict) -> list[str]:
+    """Change an account's details, roles, agency or access; returns the fields that changed.
+
+    The stored account is locked and compared with `values`, so only real changes are saved and
+    audited (field names; before and after only for access, which holds no personal data).
+    Deactivating ends the person's sessions at once (they no longer authenticate).
+    Raises AccountChangeRefused for a change the actor may not make.
+    """
+    user = User.objects.select_for_update().get(pk=user_id)
+    refusal = account_change_refusal(actor=actor, user=user, values=values)
+    if refusal:
+        raise AccountChangeRefused(refusal)
+    changes = account_changes(user, values)
+    if not changes:
+        return []
+    fields = [name for name in changes if name != "roles"]
+    for name in fields:
+        setattr(user, name, values[name])
+    if "email" in fields:
+        user.email = user.email.strip().lower()
+    if fields:
+        user.save(update_fields=fields)
+    if "roles" in changes:
+        _set_roles(user, values["roles"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=user,
+        changed_fields=list(changes),
+        detail={"access": _access_detail(changes)} if ACCESS_FIELDS & set(changes) else {},
+    )
+    return sorted(changes)
+
+
+@transaction.atomic
+def second_factor_reset(*, actor, user_id: int) -> None:
+    """Remove the person's authenticator app and recovery codes. Any session of theirs loses its
+    second factor at once; at their next sign-in they enrol a new app. They are told by email.
+
+    Nobody, the administrator included, ever sees or sets the secret. Raises
+    AccountChangeRefused when administrators try it on their own account.
+    """
+    user = User.objects.select_for_update().get(pk=user_id)
+    if user.pk == actor.pk:
+        raise AccountChangeRefused(
+            "You cannot reset your own second factor here. Ask another system administrator."
+        )
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action=AuditAction.SECOND_FACTOR_RESET, obj=user)
+    enqueue("accounts.send_account_notice", user.pk, "second_factor_reset")
