@@ -20,7 +20,8 @@ COPY . .
 COPY --from=assets /app/node_modules/govuk-frontend ./node_modules/govuk-frontend
 COPY --from=assets /app/static/build ./static/build
 RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
- && mkdir -p /var/lib/safer-somerset/private && chown -R safer /var/lib/safer-somerset
+ && mkdir -p /var/lib/safer-somerset/private /var/lib/safer-somerset/audit-anchors \
+ && chown -R safer /var/lib/safer-somerset
 USER safer
 EXPOSE 8000
 CMD ["gunicorn", "somerset_safety.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--forwarded-allow-ips", "*"]

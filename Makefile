@@ -71,10 +71,15 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## manage.py check --deploy with production-like values (no DEBUG, a real secret, HTTPS)
+## manage.py check --deploy with production-like values (no DEBUG, real secrets, HTTPS). The
+## database and broker are named, not contacted: set DATABASE_URL and REDIS_URL to check yours.
 check-deploy: setup
 	env -u DJANGO_ALLOW_ASYNC_UNSAFE DEBUG=false DEMO_MODE=false SECRET_KEY="$$(openssl rand -hex 40)" \
-	  ALLOWED_HOSTS=safer-somerset.example.gov.uk $(MANAGE) check --deploy --fail-level WARNING
+	  AUDIT_CHAIN_KEY="$$(openssl rand -hex 32)" ALLOWED_HOSTS=safer-somerset.example.gov.uk \
+	  SITE_URL=https://safer-somerset.example.gov.uk \
+	  DATABASE_URL="$${DATABASE_URL:-postgres://safer_app@localhost:5432/safer_somerset}" \
+	  REDIS_URL="$${REDIS_URL:-redis://localhost:6379/0}" \
+	  $(MANAGE) check --deploy --fail-level WARNING
 
 ## Benchmarks (not tests) against PostgreSQL: set DATABASE_URL to a throw-away database
 benchmark: setup

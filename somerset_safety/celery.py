@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "somerset_safety.settings")
@@ -10,6 +10,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "somerset_safety.settings")
 app = Celery("somerset_safety")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _refuse_to_start_if_misconfigured(**kwargs) -> None:
+    from somerset_safety.core.checks import refuse_to_start_if_misconfigured
+
+    refuse_to_start_if_misconfigured()
+
 
 app.conf.beat_schedule = {
     "Move paused reviews' completion deadlines on": {
@@ -23,6 +32,14 @@ app.conf.beat_schedule = {
     "Send the daily reminder digest (working days, 07:00)": {
         "task": "deadlines.send_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
+    "Write the daily anchor of the audit log (00:15)": {
+        "task": "audit.anchor_chain",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    "Check the audit log against its anchors (00:45)": {
+        "task": "audit.verify_chain",
+        "schedule": crontab(hour=0, minute=45),
     },
     "Retry work that could not be queued": {
         "task": "somerset_safety.core.tasks.retry_unqueued_work",

@@ -1,8 +1,11 @@
 """Settings for Safer Somerset.
 
 Every value comes from the environment through django-environ (see `.env.example`). The
-defaults run out of the box for development: SQLite, eager Celery, console email. With
-DEBUG off, the values production must supply are required and startup fails without them.
+defaults run out of the box for development: SQLite, eager Celery, console email. In
+production (DEBUG off and not make run's demo mode) the values production must supply are
+required: each one missing is a system check error (`manage.py check --deploy`, and every
+manage.py command that checks), and gunicorn, the Celery worker and beat refuse to start.
+Nothing falls back to a development default there.
 """
 
 from datetime import timedelta
@@ -17,13 +20,23 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
+# Production: anything but development (DEBUG on) and make run's synthetic demo.
+PRODUCTION = not DEBUG and not DEMO_MODE
+# Values production must set but did not: reported by somerset_safety.core.checks.
+MISSING_PRODUCTION_SETTINGS: list[str] = []
 
 
 def _required(name: str, dev_default: str) -> str:
-    """A value production must set; development falls back to a harmless default."""
-    if DEBUG:
-        return env.str(name, default=dev_default)
-    return env.str(name)
+    """A value production must set; development and the demo fall back to a harmless default.
+    In production a missing value is recorded (and the service refuses to start), never
+    replaced by the development default."""
+    value = env.str(name, default="")
+    if value:
+        return value
+    if PRODUCTION:
+        MISSING_PRODUCTION_SETTINGS.append(name)
+        return ""
+    return dev_default
 
 
 SECRET_KEY = _required("SECRET_KEY", "dev-only-insecure-key-not-for-real-data")
@@ -97,7 +110,11 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASE_URL = _required("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# In production without DATABASE_URL there is no database at all, never a silent SQLite file.
+DATABASES = {
+    "default": env.db_url_config(DATABASE_URL) if DATABASE_URL else {"ENGINE": "django.db.backends.dummy"}
+}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # make run's SQLite: wait for a lock rather than fail, and take the write lock at the start
@@ -232,13 +249,14 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "emails"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="safer-somerset@localhost")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL = _required("SITE_URL", "http://127.0.0.1:8000")
 
-# Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly in the web process.
-REDIS_URL = env.str("REDIS_URL", default="")
+# Celery: Redis when REDIS_URL is set, otherwise (development and make run only) tasks run
+# eagerly in the web process. Production must have the broker, a worker and one beat.
+REDIS_URL = _required("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL and not PRODUCTION
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -312,3 +330,11 @@ MARAC_IMPORT_MAX_BYTES = env.int("MARAC_IMPORT_MAX_BYTES", default=100 * 1024 * 
 # Old versions are shown in the admin but never restored from there: a change goes through the
 # services, which check it and audit it.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# The audit log (S13). The key seals each row (an HMAC chain) and signs the daily anchors; it
+# lives in the environment only, never in the database, and must not change once set.
+AUDIT_CHAIN_KEY = _required("AUDIT_CHAIN_KEY", "dev-only-audit-chain-key-not-for-real-data")
+# Where the daily anchors are written: storage the database's administrators cannot rewrite.
+AUDIT_ANCHOR_DIR = Path(env.str("AUDIT_ANCHOR_DIR", default=str(BASE_DIR / "var" / "audit-anchors")))
+# The non-owning database role web, worker and beat connect as (granted by migrate; see README).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")

@@ -41,10 +41,11 @@ def postgres_dsn() -> dict:
     return dsn
 
 
-def postgres_url(dbname: str) -> str:
+def postgres_url(dbname: str, user: str | None = None) -> str:
+    """The configured server's URL for `dbname`, as the configured user or another `user`."""
     dsn = postgres_dsn()
-    password = f":{dsn['password']}" if "password" in dsn else ""
-    return f"postgres://{dsn['user']}{password}@{dsn['host']}:{dsn['port']}/{dbname}"
+    password = f":{dsn['password']}" if "password" in dsn and user is None else ""
+    return f"postgres://{user or dsn['user']}{password}@{dsn['host']}:{dsn['port']}/{dbname}"
 
 
 def scratch_database_name(purpose: str) -> str:

@@ -1,4 +1,3 @@
-import hashlib
 import json
 
 from django.conf import settings
@@ -38,8 +37,9 @@ class AuditEvent(models.Model):
     """An append-only record of who did what to which record (S11, S13).
 
     Rows are never updated or deleted by the application; on PostgreSQL a trigger refuses it
-    in the database too. Each row carries a SHA-256 over its content and the previous row's
-    hash, so a changed or removed row breaks the chain (see `verify_chain`).
+    in the database too, and the application's database role may only insert and read. Each
+    row carries an HMAC (keyed with AUDIT_CHAIN_KEY) over its content and the previous row's
+    hash, so a changed or removed row breaks the chain (see `chain.verify_chain`).
     """
 
     occurred_at = models.DateTimeField(db_index=True)
@@ -93,4 +93,31 @@ class AuditEvent(models.Model):
         return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.hashed_content().encode()).hexdigest()
+        from .chain import row_hmac
+
+        return row_hmac(self.hashed_content())
+
+
+class ChainCheckResult(models.Model):
+    """The outcome of one check of the audit log against its seals and anchors. The audit page
+    shows the latest; the check itself runs in the background (a Celery task or a command)."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    ok = models.BooleanField()
+    events_checked = models.PositiveBigIntegerField()
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+    first_bad_id = models.BigIntegerField(null=True, blank=True)
+    anchors_checked = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+        get_latest_by = "finished_at"
+
+    def __str__(self) -> str:
+        return f"{'Intact' if self.ok else 'Broken'} at {self.finished_at:%Y-%m-%d %H:%M}"

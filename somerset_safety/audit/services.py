@@ -1,17 +1,18 @@
 """The one way to write an audit event. Every service that shows, changes or discloses a
 record calls `audit_record`; nothing else writes to the audit table."""
 
+import logging
 from collections.abc import Iterable
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from somerset_safety.core import request_context
 
-from .models import AuditAction, AuditEvent
+from .chain import lock_chain, verify_chain
+from .models import AuditAction, AuditEvent, ChainCheckResult
 
-# Any fixed number: the advisory lock that serialises writers of the hash chain on PostgreSQL.
-_CHAIN_LOCK_KEY = 7_402_117
+logger = logging.getLogger(__name__)
 
 
 def object_type_of(obj_or_model) -> str:
@@ -38,9 +39,7 @@ def audit_record(
     info = request_context.current()
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        lock_chain()
         previous = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
         event = AuditEvent(
             occurred_at=timezone.now(),
@@ -77,3 +76,35 @@ def audit_list(*, actor, model: type[models.Model], ids: Iterable, action: str =
 
 def changed_field_names(before: dict, after: dict) -> list[str]:
     return sorted(name for name in after if before.get(name) != after.get(name))
+
+
+def chain_check_run(*, requested_by_id: int | None = None) -> ChainCheckResult:
+    """Check the whole audit log against its seals and anchors, keep the result for the audit
+    page and write it to the log stream. If the log has been altered, the information
+    governance auditors are emailed at once (a link only)."""
+    started = timezone.now()
+    result = verify_chain()
+    record = ChainCheckResult.objects.create(
+        started_at=started,
+        finished_at=timezone.now(),
+        ok=result.ok,
+        events_checked=result.checked,
+        last_event_id=result.last_id,
+        first_bad_id=result.first_bad_id,
+        anchors_checked=result.anchors_checked,
+        problems=result.problems,
+        notes=result.notes,
+        requested_by_id=requested_by_id,
+    )
+    if result.ok:
+        logger.info("Audit log intact: %s events, %s anchors checked", result.checked, result.anchors_checked)
+    else:
+        logger.error("AUDIT LOG ALTERED: %s", " ".join(result.problems))
+        from somerset_safety.core.queueing import enqueue
+
+        enqueue("audit.tell_auditors_chain_broken", record.pk)
+    return record
+
+
+def chain_check_latest() -> ChainCheckResult | None:
+    return ChainCheckResult.objects.select_related("requested_by").first()

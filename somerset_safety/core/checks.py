@@ -1,5 +1,64 @@
+"""System checks for a production configuration (`manage.py check --deploy`).
+
+Values production must supply are checked on every command that runs the checks, and gunicorn,
+the Celery worker and beat refuse to start without them (`refuse_to_start_if_misconfigured`).
+"""
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
+
+# Each value production must set: its check id and what it is for.
+REQUIRED_IN_PRODUCTION = {
+    "SECRET_KEY": ("E010", "Django's secret for sessions and signed links."),
+    "DATABASE_URL": ("E011", "postgres://user:password@host:5432/name. Without it there is no database."),
+    "REDIS_URL": (
+        "E012",
+        "redis://host:6379/0: the broker for the worker and beat. Without it no reminder is ever sent.",
+    ),
+    "SITE_URL": ("E013", "The service's own address (https://…), used for the links in emails."),
+    "AUDIT_CHAIN_KEY": (
+        "E014",
+        "A long random secret (for example `openssl rand -hex 32`) that seals the audit log and "
+        "signs its anchors. Keep it outside the database and never change it.",
+    ),
+}
+MIN_AUDIT_KEY_LENGTH = 32
+
+
+def production_errors() -> list[Error]:
+    """Everything about this configuration that production cannot run with."""
+    if not settings.PRODUCTION:
+        return []
+    errors = [
+        Error(f"{name} is not set.", hint=hint, id=f"safer_somerset.{check_id}")
+        for name, (check_id, hint) in REQUIRED_IN_PRODUCTION.items()
+        if name in settings.MISSING_PRODUCTION_SETTINGS
+    ]
+    key = settings.AUDIT_CHAIN_KEY
+    if key and len(key) < MIN_AUDIT_KEY_LENGTH:
+        errors.append(
+            Error(
+                f"AUDIT_CHAIN_KEY is shorter than {MIN_AUDIT_KEY_LENGTH} characters.",
+                hint="Use a long random secret, for example `openssl rand -hex 32`.",
+                id="safer_somerset.E015",
+            )
+        )
+    return errors
+
+
+@register(Tags.security)
+def production_settings(app_configs, **kwargs):
+    return production_errors()
+
+
+def refuse_to_start_if_misconfigured() -> None:
+    """Called as gunicorn, the worker and beat start: fail fast rather than run half-configured."""
+    errors = production_errors()
+    if errors:
+        raise ImproperlyConfigured(
+            "Safer Somerset cannot start: " + " ".join(f"{e.msg} ({e.id})" for e in errors)
+        )
 
 
 @register(Tags.security, deploy=True)
