@@ -343,3 +343,11 @@ def referral_list(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
 
 def overdue_actions_count(queryset, today: date) -> int:
     return queryset.filter(status="open", due_date__lt=today).count()
+
+
+def partnership_body_names() -> list[str]:
+    """The names of the partnership's active bodies (the board, the Hinkley Community Safety
+    Group …), for other apps to link a record to a body: the commissioning app's funding bids."""
+    from .models import PartnershipBody
+
+    return list(PartnershipBody.objects.filter(active=True).order_by("name").values_list("name", flat=True))

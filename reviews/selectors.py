@@ -276,3 +276,14 @@ def recommendation_implementation(as_of: date) -> dict:
         "by_agency": by_agency,
         "by_scope": list(scopes.values()),
     }
+
+
+def review_references() -> list[str]:
+    """The references of every notification that has a review (DHR-0042 …), oldest first, for
+    other apps to link records to a review by reference: the commissioning app's pooled-budget
+    lines for chair and author fees. References only, no personal details."""
+    return list(
+        Notification.objects.filter(review__isnull=False)
+        .order_by("number")
+        .values_list("reference", flat=True)
+    )

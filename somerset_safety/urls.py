@@ -22,6 +22,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("duties/", include("duties.urls")),
+    path("commissioning/", include("commissioning.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -35,6 +35,13 @@ PERSONAS = [
     ),
     ("chair", "chair@demo.invalid", "Demo Independent Chair (synthetic)", "INDEPENDENT", [Role.REVIEW_CHAIR]),
     ("lead", "lead@demo.invalid", "Demo Partnership Lead (synthetic)", "ICB", [Role.PARTNERSHIP_LEAD]),
+    (
+        "commissioner",
+        "commissioner@demo.invalid",
+        "Demo Commissioning Officer (synthetic)",
+        "CST",
+        [Role.COMMISSIONING_OFFICER],
+    ),
     ("auditor", "auditor@demo.invalid", "Demo IG Auditor (synthetic)", "CST", [Role.AUDITOR]),
     ("admin", "admin@demo.invalid", "Demo System Administrator (synthetic)", "CST", [Role.ADMIN]),
 ]

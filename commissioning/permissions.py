@@ -1,0 +1,93 @@
+"""Who may see and do what in the commissioning app (S7).
+
+- Commissioning officers manage contracts, returns, the pooled budget and grants.
+- Community safety officers read all of it.
+- Partnership leads see only the aggregate panel on the partnership dashboard and the
+  Executive report section; contract pages are a 404 to them, as to everyone else.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from somerset_safety.accounts.roles import Role
+
+from .models import Contract, ContractDocument, Grant, Provider, QuarterlyReturn
+
+MANAGE_ROLES = frozenset({Role.COMMISSIONING_OFFICER})
+READ_ROLES = MANAGE_ROLES | {Role.OFFICER}
+
+
+def can_read(user) -> bool:
+    return user.is_authenticated and user.has_role(*READ_ROLES)
+
+
+def can_manage(user) -> bool:
+    return user.is_authenticated and user.has_role(*MANAGE_ROLES)
+
+
+def require_reader(user) -> None:
+    """For list pages: a 403 for a signed-in user whose role cannot read commissioning records."""
+    if not can_read(user):
+        raise PermissionDenied
+
+
+def require_manager(user) -> None:
+    """For create pages: readers who may not manage get a 403."""
+    require_reader(user)
+    if not can_manage(user):
+        raise PermissionDenied
+
+
+def contracts_visible_to(user) -> QuerySet[Contract]:
+    return Contract.objects.all() if can_read(user) else Contract.objects.none()
+
+
+def contracts_managed_by(user) -> QuerySet[Contract]:
+    return Contract.objects.all() if can_manage(user) else Contract.objects.none()
+
+
+def providers_visible_to(user) -> QuerySet[Provider]:
+    return Provider.objects.all() if can_read(user) else Provider.objects.none()
+
+
+def grants_visible_to(user) -> QuerySet[Grant]:
+    return Grant.objects.all() if can_read(user) else Grant.objects.none()
+
+
+def grants_managed_by(user) -> QuerySet[Grant]:
+    return Grant.objects.all() if can_manage(user) else Grant.objects.none()
+
+
+def _get_or_404(queryset: QuerySet, pk: int, user, action: str):
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if action != "view" and not can_manage(user):
+        raise PermissionDenied
+    return obj
+
+
+def get_contract_for_user_or_404(user, pk: int, action: str = "view") -> Contract:
+    return _get_or_404(
+        contracts_visible_to(user).select_related("provider", "contract_manager"), pk, user, action
+    )
+
+
+def get_provider_for_user_or_404(user, pk: int, action: str = "view") -> Provider:
+    return _get_or_404(providers_visible_to(user), pk, user, action)
+
+
+def get_return_for_user_or_404(user, contract: Contract, pk: int, action: str = "view") -> QuarterlyReturn:
+    queryset = QuarterlyReturn.objects.filter(contract=contract).select_related(
+        "signed_off_by", "recorded_by"
+    )
+    return _get_or_404(queryset, pk, user, action)
+
+
+def get_document_for_user_or_404(user, contract: Contract, pk: int) -> ContractDocument:
+    return _get_or_404(ContractDocument.objects.filter(contract=contract), pk, user, "view")
+
+
+def get_grant_for_user_or_404(user, pk: int, action: str = "view") -> Grant:
+    return _get_or_404(grants_visible_to(user).select_related("owner"), pk, user, action)
