@@ -4,13 +4,13 @@ confirmation page (GET) and an action (POST)."""
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import MARKING
+from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
 
 from . import returns_io, selectors, services
@@ -68,15 +68,6 @@ from .permissions import (
     require_reader,
 )
 
-PAGE_SIZE = 25
-
-
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
 
 def _action(
     request,
@@ -133,14 +124,13 @@ def contract_list(request):
     require_reader(request.user)
     scoped = contracts_visible_to(request.user)
     contract_filter = ContractFilter(request.GET, queryset=selectors.contract_list(scoped))
-    page, query = _page(request, contract_filter.qs)
+    page = paginate(request, contract_filter.qs)
     return render(
         request,
         "commissioning/contract_list.html",
         {
             "filter": contract_filter,
             "page": page,
-            "query": query,
             "counts": selectors.status_counts(scoped),
             "can_manage": can_manage(request.user),
         },
@@ -711,11 +701,11 @@ def provider_list(request):
     providers = (
         providers_visible_to(request.user).annotate(contract_count=Count("contracts")).order_by("name")
     )
-    page, query = _page(request, providers)
+    page = paginate(request, providers)
     return render(
         request,
         "commissioning/provider_list.html",
-        {"page": page, "query": query, "can_manage": can_manage(request.user)},
+        {"page": page, "can_manage": can_manage(request.user)},
     )
 
 
@@ -831,7 +821,7 @@ def spend_add(request):
 def grant_list(request):
     require_reader(request.user)
     grant_filter = GrantFilter(request.GET, queryset=selectors.grant_list(grants_visible_to(request.user)))
-    page, query = _page(request, grant_filter.qs)
+    page = paginate(request, grant_filter.qs)
     year = financial_year_of(local_today())
     return render(
         request,
@@ -839,7 +829,6 @@ def grant_list(request):
         {
             "filter": grant_filter,
             "page": page,
-            "query": query,
             "won": selectors.grants_won(grants_visible_to(request.user), year),
             "year_label": financial_year_label(year),
             "can_manage": can_manage(request.user),

@@ -196,7 +196,8 @@ class Contract(models.Model):
                 name="commissioning_contract_end_after_start",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=[s.value for s in SIGNED_STATUSES]) | Q(signed_on__isnull=False),
+                condition=~Q(status__in=sorted(s.value for s in SIGNED_STATUSES))
+                | Q(signed_on__isnull=False),
                 name="commissioning_contract_signed_has_date",
             ),
             models.CheckConstraint(
