@@ -2,9 +2,11 @@
 referrals and meetings are changed only through the service's own pages."""
 
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from somerset_safety.core.admin import AuditedAdmin
+from somerset_safety.meetings.models import Body
 
 from .models import MaracArea, PartnershipBody, Priority, RiskQuestion
 
@@ -21,20 +23,40 @@ class PriorityAdmin(AuditedAdmin):
     list_filter = ["body"]
 
 
+class MeetingPatternInline(GenericStackedInline):
+    """The area's meetings: their usual pattern (from which the year's meetings are proposed),
+    time, venue, link and the agencies invited to every meeting."""
+
+    model = Body
+    ct_field = "owner_type"
+    ct_fk_field = "owner_id"
+    max_num = 1
+    extra = 1
+    can_delete = False
+    verbose_name = "meetings"
+    verbose_name_plural = "meetings"
+    fields = [
+        "frequency",
+        "weekday",
+        "week_of_month",
+        "first_date",
+        "start_time",
+        "venue",
+        "online_link",
+        "item_minutes",
+        "standing_agencies",
+    ]
+    filter_horizontal = ["standing_agencies"]
+
+
 @admin.register(MaracArea)
 class MaracAreaAdmin(AuditedAdmin, SimpleHistoryAdmin):
     """MARAC areas are configuration: population for the rate per 10,000, and the meeting pattern."""
 
-    list_display = [
-        "code",
-        "name",
-        "adult_female_population",
-        "meeting_frequency",
-        "meeting_weekday",
-        "active",
-    ]
-    list_filter = ["active", "meeting_frequency"]
+    list_display = ["code", "name", "adult_female_population", "active"]
+    list_filter = ["active"]
     search_fields = ["code", "name"]
+    inlines = [MeetingPatternInline]
 
 
 @admin.register(RiskQuestion)

@@ -27,6 +27,7 @@ class PartnershipsConfig(AppConfig):
             order=31,
         )
         deadlines.register()
+        self._register_meetings()
         demo.register("MARAC (synthetic)", load_demo, order=40)
 
         from somerset_safety.reports.registry import (
@@ -55,5 +56,36 @@ class PartnershipsConfig(AppConfig):
                 build=marac_figures,
                 template="partnerships/report_section.html",
                 order=20,
+            )
+        )
+
+    @staticmethod
+    def _register_meetings() -> None:
+        from somerset_safety.meetings import registry
+
+        from .models import (
+            Action,
+            AgendaItem,
+            AgendaSection,
+            MaracArea,
+            Meeting,
+            MeetingAttendance,
+            Person,
+            Referral,
+        )
+        from .permissions import meeting_paper_recipients
+
+        registry.register(
+            registry.MeetingKind(
+                owner_model=MaracArea,
+                meeting_model=Meeting,
+                attendance_model=MeetingAttendance,
+                item_model=AgendaItem,
+                action_model=Action,
+                sections=AgendaSection,
+                other_business=AgendaSection.ANY_OTHER_BUSINESS,
+                noun="MARAC",
+                paper_recipients=meeting_paper_recipients,
+                subject_models=(Person, Referral),
             )
         )

@@ -5,7 +5,7 @@ from somerset_safety.deadlines import registry
 from somerset_safety.deadlines.registry import DeadlineSpec
 
 from . import conf
-from .models import Action, ActionStatus, Meeting, MeetingStatus, Referral, ReferralStatus
+from .models import Action, ActionStatus, AgendaCase, Meeting, MeetingStatus, Referral, ReferralStatus
 
 KINDS_ACTION = {"marac_action": "MARAC action"}
 KINDS_MEETING = {"marac_agenda": "MARAC agenda sent to agencies"}
@@ -21,12 +21,15 @@ def action_rule(action: Action):
             label=f"MARAC action for {action.agency.name}",
             due_date=action.due_date,
             responsible_agency=action.agency,
+            responsible_user=action.owner,
             met_on=action.completed_on if action.status == ActionStatus.COMPLETED else None,
         )
     ]
 
 
 def meeting_rule(meeting: Meeting):
+    if meeting.status == MeetingStatus.CANCELLED:
+        return []
     if meeting.status == MeetingStatus.CONCLUDED and meeting.agenda_sent_on is None:
         return []
     return [
@@ -43,9 +46,9 @@ def referral_rule(referral: Referral):
     if referral.status != ReferralStatus.HEARD or not referral.review_at_12_months:
         return []
     relisted = (
-        referral.agenda_items.filter(meeting__date__gt=referral.heard_date)
-        .order_by("meeting__date")
-        .values_list("meeting__date", flat=True)
+        AgendaCase.objects.filter(referral=referral, item__meeting__date__gt=referral.heard_date)
+        .order_by("item__meeting__date")
+        .values_list("item__meeting__date", flat=True)
         .first()
     )
     return [

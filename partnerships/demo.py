@@ -7,7 +7,7 @@ from somerset_safety.accounts.models import Agency
 from somerset_safety.core.dates import today
 
 from . import services
-from .models import MaracArea, Meeting
+from .models import MaracArea
 
 AREAS = [
     ("MENDIP", "Mendip MARAC (synthetic)", 98000),
@@ -32,7 +32,7 @@ def load_demo(users: dict) -> None:
             code=code, defaults={"name": name, "adult_female_population": population}
         )
     area = MaracArea.objects.get(code="TAUNTON")
-    if Meeting.objects.filter(area=area).exists():
+    if area.meetings.exists():
         return
     now = today()
     agencies = list(Agency.objects.filter(code__in=["POLICE", "IDVA", "CSC", "HOUSING", "HEALTH", "CST"]))

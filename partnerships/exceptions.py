@@ -1,8 +1,11 @@
 """Domain errors whose messages are safe to show to the user."""
 
+from somerset_safety.meetings.exceptions import MeetingError
 
-class MaracError(Exception):
-    """A refused MARAC operation; the message says why in plain English."""
+
+class MaracError(MeetingError):
+    """A refused MARAC operation; the message says why in plain English. A refusal by the
+    platform meetings mechanism reaches MARAC's views as one of these."""
 
 
 class ImportRejected(MaracError):

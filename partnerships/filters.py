@@ -1,12 +1,13 @@
 """List filters. Each narrows a queryset already scoped by permissions; choice lists are scoped too."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from somerset_safety.accounts.models import Agency
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.meetings.selectors import overdue
 
-from .models import Action, ActionStatus, AgendaItem, MaracArea, Referral, ReferralStatus
+from .models import Action, ActionStatus, AgendaCase, MaracArea, Referral, ReferralStatus
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 CRITERIA = [
@@ -17,8 +18,14 @@ CRITERIA = [
 ]
 
 
-def _meeting_label(meeting) -> str:
-    return f"{meeting.area.code} {meeting.date:%-d %b %Y}"
+def _meeting_choices(meetings) -> list[tuple[str, str]]:
+    code = MaracArea.objects.filter(pk=OuterRef("body__owner_id")).values("code")[:1]
+    rows = (
+        meetings.annotate(area_code=Subquery(code))
+        .order_by("-date")
+        .values_list("pk", "area_code", "date")[:200]
+    )
+    return [(str(pk), f"{area_code} {day:%-d %b %Y}") for pk, area_code, day in rows]
 
 
 class ReferralFilter(django_filters.FilterSet):
@@ -72,14 +79,11 @@ class ReferralFilter(django_filters.FilterSet):
     def __init__(self, *args, meetings=None, **kwargs):
         super().__init__(*args, **kwargs)
         if meetings is not None:
-            self.filters["meeting"].extra["choices"] = [
-                (str(m.pk), _meeting_label(m))
-                for m in meetings.select_related("area").order_by("-date")[:200]
-            ]
+            self.filters["meeting"].extra["choices"] = _meeting_choices(meetings)
 
     def filter_meeting(self, queryset, name, value):
         return queryset.filter(
-            Exists(AgendaItem.objects.filter(referral_id=OuterRef("pk"), meeting_id=value))
+            Exists(AgendaCase.objects.filter(referral_id=OuterRef("pk"), item__meeting_id=value))
         )
 
     def filter_repeat(self, queryset, name, value):
@@ -91,7 +95,7 @@ class ReferralFilter(django_filters.FilterSet):
 
 class ActionFilter(django_filters.FilterSet):
     area = django_filters.ModelChoiceFilter(
-        field_name="meeting__area", queryset=MaracArea.objects.all(), empty_label="Any area", label="Area"
+        queryset=MaracArea.objects.all(), empty_label="Any area", label="Area", method="filter_area"
     )
     meeting = django_filters.ChoiceFilter(choices=[], empty_label="Any meeting", label="Meeting")
     agency = django_filters.ModelChoiceFilter(
@@ -125,10 +129,10 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(self, *args, meetings=None, **kwargs):
         super().__init__(*args, **kwargs)
         if meetings is not None:
-            self.filters["meeting"].extra["choices"] = [
-                (str(m.pk), _meeting_label(m))
-                for m in meetings.select_related("area").order_by("-date")[:200]
-            ]
+            self.filters["meeting"].extra["choices"] = _meeting_choices(meetings)
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(meeting__body__owner_id=value.pk)
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(status=ActionStatus.OPEN, due_date__lt=local_today())
+        return overdue(queryset, local_today())

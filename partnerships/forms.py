@@ -318,6 +318,33 @@ class MeetingForm(GdsFormMixin, forms.Form):
         error_messages={"required": "Choose the MARAC area"},
     )
     date = _date("Meeting date")
+    start_time = forms.TimeField(
+        label="Start time",
+        required=False,
+        input_formats=["%H:%M", "%H.%M"],
+        help_text="24-hour clock, for example 09:30. Case time slots are worked out from it.",
+        error_messages={"invalid": "Enter the start time as hours and minutes, for example 09:30"},
+        widget=forms.TimeInput(format="%H:%M"),
+    )
+    end_time = forms.TimeField(
+        label="End time",
+        required=False,
+        input_formats=["%H:%M", "%H.%M"],
+        help_text="For example 13:00.",
+        error_messages={"invalid": "Enter the end time as hours and minutes, for example 13:00"},
+        widget=forms.TimeInput(format="%H:%M"),
+    )
+    venue = forms.CharField(
+        label="Venue", required=False, max_length=300, help_text="Leave blank for an online meeting."
+    )
+    online_link = forms.URLField(
+        label="Online meeting link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Shown to invited agencies inside the service only.",
+        error_messages={"invalid": "Enter the online meeting link as a web address starting https://"},
+    )
     chair = forms.ModelChoiceField(
         queryset=None, label="Chair", required=False, empty_label="Not decided yet"
     )
@@ -339,6 +366,10 @@ class MeetingForm(GdsFormMixin, forms.Form):
         return [
             Field.select("area"),
             Field("date"),
+            Field.text("start_time", field_width=5),
+            Field.text("end_time", field_width=5),
+            Field.text("venue"),
+            Field.text("online_link"),
             Field.select("chair"),
             Field.checkboxes("agencies", small=True, legend_size=Size.SMALL),
         ]
@@ -346,6 +377,9 @@ class MeetingForm(GdsFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         _valid_date(self, "date")
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "The end time must be after the start time")
         return cleaned
 
 
@@ -420,14 +454,63 @@ class ActionForm(GdsFormMixin, forms.Form):
         max_length=4000,
         error_messages={"required": "Describe the action"},
     )
+    owner = forms.ModelChoiceField(
+        queryset=None,
+        label="Named owner",
+        required=False,
+        empty_label="Not named yet",
+        help_text="The person in the agency who will do it. They get the reminders; their agency's lead "
+        "is told if it becomes overdue.",
+    )
+    referral = forms.ModelChoiceField(
+        queryset=None,
+        label="Referral it is on",
+        required=False,
+        empty_label=None,
+        help_text="The victim has more than one referral on this agenda.",
+    )
     due_date = _date("Due date")
 
+    def __init__(self, *args, referrals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from somerset_safety.accounts.models import User
+
+        from .models import Referral
+
+        self.fields["owner"].queryset = (
+            User.objects.filter(is_active=True, agency__isnull=False)
+            .select_related("agency")
+            .order_by("agency__name", "full_name")
+        )
+        self.fields["owner"].label_from_instance = lambda u: f"{u.full_name or u.email} ({u.agency.name})"
+        referrals = list(referrals)
+        self.fields["referral"].queryset = Referral.objects.filter(pk__in=[r.pk for r in referrals]).order_by(
+            "-referral_date", "-id"
+        )
+        self.fields["referral"].label_from_instance = (
+            lambda r: f"{r.reference}, referred {r.referral_date:%-d %B %Y}"
+        )
+        if len(referrals) < 2:
+            del self.fields["referral"]
+        self.helper.layout = self._layout()
+
+    def _layout(self):
+        from crispy_forms_gds.layout import Button, Layout
+
+        return Layout(*self.gds_fields(), Button("submit", self.submit_label))
+
     def gds_fields(self):
-        return [Field.select("agency"), Field.textarea("description"), Field("due_date")]
+        fields = [Field.select("agency"), Field.textarea("description"), Field.select("owner")]
+        if "referral" in self.fields:
+            fields.append(Field.select("referral"))
+        return [*fields, Field("due_date")]
 
     def clean(self):
         cleaned = super().clean()
         _valid_date(self, "due_date")
+        owner, agency = cleaned.get("owner"), cleaned.get("agency")
+        if owner and agency and owner.agency_id != agency.pk:
+            self.add_error("owner", f"Choose someone who works for {agency.name}, or leave the owner blank")
         return cleaned
 
 
@@ -463,14 +546,21 @@ class CarryForwardForm(GdsFormMixin, forms.Form):
         queryset=Meeting.objects.none(),
         label="Carry forward to",
         empty_label="Choose the meeting",
+        help_text="It comes up on that meeting's agenda with the reason.",
         error_messages={"required": "Choose the meeting"},
     )
     due_date = _date("New due date", required=False, help_text="Leave blank to keep the current due date.")
 
-    def __init__(self, *args, meetings=None, **kwargs):
+    def __init__(self, *args, targets=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if meetings is not None:
-            self.fields["to_meeting"].queryset = meetings
+        if targets is not None:
+            ids = ([targets.current.pk] if targets.current else []) + [m.pk for m in targets.later]
+            field = self.fields["to_meeting"]
+            field.queryset = Meeting.objects.filter(pk__in=ids).select_related("body").order_by("date")
+            current = targets.current.pk if targets.current else None
+            field.label_from_instance = lambda m: (
+                "The next meeting after this one" if m.pk == current else f"The meeting of {m.date:%-d %B %Y}"
+            )
 
     def gds_fields(self):
         return [Field.radios("reason", legend_size=Size.SMALL), Field.select("to_meeting"), Field("due_date")]

@@ -10,14 +10,16 @@ Victim and perpetrator name, date of birth and address are shown only to the coo
 the agencies on the case.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from somerset_safety.accounts.permissions import require_any_role  # noqa: F401 - used by views
 from somerset_safety.accounts.roles import Role
+from somerset_safety.meetings import models as platform
 
-from .models import Action, AgendaItem, Meeting, MeetingAttendance, Referral
+from .models import Action, AgendaCase, Meeting, Referral
 
 MARAC_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.AGENCY_REP})
 RETURN_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.PARTNERSHIP_LEAD})
@@ -37,9 +39,14 @@ def _agency_rep_agency_id(user) -> int | None:
     return None
 
 
+def _actions_on_referrals():
+    """Every MARAC action on a referral, without the joins MARAC's own manager adds."""
+    return platform.Action.objects.filter(subject_type=ContentType.objects.get_for_model(Referral))
+
+
 def _on_case(agency_id: int) -> Q:
     return Q(referring_agency_id=agency_id) | Q(
-        Exists(Action.objects.filter(referral_id=OuterRef("pk"), agency_id=agency_id))
+        Exists(_actions_on_referrals().filter(subject_id=OuterRef("pk"), agency_id=agency_id))
     )
 
 
@@ -56,9 +63,9 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     # serves it, and the list walks it newest first), OR-ed with the small sets of cases it holds
     # actions on or saw on an agenda. Not `pk IN (UNION …)`: PostgreSQL hashes a union and joins
     # it against a scan of every referral.
-    holds_action = Action.objects.filter(agency_id=agency_id).values("referral_id")
-    on_agenda = AgendaItem.objects.filter(
-        meeting__in=MeetingAttendance.objects.filter(agency_id=agency_id).values("meeting_id")
+    holds_action = _actions_on_referrals().filter(agency_id=agency_id).values("subject_id")
+    on_agenda = AgendaCase.objects.filter(
+        item__meeting__in=platform.Attendance.objects.filter(agency_id=agency_id).values("meeting_id")
     ).values("referral_id")
     return referrals.filter(
         Q(referring_agency_id=agency_id) | Q(pk__in=holds_action) | Q(pk__in=on_agenda, restricted=False)
@@ -97,12 +104,12 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     if agency_id is None:
         return meetings.none()
     return meetings.filter(
-        Exists(MeetingAttendance.objects.filter(meeting_id=OuterRef("pk"), agency_id=agency_id))
+        Exists(platform.Attendance.objects.filter(meeting_id=OuterRef("pk"), agency_id=agency_id))
     )
 
 
 def get_meeting_for_user_or_404(user, pk: int, action: str = "view") -> Meeting:
-    meeting = meetings_visible_to(user).select_related("area", "chair").filter(pk=pk).first()
+    meeting = meetings_visible_to(user).select_related("body", "chair").filter(pk=pk).first()
     if meeting is None:
         raise Http404
     if action != "view" and not is_coordinator(user):
@@ -115,17 +122,25 @@ def actions_visible_to(user) -> QuerySet[Action]:
     if is_coordinator(user):
         return actions
     if user.has_role(Role.OFFICER):
-        return actions.filter(referral__restricted=False)
+        return actions.filter(
+            Q(subject_id__isnull=True)
+            | Q(subject_id__in=Referral.objects.filter(restricted=False).values("pk"))
+        )
     agency_id = _agency_rep_agency_id(user)
     if agency_id is None:
         return actions.none()
-    return actions.filter(Q(agency_id=agency_id) | Q(referral__in=referrals_visible_to(user)))
+    return actions.filter(
+        Q(agency_id=agency_id)
+        | Q(subject_id__in=referrals_visible_to(user).values("pk"))
+        | Q(subject_id__isnull=True, meeting__in=meetings_visible_to(user))
+    )
 
 
 def get_action_for_user_or_404(user, pk: int, action: str = "view") -> Action:
     item = (
         actions_visible_to(user)
-        .select_related("referral", "meeting__area", "agency", "carried_from__meeting")
+        .select_related("meeting__body", "agency", "owner", "carried_from__meeting", "review_at")
+        .prefetch_related("subject")
         .filter(pk=pk)
         .first()
     )
@@ -140,3 +155,19 @@ def get_action_for_user_or_404(user, pk: int, action: str = "view") -> Action:
 
 def can_complete_action(user, action: Action) -> bool:
     return is_coordinator(user) or (_agency_rep_agency_id(user) == action.agency_id)
+
+
+def meeting_paper_recipients(meeting) -> QuerySet:
+    """Who is told a meeting's papers are ready: the representatives of the invited agencies and
+    the MARAC coordinators."""
+    from somerset_safety.accounts.models import User
+
+    invited = platform.Attendance.objects.filter(meeting_id=meeting.pk).values("agency_id")
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__name=Role.AGENCY_REP.label, agency_id__in=invited)
+            | Q(groups__name=Role.MARAC_COORDINATOR.label)
+        )
+        .distinct()
+    )

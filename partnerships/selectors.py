@@ -4,10 +4,13 @@ person matches, list querysets."""
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from somerset_safety.accounts.models import AgencyType
 from somerset_safety.core.dates import add_months
+from somerset_safety.meetings.models import Body, MeetingStatus
+from somerset_safety.meetings.models import Meeting as PlatformMeeting
 
 from . import conf
 from .models import MaracArea, Person, PersonRole, Referral, Sex
@@ -351,3 +354,20 @@ def partnership_body_names() -> list[str]:
     from .models import PartnershipBody
 
     return list(PartnershipBody.objects.filter(active=True).order_by("name").values_list("name", flat=True))
+
+
+def area_bodies(area_ids) -> dict[int, Body]:
+    """The meeting bodies of these areas (their pattern and defaults), by area id."""
+    owner_type = ContentType.objects.get_for_model(MaracArea)
+    return {b.owner_id: b for b in Body.objects.filter(owner_type=owner_type, owner_id__in=list(area_ids))}
+
+
+def areas_with_schedule(today: date) -> QuerySet[MaracArea]:
+    """Areas with the dates of their last meeting before today and next from today."""
+    held = PlatformMeeting.objects.filter(
+        body__owner_type=ContentType.objects.get_for_model(MaracArea), body__owner_id=OuterRef("pk")
+    ).exclude(status=MeetingStatus.CANCELLED)
+    return MaracArea.objects.annotate(
+        next_meeting=Subquery(held.filter(date__gte=today).order_by("date").values("date")[:1]),
+        last_meeting=Subquery(held.filter(date__lt=today).order_by("-date").values("date")[:1]),
+    ).order_by("name")

@@ -1,30 +1,33 @@
 """Every MARAC write and state transition. Each service audits what it did and keeps the
 stored deadlines in step (deadlines_sync) inside the same transaction."""
 
+import functools
 import secrets
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, time
 from functools import lru_cache
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, Q
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import add_months
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.deadlines.services import deadlines_sync
+from somerset_safety.meetings import selectors as meeting_selectors
+from somerset_safety.meetings import services as meetings
+from somerset_safety.meetings.exceptions import MeetingError
 
 from . import conf
 from .exceptions import MaracError
 from .models import (
     Action,
-    ActionStatus,
+    AgendaCase,
     AgendaItem,
     AgendaSection,
-    AttendanceStatus,
-    CarryReason,
     MaracArea,
     Meeting,
     MeetingAttendance,
@@ -296,7 +299,13 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
     )
     if not reason.strip():
         raise MaracError("Enter the reason for withdrawing the referral.")
-    AgendaItem.objects.filter(referral=referral, meeting__status=MeetingStatus.SCHEDULED).delete()
+    for case in AgendaCase.objects.filter(
+        referral=referral, item__meeting__status=MeetingStatus.SCHEDULED
+    ).select_related("item"):
+        item = case.item
+        case.delete()
+        if not item.cases.exists() and not item.actions.exists():
+            item.delete()
     referral.status = ReferralStatus.WITHDRAWN
     referral.withdrawn_reason = reason.strip()
     referral.save(update_fields=["status", "withdrawn_reason"])
@@ -312,106 +321,111 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
     return referral
 
 
-# --- Meetings --------------------------------------------------------------------------------
+# --- Meetings (the platform mechanism, with MARAC's own rules around it) ---------------------
 
 
-@transaction.atomic
-def meeting_create(*, actor, area: MaracArea, date: date, chair, agencies: Iterable) -> Meeting:
-    """Schedule a meeting and invite agencies. Raises MaracError if the area already meets that day."""
-    if Meeting.objects.filter(area=area, date=date).exists():
-        raise MaracError(f"{area.name} already has a meeting on {date:%-d %B %Y}.")
-    meeting = Meeting.objects.create(area=area, date=date, chair=chair)
-    MeetingAttendance.objects.bulk_create(
-        [MeetingAttendance(meeting=meeting, agency=agency) for agency in agencies]
-    )
-    audit_record(
+def _marac_errors(service):
+    """Refusals of the platform meetings mechanism reach MARAC's callers as MaracError."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except MaracError:
+            raise
+        except MeetingError as exc:
+            raise MaracError(str(exc)) from exc
+
+    return wrapper
+
+
+def _cast(model, obj):
+    if type(obj) is not model:
+        obj.__class__ = model
+    return obj
+
+
+@_marac_errors
+def meeting_create(
+    *,
+    actor,
+    area: MaracArea,
+    date: date,
+    chair,
+    agencies: Iterable,
+    start_time: time | None = None,
+    end_time: time | None = None,
+    venue: str = "",
+    online_link: str = "",
+) -> Meeting:
+    """Schedule a meeting of an area and invite agencies. Raises MaracError if the area already
+    meets that day."""
+    return meetings.meeting_schedule(
         actor=actor,
-        action=AuditAction.CREATE,
-        obj=meeting,
-        changed_fields=["area", "date", "chair", "attendances"],
+        body=meetings.body_for(area),
+        date=date,
+        agencies=agencies,
+        chair=chair,
+        start_time=start_time,
+        end_time=end_time,
+        venue=venue,
+        online_link=online_link,
     )
-    deadlines_sync(subject=meeting)
-    return meeting
 
 
-@transaction.atomic
+@_marac_errors
 def meeting_record_attendance(*, actor, meeting: Meeting, entries: dict[int, tuple[str, str]]) -> Meeting:
-    """Record, per invited agency id, (attendance status, representative). Agencies not invited
-    are ignored. Raises MaracError once the meeting has concluded."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status == MeetingStatus.CONCLUDED:
-        raise MaracError("Attendance cannot be changed after the meeting has concluded.")
-    changed = []
-    for row in meeting.attendances.all():
-        status, representative = entries.get(row.agency_id, (row.status, row.representative))
-        if status not in AttendanceStatus.values:
-            raise MaracError("Choose an attendance status for each agency.")
-        if (status, representative) != (row.status, row.representative):
-            row.status, row.representative = status, representative.strip()
-            row.save(update_fields=["status", "representative"])
-            changed.append(row.agency_id)
-    if changed:
-        audit_record(
-            actor=actor,
-            action=AuditAction.CHANGE,
-            obj=meeting,
-            changed_fields=["attendances"],
-            detail={"agencies": changed},
-        )
-    return meeting
+    """Record, per invited agency id, (attendance status, representative)."""
+    return meetings.meeting_record_attendance(actor=actor, meeting=_cast(Meeting, meeting), entries=entries)
 
 
-@transaction.atomic
+@_marac_errors
 def meeting_invite_agency(*, actor, meeting: Meeting, agency) -> MeetingAttendance:
     """Invite one more agency to a meeting that has not concluded."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status == MeetingStatus.CONCLUDED:
-        raise MaracError("Agencies cannot be invited after the meeting has concluded.")
-    row, created = MeetingAttendance.objects.get_or_create(meeting=meeting, agency=agency)
-    if not created:
-        raise MaracError(f"{agency.name} is already invited to this meeting.")
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        obj=meeting,
-        changed_fields=["attendances"],
-        detail={"invited": agency.pk},
-    )
-    return row
+    return meetings.meeting_invite_agency(actor=actor, meeting=_cast(Meeting, meeting), agency=agency)
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
-    return Meeting.objects.filter(area_id=meeting.area_id, date__lt=meeting.date).order_by("-date").first()
+    last = meeting_selectors.previous_meeting(meeting)
+    return _cast(Meeting, last) if last is not None else None
 
 
-@transaction.atomic
-def meeting_generate_agenda(*, actor, meeting: Meeting) -> list[AgendaItem]:
-    """Build the agenda, in order: cases with incomplete actions from the last meeting; new cases
-    with children; new cases without; flagged cases where 12 months have passed since their last
-    MARAC. Safe to run again: cases already on the agenda keep their place, new ones are added.
-    New cases move to "on an agenda". Raises MaracError once the meeting has started."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != MeetingStatus.SCHEDULED:
-        raise MaracError("The agenda can only be generated before the meeting starts.")
-    on_agenda = set(meeting.agenda_items.values_list("referral_id", flat=True))
-    wanted: list[tuple[int, int]] = []
-    last = previous_meeting(meeting)
-    if last is not None:
-        carried = (
-            Action.objects.filter(meeting=last, status=ActionStatus.OPEN)
-            .order_by("referral__referral_date", "referral_id")
-            .values_list("referral_id", flat=True)
+@dataclass
+class AgendaGenerated:
+    created: list[AgendaItem]
+    several_referrals: list[tuple[int, str, int]]  # (item number, victim reference, referrals)
+
+    def __iter__(self):
+        return iter(self.created)
+
+    def __len__(self) -> int:
+        return len(self.created)
+
+
+def _agenda_wanted(meeting: Meeting) -> list[tuple[int, int, int]]:
+    """(section, victim id, referral id) for everything MARAC's rule puts on this agenda."""
+    wanted: list[tuple[int, int, int]] = []
+    for_review = (
+        meeting_selectors.open_for_review(meeting)
+        .filter(subject_type=ContentType.objects.get_for_model(Referral))
+        .order_by("due_date", "id")
+        .values_list("subject_id", "review_at_id")
+    )
+    referral_ids = [referral_id for referral_id, _ in for_review]
+    victims = dict(Referral.objects.filter(pk__in=referral_ids).values_list("pk", "victim_id"))
+    for referral_id, review_at_id in for_review:
+        section = (
+            AgendaSection.CARRIED_FORWARD if review_at_id == meeting.pk else AgendaSection.CARRIED_ACTIONS
         )
-        wanted += [(AgendaSection.CARRIED_ACTIONS, pk) for pk in dict.fromkeys(carried)]
+        wanted.append((section, victims[referral_id], referral_id))
     new_cases = Referral.objects.filter(
         area_id=meeting.area_id, status=ReferralStatus.REFERRED, referral_date__lte=meeting.date
     ).order_by("referral_date", "id")
-    for pk, children in new_cases.values_list("id", "children_in_household"):
-        wanted.append(
-            (AgendaSection.NEW_WITH_CHILDREN if children else AgendaSection.NEW_WITHOUT_CHILDREN, pk)
-        )
-    discussed_since = AgendaItem.objects.filter(
-        referral_id=OuterRef("pk"), meeting__date__gt=OuterRef("heard_date")
+    for pk, victim_id, children in new_cases.values_list("id", "victim_id", "children_in_household"):
+        section = AgendaSection.NEW_WITH_CHILDREN if children else AgendaSection.NEW_WITHOUT_CHILDREN
+        wanted.append((section, victim_id, pk))
+    discussed_since = AgendaCase.objects.filter(
+        referral_id=OuterRef("pk"), item__meeting__date__gt=OuterRef("heard_date")
     )
     due_again = (
         Referral.objects.filter(
@@ -423,117 +437,145 @@ def meeting_generate_agenda(*, actor, meeting: Meeting) -> list[AgendaItem]:
         .filter(~Exists(discussed_since))
         .order_by("heard_date", "id")
     )
-    wanted += [(AgendaSection.TWELVE_MONTHS, pk) for pk in due_again.values_list("id", flat=True)]
-    positions = dict(
-        meeting.agenda_items.values("section").annotate(top=Max("position")).values_list("section", "top")
-    )
-    created = []
-    for section, referral_id in wanted:
-        if referral_id in on_agenda:
-            continue
-        on_agenda.add(referral_id)
-        positions[section] = positions.get(section, 0) + 1
-        created.append(
-            AgendaItem(meeting=meeting, referral_id=referral_id, section=section, position=positions[section])
-        )
-    AgendaItem.objects.bulk_create(created)
-    new_ids = [item.referral_id for item in created if item.section in (2, 3)]
-    Referral.objects.filter(pk__in=new_ids, status=ReferralStatus.REFERRED).update(
-        status=ReferralStatus.LISTED
-    )
-    meeting.agenda_generated_at = timezone.now()
-    meeting.save(update_fields=["agenda_generated_at"])
-    audit_record(
+    wanted += [(AgendaSection.TWELVE_MONTHS, v, pk) for pk, v in due_again.values_list("id", "victim_id")]
+    # A victim is on the agenda once, in the first part that has them (stable: order kept within).
+    wanted.sort(key=lambda row: row[0])
+    return wanted
+
+
+@_marac_errors
+@transaction.atomic
+def meeting_generate_agenda(*, actor, meeting: Meeting) -> AgendaGenerated:
+    """Build the agenda, in order: cases with incomplete actions from the last meeting; actions
+    carried forward to this meeting from an earlier one; new cases with children; new cases
+    without; flagged cases where 12 months have passed since their last MARAC. Each victim is
+    one item with every referral being heard or reviewed listed under it. Safe to run again:
+    items already on the agenda keep their place and gain any new referral of their victim.
+    New cases move to "on an agenda". Raises MaracError once the meeting has started."""
+    meeting = _cast(Meeting, meeting)
+    wanted = _agenda_wanted(meeting)
+    result = meetings.agenda_add(
         actor=actor,
-        action=AuditAction.CHANGE,
-        obj=meeting,
-        changed_fields=["agenda"],
-        detail={"added": [item.referral_id for item in created]},
+        meeting=meeting,
+        entries=[
+            meetings.AgendaEntry(section=section, subject=Person(pk=victim_id, role=PersonRole.VICTIM))
+            for section, victim_id, _ in wanted
+        ],
     )
+    person_type = ContentType.objects.get_for_model(Person).pk
+    listed = set(AgendaCase.objects.filter(item__meeting=meeting).values_list("item_id", "referral_id"))
+    cases = []
+    for _section, victim_id, referral_id in wanted:
+        item = result.items[(person_type, victim_id)]
+        if (item.pk, referral_id) not in listed:
+            listed.add((item.pk, referral_id))
+            cases.append(AgendaCase(item_id=item.pk, referral_id=referral_id))
+    AgendaCase.objects.bulk_create(cases)
+    added = [case.referral_id for case in cases]
+    Referral.objects.filter(pk__in=added, status=ReferralStatus.REFERRED).update(status=ReferralStatus.LISTED)
     for referral in Referral.objects.filter(
-        pk__in=[item.referral_id for item in created if item.section == 4]
+        pk__in=added, status=ReferralStatus.HEARD, review_at_12_months=True
     ):
         deadlines_sync(subject=referral)
-    return created
+    if added:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=meeting,
+            changed_fields=["agenda"],
+            detail={"referrals_listed": added},
+        )
+    return AgendaGenerated(
+        created=[_cast(AgendaItem, item) for item in result.created],
+        several_referrals=several_referrals(meeting),
+    )
 
 
+def several_referrals(meeting: Meeting) -> list[tuple[int, str, int]]:
+    """Victims with more than one referral on this agenda: (item number, reference, referrals)."""
+    counts = dict(
+        AgendaCase.objects.filter(item__meeting=meeting)
+        .values("item_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("item_id", "n")
+    )
+    if not counts:
+        return []
+    rows = meeting_selectors.agenda(meeting, list(AgendaItem.objects.filter(meeting=meeting)))
+    return [
+        (row.number, row.item.victim_reference, counts[row.item.pk]) for row in rows if row.item.pk in counts
+    ]
+
+
+def agenda_places(referral: Referral) -> list[tuple[Meeting, int]]:
+    """The agendas of meetings not yet concluded where the referral's victim already has an item,
+    with the item's number: a second referral of that victim is heard under the same item."""
+    items = AgendaItem.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Person),
+        subject_id=referral.victim_id,
+        meeting__status__in=[MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS],
+        meeting__body__owner_id=referral.area_id,
+    ).select_related("meeting__body")
+    places = []
+    for item in items:
+        meeting = _cast(Meeting, item.meeting)
+        rows = meeting_selectors.agenda(meeting, list(AgendaItem.objects.filter(meeting=meeting)))
+        number = next(row.number for row in rows if row.item.pk == item.pk)
+        places.append((meeting, number))
+    return places
+
+
+@_marac_errors
 @transaction.atomic
 def agenda_item_remove(*, actor, item: AgendaItem) -> None:
-    """Take a case off an agenda before the meeting starts; a new case goes back to "referred"."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting", "referral").get(pk=item.pk)
-    if item.meeting.status != MeetingStatus.SCHEDULED:
-        raise MaracError("A case can only be taken off the agenda before the meeting starts.")
-    referral = item.referral
-    if referral.status == ReferralStatus.LISTED and item.section in (2, 3):
-        referral.status = ReferralStatus.REFERRED
-        referral.save(update_fields=["status"])
-    item.delete()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        obj=item.meeting,
-        changed_fields=["agenda"],
-        detail={"removed": referral.pk},
+    """Take a victim off an agenda before the meeting starts; their new referrals go back to
+    "referred"."""
+    item = _cast(AgendaItem, item)
+    new_ids = list(
+        AgendaCase.objects.filter(item=item, referral__status=ReferralStatus.LISTED).values_list(
+            "referral_id", flat=True
+        )
+    )
+    meetings.agenda_item_remove(actor=actor, item=item)
+    Referral.objects.filter(pk__in=new_ids, status=ReferralStatus.LISTED).update(
+        status=ReferralStatus.REFERRED
     )
 
 
-@transaction.atomic
+@_marac_errors
+def agenda_add_other_business(*, actor, meeting: Meeting, title: str) -> AgendaItem:
+    """Add an item of any other business (no personal details in its title)."""
+    return meetings.agenda_add_other_business(actor=actor, meeting=_cast(Meeting, meeting), title=title)
+
+
+@_marac_errors
 def meeting_send_agenda(*, actor, meeting: Meeting, sent_on: date | None = None) -> Meeting:
-    """Record that the agenda went out to the invited agencies (meets the papers deadline)."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.agenda_generated_at is None:
-        raise MaracError("Generate the agenda before recording that it was sent.")
-    if meeting.agenda_sent_on is not None:
-        raise MaracError("The agenda has already been recorded as sent.")
-    meeting.agenda_sent_on = sent_on or local_today()
-    meeting.save(update_fields=["agenda_sent_on"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.DISCLOSE,
-        obj=meeting,
-        changed_fields=["agenda_sent_on"],
-        detail={"recipients": list(meeting.attendances.values_list("agency_id", flat=True))},
-    )
-    deadlines_sync(subject=meeting)
-    return meeting
+    """Record that the agenda went out to the invited agencies (meets the papers deadline and
+    opens the research stage); their representatives are told the papers are ready."""
+    return meetings.meeting_send_papers(actor=actor, meeting=_cast(Meeting, meeting), sent_on=sent_on)
 
 
-@transaction.atomic
+@_marac_errors
 def meeting_start(*, actor, meeting: Meeting) -> Meeting:
     """Open the meeting once the confidentiality statement has been read and agreed."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _refuse_unless_allowed(meeting, MeetingStatus.IN_PROGRESS, "This meeting has already started.")
-    meeting.status = MeetingStatus.IN_PROGRESS
-    meeting.confidentiality_confirmed_at = timezone.now()
-    meeting.confidentiality_confirmed_by = actor
-    meeting.save(update_fields=["status", "confidentiality_confirmed_at", "confidentiality_confirmed_by"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=meeting,
-        changed_fields=["status", "confidentiality_confirmed_at"],
-        detail={"to": meeting.status},
-    )
-    return meeting
+    return meetings.meeting_start(actor=actor, meeting=_cast(Meeting, meeting))
 
 
+@_marac_errors
 @transaction.atomic
 def agenda_item_record(*, actor, item: AgendaItem, minutes: str) -> AgendaItem:
-    """Record the minutes of one case. A new case is then "heard" on the meeting's date, which is
-    when it counts in the data return. Raises MaracError unless the meeting is in progress."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
-    if item.meeting.status != MeetingStatus.IN_PROGRESS:
-        raise MaracError("Minutes can only be recorded while the meeting is in progress.")
-    if not minutes.strip():
-        raise MaracError("Enter the minutes for this case.")
-    item.minutes = minutes.strip()
-    item.discussed = True
-    item.save(update_fields=["minutes", "discussed"])
-    referral = Referral.objects.select_for_update().get(pk=item.referral_id)
-    if referral.status == ReferralStatus.LISTED:
+    """Record the minutes of one victim's item. Each new referral under it is then "heard" on the
+    meeting's date, which is when it counts in the data return. Raises MaracError unless the
+    meeting is in progress."""
+    item = meetings.agenda_item_record(actor=actor, item=_cast(AgendaItem, item), minutes=minutes)
+    meeting = _cast(Meeting, item.meeting)
+    for referral in Referral.objects.select_for_update().filter(
+        listings__item=item, status=ReferralStatus.LISTED
+    ):
         referral.status = ReferralStatus.HEARD
-        referral.heard_date = item.meeting.date
-        referral.heard_at = item.meeting
+        referral.heard_date = meeting.date
+        referral.heard_at = meeting
         referral.save(update_fields=["status", "heard_date", "heard_at"])
         audit_record(
             actor=actor,
@@ -542,144 +584,103 @@ def agenda_item_record(*, actor, item: AgendaItem, minutes: str) -> AgendaItem:
             changed_fields=["status", "heard_date", "heard_at"],
             detail={"to": referral.status},
         )
-    audit_record(actor=actor, action=AuditAction.CHANGE, obj=item, changed_fields=["minutes", "discussed"])
-    deadlines_sync(subject=referral)
+        deadlines_sync(subject=referral)
     return item
 
 
-@transaction.atomic
+@_marac_errors
 def meeting_conclude(*, actor, meeting: Meeting) -> Meeting:
-    """Close the meeting. Refused while a new case is undiscussed or an incomplete action from
-    the last meeting has been neither completed nor carried forward."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _refuse_unless_allowed(meeting, MeetingStatus.CONCLUDED, "Only a meeting in progress can be concluded.")
-    undiscussed = meeting.agenda_items.filter(discussed=False).count()
-    if undiscussed:
-        raise MaracError(
-            f"{undiscussed} case{'s' if undiscussed != 1 else ''} on the agenda "
-            f"{'have' if undiscussed != 1 else 'has'} no minutes. Record minutes or take them off the agenda."
-        )
-    last = previous_meeting(meeting)
-    if last is not None:
-        open_actions = Action.objects.filter(meeting=last, status=ActionStatus.OPEN).count()
-        if open_actions:
-            raise MaracError(
-                f"{open_actions} action{'s' if open_actions != 1 else ''} from the last meeting "
-                "must be marked complete or carried forward first."
-            )
-    meeting.status = MeetingStatus.CONCLUDED
-    meeting.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=meeting,
-        changed_fields=["status"],
-        detail={"to": meeting.status},
+    """Close the meeting. Refused while an item has no minutes or an action that comes back to
+    this meeting has been neither completed nor carried forward."""
+    return meetings.meeting_conclude(actor=actor, meeting=_cast(Meeting, meeting))
+
+
+@_marac_errors
+@transaction.atomic
+def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
+    """Cancel a meeting that has not started; its new cases go back to "referred" for the next."""
+    meeting = meetings.meeting_cancel(actor=actor, meeting=_cast(Meeting, meeting), reason=reason)
+    Referral.objects.filter(listings__item__meeting=meeting, status=ReferralStatus.LISTED).update(
+        status=ReferralStatus.REFERRED
     )
     return meeting
+
+
+@_marac_errors
+def meeting_update_details(*, actor, meeting: Meeting, values: dict) -> Meeting:
+    """Change the time, venue, online link or chair of a meeting (its date before papers go out)."""
+    return meetings.meeting_update_details(actor=actor, meeting=_cast(Meeting, meeting), values=values)
+
+
+@_marac_errors
+def meeting_approve_minutes(*, actor, meeting: Meeting, approved_on: date) -> Meeting:
+    """Approve the minutes as a true record; attending agencies are told they are ready."""
+    return meetings.meeting_approve_minutes(
+        actor=actor, meeting=_cast(Meeting, meeting), approved_on=approved_on
+    )
 
 
 # --- Actions ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def action_create(*, actor, item: AgendaItem, agency, description: str, due_date: date) -> Action:
-    """Agree an action for one agency on a case discussed at a meeting in progress."""
-    item = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
-    if item.meeting.status != MeetingStatus.IN_PROGRESS:
-        raise MaracError("Actions can only be agreed while the meeting is in progress.")
-    if not description.strip():
-        raise MaracError("Describe the action.")
-    if due_date < item.meeting.date:
-        raise MaracError("The due date must be on or after the date of the meeting.")
-    action = Action.objects.create(
-        referral_id=item.referral_id,
-        meeting=item.meeting,
-        agency=agency,
-        description=description.strip(),
-        due_date=due_date,
-    )
-    audit_record(
+@_marac_errors
+def action_create(
+    *,
+    actor,
+    item: AgendaItem,
+    agency,
+    description: str,
+    due_date: date,
+    owner=None,
+    referral: Referral | None = None,
+) -> Action:
+    """Agree an action for one agency (and a named owner in it) on a victim's item at a meeting
+    in progress. It is on `referral`, by default the latest referral listed under the item."""
+    if referral is None:
+        referral = (
+            Referral.objects.filter(listings__item_id=item.pk).order_by("-referral_date", "-id").first()
+        )
+    return meetings.action_create(
         actor=actor,
-        action=AuditAction.CREATE,
-        obj=action,
-        changed_fields=["agency", "description", "due_date"],
+        item=_cast(AgendaItem, item),
+        agency=agency,
+        description=description,
+        due_date=due_date,
+        owner=owner,
+        subject=referral,
     )
-    deadlines_sync(subject=action)
-    return action
 
 
-@transaction.atomic
+@_marac_errors
 def action_complete(*, actor, action: Action, outcome: str, completed_on: date) -> Action:
     """Mark an open action done with its outcome. Raises MaracError otherwise."""
-    action = Action.objects.select_for_update().get(pk=action.pk)
-    _refuse_unless_allowed(action, ActionStatus.COMPLETED, "Only an open action can be marked complete.")
-    if not outcome.strip():
-        raise MaracError("Describe the outcome of the action.")
-    if completed_on > local_today():
-        raise MaracError("The completion date cannot be in the future.")
-    action.status = ActionStatus.COMPLETED
-    action.outcome = outcome.strip()
-    action.completed_on = completed_on
-    action.save(update_fields=["status", "outcome", "completed_on"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=action,
-        changed_fields=["status", "outcome", "completed_on"],
-        detail={"to": action.status},
+    return meetings.action_complete(
+        actor=actor, action=_cast(Action, action), outcome=outcome, completed_on=completed_on
     )
-    deadlines_sync(subject=action)
-    return action
 
 
-@transaction.atomic
+@_marac_errors
 def action_carry_forward(
     *, actor, action: Action, to_meeting: Meeting, reason: str, due_date: date | None = None
 ) -> Action:
     """Carry an incomplete action to a later meeting of the same area, saying why it is not done:
-    circumstances changed, or the agency did not complete it. The original is closed as carried
-    forward; an open copy belongs to the later meeting. Raises MaracError otherwise."""
-    action = Action.objects.select_for_update().select_related("meeting").get(pk=action.pk)
-    _refuse_unless_allowed(
-        action, ActionStatus.CARRIED_FORWARD, "Only an open action can be carried forward."
+    circumstances changed, or the agency did not complete it. It then appears on that meeting's
+    agenda with its reason. Raises MaracError otherwise."""
+    return meetings.action_carry_forward(
+        actor=actor, action=_cast(Action, action), to_meeting=to_meeting, reason=reason, due_date=due_date
     )
-    if reason not in CarryReason.values:
-        raise MaracError("Choose why the action is being carried forward.")
-    if to_meeting.area_id != action.meeting.area_id or to_meeting.date <= action.meeting.date:
-        raise MaracError("An action can only be carried forward to a later meeting of the same MARAC.")
-    if to_meeting.status == MeetingStatus.CONCLUDED:
-        raise MaracError("An action cannot be carried forward to a meeting that has concluded.")
-    new_due = due_date or max(action.due_date, to_meeting.date)
-    if new_due < to_meeting.date:
-        raise MaracError("The new due date must be on or after the date of the meeting.")
-    action.status = ActionStatus.CARRIED_FORWARD
-    action.save(update_fields=["status"])
-    carried = Action.objects.create(
-        referral_id=action.referral_id,
-        meeting=to_meeting,
-        agency_id=action.agency_id,
-        description=action.description,
-        due_date=new_due,
-        carried_from=action,
-        carry_reason=reason,
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=action,
-        changed_fields=["status"],
-        detail={"to": action.status, "carried_to": carried.pk, "reason": reason},
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=carried,
-        changed_fields=["carried_from", "carry_reason", "due_date"],
-    )
-    deadlines_sync(subject=action)
-    deadlines_sync(subject=carried)
-    return carried
+
+
+@_marac_errors
+def action_add_update(*, actor, action: Action, text: str):
+    """Record progress on an open action."""
+    return meetings.action_add_update(actor=actor, action=_cast(Action, action), text=text)
+
+
+@_marac_errors
+def action_assign(*, actor, action: Action, owner) -> Action:
+    """Name the person in the agency who owns the action."""
+    return meetings.action_assign(actor=actor, action=_cast(Action, action), owner=owner)
 
 
 # --- Reference data loading ------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from django.contrib import messages
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,8 @@ from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import csv_response
 from somerset_safety.core.pagination import paginate
+from somerset_safety.meetings import selectors as meeting_selectors
+from somerset_safety.meetings.models import ActionUpdate
 from somerset_safety.reports.permissions import can_see_small_counts
 
 from . import conf, selectors, services
@@ -36,10 +39,12 @@ from .imports import COLUMNS, import_referrals
 from .models import (
     Action,
     ActionStatus,
+    AgendaCase,
     AgendaItem,
     AgendaSection,
     MaracArea,
     Meeting,
+    MeetingAttendance,
     MeetingStatus,
     PersonRole,
     Referral,
@@ -76,9 +81,9 @@ def marac_home(request):
         return redirect("partnerships:data_return")
     today = local_today()
     meetings = (
-        meetings_visible_to(request.user)
+        _with_area(meetings_visible_to(request.user))
         .filter(date__gte=today)
-        .select_related("area")
+        .exclude(status=MeetingStatus.CANCELLED)
         .annotate(cases=Count("agenda_items"))
         .order_by("date")[:5]
     )
@@ -87,7 +92,7 @@ def marac_home(request):
         actions = actions.filter(agency_id=request.user.agency_id)
     counts = {
         "awaiting": referrals_visible_to(request.user).filter(status=ReferralStatus.REFERRED).count(),
-        "overdue": actions.filter(status=ActionStatus.OPEN, due_date__lt=today).count(),
+        "overdue": meeting_selectors.overdue(actions, today).count(),
         "open_actions": actions.filter(status=ActionStatus.OPEN).count(),
     }
     return render(
@@ -104,18 +109,18 @@ def marac_home(request):
 
 def area_list(request):
     require_any_role(request.user, MARAC_ROLES | RETURN_ROLES)
-    today = local_today()
-    areas = MaracArea.objects.annotate(
-        next_meeting=Min("meetings__date", filter=Q(meetings__date__gte=today)),
-        last_meeting=Max("meetings__date", filter=Q(meetings__date__lt=today)),
-    ).order_by("name")
+    areas = selectors.areas_with_schedule(local_today())
     sort = request.GET.get("sort", "")
     if sort in {"population", "-population"}:
         areas = areas.order_by(sort.replace("population", "adult_female_population"), "name")
+    page = paginate(request, areas)
+    bodies = selectors.area_bodies([area.pk for area in page])
+    for area in page:
+        area.body = bodies.get(area.pk)
     return render(
         request,
         "partnerships/area_list.html",
-        {"page": paginate(request, areas), "sort": sort},
+        {"page": page, "sort": sort},
     )
 
 
@@ -224,16 +229,23 @@ def referral_detail(request, pk: int):
     audit_record(
         actor=request.user, action=AuditAction.VIEW, obj=referral, detail={"restricted_fields": show_identity}
     )
-    actions = (
+    today = local_today()
+    actions = list(
         actions_visible_to(request.user)
-        .filter(referral=referral)
-        .select_related("agency", "meeting__area", "carried_from__meeting")
+        .filter(subject_id=referral.pk)
+        .select_related("agency", "owner", "meeting__body", "carried_from__meeting")
     )
+    for action in actions:
+        action.state = meeting_selectors.action_state(action, today)
     agenda = (
-        referral.agenda_items.filter(meeting__in=meetings_visible_to(request.user))
-        .select_related("meeting__area")
-        .order_by("meeting__date")
+        AgendaCase.objects.filter(referral=referral, item__meeting__in=meetings_visible_to(request.user))
+        .select_related("item__meeting__body")
+        .prefetch_related("item__meeting__body__owner")
+        .order_by("item__meeting__date")
     )
+    for case in agenda:
+        case.item.__class__ = AgendaItem
+        case.item.meeting.__class__ = Meeting
     from .models import RiskQuestion
 
     answered_yes = {k for k, v in referral.dash_answers.items() if v == "yes"}
@@ -315,26 +327,30 @@ def referral_withdraw(request, pk: int):
 # --- Meetings --------------------------------------------------------------------------------
 
 
+def _with_area(meetings):
+    return meetings.select_related("body").prefetch_related("body__owner")
+
+
 def meeting_list(request):
     require_any_role(request.user, MARAC_ROLES)
     meetings = (
-        meetings_visible_to(request.user)
-        .select_related("area", "chair")
+        _with_area(meetings_visible_to(request.user))
+        .select_related("chair")
         .annotate(cases=Count("agenda_items", distinct=True))
-        .order_by("-date", "area__name")
+        .order_by("-date", "body_id")
     )
     area_code = request.GET.get("area", "")
     when = request.GET.get("when", "")
     today = local_today()
     if area_code:
-        meetings = meetings.filter(area__code=area_code)
+        meetings = meetings.filter(body__owner_id__in=MaracArea.objects.filter(code=area_code).values("pk"))
     if when == "upcoming":
         meetings = meetings.filter(date__gte=today).order_by("date")
     elif when == "past":
         meetings = meetings.filter(date__lt=today)
     sort = request.GET.get("sort", "")
     if sort in {"date", "-date"}:
-        meetings = meetings.order_by(sort, "area__name")
+        meetings = meetings.order_by(sort, "body_id")
     page = paginate(request, meetings)
     audit_list(actor=request.user, model=Meeting, ids=[m.pk for m in page])
     return render(
@@ -351,23 +367,20 @@ def meeting_list(request):
     )
 
 
+CORE_AGENCIES = ["POLICE", "IDVA", "CSC", "HOUSING", "HEALTH", "PROBATION", "CST"]
+
+
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
     require_any_role(request.user, MANAGE_ROLES)
     from somerset_safety.accounts.models import Agency
 
-    core = Agency.objects.filter(code__in=["POLICE", "IDVA", "CSC", "HOUSING", "HEALTH", "PROBATION", "CST"])
+    core = Agency.objects.filter(code__in=CORE_AGENCIES)
     form = MeetingForm(request.POST or None, initial={"agencies": list(core)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            meeting = services.meeting_create(
-                actor=request.user,
-                area=data["area"],
-                date=data["date"],
-                chair=data["chair"],
-                agencies=data["agencies"],
-            )
+            meeting = services.meeting_create(actor=request.user, **data)
         except MaracError as exc:
             form.add_error("date", str(exc))
         else:
@@ -377,37 +390,58 @@ def meeting_create(request):
 
 
 def _agenda_rows(user, meeting):
-    """Agenda items grouped by section; a case the user may not see shows as Restricted."""
+    """The numbered agenda grouped by section. Under each victim's item: the referrals the user
+    may see, the actions that come back to this meeting and those agreed at it. An item whose
+    referrals the user may not see shows as Restricted."""
     items = list(
-        meeting.agenda_items.select_related("referral__referring_agency").prefetch_related(
-            Prefetch(
-                "referral__actions",
-                queryset=Action.objects.filter(meeting=meeting).select_related("agency").order_by("id"),
-                to_attr="meeting_actions",
-            )
+        AgendaItem.objects.filter(meeting=meeting).prefetch_related(
+            Prefetch("cases", queryset=AgendaCase.objects.select_related("referral__referring_agency"))
         )
     )
-    visible = set(
-        referrals_visible_to(user).filter(pk__in=[i.referral_id for i in items]).values_list("pk", flat=True)
+    referral_ids = {case.referral_id for item in items for case in item.cases.all()}
+    visible = set(referrals_visible_to(user).filter(pk__in=referral_ids).values_list("pk", flat=True))
+    last = meeting_selectors.previous_meeting(meeting)
+    actions = (
+        actions_visible_to(user)
+        .filter(meeting_selectors.reviewed_at_condition(meeting, last) | Q(meeting=meeting))
+        .select_related("agency", "owner", "meeting")
+        .order_by("due_date", "id")
     )
-    last = services.previous_meeting(meeting)
-    carried = {}
-    if last is not None:
-        for action in actions_visible_to(user).filter(meeting=last).select_related("agency", "carried_to"):
-            carried.setdefault(action.referral_id, []).append(action)
+    by_referral: dict[int, dict[str, list]] = {}
+    today = local_today()
+    for action in actions:
+        action.state = meeting_selectors.action_state(action, today)
+        if meeting_selectors.is_reviewed_at(action, meeting, last):
+            key = "reviewed"
+        elif action.carried_from_id is None:
+            key = "agreed"
+        else:
+            continue  # carried on at this meeting: its original shows, as carried forward
+        by_referral.setdefault(action.subject_id, {"reviewed": [], "agreed": []})[key].append(action)
+    rows_by_item = {}
+    for row in meeting_selectors.agenda(meeting, items):
+        cases = [case for case in row.item.cases.all() if case.referral_id in visible]
+        hidden = len(row.item.cases.all()) - len(cases)
+        reviewed_actions, agreed = [], []
+        for case in row.item.cases.all():
+            found = by_referral.pop(case.referral_id, None)
+            if found:
+                reviewed_actions += found["reviewed"]
+                agreed += found["agreed"]
+        rows_by_item[row.item.pk] = {
+            "row": row,
+            "item": row.item,
+            "cases": cases,
+            "hidden": hidden,
+            "visible": bool(cases) or not row.item.subject_id,
+            "carried": reviewed_actions,
+            "agreed": agreed,
+        }
     sections = []
     for section in AgendaSection:
-        rows = [
-            {
-                "item": item,
-                "visible": item.referral_id in visible,
-                "carried": carried.get(item.referral_id, []),
-            }
-            for item in items
-            if item.section == section
-        ]
+        rows = [r for r in rows_by_item.values() if r["item"].section == section]
         sections.append({"section": section, "rows": rows})
-    return sections, [i.referral_id for i in items if i.referral_id in visible]
+    return sections, sorted(visible)
 
 
 def meeting_detail(request, pk: int):
@@ -416,17 +450,16 @@ def meeting_detail(request, pk: int):
     sections, shown = _agenda_rows(request.user, meeting)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=meeting)
     audit_list(actor=request.user, model=Referral, ids=shown, meeting=meeting.pk)
-    later = Meeting.objects.filter(area=meeting.area, date__gt=meeting.date).order_by("date").first()
     return render(
         request,
         "partnerships/meeting_detail.html",
         {
             "meeting": meeting,
             "sections": sections,
-            "attendances": meeting.attendances.select_related("agency"),
+            "attendances": MeetingAttendance.objects.filter(meeting=meeting).select_related("agency"),
             "is_coordinator": is_coordinator(request.user),
             "can_view_audit": _can_view_audit(request.user),
-            "next_meeting": later,
+            "several": services.several_referrals(meeting) if is_coordinator(request.user) else [],
         },
     )
 
@@ -434,7 +467,7 @@ def meeting_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, pk: int):
     meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
-    attendances = list(meeting.attendances.select_related("agency"))
+    attendances = list(MeetingAttendance.objects.filter(meeting=meeting).select_related("agency"))
     form = AttendanceForm(request.POST or None, attendances=attendances)
     if request.method == "POST" and form.is_valid():
         try:
@@ -471,19 +504,30 @@ def meeting_invite(request, pk: int):
     return redirect("partnerships:meeting_attendance", pk=meeting.pk)
 
 
+def _generated(request, result) -> None:
+    messages.success(request, "The agenda has been generated.")
+    for number, victim, count in result.several_referrals:
+        messages.warning(
+            request,
+            f"Victim {victim} has {count} referrals on this agenda: they are heard together under item {number}.",
+        )
+
+
 MEETING_STEPS = {
     "generate_agenda": (
         services.meeting_generate_agenda,
         "Generate the agenda?",
-        "Adds cases with incomplete actions from the last meeting, new cases (with children first), and flagged "
-        "cases where 12 months have passed since their last MARAC. Cases already on the agenda keep their place.",
+        "Adds cases with incomplete actions from the last meeting, actions carried forward to this meeting, new "
+        "cases (with children first), and flagged cases where 12 months have passed since their last MARAC. Each "
+        "victim is one item, with all their referrals under it. Cases already on the agenda keep their place.",
         "Generate agenda",
-        "The agenda has been generated.",
+        _generated,
     ),
     "send_agenda": (
         services.meeting_send_agenda,
         "Record that the agenda has been sent?",
-        "Records today as the date the agenda went to the invited agencies. This meets the papers deadline.",
+        "Records today as the date the agenda went to the invited agencies. This meets the papers deadline and "
+        "opens the research stage. Their representatives get an email saying only that papers are ready.",
         "Record agenda as sent",
         "The agenda has been recorded as sent.",
     ),
@@ -515,11 +559,14 @@ def meeting_step(request, pk: int, step: str):
     error = None
     if request.method == "POST":
         try:
-            service(actor=request.user, meeting=meeting)
+            result = service(actor=request.user, meeting=meeting)
         except MaracError as exc:
             error = str(exc)
         else:
-            messages.success(request, done)
+            if callable(done):
+                done(request, result)
+            else:
+                messages.success(request, done)
             return redirect(meeting)
     return render(
         request,
@@ -536,9 +583,15 @@ def meeting_step(request, pk: int, step: str):
 
 
 def _item_for(request, pk: int, action: str) -> AgendaItem:
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting__area", "referral"), pk=pk)
-    get_meeting_for_user_or_404(request.user, item.meeting_id, action=action)
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__body"), pk=pk)
+    item.meeting = get_meeting_for_user_or_404(request.user, item.meeting_id, action=action)
     return item
+
+
+def _item_cases(item: AgendaItem):
+    return list(
+        AgendaCase.objects.filter(item=item).select_related("referral__referring_agency", "referral__victim")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -553,19 +606,30 @@ def agenda_item_minutes(request, pk: int):
         except MaracError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Minutes saved for {item.referral.reference}.")
+            messages.success(request, f"Minutes saved for item {_item_number(item)}.")
             return redirect(item.meeting)
-    action_form = ActionForm(prefix="action")
+    today = local_today()
+    actions = list(
+        Action.objects.filter(item=item).select_related("agency", "owner").prefetch_related("subject")
+    )
+    for action in actions:
+        action.state = meeting_selectors.action_state(action, today)
     return render(
         request,
         "partnerships/agenda_item.html",
         {
             "item": item,
+            "number": _item_number(item),
+            "cases": _item_cases(item),
             "form": form,
-            "action_form": action_form,
-            "actions": item.referral.actions.filter(meeting=item.meeting).select_related("agency"),
+            "actions": actions,
         },
     )
+
+
+def _item_number(item: AgendaItem) -> int:
+    rows = meeting_selectors.agenda(item.meeting, list(AgendaItem.objects.filter(meeting_id=item.meeting_id)))
+    return next(row.number for row in rows if row.item.pk == item.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -578,15 +642,22 @@ def agenda_item_remove(request, pk: int):
         except MaracError as exc:
             error = str(exc)
         else:
-            messages.success(request, f"{item.referral.reference} has been taken off the agenda.")
+            messages.success(
+                request, f"Item {item.victim_reference or item.title} has been taken off the agenda."
+            )
             return redirect(item.meeting)
-    return render(request, "partnerships/agenda_item_remove.html", {"item": item, "error": error})
+    return render(
+        request,
+        "partnerships/agenda_item_remove.html",
+        {"item": item, "cases": _item_cases(item), "error": error},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def action_create(request, pk: int):
     item = _item_for(request, pk, "change")
-    form = ActionForm(request.POST or None)
+    cases = _item_cases(item)
+    form = ActionForm(request.POST or None, referrals=[case.referral for case in cases])
     if request.method == "POST" and form.is_valid():
         try:
             services.action_create(actor=request.user, item=item, **form.cleaned_data)
@@ -595,7 +666,11 @@ def action_create(request, pk: int):
         else:
             messages.success(request, f"Action added for {form.cleaned_data['agency'].name}.")
             return redirect("partnerships:agenda_item", pk=item.pk)
-    return render(request, "partnerships/action_form.html", {"item": item, "form": form})
+    return render(
+        request,
+        "partnerships/action_form.html",
+        {"item": item, "number": _item_number(item), "cases": cases, "form": form},
+    )
 
 
 # --- Actions ---------------------------------------------------------------------------------
@@ -603,22 +678,30 @@ def action_create(request, pk: int):
 
 def action_list(request):
     require_any_role(request.user, MARAC_ROLES)
-    queryset = actions_visible_to(request.user).select_related("agency", "meeting__area", "referral")
+    visible = ExpressionWrapper(Q(pk__in=referrals_visible_to(request.user).values("pk")), BooleanField())
+    queryset = (
+        actions_visible_to(request.user)
+        .select_related("agency", "owner", "meeting")
+        .annotate(
+            area_name=Subquery(
+                MaracArea.objects.filter(pk=OuterRef("meeting__body__owner_id")).values("name")
+            )
+        )
+        .prefetch_related(GenericPrefetch("subject", [Referral.objects.annotate(visible=visible)]))
+    )
     action_filter = ActionFilter(request.GET, queryset=queryset, meetings=meetings_visible_to(request.user))
     page = paginate(request, action_filter.qs, keyset=True)
     audit_list(actor=request.user, model=Action, ids=[a.pk for a in page])
-    visible_referrals = set(
-        referrals_visible_to(request.user)
-        .filter(pk__in=[a.referral_id for a in page])
-        .values_list("pk", flat=True)
-    )
+    visible_referrals = {a.subject_id for a in page if a.subject_id and a.subject.visible}
+    today = local_today()
+    for action in page:
+        action.state = meeting_selectors.action_state(action, today)
     return render(
         request,
         "partnerships/action_list.html",
         {
             "filter": action_filter,
             "page": page,
-            "today": local_today(),
             "visible_referrals": visible_referrals,
         },
     )
@@ -628,16 +711,23 @@ def action_detail(request, pk: int):
     require_any_role(request.user, MARAC_ROLES)
     action = get_action_for_user_or_404(request.user, pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=action)
-    referral_visible = referrals_visible_to(request.user).filter(pk=action.referral_id).exists()
+    referral_visible = (
+        action.subject_id is not None
+        and referrals_visible_to(request.user).filter(pk=action.subject_id).exists()
+    )
+    chain = meeting_selectors.carry_chain(action)
     return render(
         request,
         "partnerships/action_detail.html",
         {
             "action": action,
+            "state": meeting_selectors.action_state(action, local_today()),
             "referral_visible": referral_visible,
+            "review_meeting": meeting_selectors.review_meeting(action),
+            "chain": chain,
+            "updates": ActionUpdate.objects.filter(action__in=chain).select_related("recorded_by"),
             "can_complete": action.status == ActionStatus.OPEN and can_complete_action(request.user, action),
             "can_carry": action.status == ActionStatus.OPEN and is_coordinator(request.user),
-            "today": local_today(),
         },
     )
 
@@ -660,31 +750,22 @@ def action_complete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def action_carry_forward(request, pk: int):
     action = get_action_for_user_or_404(request.user, pk, action="carry")
-    meetings = (
-        Meeting.objects.filter(area_id=action.meeting.area_id, date__gt=action.meeting.date)
-        .exclude(status=MeetingStatus.CONCLUDED)
-        .select_related("area")
-        .order_by("date")
-    )
-    form = CarryForwardForm(request.POST or None, meetings=meetings)
+    targets = meeting_selectors.carry_targets(action)
+    form = CarryForwardForm(request.POST or None, targets=targets)
     if request.method == "POST" and form.is_valid():
         try:
-            carried = services.action_carry_forward(
-                actor=request.user,
-                action=action,
-                to_meeting=form.cleaned_data["to_meeting"],
-                reason=form.cleaned_data["reason"],
-                due_date=form.cleaned_data["due_date"],
-            )
+            carried = services.action_carry_forward(actor=request.user, action=action, **form.cleaned_data)
         except MaracError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"The action has been carried forward to {carried.meeting}.")
+            review = meeting_selectors.review_meeting(carried)
+            where = f"the meeting of {review.date:%-d %B %Y}" if review else "the next meeting"
+            messages.success(request, f"The action has been carried forward to {where}.")
             return redirect(carried)
     return render(
         request,
         "partnerships/action_carry.html",
-        {"action": action, "form": form, "has_meetings": meetings.exists()},
+        {"action": action, "form": form, "has_meetings": bool(targets.current or targets.later)},
     )
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "somerset_safety.accounts",
     "somerset_safety.audit",
     "somerset_safety.deadlines",
+    "somerset_safety.meetings",
     "somerset_safety.reports",
     "reviews",
     "partnerships",

@@ -1,31 +1,31 @@
+from somerset_safety.meetings.models import ActionStatus, AttendanceStatus, CarryReason, MeetingStatus
+
 from .marac import (
+    NEW_CASE_SECTIONS,
     Action,
-    ActionStatus,
+    AgendaCase,
     AgendaItem,
     AgendaSection,
-    AttendanceStatus,
-    CarryReason,
     Ethnicity,
     ImportBatch,
     MaracArea,
     Meeting,
     MeetingAttendance,
-    MeetingFrequency,
-    MeetingStatus,
     Person,
     PersonRole,
     Referral,
     ReferralStatus,
     RiskQuestion,
     Sex,
-    Weekday,
     YesNoNotKnown,
 )
 from .reference import PartnershipBody, Priority
 
 __all__ = [
+    "NEW_CASE_SECTIONS",
     "Action",
     "ActionStatus",
+    "AgendaCase",
     "AgendaItem",
     "AgendaSection",
     "AttendanceStatus",
@@ -35,9 +35,7 @@ __all__ = [
     "MaracArea",
     "Meeting",
     "MeetingAttendance",
-    "MeetingFrequency",
     "MeetingStatus",
-    "Weekday",
     "PartnershipBody",
     "Person",
     "PersonRole",

@@ -1,30 +1,20 @@
-"""MARAC: areas, the people referred, referrals (the case record), meetings, agendas and actions.
+"""MARAC: areas, the people referred, referrals (the case record), and MARAC's proxies of the
+platform meetings mechanism (somerset_safety.meetings): meetings, attendance, agenda items (one
+per victim, with every referral listed under it) and actions.
 
 Each record that changes over time keeps its history (django-simple-history). The allowed
 moves of each state machine are tables on the model; one service per move enforces them.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from somerset_safety.core.choices import Ethnicity, Sex, YesNoNotKnown
-
-
-class MeetingFrequency(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
-    FORTNIGHTLY = "fortnightly", "Fortnightly"
-    WEEKLY = "weekly", "Weekly"
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
+from somerset_safety.meetings import models as meetings
 
 
 class MaracArea(models.Model):
@@ -34,12 +24,6 @@ class MaracArea(models.Model):
     name = models.CharField(max_length=200, unique=True)
     adult_female_population = models.PositiveIntegerField(
         help_text="Women aged 16 and over living in the area, for the cases per 10,000 rate."
-    )
-    meeting_frequency = models.CharField(
-        max_length=20, choices=MeetingFrequency.choices, default=MeetingFrequency.MONTHLY
-    )
-    meeting_weekday = models.PositiveSmallIntegerField(
-        choices=Weekday.choices, null=True, blank=True, help_text="The usual day of the meeting."
     )
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
@@ -54,6 +38,10 @@ class MaracArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def meetings(self):
+        return Meeting.objects.filter(body__owner_id=self.pk)
 
 
 class RiskQuestion(models.Model):
@@ -192,7 +180,11 @@ class Referral(models.Model):
     status = models.CharField(max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.REFERRED)
     heard_date = models.DateField(null=True, blank=True)
     heard_at = models.ForeignKey(
-        "Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="heard_referrals"
+        "partnerships.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="heard_referrals",
     )
     restricted = models.BooleanField(
         default=False,
@@ -272,163 +264,153 @@ class Referral(models.Model):
         return labels
 
 
-class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    IN_PROGRESS = "in_progress", "In progress"
-    CONCLUDED = "concluded", "Concluded"
+class AgendaSection(models.IntegerChoices):
+    """In the order the agenda is taken (DOMAIN §3). Item numbers run through all of them."""
+
+    CARRIED_ACTIONS = 10, "Incomplete actions from the last meeting"
+    CARRIED_FORWARD = 15, "Actions carried forward"
+    NEW_WITH_CHILDREN = 20, "New cases with children in the household"
+    NEW_WITHOUT_CHILDREN = 30, "New cases without children in the household"
+    TWELVE_MONTHS = 40, "Cases where 12 months have passed since the last MARAC"
+    ANY_OTHER_BUSINESS = 90, "Any other business"
 
 
-class Meeting(models.Model):
-    TRANSITIONS = {
-        MeetingStatus.SCHEDULED: {MeetingStatus.IN_PROGRESS},
-        MeetingStatus.IN_PROGRESS: {MeetingStatus.CONCLUDED},
-        MeetingStatus.CONCLUDED: set(),
-    }
+NEW_CASE_SECTIONS = (AgendaSection.NEW_WITH_CHILDREN, AgendaSection.NEW_WITHOUT_CHILDREN)
 
-    area = models.ForeignKey(MaracArea, on_delete=models.PROTECT, related_name="meetings")
-    date = models.DateField()
-    chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
-    confidentiality_confirmed_at = models.DateTimeField(null=True, blank=True)
-    confidentiality_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    agenda_generated_at = models.DateTimeField(null=True, blank=True)
-    agenda_sent_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+
+class _MaracManager(models.Manager):
+    """Only the rows that belong to MARAC areas' meetings."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+
+    def get_queryset(self):
+        areas = ContentType.objects.filter(app_label="partnerships", model="maracarea")
+        return super().get_queryset().filter(**{f"{self.path}__in": areas})
+
+
+class Meeting(meetings.Meeting):
+    """A MARAC meeting of one area, on the platform meetings mechanism."""
+
+    objects = _MaracManager("body__owner_type")
 
     class Meta:
-        ordering = ["-date", "area__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["area", "date"], name="meeting_one_per_area_per_day"),
-            models.CheckConstraint(
-                condition=Q(status="scheduled") | Q(confidentiality_confirmed_at__isnull=False),
-                name="meeting_started_after_confidentiality",
-            ),
-        ]
+        proxy = True
+        ordering = ["-date", "body_id"]
 
     def __str__(self) -> str:
-        return f"{self.area.name} MARAC, {self.date:%-d %B %Y}"
+        name = self.area.name
+        return f"{name if 'MARAC' in name else name + ' MARAC'}, {self.date:%-d %B %Y}"
 
     def get_absolute_url(self) -> str:
         return reverse("partnerships:meeting_detail", args=[self.pk])
+
+    @property
+    def area(self) -> MaracArea:
+        return self.body.owner
+
+    # A MARAC meeting starts once everyone present has agreed the confidentiality statement.
+    @property
+    def confidentiality_confirmed_at(self):
+        return self.started_at
+
+    @confidentiality_confirmed_at.setter
+    def confidentiality_confirmed_at(self, value) -> None:
+        self.started_at = value
+
+    @property
+    def confidentiality_confirmed_by(self):
+        return self.started_by
+
+    @confidentiality_confirmed_by.setter
+    def confidentiality_confirmed_by(self, value) -> None:
+        self.started_by = value
+
+    @property
+    def area_id(self) -> int:
+        return self.body.owner_id
 
     @property
     def reference(self) -> str:
         return f"{self.area.code} {self.date:%Y-%m-%d}"
 
 
-class AttendanceStatus(models.TextChoices):
-    INVITED = "invited", "Invited"
-    PRESENT = "present", "Present"
-    APOLOGIES = "apologies", "Apologies"
-    INFORMATION_SENT = "information_sent", "Apologies, information sent"
+class MeetingAttendance(meetings.Attendance):
+    """An agency invited to a MARAC meeting. Its representatives see that meeting's agenda."""
 
-
-class MeetingAttendance(models.Model):
-    """An agency invited to a meeting. Its representatives see that meeting's agenda."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(
-        max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.INVITED
-    )
-    representative = models.CharField(max_length=200, blank=True, help_text="Name and role of who attended.")
+    objects = _MaracManager("meeting__body__owner_type")
 
     class Meta:
+        proxy = True
         ordering = ["agency__name"]
+
+
+class AgendaItem(meetings.AgendaItem):
+    """One victim on a MARAC agenda (the subject is the victim), with every referral of theirs
+    being heard or reviewed listed under it (`cases`); or an item of any other business."""
+
+    objects = _MaracManager("meeting__body__owner_type")
+
+    class Meta:
+        proxy = True
+        ordering = ["section", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.victim_reference} at {self.meeting_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:agenda_item", args=[self.pk])
+
+    @property
+    def victim_reference(self) -> str:
+        return Person(pk=self.subject_id, role=PersonRole.VICTIM).reference if self.subject_id else ""
+
+    def get_section_display(self) -> str:
+        return AgendaSection(self.section).label
+
+
+class AgendaCase(models.Model):
+    """A referral listed under the agenda item of its victim: heard there if it is new, or
+    reviewed (its actions, or 12 months on)."""
+
+    item = models.ForeignKey("meetings.AgendaItem", on_delete=models.CASCADE, related_name="cases")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="listings")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["referral__referral_date", "referral_id"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "agency"], name="attendance_one_per_agency")
+            models.UniqueConstraint(fields=["item", "referral"], name="agenda_case_once_per_item"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.agency} – {self.get_status_display()}"
+        return f"{self.referral} under item {self.item_id}"
 
 
-class AgendaSection(models.IntegerChoices):
-    """In the order the agenda is taken (DOMAIN §3)."""
+class Action(meetings.Action):
+    """An action agreed at a MARAC meeting on one referral (its subject), for one agency and a
+    named owner in it."""
 
-    CARRIED_ACTIONS = 1, "Incomplete actions from the last meeting"
-    NEW_WITH_CHILDREN = 2, "New cases with children in the household"
-    NEW_WITHOUT_CHILDREN = 3, "New cases without children in the household"
-    TWELVE_MONTHS = 4, "Cases where 12 months have passed since the last MARAC"
-
-
-class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="agenda_items")
-    section = models.PositiveSmallIntegerField(choices=AgendaSection.choices)
-    position = models.PositiveIntegerField()
-    minutes = models.TextField(blank=True)
-    discussed = models.BooleanField(default=False)
-    history = HistoricalRecords()
+    objects = _MaracManager("meeting__body__owner_type")
 
     class Meta:
-        ordering = ["section", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "referral"], name="agenda_item_once_per_meeting")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.meeting.reference} item {self.position}"
-
-
-class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    COMPLETED = "completed", "Completed"
-    CARRIED_FORWARD = "carried_forward", "Carried forward"
-
-
-class CarryReason(models.TextChoices):
-    CIRCUMSTANCES_CHANGED = "circumstances_changed", "Could not be done because circumstances changed"
-    AGENCY_DID_NOT_COMPLETE = "agency_did_not_complete", "The agency did not complete it"
-
-
-class Action(models.Model):
-    """An action agreed at a meeting for one agency. Incomplete actions are carried forward to
-    the next meeting with a reason; the carried copy points back to the original."""
-
-    TRANSITIONS = {
-        ActionStatus.OPEN: {ActionStatus.COMPLETED, ActionStatus.CARRIED_FORWARD},
-        ActionStatus.COMPLETED: set(),
-        ActionStatus.CARRIED_FORWARD: set(),
-    }
-
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="actions")
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
-    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
-    description = models.TextField()
-    due_date = models.DateField()
-    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN)
-    outcome = models.TextField(blank=True)
-    completed_on = models.DateField(null=True, blank=True)
-    carried_from = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_to"
-    )
-    carry_reason = models.CharField(max_length=30, choices=CarryReason.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["created_at"])
-
-    class Meta:
+        proxy = True
         ordering = ["due_date", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="completed") | (Q(completed_on__isnull=False) & ~Q(outcome="")),
-                name="action_completed_has_outcome",
-            ),
-            models.CheckConstraint(
-                condition=Q(carried_from__isnull=True) | ~Q(carry_reason=""), name="action_carried_has_reason"
-            ),
-        ]
-        indexes = [models.Index(fields=["agency", "status", "due_date"])]
 
     def __str__(self) -> str:
         return f"Action {self.pk} for {self.agency}"
 
     def get_absolute_url(self) -> str:
         return reverse("partnerships:action_detail", args=[self.pk])
+
+    @property
+    def referral(self) -> Referral:
+        return self.subject
+
+    @property
+    def referral_id(self) -> int:
+        return self.subject_id
 
     @property
     def reference(self) -> str:

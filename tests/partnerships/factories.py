@@ -4,9 +4,11 @@ tests of the rules go through the services."""
 import datetime
 
 import factory
+from django.contrib.contenttypes.models import ContentType
 
 from partnerships.models import (
     Action,
+    AgendaCase,
     AgendaItem,
     AgendaSection,
     MaracArea,
@@ -17,6 +19,7 @@ from partnerships.models import (
     Referral,
 )
 from somerset_safety.accounts.models import Agency
+from somerset_safety.meetings.services import body_for
 
 
 class MaracAreaFactory(factory.django.DjangoModelFactory):
@@ -56,10 +59,14 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
+    """A MARAC meeting of `area` (the area's meetings body is made when first needed)."""
+
     class Meta:
         model = Meeting
+        exclude = ["area"]
 
     area = factory.SubFactory(MaracAreaFactory)
+    body = factory.LazyAttribute(lambda o: body_for(o.area))
     date = datetime.date(2024, 7, 1)
 
 
@@ -72,20 +79,35 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
+    """The item of `referral`'s victim on a MARAC agenda, with the referral listed under it."""
+
     class Meta:
         model = AgendaItem
 
     meeting = factory.SubFactory(MeetingFactory)
     referral = factory.SubFactory(ReferralFactory)
+    subject_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Person))
+    subject_id = factory.LazyAttribute(lambda o: o.referral.victim_id)
     section = AgendaSection.NEW_WITHOUT_CHILDREN
     position = factory.Sequence(lambda n: n + 1)
 
+    @classmethod
+    def _create(cls, model_class, *args, referral, **kwargs):
+        item = super()._create(model_class, *args, **kwargs)
+        AgendaCase.objects.create(item=item, referral=referral)
+        return item
+
 
 class ActionFactory(factory.django.DjangoModelFactory):
+    """An action on `referral` agreed at `meeting`."""
+
     class Meta:
         model = Action
+        exclude = ["referral"]
 
     referral = factory.SubFactory(ReferralFactory)
+    subject_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Referral))
+    subject_id = factory.LazyAttribute(lambda o: o.referral.pk)
     meeting = factory.SubFactory(MeetingFactory)
     agency = factory.LazyFunction(lambda: Agency.objects.get(code="HOUSING"))
     description = "Check the locks (synthetic)"

@@ -136,7 +136,7 @@ def test_agenda_order_and_idempotent(coordinator, area, meeting_pair, make_refer
     services.meeting_start(actor=coordinator, meeting=first)
     for item in first.agenda_items.all():
         services.agenda_item_record(actor=coordinator, item=item, minutes="Discussed")
-    open_item = first.agenda_items.get(referral=no_children)
+    open_item = first.agenda_items.get(cases__referral=no_children)
     services.action_create(
         actor=coordinator,
         item=open_item,
@@ -155,7 +155,9 @@ def test_agenda_order_and_idempotent(coordinator, area, meeting_pair, make_refer
     later_than_meeting.referral_date = dt.date(2024, 8, 2)
     later_than_meeting.save()
     services.meeting_generate_agenda(actor=coordinator, meeting=second)
-    items = list(second.agenda_items.order_by("section", "position").values_list("section", "referral_id"))
+    items = list(
+        second.agenda_items.order_by("section", "position").values_list("section", "cases__referral_id")
+    )
     assert items == [
         (AgendaSection.CARRIED_ACTIONS, no_children.pk),
         (AgendaSection.NEW_WITHOUT_CHILDREN, newer.pk),
@@ -341,7 +343,7 @@ def test_carry_to_concluded_meeting_refused(coordinator, area):
 
 def test_twelve_month_deadline_for_flagged_heard_case(coordinator, started):
     _, _, item = started
-    referral = item.referral
+    referral = item.cases.get().referral
     services.referral_update_handling(
         actor=coordinator, referral=referral, restricted=False, review_at_12_months=True, idva_allocated=True
     )

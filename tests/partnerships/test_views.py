@@ -123,8 +123,9 @@ def test_action_and_meeting_lists_fixed_queries(
     meeting = MeetingFactory(area=area)
     AttendanceFactory(meeting=meeting)
     for _ in range(3):
-        item = AgendaItemFactory(meeting=meeting, referral=ReferralFactory(area=area))
-        ActionFactory(meeting=meeting, referral=item.referral)
+        referral = ReferralFactory(area=area)
+        AgendaItemFactory(meeting=meeting, referral=referral)
+        ActionFactory(meeting=meeting, referral=referral)
     for persona in (coordinator, agency_rep):
         client = as_user(persona)
         for name in (
@@ -139,8 +140,9 @@ def test_action_and_meeting_lists_fixed_queries(
         with django_assert_max_num_queries(28):
             assert client.get(reverse("partnerships:meeting_detail", args=[meeting.pk])).status_code == 200
     for _ in range(20):
-        item = AgendaItemFactory(meeting=meeting, referral=ReferralFactory(area=area))
-        ActionFactory(meeting=meeting, referral=item.referral)
+        referral = ReferralFactory(area=area)
+        AgendaItemFactory(meeting=meeting, referral=referral)
+        ActionFactory(meeting=meeting, referral=referral)
     client = as_user(coordinator)
     with django_assert_max_num_queries(22):
         client.get(reverse("partnerships:action_list"))
@@ -232,8 +234,8 @@ def test_meeting_journey_through_views(as_user, coordinator, area):
     response = client.post(reverse("partnerships:meeting_step", args=[meeting.pk, "conclude"]))
     meeting.refresh_from_db()
     assert meeting.status == "concluded"
-    item.referral.refresh_from_db()
-    assert item.referral.heard_date == dt.date(2024, 7, 1)
+    referral = item.cases.get().referral
+    assert referral.heard_date == dt.date(2024, 7, 1)
     body = client.get(reverse("partnerships:meeting_step", args=[meeting.pk, "conclude"])).content.decode()
     assert "Conclude the meeting?" in body
     response = client.post(reverse("partnerships:meeting_step", args=[meeting.pk, "conclude"]))
