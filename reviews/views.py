@@ -15,7 +15,7 @@ from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import MARKING, csv_response
 from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
-from somerset_safety.pdf.render import render_pdf
+from somerset_safety.pdf.render import PdfRenderError, render_pdf
 
 from . import forms as f
 from . import permissions as perms
@@ -150,7 +150,11 @@ def tracker_pdf(request):
             "marking": MARKING,
         },
     )
-    body = render_pdf(html)
+    try:
+        body = render_pdf(html)
+    except PdfRenderError as exc:
+        messages.error(request, f"The tracker PDF could not be made. {exc}")
+        return redirect(reverse("reviews:tracker") + "?" + request.GET.urlencode())
     filename = f"{MARKING}-dhr-tracker-{today:%Y%m%d}.pdf"
     audit_record(
         actor=request.user,

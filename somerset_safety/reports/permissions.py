@@ -33,7 +33,7 @@ def get_version_for_user_or_404(user, report_pk: int, number: int, action: str =
     )
     if version is None:
         raise Http404
-    if action == "confidential" and not user.has_role(*EDIT_ROLES):
+    if action in {"confidential", "generate"} and not user.has_role(*EDIT_ROLES):
         raise PermissionDenied
     return version
 

@@ -133,11 +133,22 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def report_version_render(*, version_id: int) -> ReportVersion:
-    """Draw the version's PDF (and confidential appendix) from its snapshot. Safe to run twice."""
-    from somerset_safety.pdf.render import render_pdf
+def _version_failed(version_id: int, message: str) -> None:
+    ReportVersion.objects.filter(pk=version_id).exclude(status=VersionStatus.READY).update(
+        status=VersionStatus.FAILED, error=message[: ReportVersion._meta.get_field("error").max_length]
+    )
 
-    version = ReportVersion.objects.select_related("report").get(pk=version_id)
+
+def report_version_render(*, version_id: int) -> ReportVersion:
+    """Draw the version's PDF (and confidential appendix) from its snapshot. Safe to run twice.
+
+    A PDF that cannot be drawn whole (a stylesheet or font that does not load, tagging that
+    fails) marks the version failed with a message for the officer, who may try again; it is
+    never stored as ready.
+    """
+    from somerset_safety.pdf.render import PdfRenderError, render_pdf
+
+    version = ReportVersion.objects.select_related("report", "generated_by").get(pk=version_id)
     if version.status == VersionStatus.READY:
         return version
     context = {
@@ -152,10 +163,17 @@ def report_version_render(*, version_id: int) -> ReportVersion:
         confidential_pdf = None
         if version.content.get("exempt_information", "").strip():
             confidential_pdf = render_pdf(render_to_string("reports/pdf/confidential_appendix.html", context))
-    except Exception as exc:  # noqa: BLE001 - a failed render is recorded on the version, not retried
+    except PdfRenderError as exc:
+        logger.warning("Report version %s could not be rendered: %s", version.pk, exc)
+        _version_failed(version.pk, str(exc))
+        version.refresh_from_db()
+        return version
+    except Exception:  # noqa: BLE001 - an unexpected failure is recorded on the version for the officer
         logger.exception("Report version %s could not be rendered", version.pk)
-        ReportVersion.objects.filter(pk=version.pk).update(
-            status=VersionStatus.FAILED, error=type(exc).__name__
+        _version_failed(
+            version.pk,
+            "The PDF could not be made because of an unexpected error. Try again; if it "
+            "fails again, contact support.",
         )
         version.refresh_from_db()
         return version
@@ -176,6 +194,24 @@ def report_version_render(*, version_id: int) -> ReportVersion:
         version.status = VersionStatus.READY
         version.error = ""
         version.save(update_fields=fields)
+    return version
+
+
+@transaction.atomic
+def report_version_retry(*, actor, version: ReportVersion) -> ReportVersion:
+    """Draw a failed version's PDF again from the same frozen snapshot.
+
+    Raises ReportError unless the version failed.
+    """
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.FAILED:
+        raise ReportError("Only a version whose PDF could not be made can be tried again.")
+    version.status = VersionStatus.QUEUED
+    version.save(update_fields=["status"])
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, obj=version, changed_fields=["status"], detail={"retry": True}
+    )
+    enqueue("reports.render_version", version.pk)
     return version
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/<int:pk>/preview/", views.report_preview, name="report_preview"),
     path("reports/<int:pk>/generate/", views.report_generate, name="report_generate"),
     path("reports/<int:pk>/versions/<int:number>/", views.version_detail, name="version_detail"),
+    path("reports/<int:pk>/versions/<int:number>/retry/", views.version_retry, name="version_retry"),
     path("reports/<int:pk>/versions/<int:number>/pdf/", views.version_download, name="version_pdf"),
     path(
         "reports/<int:pk>/versions/<int:number>/confidential-appendix/",

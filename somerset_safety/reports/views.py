@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from somerset_safety.accounts.permissions import require_any_role
 from somerset_safety.audit.models import AuditAction
@@ -124,6 +125,19 @@ def version_detail(request, pk: int, number: int):
             "ready": version.status == VersionStatus.READY,
         },
     )
+
+
+@require_POST
+def version_retry(request, pk: int, number: int):
+    """Draw a failed version's PDF again, from the same frozen figures."""
+    version = get_version_for_user_or_404(request.user, pk, number, action="generate")
+    try:
+        services.report_version_retry(actor=request.user, version=version)
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Version {version.number} is being drawn again from the same figures.")
+    return redirect("reports:version_detail", pk=pk, number=number)
 
 
 def version_download(request, pk: int, number: int, which: str = "public"):
