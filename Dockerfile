@@ -18,6 +18,7 @@ COPY requirements.txt ./
 RUN pip install -r requirements.txt
 COPY . .
 COPY --from=assets /app/node_modules/govuk-frontend ./node_modules/govuk-frontend
+COPY --from=assets /app/node_modules/@fontsource/arimo ./node_modules/@fontsource/arimo
 COPY --from=assets /app/static/build ./static/build
 RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
  && mkdir -p /var/lib/safer-somerset/private /var/lib/safer-somerset/audit-anchors \
