@@ -5,6 +5,7 @@ slavery records are not part of either."""
 from somerset_safety.reports.registry import (
     DashboardPanel,
     ReportSection,
+    as_at,
     register_dashboard_panel,
     register_report_section,
 )
@@ -17,7 +18,7 @@ def register_reporting() -> None:
         ReportSection(
             key="duties_appendix",
             title="Statutory duties",
-            build=duties_appendix,
+            build=as_at(duties_appendix),
             template="duties/report_appendix.html",
             order=10,
             appendix=True,
@@ -27,7 +28,7 @@ def register_reporting() -> None:
         DashboardPanel(
             key="duties_status",
             title="Statutory duties by status",
-            build=duties_status_panel,
+            build=as_at(duties_status_panel),
             template="duties/dashboard_panel.html",
             order=70,
         )

@@ -33,6 +33,7 @@ class PartnershipsConfig(AppConfig):
         from somerset_safety.reports.registry import (
             DashboardPanel,
             ReportSection,
+            as_at,
             register_dashboard_panel,
             register_report_section,
         )
@@ -44,7 +45,7 @@ class PartnershipsConfig(AppConfig):
             ReportSection(
                 key="marac",
                 title="MARAC",
-                build=marac_figures,
+                build=as_at(marac_figures),
                 template="partnerships/report_section.html",
                 order=20,
             )
@@ -53,7 +54,7 @@ class PartnershipsConfig(AppConfig):
             DashboardPanel(
                 key="marac",
                 title="MARAC against the SafeLives benchmarks",
-                build=marac_figures,
+                build=as_at(marac_figures),
                 template="partnerships/report_section.html",
                 order=20,
             )

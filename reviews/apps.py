@@ -32,6 +32,7 @@ class ReviewsConfig(AppConfig):
         from somerset_safety.reports.registry import (
             DashboardPanel,
             ReportSection,
+            as_at,
             register_dashboard_panel,
             register_report_section,
         )
@@ -44,7 +45,7 @@ class ReviewsConfig(AppConfig):
             ReportSection(
                 key="dhr",
                 title=display_name(),
-                build=dhr_position,
+                build=as_at(dhr_position),
                 template="reviews/report_section.html",
                 order=10,
             )
@@ -53,7 +54,7 @@ class ReviewsConfig(AppConfig):
             DashboardPanel(
                 key="dhr",
                 title=display_name(),
-                build=dhr_position,
+                build=as_at(dhr_position),
                 template="reviews/report_section.html",
                 order=10,
             )

@@ -19,7 +19,7 @@ class DeadlinesConfig(AppConfig):
             description="Everything due for you and your agency, overdue first.",
             order=10,
         )
-        from somerset_safety.reports.registry import DashboardPanel, register_dashboard_panel
+        from somerset_safety.reports.registry import DashboardPanel, as_at, register_dashboard_panel
 
         from .selectors import overdue_by_kind
 
@@ -27,7 +27,7 @@ class DeadlinesConfig(AppConfig):
             DashboardPanel(
                 key="deadlines",
                 title="Deadlines overdue",
-                build=overdue_by_kind,
+                build=as_at(overdue_by_kind),
                 template="deadlines/dashboard_panel.html",
                 order=90,
             )

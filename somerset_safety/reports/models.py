@@ -3,23 +3,49 @@ from django.db import models
 
 from somerset_safety.core.uploads import PrivateFileField
 
-# The council's own paper, in order: (field, number, heading). Paragraphs are numbered
-# within their section as in the council's paper (1.1, 1.2, 3.1 …).
+from .periods import PeriodKind, ReportPeriod, report_period
+
+# The council's own paper, in the order of an Executive (Cabinet) report: (field, heading).
+# Sections are numbered in order as printed (a section left empty prints nothing) and their
+# paragraphs within them (1.1, 1.2, 3.1 …). The generated sections (reviews, MARAC …) follow
+# GENERATED_AFTER.
 NARRATIVE_SECTIONS = [
-    ("summary", "1", "Summary"),
-    ("issues_for_consideration", "2", "Issues for consideration / recommendations"),
-    ("background_partnerships", "3", "Background: partnerships"),
-    ("background_commissioning", "4", "Background: commissioning"),
-    ("background_policy", "5", "Background: policy development"),
-    ("going_well", "6", "What is going well"),
-    ("challenges", "7", "Current challenges"),
-    ("future_plans", "8", "Future plans"),
-    ("consultations", "9", "Consultations undertaken"),
-    ("implications_financial", "10", "Implications: financial"),
-    ("implications_legal", "11", "Implications: legal"),
-    ("implications_equalities", "12", "Implications: equalities"),
-    ("implications_risk", "13", "Implications: risk"),
-    ("background_papers", "14", "Background papers"),
+    ("summary", "Summary"),
+    ("issues_for_consideration", "Issues for consideration / recommendations"),
+    ("reasons_for_recommendations", "Reasons for recommendations"),
+    ("other_options", "Other options considered"),
+    ("council_plan_links", "Links to the Council Plan and the medium-term financial plan"),
+    ("consultations", "Consultations undertaken"),
+    ("background_partnerships", "Background: partnerships"),
+    ("background_commissioning", "Background: commissioning"),
+    ("background_policy", "Background: policy development"),
+    ("going_well", "What is going well"),
+    ("challenges", "Current challenges"),
+    ("future_plans", "Future plans"),
+    ("implications_financial", "Implications: financial"),
+    ("implications_legal", "Implications: legal"),
+    ("implications_hr", "Implications: HR"),
+    ("implications_equalities", "Implications: equalities"),
+    ("implications_community_safety", "Implications: community safety"),
+    ("implications_sustainability", "Implications: sustainability"),
+    ("implications_health_safety", "Implications: health and safety"),
+    ("implications_privacy", "Implications: privacy"),
+    ("implications_risk", "Implications: risk"),
+    ("scrutiny_comments", "Scrutiny comments"),
+    ("background_papers", "Background papers"),
+]
+NARRATIVE_FIELDS = [field for field, _heading in NARRATIVE_SECTIONS]
+GENERATED_AFTER = "background_policy"
+
+# The report sign-off table: who signed the paper off for each of these, and when.
+SIGN_OFF_ROLES = [
+    ("legal", "Legal"),
+    ("finance", "Finance"),
+    ("hr", "Human resources"),
+    ("procurement", "Procurement"),
+    ("senior_manager", "Senior manager"),
+    ("cabinet_member", "Cabinet member"),
+    ("local_member", "Local member"),
 ]
 
 
@@ -42,20 +68,45 @@ class ExecutiveReport(models.Model):
     division_and_local_member = models.CharField(max_length=300, blank=True)
     key_decision = models.BooleanField(default=False)
     publication = models.CharField(max_length=10, choices=Publication.choices, default=Publication.PUBLIC)
+    forward_plan_reference = models.CharField(
+        max_length=60, blank=True, help_text="Key decisions must be on the Forward Plan 28 clear days before."
+    )
+    period_end = models.DateField(
+        "figures as at", help_text="Every figure in the paper is worked out as it stood on this date."
+    )
+    period_kind = models.CharField(
+        "period the report covers", max_length=20, choices=PeriodKind.choices, default=PeriodKind.QUARTER
+    )
+    period_start = models.DateField("period from", null=True, blank=True)
     summary = models.TextField(blank=True)
     issues_for_consideration = models.TextField(blank=True)
+    reasons_for_recommendations = models.TextField(blank=True)
+    other_options = models.TextField(blank=True)
+    council_plan_links = models.TextField(blank=True)
+    consultations = models.TextField(blank=True)
     background_partnerships = models.TextField(blank=True)
     background_commissioning = models.TextField(blank=True)
     background_policy = models.TextField(blank=True)
     going_well = models.TextField(blank=True)
     challenges = models.TextField(blank=True)
     future_plans = models.TextField(blank=True)
-    consultations = models.TextField(blank=True)
     implications_financial = models.TextField(blank=True)
     implications_legal = models.TextField(blank=True)
+    implications_hr = models.TextField(blank=True)
     implications_equalities = models.TextField(blank=True)
+    implications_community_safety = models.TextField(blank=True)
+    implications_sustainability = models.TextField(blank=True)
+    implications_health_safety = models.TextField(blank=True)
+    implications_privacy = models.TextField(blank=True)
     implications_risk = models.TextField(blank=True)
+    scrutiny_comments = models.TextField(blank=True)
     background_papers = models.TextField(blank=True)
+    other_appendices = models.TextField(
+        blank=True, help_text="Appendices published with the paper that are not generated here, one a line."
+    )
+    sign_off = models.JSONField(
+        default=dict, blank=True, help_text="{role: {name, date}} for the sign-off table."
+    )
     exempt_information = models.TextField(
         blank=True,
         help_text="Exempt (Part II) information. It goes only in a separate confidential appendix, "
@@ -76,6 +127,10 @@ class ExecutiveReport(models.Model):
 
         return reverse("reports:report_detail", args=[self.pk])
 
+    @property
+    def period(self) -> ReportPeriod:
+        return report_period(self.period_kind, self.period_end, self.period_start)
+
 
 class VersionStatus(models.TextChoices):
     QUEUED = "queued", "Being generated"
@@ -95,12 +150,15 @@ class ReportVersion(models.Model):
     content = models.JSONField(help_text="Header and narrative, as at generation.")
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     generated_at = models.DateTimeField(auto_now_add=True)
+    period_kind = models.CharField(max_length=20, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    period_end = models.DateField("figures as at")
     status = models.CharField(max_length=10, choices=VersionStatus.choices, default=VersionStatus.QUEUED)
     pdf = PrivateFileField(blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     confidential_pdf = PrivateFileField(blank=True)
     confidential_sha256 = models.CharField(max_length=64, blank=True)
-    error = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["report", "-number"]
@@ -110,3 +168,7 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.title}, version {self.number}"
+
+    @property
+    def period(self) -> ReportPeriod:
+        return ReportPeriod(self.period_kind, self.period_start, self.period_end)

@@ -1,21 +1,37 @@
 """Domain apps contribute the generated sections of the Executive report and the panels of the
 partnership dashboard here, from their AppConfig.ready(). The platform never imports them.
 
-`build(as_of)` returns JSON-able aggregate figures only (no personal data): it is stored as
-the frozen snapshot of a report version, and the `template` renders it, for the preview, the
-PDF and the dashboard alike.
+`build(period)` returns JSON-able aggregate figures only (no personal data) for a
+`ReportPeriod`: as they stood on `period.end` (the date the figures are as at), and over
+`period.start` to `period.end` where a figure is a count in the period. It is stored as the
+frozen snapshot of a report version, and the `template` renders it, for the preview, the PDF
+and the dashboard alike. A figure's value must not depend on anything that happened after
+`period.end`. `as_at(fn)` adapts a selector that needs only the date.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from .periods import ReportPeriod
+
+
+def as_at(figures: Callable[[date], dict]) -> Callable[[ReportPeriod], dict]:
+    """A build for a selector of figures as at one date (the period's end)."""
+
+    def build(period: ReportPeriod) -> dict:
+        return figures(period.end)
+
+    build.__name__ = build.__qualname__ = getattr(figures, "__name__", "build")
+    build.figures = figures
+    return build
+
 
 @dataclass(frozen=True)
 class ReportSection:
     key: str
     title: str
-    build: Callable[[date], dict]
+    build: Callable[[ReportPeriod], dict]
     template: str
     order: int = 100
     appendix: bool = False
@@ -25,7 +41,7 @@ class ReportSection:
 class DashboardPanel:
     key: str
     title: str
-    build: Callable[[date], dict]
+    build: Callable[[ReportPeriod], dict]
     template: str
     order: int = 100
 

@@ -12,7 +12,16 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.queueing import enqueue
 
-from .models import NARRATIVE_SECTIONS, ExecutiveReport, ReportVersion, VersionStatus
+from .models import (
+    GENERATED_AFTER,
+    NARRATIVE_FIELDS,
+    NARRATIVE_SECTIONS,
+    SIGN_OFF_ROLES,
+    ExecutiveReport,
+    ReportVersion,
+    VersionStatus,
+)
+from .periods import PeriodKind, ReportPeriod, report_period
 from .registry import report_sections
 
 logger = logging.getLogger(__name__)
@@ -27,19 +36,30 @@ HEADER_FIELDS = [
     "cabinet_member",
     "division_and_local_member",
     "key_decision",
+    "forward_plan_reference",
     "publication",
+    "period_end",
+    "period_kind",
+    "period_start",
 ]
-EDITABLE_FIELDS = HEADER_FIELDS + [field for field, _n, _h in NARRATIVE_SECTIONS] + ["exempt_information"]
+EDITABLE_FIELDS = [*HEADER_FIELDS, *NARRATIVE_FIELDS, "other_appendices", "sign_off", "exempt_information"]
+DATE_FIELDS = ("meeting_date", "period_end", "period_start")
 
 
 class ReportError(Exception):
     """A refused report action; the message is safe to show."""
 
 
+def _clean_period(report: ExecutiveReport) -> None:
+    if report.period_kind != PeriodKind.DATES:
+        report.period_start = None
+
+
 @transaction.atomic
 def report_create(*, actor, data: dict) -> ExecutiveReport:
     """Create a report from cleaned form data (only the editable fields are read)."""
     report = ExecutiveReport(created_by=actor, **{f: data[f] for f in EDITABLE_FIELDS if f in data})
+    _clean_period(report)
     report.full_clean()
     report.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=report)
@@ -50,9 +70,12 @@ def report_create(*, actor, data: dict) -> ExecutiveReport:
 def report_update(*, actor, report: ExecutiveReport, data: dict) -> ExecutiveReport:
     """Change the draft. Generated versions are untouched: they keep what they were made from."""
     report = ExecutiveReport.objects.select_for_update().get(pk=report.pk)
-    changed = [f for f in EDITABLE_FIELDS if f in data and getattr(report, f) != data[f]]
-    for field in changed:
-        setattr(report, field, data[field])
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(report, field, data[field])
+    _clean_period(report)
+    before = ExecutiveReport.objects.get(pk=report.pk)
+    changed = [f for f in EDITABLE_FIELDS if getattr(before, f) != getattr(report, f)]
     if changed:
         report.full_clean()
         report.save(update_fields=[*changed, "updated_at"])
@@ -60,54 +83,107 @@ def report_update(*, actor, report: ExecutiveReport, data: dict) -> ExecutiveRep
     return report
 
 
-def live_snapshot(as_of: date) -> dict:
-    """Every generated section's figures as they stand on `as_of` (aggregate, no personal data)."""
-    return {section.key: section.build(as_of) for section in report_sections()}
+def live_snapshot(period: ReportPeriod) -> dict:
+    """Every generated section's figures for `period`, as they stood on its end date
+    (aggregate, no personal data)."""
+    return {section.key: section.build(period) for section in report_sections()}
 
 
 def report_content(report: ExecutiveReport) -> dict:
+    """The header and narrative as the paper prints them (JSON-able: frozen in each version)."""
     content = {f: getattr(report, f) for f in EDITABLE_FIELDS}
-    content["meeting_date"] = report.meeting_date.isoformat()
+    for field in DATE_FIELDS:
+        content[field] = content[field].isoformat() if content[field] else None
+    content["period"] = report.period.to_json()
     return content
+
+
+def figures_date(report: ExecutiveReport, today: date | None = None) -> ReportPeriod:
+    """The period a preview computes for: the report's own, or to today while it is in the future."""
+    today = today or timezone.localdate()
+    period = report.period
+    if period.end <= today:
+        return period
+    return report_period(period.kind, today, min(period.start, today))
 
 
 @transaction.atomic
 def report_version_generate(*, actor, report: ExecutiveReport) -> ReportVersion:
-    """Freeze today's figures and the current text as a new version and queue its PDF.
+    """Freeze the figures for the report's period and the current text as a new version, and
+    queue its PDF.
 
-    The snapshot is taken now, in this transaction; the PDF is drawn from the snapshot, so
-    it shows exactly these figures whenever the worker gets to it.
+    The snapshot is taken now, in this transaction, as at the report's figures date (which
+    may be in the past: a paper for the quarter ending 31 March made in April shows that
+    quarter); the PDF is drawn from the snapshot, so it shows exactly these figures whenever
+    the worker gets to it. Raises ReportError for a figures date still in the future.
     """
     report = ExecutiveReport.objects.select_for_update().get(pk=report.pk)
+    period = report.period
+    if period.end > timezone.localdate():
+        raise ReportError(
+            f"The figures are as at {period.end.day} {period.end:%B %Y}, which has not come yet. "
+            "Change the date the figures are as at, or generate the paper after it."
+        )
     number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ReportVersion.objects.create(
         report=report,
         number=number,
-        snapshot=live_snapshot(timezone.localdate()),
+        snapshot=live_snapshot(period),
         content=report_content(report),
         generated_by=actor,
+        period_kind=period.kind,
+        period_start=period.start,
+        period_end=period.end,
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=version, detail={"report": report.pk})
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=version,
+        detail={"report": report.pk, "period": period.to_json()},
+    )
     enqueue("reports.render_version", version.pk)
     return version
 
 
+def _block(heading: str, **extra) -> dict:
+    return {"heading": heading, **extra}
+
+
 def document_outline(content: dict, snapshot: dict) -> list[dict]:
-    """The paper's numbered sections: narrative and generated, in the council's order."""
-    generated = {s.key: s for s in report_sections()}
+    """The paper's numbered sections, in the order of a council Executive report: narrative and
+    generated sections, the list of appendices and the sign-off table, then the appendices.
+    A section with nothing in it is left out (and the numbering closes up)."""
+    generated = [s for s in report_sections() if s.key in snapshot]
     blocks = []
-    for field, _number, heading in NARRATIVE_SECTIONS:
-        blocks.append({"heading": heading, "paragraphs": _paragraphs(content.get(field, ""))})
-        if field == "background_policy":
-            for section in generated.values():
-                if not section.appendix and section.key in snapshot:
-                    blocks.append(
-                        {
-                            "heading": section.title,
-                            "template": section.template,
-                            "data": snapshot[section.key],
-                        }
-                    )
+    for field, heading in NARRATIVE_SECTIONS:
+        paragraphs = _paragraphs(content.get(field, ""))
+        if paragraphs:
+            blocks.append(_block(heading, paragraphs=paragraphs))
+        if field == GENERATED_AFTER:
+            blocks += [
+                _block(s.title, template=s.template, data=snapshot[s.key])
+                for s in generated
+                if not s.appendix
+            ]
+    appendix_sections = [s for s in generated if s.appendix]
+    appendix_names = [f"Appendix {n} — {s.title}" for n, s in enumerate(appendix_sections, start=1)]
+    appendix_names += [
+        f"Appendix {n} — {title}"
+        for n, title in enumerate(
+            (line.strip() for line in content.get("other_appendices", "").splitlines() if line.strip()),
+            start=len(appendix_sections) + 1,
+        )
+    ]
+    if appendix_names:
+        blocks.append(_block("List of appendices", appendix_list=appendix_names))
+    sign_off = content.get("sign_off") or {}
+    rows = [
+        {"role": label, "name": sign_off[key].get("name", ""), "date": sign_off[key].get("date")}
+        for key, label in SIGN_OFF_ROLES
+        if key in sign_off and (sign_off[key].get("name") or sign_off[key].get("date"))
+    ]
+    if rows:
+        blocks.append(_block("Report sign-off", sign_off=rows))
     for number, block in enumerate(blocks, start=1):
         block["number"] = number
         block["label"] = f"{number}. {block['heading']}"
@@ -117,20 +193,19 @@ def document_outline(content: dict, snapshot: dict) -> list[dict]:
     appendices = [
         {
             "heading": section.title,
-            "label": f"Appendix {n} — {section.title}",
+            "label": appendix_names[n - 1],
             "template": section.template,
             "data": snapshot[section.key],
             "number": f"A{n}",
+            "appendix": True,
         }
-        for n, section in enumerate(
-            (s for s in generated.values() if s.appendix and s.key in snapshot), start=1
-        )
+        for n, section in enumerate(appendix_sections, start=1)
     ]
     return blocks + appendices
 
 
 def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
 def _version_failed(version_id: int, message: str) -> None:

@@ -11,8 +11,9 @@ from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
 
 from . import services
-from .forms import ReportForm
+from .forms import DashboardDateForm, ReportForm
 from .models import VersionStatus
+from .periods import PeriodKind, report_period
 from .permissions import (
     DASHBOARD_ROLES,
     EDIT_ROLES,
@@ -26,13 +27,28 @@ from .registry import dashboard_panels
 
 
 def dashboard(request):
+    """Live figures as at today for the current quarter, or for the date and period picked."""
     require_any_role(request.user, DASHBOARD_ROLES)
     today = timezone.localdate()
-    panels = [{"panel": panel, "data": panel.build(today)} for panel in dashboard_panels()]
+    picked = DashboardDateForm(request.GET or None)
+    if request.GET and picked.is_valid():
+        period = picked.period()
+    else:
+        period = report_period(PeriodKind.QUARTER, today)
+        if not request.GET:
+            picked = DashboardDateForm(initial={"period_end": today, "period_kind": PeriodKind.QUARTER})
+    panels = [{"panel": panel, "data": panel.build(period)} for panel in dashboard_panels()]
     return render(
         request,
         "reports/dashboard.html",
-        {"panels": panels, "today": today, "suppress": not can_see_small_counts(request.user)},
+        {
+            "panels": panels,
+            "period": period,
+            "today": today,
+            "live": period.end == today,
+            "form": picked,
+            "suppress": not can_see_small_counts(request.user),
+        },
     )
 
 
@@ -47,6 +63,7 @@ def report_list(request):
 def report_create(request):
     require_any_role(request.user, EDIT_ROLES)
     initial = {
+        "period_kind": PeriodKind.QUARTER,
         "decision_body": settings.DECISION_BODY_NAME,
         "meeting": settings.DECISION_BODY_NAME,
         "key_decision": "False",
@@ -83,11 +100,18 @@ def report_detail(request, pk: int):
 def report_preview(request, pk: int):
     report = get_report_for_user_or_404(request.user, pk)
     content = services.report_content(report)
-    snapshot = services.live_snapshot(timezone.localdate())
+    period = services.figures_date(report)
+    snapshot = services.live_snapshot(period)
     return render(
         request,
         "reports/report_preview.html",
-        {"report": report, "content": content, "outline": services.document_outline(content, snapshot)},
+        {
+            "report": report,
+            "content": content,
+            "period": period,
+            "to_date": period.end != report.period.end,
+            "outline": services.document_outline(content, snapshot),
+        },
     )
 
 
@@ -95,13 +119,18 @@ def report_generate(request, pk: int):
     """Confirmation page (GET) and action (POST): freeze the figures and make the PDF."""
     report = get_report_for_user_or_404(request.user, pk, action="generate")
     if request.method == "POST":
-        version = services.report_version_generate(actor=request.user, report=report)
+        try:
+            version = services.report_version_generate(actor=request.user, report=report)
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+            return redirect(report)
         messages.success(
             request,
-            f"Version {version.number} is being generated. Its figures are frozen as they stood now.",
+            f"Version {version.number} is being generated. Its figures are frozen as at "
+            f"{version.period_end.day} {version.period_end:%B %Y}.",
         )
         return redirect("reports:version_detail", pk=report.pk, number=version.number)
-    return render(request, "reports/report_generate.html", {"report": report})
+    return render(request, "reports/report_generate.html", {"report": report, "period": report.period})
 
 
 def version_detail(request, pk: int, number: int):

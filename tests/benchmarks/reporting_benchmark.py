@@ -54,6 +54,7 @@ REPORT = {
     "division_and_local_member": "All",
     "key_decision": False,
     "publication": "public",
+    "period_kind": "quarter",
     "summary": "Figures drawn from the national-scale synthetic MARAC history.",
 }
 

@@ -2,6 +2,7 @@
 figures worked out by hand from a small register."""
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -19,6 +20,7 @@ from somerset_safety.audit.models import AuditAction, AuditEvent
 from somerset_safety.core.dates import add_months, today
 from somerset_safety.reports.models import ReportVersion, VersionStatus
 from somerset_safety.reports.registry import dashboard_panels, report_sections
+from tests.reports.helpers import report_form
 
 from .factories import DutyFactory, ObligationFactory, make_notification
 
@@ -315,7 +317,7 @@ def test_query_counts_are_fixed(
 REPORT = {
     "title": "Community safety annual report (synthetic)",
     "meeting": "Executive",
-    "meeting_date": "2027-01-20",
+    "meeting_date": dt.date(2027, 1, 20),
     "decision_body": "Executive",
     "lead_officer": "Director of Public Health (synthetic)",
     "author_and_contact": "Community safety manager (synthetic)",
@@ -330,7 +332,10 @@ REPORT = {
 def _create_report(client):
     from somerset_safety.reports.models import ExecutiveReport
 
-    response = client.post(reverse("reports:report_create"), REPORT)
+    response = client.post(
+        reverse("reports:report_create"),
+        report_form(REPORT, period_end=today(), meeting_date=add_months(today(), 1)),
+    )
     assert response.status_code == 302, response.content[:2000]
     return ExecutiveReport.objects.get()
 

@@ -20,6 +20,7 @@ from partnerships.selectors import marac_figures, trend_quarters
 from somerset_safety.accounts.models import Agency
 from somerset_safety.reports.models import ExecutiveReport, ReportVersion, VersionStatus
 from somerset_safety.reports.registry import dashboard_panels, report_sections
+from tests.reports.helpers import report_form
 
 from .factories import MaracAreaFactory, ReferralFactory
 
@@ -57,7 +58,7 @@ def test_registered_as_a_report_section_and_a_dashboard_panel():
     [section] = [s for s in report_sections() if s.key == "marac"]
     assert section.title == "MARAC" and not section.appendix
     assert section.template == "partnerships/report_section.html"
-    assert any(p.key == "marac" and p.build is marac_figures for p in dashboard_panels())
+    assert any(p.key == "marac" and p.build.figures is marac_figures for p in dashboard_panels())
 
 
 def test_every_kpi_worked_out_by_hand(hand_worked):
@@ -342,7 +343,7 @@ def test_fixed_query_count_at_two_sizes(hand_worked, officer, as_user, django_as
 REPORT = {
     "title": "Community safety annual report (synthetic)",
     "meeting": "Executive",
-    "meeting_date": "2024-05-15",
+    "meeting_date": dt.date(2024, 5, 15),
     "decision_body": "Executive",
     "lead_officer": "Director of Public Health (synthetic)",
     "author_and_contact": "Community safety manager (synthetic)",
@@ -361,7 +362,10 @@ def test_generated_pdf_carries_the_marac_section_and_keeps_its_figures(
         pytest.skip("poppler-utils is not installed")
     with time_machine.travel(dt.datetime(2024, 3, 31, 12, tzinfo=LONDON), tick=False):
         client = as_user(officer)
-        assert client.post(reverse("reports:report_create"), REPORT).status_code == 302
+        assert (
+            client.post(reverse("reports:report_create"), report_form(REPORT, period_end=AS_OF)).status_code
+            == 302
+        )
         report = ExecutiveReport.objects.get()
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("reports:report_generate", args=[report.pk]))

@@ -26,16 +26,31 @@ def test_officer_writes_previews_generates_and_downloads_the_executive_paper(
     assert page.get_by_label("Title").input_value() == "Community safety report (synthetic)"
 
     page.get_by_label("Meeting", exact=True).fill("Executive")
-    page.get_by_label("Meeting date").fill("2027-01-20")
+    meeting_date = page.get_by_role("group", name="Meeting date")
+    meeting_date.get_by_label("Day").fill("20")
+    meeting_date.get_by_label("Month").fill("1")
+    meeting_date.get_by_label("Year").fill("2099")
     page.get_by_label("Lead officer").fill("Director of Public Health (synthetic)")
     page.get_by_label("Author and contact details").fill("Community safety manager (synthetic)")
-    page.get_by_label("Cabinet member").fill("Lead member for communities (synthetic)")
+    page.get_by_label("Cabinet member", exact=True).fill("Lead member for communities (synthetic)")
     page.get_by_label("Summary").fill("The partnership met its duties.\n\nReviews are on track.")
     page.get_by_role("button", name="Save report").click()
     assert page.get_by_role("heading", name="Community safety report (synthetic)").is_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Preview with today's figures").click()
+    # Editing keeps the meeting date and the figures date the form showed.
+    page.get_by_role("link", name="Edit").click()
+    assert meeting_date.get_by_label("Year").input_value() == "2099"
+    figures_as_at = page.get_by_role("group", name="Figures as at")
+    figures_year = figures_as_at.get_by_label("Year").input_value()
+    assert figures_year
+    page.get_by_label("Reasons for recommendations").fill("To keep the Executive informed (synthetic).")
+    page.get_by_role("button", name="Save report").click()
+    assert page.get_by_text("Your changes have been saved").is_visible()
+
+    page.get_by_role("link", name="Preview").click()
+    assert page.get_by_text("To keep the Executive informed").is_visible()
+    assert page.get_by_text("Nothing to report").count() == 0
     assert page.get_by_text("Reviews are on track.").is_visible()
     assert page.locator(".app-report__num", has_text="1.2").first.is_visible()
     assert_accessible(page)
@@ -50,3 +65,19 @@ def test_officer_writes_previews_generates_and_downloads_the_executive_paper(
     path = tmp_path / "paper.pdf"
     download_info.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
+
+    # The dashboard for another date: an impossible date is refused in plain words.
+    page.goto(f"{live_server.url}/dashboard/")
+    page.get_by_text("Show the figures for another date or period").click()
+    picker = page.get_by_role("group", name="Figures as at")
+    picker.get_by_label("Day").fill("31")
+    picker.get_by_label("Month").fill("2")
+    picker.get_by_label("Year").fill("2025")
+    page.get_by_role("button", name="Show figures").click()
+    assert page.get_by_role("alert").get_by_text("The figures as at must be a real date").first.is_visible()
+    assert_accessible(page)
+    picker.get_by_label("Day").fill("31")
+    picker.get_by_label("Month").fill("3")
+    page.get_by_role("button", name="Show figures").click()
+    assert page.get_by_text("Figures as they stood on 31 March 2025, for Q4 2024/25").is_visible()
+    assert_accessible(page)

@@ -30,6 +30,8 @@ REPORT = {
     "division_and_local_member": "All",
     "key_decision": False,
     "publication": "exempt",
+    "period_end": dt.date(2026, 9, 30),
+    "period_kind": "quarter",
     "summary": "The partnership met its duties this year (synthetic).\n\n" * 12,
     "issues_for_consideration": "The Executive is asked to note the report.",
     "exempt_information": "Commercially sensitive contract figure (synthetic).",

@@ -1,4 +1,5 @@
 import hashlib
+import re
 import shutil
 import subprocess
 
@@ -17,7 +18,13 @@ from somerset_safety.reports.services import report_version_generate
 FORM = {
     "title": "Community safety annual report",
     "meeting": "Executive",
-    "meeting_date": "2027-01-20",
+    "meeting_date_0": "20",
+    "meeting_date_1": "1",
+    "meeting_date_2": "2027",
+    "period_end_0": "30",
+    "period_end_1": "9",
+    "period_end_2": "2026",
+    "period_kind": "quarter",
     "decision_body": "Executive",
     "lead_officer": "Director of Public Health (synthetic)",
     "author_and_contact": "Community safety manager (synthetic), 01823 000000",
@@ -31,7 +38,7 @@ FORM = {
 }
 
 
-def _agency_count(as_of):
+def _agency_count(period):
     n = Agency.objects.count()
     return {
         "summary": f"There are {n} partner agencies.",
@@ -54,7 +61,7 @@ def section():
         ReportSection(
             key="test_appendix",
             title="Statutory duties",
-            build=lambda d: {"summary": "Nine duties are met."},
+            build=lambda period: {"summary": "Nine duties are met."},
             template="reports/sections/figures.html",
             appendix=True,
         )
@@ -233,11 +240,11 @@ def test_access(
 def test_bad_input_changes_nothing_and_keeps_what_was_typed(officer, as_user):
     client = as_user(officer)
     response = client.post(
-        reverse("reports:report_create"), {**FORM, "title": "", "meeting_date": "31/02/2027"}
+        reverse("reports:report_create"), {**FORM, "title": "", "meeting_date_0": "31", "meeting_date_1": "2"}
     )
     assert response.status_code == 200
     assert b"Enter the report title" in response.content
-    assert b"Enter the meeting date as a real date" in response.content
+    assert b"The meeting date must be a real date" in response.content
     assert b"Two reviews were completed" in response.content
     assert not ExecutiveReport.objects.exists()
 
@@ -250,7 +257,7 @@ def test_dashboard_suppresses_small_counts_for_leads(
         DashboardPanel(
             key="test_small",
             title="Small numbers",
-            build=lambda d: {"total": 3, "kinds": []},
+            build=lambda period: {"total": 3, "kinds": []},
             template="deadlines/dashboard_panel.html",
         )
     )
@@ -298,3 +305,190 @@ def test_chart_is_svg_without_script():
     chart = bar_chart(title="Cases", labels=["Q1", "Q2"], series={"Cases": [3, 4]}, alt="Cases by quarter")
     assert chart.svg.startswith("<svg") and "<script" not in chart.svg
     assert chart.data_uri.startswith("data:image/svg+xml;base64,")
+
+
+# --- The report date and period, the council's sections, the edit form -------------------------
+
+
+@pytest.mark.django_db
+def test_edit_form_shows_the_dates_it_was_given_and_saves_without_retyping_them(officer, as_user):
+    client = as_user(officer)
+    report = _create(client)
+    page = client.get(reverse("reports:report_edit", args=[report.pk])).content.decode()
+    for name, value in (("meeting_date_0", "20"), ("meeting_date_1", "1"), ("meeting_date_2", "2027")):
+        assert f'name="{name}" value="{value}"' in page or f'value="{value}" name="{name}"' in page, name
+    assert 'name="period_end_2" value="2026"' in page or 'value="2026" name="period_end_2"' in page
+    # Post back exactly what the form showed, with one change: it saves.
+    response = client.post(reverse("reports:report_edit", args=[report.pk]), {**FORM, "title": "Renamed"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.title == "Renamed" and str(report.meeting_date) == "2027-01-20"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"key_decision": "True", "forward_plan_reference": ""},
+            "forward_plan_reference",
+            "Enter the Forward Plan reference",
+        ),
+        ({"period_kind": "dates"}, "period_start", "Enter the date the period starts from"),
+        (
+            {"period_kind": "dates", "period_start_0": "1", "period_start_1": "10", "period_start_2": "2026"},
+            "period_start",
+            "The period must start on or before the date the figures are as at",
+        ),
+        (
+            {"period_end_0": "21", "period_end_1": "1", "period_end_2": "2027"},
+            "period_end",
+            "on or before the meeting date",
+        ),
+        (
+            {"sign_off_legal_date_0": "3", "sign_off_legal_date_1": "1", "sign_off_legal_date_2": "2027"},
+            "sign_off_legal_name",
+            "Enter who signed the paper off for Legal",
+        ),
+    ],
+)
+def test_report_form_refuses_what_the_paper_cannot_carry(officer, as_user, changes, field, message):
+    response = as_user(officer).post(reverse("reports:report_create"), {**FORM, **changes})
+    assert response.status_code == 200
+    assert message in response.context["form"].errors[field][0]
+    assert not ExecutiveReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_paper_follows_a_council_executive_report_and_prints_no_empty_section(officer, as_user):
+    client = as_user(officer)
+    data = {
+        **FORM,
+        "key_decision": "True",
+        "forward_plan_reference": "FP/26/12/01",
+        "reasons_for_recommendations": "So the Executive knows the position (synthetic).",
+        "other_options": "Not reporting was considered and rejected (synthetic).",
+        "council_plan_links": "A safer Somerset (synthetic).",
+        "implications_hr": "None for staff (synthetic).",
+        "implications_privacy": "No personal data is in this paper (synthetic).",
+        "scrutiny_comments": "Scrutiny welcomed the report (synthetic).",
+        "other_appendices": "Safer Somerset Partnership plan (synthetic)\n\n",
+        "sign_off_legal_name": "Legal officer (synthetic)",
+        "sign_off_legal_date_0": "5",
+        "sign_off_legal_date_1": "1",
+        "sign_off_legal_date_2": "2027",
+        "sign_off_cabinet_member_name": "Cabinet member (synthetic)",
+    }
+    client.post(reverse("reports:report_create"), data)
+    report = ExecutiveReport.objects.get()
+    assert report.sign_off == {
+        "legal": {"name": "Legal officer (synthetic)", "date": "2027-01-05"},
+        "cabinet_member": {"name": "Cabinet member (synthetic)", "date": None},
+    }
+    preview = client.get(reverse("reports:report_preview", args=[report.pk])).content.decode()
+    headings = re.findall(r'<h2 class="govuk-heading-l">([^<]+)</h2>', preview)
+    assert headings == [
+        "1. Summary",
+        "2. Issues for consideration / recommendations",
+        "3. Reasons for recommendations",
+        "4. Other options considered",
+        "5. Links to the Council Plan and the medium-term financial plan",
+        "6. Domestic Homicide Reviews",  # the sections the apps register, after the background
+        "7. MARAC",
+        "8. Implications: HR",
+        "9. Implications: privacy",
+        "10. Scrutiny comments",
+        "11. List of appendices",
+        "12. Report sign-off",
+        "Appendix 1 — Statutory duties",
+    ]
+    assert "Nothing to report" not in preview
+    assert "Yes — Forward Plan reference FP/26/12/01" in preview
+    assert "<li>Appendix 1 — Statutory duties</li>" in preview
+    assert "<li>Appendix 2 — Safer Somerset Partnership plan (synthetic)</li>" in preview
+    assert 'Legal officer (synthetic)</td><td class="govuk-table__cell">5 January 2027' in preview
+    assert ">3.1</span> So the Executive knows" in preview
+    assert "As at 30 September 2026, for Q2 2026/27 (1 July 2026 to 30 September 2026)" in preview
+
+
+@pytest.mark.django_db
+def test_sections_compute_for_the_report_date_and_the_version_stores_it(
+    officer, as_user, django_capture_on_commit_callbacks
+):
+    seen = []
+
+    def build(period):
+        seen.append(period)
+        return {"summary": f"Figures as at {period.end}.", "caption": "c", "rows": []}
+
+    registry.register_report_section(
+        ReportSection(key="test_dated", title="Dated", build=build, template="reports/sections/figures.html")
+    )
+    try:
+        client = as_user(officer)
+        report = _create(client)
+        assert (
+            b"Figures as at 2026-09-30."
+            in client.get(reverse("reports:report_preview", args=[report.pk])).content
+        )
+        client.post(
+            reverse("reports:report_edit", args=[report.pk]),
+            {
+                **FORM,
+                "period_kind": "financial_year",
+                "period_end_0": "31",
+                "period_end_1": "3",
+                "period_end_2": "2026",
+            },
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("reports:report_generate", args=[report.pk]))
+    finally:
+        registry._sections.pop("test_dated", None)
+    version = ReportVersion.objects.get()
+    assert (version.period_kind, str(version.period_start), str(version.period_end)) == (
+        "financial_year",
+        "2025-04-01",
+        "2026-03-31",
+    )
+    assert seen[-1].start.isoformat() == "2025-04-01" and seen[-1].end.isoformat() == "2026-03-31"
+    assert version.content["period"]["label"] == "the 2025/26 financial year (1 April 2025 to 31 March 2026)"
+    detail = client.get(reverse("reports:version_detail", args=[report.pk, 1])).content.decode()
+    assert "31 March 2026, for the 2025/26 financial year" in detail
+
+
+@pytest.mark.django_db
+def test_a_paper_dated_in_the_future_cannot_be_generated_yet(officer, as_user):
+    client = as_user(officer)
+    report = _create(client)
+    ExecutiveReport.objects.filter(pk=report.pk).update(period_end="2099-03-31", meeting_date="2099-04-30")
+    response = client.post(reverse("reports:report_generate", args=[report.pk]), follow=True)
+    assert "31 March 2099, which has not come yet" in response.content.decode()
+    assert not ReportVersion.objects.exists()
+    preview = client.get(reverse("reports:report_preview", args=[report.pk])).content.decode()
+    assert "has not come yet, so these are the figures to date" in preview
+
+
+@pytest.mark.django_db
+def test_dashboard_date_picker_computes_every_panel_for_the_date_and_period(partnership_lead, as_user):
+    seen = []
+    registry.register_dashboard_panel(
+        DashboardPanel(
+            key="test_dated",
+            title="Dated",
+            build=lambda period: seen.append(period) or {"total": 0, "kinds": []},
+            template="deadlines/dashboard_panel.html",
+        )
+    )
+    try:
+        client = as_user(partnership_lead)
+        params = {"period_end_0": "31", "period_end_1": "3", "period_end_2": "2025", "period_kind": "quarter"}
+        page = client.get(reverse("reports:dashboard"), params).content.decode()
+        assert (
+            "Figures as they stood on 31 March 2025, for Q4 2024/25 (1 January 2025 to 31 March 2025)" in page
+        )
+        assert (seen[-1].start.isoformat(), seen[-1].end.isoformat()) == ("2025-01-01", "2025-03-31")
+        future = client.get(reverse("reports:dashboard"), {**params, "period_end_2": "2099"})
+        assert "The date must be today or in the past" in future.content.decode()
+    finally:
+        registry._panels.pop("test_dated", None)

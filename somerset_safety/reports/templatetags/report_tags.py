@@ -35,6 +35,8 @@ def long_date(value):
     """'2027-01-20' (as stored in a snapshot) → '20 January 2027'."""
     from datetime import date
 
+    if value in (None, ""):
+        return ""
     try:
         day = value if isinstance(value, date) else date.fromisoformat(str(value))
     except ValueError:
