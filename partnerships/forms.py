@@ -3,14 +3,21 @@ from django import forms
 
 from somerset_safety.accounts.models import Agency
 from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.meetings.forms import ActionForm as PlatformActionForm
+from somerset_safety.meetings.forms import (
+    AttendanceForm,
+    CarryForwardForm,
+    CompleteActionForm,
+    InviteForm,
+    MeetingDetailsForm,
+    MinutesForm,
+    layout_for,
+)
 
 from . import conf
 from .models import (
-    AttendanceStatus,
-    CarryReason,
     Ethnicity,
     MaracArea,
-    Meeting,
     RiskQuestion,
     Sex,
     YesNoNotKnown,
@@ -309,44 +316,13 @@ class ReasonForm(GdsFormMixin, forms.Form):
         return [Field.textarea("reason")]
 
 
-class MeetingForm(GdsFormMixin, forms.Form):
+class MeetingForm(MeetingDetailsForm):
     submit_label = "Schedule meeting"
     area = forms.ModelChoiceField(
         queryset=MaracArea.objects.filter(active=True),
         label="MARAC area",
         empty_label="Choose the MARAC area",
         error_messages={"required": "Choose the MARAC area"},
-    )
-    date = _date("Meeting date")
-    start_time = forms.TimeField(
-        label="Start time",
-        required=False,
-        input_formats=["%H:%M", "%H.%M"],
-        help_text="24-hour clock, for example 09:30. Case time slots are worked out from it.",
-        error_messages={"invalid": "Enter the start time as hours and minutes, for example 09:30"},
-        widget=forms.TimeInput(format="%H:%M"),
-    )
-    end_time = forms.TimeField(
-        label="End time",
-        required=False,
-        input_formats=["%H:%M", "%H.%M"],
-        help_text="For example 13:00.",
-        error_messages={"invalid": "Enter the end time as hours and minutes, for example 13:00"},
-        widget=forms.TimeInput(format="%H:%M"),
-    )
-    venue = forms.CharField(
-        label="Venue", required=False, max_length=300, help_text="Leave blank for an online meeting."
-    )
-    online_link = forms.URLField(
-        label="Online meeting link",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        help_text="Shown to invited agencies inside the service only.",
-        error_messages={"invalid": "Enter the online meeting link as a web address starting https://"},
-    )
-    chair = forms.ModelChoiceField(
-        queryset=None, label="Chair", required=False, empty_label="Not decided yet"
     )
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.filter(active=True),
@@ -356,112 +332,17 @@ class MeetingForm(GdsFormMixin, forms.Form):
         error_messages={"required": "Choose at least one agency to invite"},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from somerset_safety.accounts.models import User
-
-        self.fields["chair"].queryset = User.objects.filter(is_active=True, groups__isnull=False).distinct()
-
     def gds_fields(self):
         return [
             Field.select("area"),
-            Field("date"),
-            Field.text("start_time", field_width=5),
-            Field.text("end_time", field_width=5),
-            Field.text("venue"),
-            Field.text("online_link"),
-            Field.select("chair"),
+            *self.detail_fields(),
             Field.checkboxes("agencies", small=True, legend_size=Size.SMALL),
         ]
 
-    def clean(self):
-        cleaned = super().clean()
-        _valid_date(self, "date")
-        start, end = cleaned.get("start_time"), cleaned.get("end_time")
-        if start and end and end <= start:
-            self.add_error("end_time", "The end time must be after the start time")
-        return cleaned
 
+class ActionForm(PlatformActionForm):
+    """A MARAC action: on one of the referrals listed under the victim's item."""
 
-class AttendanceForm(forms.Form):
-    """One row per invited agency; rendered by hand as a table of radios."""
-
-    def __init__(self, *args, attendances=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rows = []
-        for row in attendances:
-            status = forms.ChoiceField(
-                choices=AttendanceStatus.choices, initial=row.status, label=f"Attendance of {row.agency.name}"
-            )
-            representative = forms.CharField(
-                required=False,
-                max_length=200,
-                initial=row.representative,
-                label=f"Representative of {row.agency.name}",
-            )
-            self.fields[f"status_{row.agency_id}"] = status
-            self.fields[f"rep_{row.agency_id}"] = representative
-            self.rows.append((row, self[f"status_{row.agency_id}"], self[f"rep_{row.agency_id}"]))
-
-    def entries(self) -> dict[int, tuple[str, str]]:
-        return {
-            row.agency_id: (
-                self.cleaned_data[f"status_{row.agency_id}"],
-                self.cleaned_data[f"rep_{row.agency_id}"],
-            )
-            for row, _status, _rep in self.rows
-        }
-
-
-class InviteForm(GdsFormMixin, forms.Form):
-    submit_label = "Invite agency"
-    agency = forms.ModelChoiceField(
-        queryset=Agency.objects.filter(active=True),
-        label="Agency to invite",
-        empty_label="Choose an agency",
-        error_messages={"required": "Choose an agency"},
-    )
-
-    def gds_fields(self):
-        return [Field.select("agency")]
-
-
-class MinutesForm(GdsFormMixin, forms.Form):
-    submit_label = "Save minutes"
-    minutes = forms.CharField(
-        label="Minutes for this case",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=20000,
-        help_text="The information shared and the risks discussed. Actions are added separately.",
-        error_messages={"required": "Enter the minutes for this case"},
-    )
-
-    def gds_fields(self):
-        return [Field.textarea("minutes")]
-
-
-class ActionForm(GdsFormMixin, forms.Form):
-    submit_label = "Add action"
-    agency = forms.ModelChoiceField(
-        queryset=Agency.objects.filter(active=True),
-        label="Agency responsible",
-        empty_label="Choose the agency",
-        error_messages={"required": "Choose the agency responsible"},
-    )
-    description = forms.CharField(
-        label="Action",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        error_messages={"required": "Describe the action"},
-    )
-    owner = forms.ModelChoiceField(
-        queryset=None,
-        label="Named owner",
-        required=False,
-        empty_label="Not named yet",
-        help_text="The person in the agency who will do it. They get the reminders; their agency's lead "
-        "is told if it becomes overdue.",
-    )
     referral = forms.ModelChoiceField(
         queryset=None,
         label="Referral it is on",
@@ -469,106 +350,23 @@ class ActionForm(GdsFormMixin, forms.Form):
         empty_label=None,
         help_text="The victim has more than one referral on this agenda.",
     )
-    due_date = _date("Due date")
 
     def __init__(self, *args, referrals=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from somerset_safety.accounts.models import User
-
         from .models import Referral
 
-        self.fields["owner"].queryset = (
-            User.objects.filter(is_active=True, agency__isnull=False)
-            .select_related("agency")
-            .order_by("agency__name", "full_name")
-        )
-        self.fields["owner"].label_from_instance = lambda u: f"{u.full_name or u.email} ({u.agency.name})"
         referrals = list(referrals)
-        self.fields["referral"].queryset = Referral.objects.filter(pk__in=[r.pk for r in referrals]).order_by(
+        field = self.fields["referral"]
+        field.queryset = Referral.objects.filter(pk__in=[r.pk for r in referrals]).order_by(
             "-referral_date", "-id"
         )
-        self.fields["referral"].label_from_instance = (
-            lambda r: f"{r.reference}, referred {r.referral_date:%-d %B %Y}"
-        )
+        field.label_from_instance = lambda r: f"{r.reference}, referred {r.referral_date:%-d %B %Y}"
         if len(referrals) < 2:
             del self.fields["referral"]
-        self.helper.layout = self._layout()
+        self.helper.layout = layout_for(self)
 
-    def _layout(self):
-        from crispy_forms_gds.layout import Button, Layout
-
-        return Layout(*self.gds_fields(), Button("submit", self.submit_label))
-
-    def gds_fields(self):
-        fields = [Field.select("agency"), Field.textarea("description"), Field.select("owner")]
-        if "referral" in self.fields:
-            fields.append(Field.select("referral"))
-        return [*fields, Field("due_date")]
-
-    def clean(self):
-        cleaned = super().clean()
-        _valid_date(self, "due_date")
-        owner, agency = cleaned.get("owner"), cleaned.get("agency")
-        if owner and agency and owner.agency_id != agency.pk:
-            self.add_error("owner", f"Choose someone who works for {agency.name}, or leave the owner blank")
-        return cleaned
-
-
-class CompleteActionForm(GdsFormMixin, forms.Form):
-    submit_label = "Mark as complete"
-    outcome = forms.CharField(
-        label="Outcome",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        help_text="What was done and what difference it made.",
-        error_messages={"required": "Describe the outcome of the action"},
-    )
-    completed_on = _date("Date completed")
-
-    def gds_fields(self):
-        return [Field.textarea("outcome"), Field("completed_on")]
-
-    def clean(self):
-        cleaned = super().clean()
-        _valid_date(self, "completed_on")
-        return cleaned
-
-
-class CarryForwardForm(GdsFormMixin, forms.Form):
-    submit_label = "Carry forward"
-    reason = forms.ChoiceField(
-        label="Why is the action not complete?",
-        choices=CarryReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose why the action is not complete"},
-    )
-    to_meeting = forms.ModelChoiceField(
-        queryset=Meeting.objects.none(),
-        label="Carry forward to",
-        empty_label="Choose the meeting",
-        help_text="It comes up on that meeting's agenda with the reason.",
-        error_messages={"required": "Choose the meeting"},
-    )
-    due_date = _date("New due date", required=False, help_text="Leave blank to keep the current due date.")
-
-    def __init__(self, *args, targets=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if targets is not None:
-            ids = ([targets.current.pk] if targets.current else []) + [m.pk for m in targets.later]
-            field = self.fields["to_meeting"]
-            field.queryset = Meeting.objects.filter(pk__in=ids).select_related("body").order_by("date")
-            current = targets.current.pk if targets.current else None
-            field.label_from_instance = lambda m: (
-                "The next meeting after this one" if m.pk == current else f"The meeting of {m.date:%-d %B %Y}"
-            )
-
-    def gds_fields(self):
-        return [Field.radios("reason", legend_size=Size.SMALL), Field.select("to_meeting"), Field("due_date")]
-
-    def clean(self):
-        cleaned = super().clean()
-        _valid_date(self, "due_date")
-        return cleaned
+    def extra_fields(self):
+        return [Field.select("referral")] if "referral" in self.fields else []
 
 
 class ImportForm(GdsFormMixin, forms.Form):
@@ -623,3 +421,21 @@ class ReturnForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
             self.add_error("end", "The last day must be on or after the first day")
         return cleaned
+
+
+__all__ = [
+    "NEW_PERSON",
+    "ActionForm",
+    "AttendanceForm",
+    "CarryForwardForm",
+    "CompleteActionForm",
+    "HandlingForm",
+    "ImportForm",
+    "InviteForm",
+    "MeetingForm",
+    "MinutesForm",
+    "PersonForm",
+    "ReasonForm",
+    "ReferralForm",
+    "ReturnForm",
+]

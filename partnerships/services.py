@@ -20,6 +20,7 @@ from somerset_safety.deadlines.services import deadlines_sync
 from somerset_safety.meetings import selectors as meeting_selectors
 from somerset_safety.meetings import services as meetings
 from somerset_safety.meetings.exceptions import MeetingError
+from somerset_safety.meetings.services import PATTERN_FIELDS  # noqa: F401 - the fields of a pattern
 
 from . import conf
 from .exceptions import MaracError
@@ -617,6 +618,22 @@ def meeting_approve_minutes(*, actor, meeting: Meeting, approved_on: date) -> Me
     """Approve the minutes as a true record; attending agencies are told they are ready."""
     return meetings.meeting_approve_minutes(
         actor=actor, meeting=_cast(Meeting, meeting), approved_on=approved_on
+    )
+
+
+@_marac_errors
+def area_update_pattern(*, actor, area: MaracArea, values: dict):
+    """Set how an area's MARAC usually meets (see the platform's body_update_pattern)."""
+    return meetings.body_update_pattern(actor=actor, body=meetings.body_for(area), values=values)
+
+
+@_marac_errors
+def meetings_schedule_year(
+    *, actor, area: MaracArea, dates: Iterable[date], agencies: Iterable
+) -> list[Meeting]:
+    """Schedule the meetings the coordinator confirmed from the area's pattern, all or none."""
+    return meetings.meetings_schedule_dates(
+        actor=actor, body=meetings.body_for(area), dates=dates, agencies=agencies
     )
 
 

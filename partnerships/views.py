@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Prefetch, Q, Subquery
@@ -13,6 +15,16 @@ from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import csv_response
 from somerset_safety.core.pagination import paginate
 from somerset_safety.meetings import selectors as meeting_selectors
+from somerset_safety.meetings.forms import (
+    ApproveMinutesForm,
+    AssignForm,
+    ConfirmDatesForm,
+    MeetingDetailsForm,
+    OtherBusinessForm,
+    PatternForm,
+    ProgressForm,
+)
+from somerset_safety.meetings.forms import ReasonForm as MeetingReasonForm
 from somerset_safety.meetings.models import ActionUpdate
 from somerset_safety.reports.permissions import can_see_small_counts
 
@@ -120,7 +132,75 @@ def area_list(request):
     return render(
         request,
         "partnerships/area_list.html",
-        {"page": page, "sort": sort},
+        {"page": page, "sort": sort, "is_coordinator": is_coordinator(request.user)},
+    )
+
+
+def _schedule_years(today) -> list[int]:
+    return [today.year, today.year + 1]
+
+
+@require_http_methods(["GET", "POST"])
+def area_schedule(request, code: str):
+    """The area's meeting pattern and the year's meetings proposed from it, for the coordinator
+    to confirm."""
+    require_any_role(request.user, MANAGE_ROLES)
+    area = get_object_or_404(MaracArea, code=code)
+    body = selectors.area_bodies([area.pk]).get(area.pk)
+    today = local_today()
+    years = _schedule_years(today)
+    try:
+        year = int(request.GET.get("year", years[0]))
+    except ValueError:
+        year = years[0]
+    if year not in years:
+        raise Http404
+    start, end = max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31)
+    pattern_initial = (
+        {name: getattr(body, name) for name in services.PATTERN_FIELDS} if body else {"item_minutes": 15}
+    )
+    pattern = PatternForm(
+        request.POST if request.POST.get("form") == "pattern" else None, initial=pattern_initial
+    )
+    proposals = meeting_selectors.proposed_meetings(body, start, end) if body else []
+    confirm = ConfirmDatesForm(
+        request.POST if request.POST.get("form") == "dates" else None, proposals=proposals
+    )
+    if request.method == "POST" and pattern.is_bound and pattern.is_valid():
+        try:
+            services.area_update_pattern(actor=request.user, area=area, values=pattern.cleaned_data)
+        except MaracError as exc:
+            pattern.add_error(None, str(exc))
+        else:
+            messages.success(request, "The meeting pattern has been saved.")
+            return redirect(f"{reverse('partnerships:area_schedule', args=[area.code])}?year={year}")
+    if request.method == "POST" and confirm.is_bound and confirm.is_valid():
+        from somerset_safety.accounts.models import Agency
+
+        try:
+            created = services.meetings_schedule_year(
+                actor=request.user,
+                area=area,
+                dates=confirm.chosen(),
+                agencies=Agency.objects.filter(code__in=CORE_AGENCIES),
+            )
+        except MaracError as exc:
+            confirm.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{len(created)} meeting{'s' if len(created) != 1 else ''} scheduled.")
+            return redirect(f"{reverse('partnerships:area_schedule', args=[area.code])}?year={year}")
+    return render(
+        request,
+        "partnerships/area_schedule.html",
+        {
+            "area": area,
+            "body": body,
+            "pattern": pattern,
+            "confirm": confirm,
+            "proposals": proposals,
+            "year": year,
+            "years": years,
+        },
     )
 
 
@@ -218,6 +298,12 @@ def referral_create(request):
                 + (" as a repeat" if referral.is_repeat else "")
                 + f" with a checklist score of {referral.dash_score}.",
             )
+            for meeting, number in services.agenda_places(referral):
+                messages.warning(
+                    request,
+                    f"Victim {referral.victim.reference} is already item {number} on the agenda of the meeting of "
+                    f"{meeting.date:%-d %B %Y}. Generate that agenda again to list this referral under the same item.",
+                )
             return redirect(referral)
     return render(request, "partnerships/referral_form.html", {"form": form})
 
@@ -582,6 +668,123 @@ def meeting_step(request, pk: int, step: str):
     )
 
 
+def _form_page(
+    request, *, form, caption: str, heading: str, cancel_url: str, intro: str = "", cancel_label=""
+):
+    return render(
+        request,
+        "meetings/form_page.html",
+        {
+            "form": form,
+            "caption": caption,
+            "heading": heading,
+            "intro": intro,
+            "cancel_url": cancel_url,
+            "cancel_label": cancel_label,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk: int):
+    meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
+    initial = {
+        name: getattr(meeting, name)
+        for name in ("date", "start_time", "end_time", "venue", "online_link", "chair")
+    }
+    form = MeetingDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update_details(actor=request.user, meeting=meeting, values=form.cleaned_data)
+        except MaracError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The meeting details have been saved.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Change the meeting details",
+        intro="The date can change only until the agenda has gone out. Item time slots follow the start time.",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, pk: int):
+    meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
+    form = MeetingReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+        except MaracError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The meeting has been cancelled.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Cancel the meeting?",
+        intro="New cases on its agenda go back to the referrals waiting for a meeting. Actions carried forward to "
+        "it come up at the next meeting instead.",
+        cancel_url=meeting.get_absolute_url(),
+        cancel_label="Keep the meeting",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_other_business(request, pk: int):
+    meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
+    form = OtherBusinessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_add_other_business(
+                actor=request.user, meeting=meeting, title=form.cleaned_data["title"]
+            )
+        except MaracError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The item has been added under any other business.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Add any other business",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_approve(request, pk: int):
+    meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
+    form = ApproveMinutesForm(request.POST or None, initial={"approved_on": local_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_approve_minutes(
+                actor=request.user, meeting=meeting, approved_on=form.cleaned_data["approved_on"]
+            )
+        except MaracError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, "The minutes have been approved. The invited agencies are told they are ready."
+            )
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Approve the minutes",
+        intro="Once approved as a true record the minutes cannot change, and the invited agencies get an email "
+        "saying only that they are ready.",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
 def _item_for(request, pk: int, action: str) -> AgendaItem:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting__body"), pk=pk)
     item.meeting = get_meeting_for_user_or_404(request.user, item.meeting_id, action=action)
@@ -599,7 +802,11 @@ def agenda_item_minutes(request, pk: int):
     item = _item_for(request, pk, "change")
     if request.method == "GET":
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=item)
-    form = MinutesForm(request.POST or None, initial={"minutes": item.minutes})
+    form = MinutesForm(
+        request.POST or None,
+        initial={"minutes": item.minutes},
+        label="" if item.subject_id else "Minutes for this item",
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_record(actor=request.user, item=item, minutes=form.cleaned_data["minutes"])
@@ -745,6 +952,49 @@ def action_complete(request, pk: int):
             messages.success(request, "The action has been marked as complete.")
             return redirect(action)
     return render(request, "partnerships/action_complete.html", {"action": action, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def action_progress(request, pk: int):
+    action = get_action_for_user_or_404(request.user, pk, action="complete")
+    form = ProgressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_add_update(actor=request.user, action=action, text=form.cleaned_data["text"])
+        except MaracError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The progress has been saved.")
+            return redirect(action)
+    return _form_page(
+        request,
+        form=form,
+        caption=f"Action for {action.agency.name}",
+        heading="Record progress",
+        intro="Do not include names of the victim or anyone else: the case reference is enough.",
+        cancel_url=action.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_assign(request, pk: int):
+    action = get_action_for_user_or_404(request.user, pk, action="complete")
+    form = AssignForm(request.POST or None, agency=action.agency, initial={"owner": action.owner})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_assign(actor=request.user, action=action, owner=form.cleaned_data["owner"])
+        except MaracError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The owner has been saved.")
+            return redirect(action)
+    return _form_page(
+        request,
+        form=form,
+        caption=f"Action for {action.agency.name}",
+        heading="Name the owner",
+        cancel_url=action.get_absolute_url(),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -32,6 +32,7 @@ from .models import (
     AttendanceStatus,
     Body,
     CarryReason,
+    Frequency,
     Meeting,
     MeetingStatus,
 )
@@ -120,6 +121,56 @@ def meeting_schedule(
     )
     _sync(meeting)
     return meeting
+
+
+PATTERN_FIELDS = (
+    "frequency",
+    "weekday",
+    "week_of_month",
+    "first_date",
+    "start_time",
+    "venue",
+    "online_link",
+    "item_minutes",
+)
+
+
+@transaction.atomic
+def body_update_pattern(*, actor, body: Body, values: Mapping) -> Body:
+    """Set how a body usually meets: the pattern the year's meetings are proposed from, and the
+    time, venue, link and minutes per item new meetings start with. Raises MeetingError when the
+    pattern is incomplete (a day; for monthly or quarterly, the week; for fortnightly or
+    quarterly, a date to count from)."""
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in PATTERN_FIELDS}
+    merged = {name: values.get(name, getattr(body, name)) for name in PATTERN_FIELDS}
+    frequency = merged["frequency"]
+    if frequency:
+        if merged["weekday"] is None:
+            raise MeetingError("Choose the day of the week the meetings are held.")
+        if frequency in (Frequency.MONTHLY, Frequency.QUARTERLY) and merged["week_of_month"] is None:
+            raise MeetingError("Choose which week of the month the meetings are held.")
+        if frequency in (Frequency.FORTNIGHTLY, Frequency.QUARTERLY) and merged["first_date"] is None:
+            raise MeetingError("Enter a date the body met or will meet, to count the pattern from.")
+    if not merged["item_minutes"] or merged["item_minutes"] < 1:
+        raise MeetingError("Allow at least a minute for each item.")
+    changed = [name for name, value in values.items() if getattr(body, name) != value]
+    if changed:
+        for name in changed:
+            setattr(body, name, values[name])
+        body.save(update_fields=changed)
+        audit_record(actor=actor, action=AuditAction.CHANGE, obj=body, changed_fields=changed)
+    return body
+
+
+@transaction.atomic
+def meetings_schedule_dates(*, actor, body: Body, dates: Iterable[date], agencies: Iterable) -> list:
+    """Schedule a meeting of `body` on each date (the year's meetings the coordinator confirmed
+    from the pattern), all or none. Raises MeetingError naming a date already taken."""
+    agencies = list(agencies)
+    return [
+        meeting_schedule(actor=actor, body=body, date=day, agencies=agencies) for day in sorted(set(dates))
+    ]
 
 
 DETAIL_FIELDS = ("date", "start_time", "end_time", "venue", "online_link", "chair")
@@ -550,6 +601,7 @@ def action_carry_forward(
     )
     if reason not in CarryReason.values:
         raise MeetingError("Choose why the action is being carried forward.")
+    to_meeting = Meeting.objects.get(pk=to_meeting.pk)
     if to_meeting.body_id != action.meeting.body_id or to_meeting.date <= action.meeting.date:
         raise MeetingError(
             f"An action can only be carried forward to a later meeting of the same {kind_of(action).noun}."

@@ -1,0 +1,1 @@
+from tests.partnerships.conftest import make_referral  # noqa: F401 - a fixture
