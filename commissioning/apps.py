@@ -11,6 +11,7 @@ class CommissioningConfig(AppConfig):
 
         from .deadlines import register_rules
         from .demo import load_demo
+        from .reporting import register_reporting
 
         navigation.register(
             label="Commissioned services",
@@ -21,6 +22,7 @@ class CommissioningConfig(AppConfig):
             order=70,
         )
         register_rules()
+        register_reporting()
         demo.register(
             "Commissioned services (synthetic contracts, returns, budget and bids)", load_demo, order=70
         )

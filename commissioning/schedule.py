@@ -5,6 +5,8 @@ deadlines; pages read those, never this directly."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from . import clocks, conf
 from .models import OptionStatus, Regime
 
@@ -75,3 +77,66 @@ def contract_dates(contract) -> ContractDates:
         reprocurement_approval_due=clocks.approval_due(start_by, contract.approval_lead_days),
         standstill_end=standstill_end(contract),
     )
+
+
+# --- A contract as it stood on a past day (for reports dated in the past) ---------------------
+
+ON_DAY_STATUSES = [
+    ("procuring", "Planned or being procured"),
+    ("live", "Live"),
+    ("in_extension", "In extension"),
+    ("ending", "Ending"),
+    ("ended", "Ended"),
+]
+
+
+@dataclass(frozen=True)
+class OnDay:
+    status: str
+    end: date
+    latest_end: date
+    next_decision: tuple[str, date] | None  # ("extension" or "reprocurement", due)
+
+
+def on_day(contract, day: date) -> OnDay | None:
+    """The contract's status and end dates as they stood on `day`, from its own dated rows
+    (decisions taken after `day` do not count). None if it had not been signed by then and was
+    not yet on record as planned. Needs the options with their extensions (one query for a list:
+    `Prefetch("options", queryset=ExtensionOption.objects.select_related("extension"))`)."""
+    signed = contract.signed_on is not None and contract.signed_on <= day
+    if not signed and timezone.localdate(contract.created_at) > day:
+        return None
+    options = sorted(contract.options.all(), key=lambda o: o.number)
+    taken = [
+        (o.extension.decided_on, o.extension.pk, o.months)
+        for o in options
+        if getattr(o, "extension", None) is not None and o.extension.decided_on <= day
+    ]
+    end = clocks.end_after(contract.initial_end_date, [months for *_, months in sorted(taken)])
+    still_open = [
+        o.months
+        for o in options
+        if not (getattr(o, "extension", None) is not None and o.extension.decided_on <= day)
+        and not (o.declined_on and o.declined_on <= day)
+    ]
+    latest = clocks.end_after(end, still_open)
+    ending = contract.ending_decided_on is not None and contract.ending_decided_on <= day
+    if ending:
+        end = latest = contract.final_end_date
+    if not signed:
+        status = "ended" if ending else "procuring"
+    elif end < day:
+        status = "ended"
+    elif ending:
+        status = "ending"
+    else:
+        status = "in_extension" if taken else "live"
+    decisions = []
+    if status in ("live", "in_extension") and still_open:
+        decisions.append(("extension", clocks.extension_decision_due(end, contract.notice_period_months)))
+    started = contract.reprocurement_started_on
+    if status in ("live", "in_extension", "ending") and not (started and started <= day):
+        decisions.append(
+            ("reprocurement", clocks.reprocurement_start_by(latest, conf.reprocurement_lead_months()))
+        )
+    return OnDay(status, end, latest, min(decisions, key=lambda d: d[1]) if decisions else None)

@@ -178,6 +178,9 @@ class Contract(models.Model):
     signed_on = models.DateField("contract signed on", null=True, blank=True)
     reprocurement_started_on = models.DateField(null=True, blank=True)
     ending_reason = models.CharField(max_length=20, choices=EndingReason.choices, blank=True)
+    ending_decided_on = models.DateField(
+        null=True, blank=True, help_text="When it was decided the contract ends."
+    )
     final_end_date = models.DateField(
         null=True, blank=True, help_text="The date the contract ends or ended, once it is known to be ending."
     )

@@ -318,7 +318,10 @@ def contract_begin_ending(
         option.declined_reason = "Not used: the contract is ending."
         option.save(update_fields=["status", "declined_on", "declined_reason"])
     return _move(
-        contract, "begin_ending", actor=actor, updates={"ending_reason": reason, "final_end_date": ends_on}
+        contract,
+        "begin_ending",
+        actor=actor,
+        updates={"ending_reason": reason, "final_end_date": ends_on, "ending_decided_on": decided_on},
     )
 
 
@@ -339,7 +342,11 @@ def contract_abandon(*, actor, contract: Contract, abandoned_on: date) -> Contra
         contract,
         "abandon",
         actor=actor,
-        updates={"ending_reason": EndingReason.ABANDONED, "final_end_date": abandoned_on},
+        updates={
+            "ending_reason": EndingReason.ABANDONED,
+            "final_end_date": abandoned_on,
+            "ending_decided_on": abandoned_on,
+        },
     )
 
 

@@ -46,3 +46,24 @@ def trend_label(trend: str | None) -> str:
 @register.filter
 def months(value: int) -> str:
     return f"{value} month{'s' if value != 1 else ''}"
+
+
+@register.filter
+def can_open_commissioning(user) -> bool:
+    """Links from the dashboard and report preview to contract pages, for those who may open them."""
+    from ..permissions import can_read
+
+    return bool(user) and can_read(user)
+
+
+# GOV.UK Frontend's green, yellow and red: a RAG chart in the colours of its ratings.
+RAG_COLOURS = ("#00703c", "#ffdd00", "#d4351c")
+
+
+@register.inclusion_tag("reports/_chart.html", takes_context=True)
+def rag_chart(context, title, labels, series, alt):
+    """The platform's server-drawn bar chart, with each rating in its own colour."""
+    from somerset_safety.reports.charts import bar_chart
+
+    drawn = bar_chart(title=title, labels=list(labels), series=dict(series), alt=alt, colours=RAG_COLOURS)
+    return {"chart": drawn, "for_pdf": context.get("for_pdf", False)}

@@ -24,6 +24,20 @@ COUNCIL_STYLE = Style(
 )
 
 
+COUNCIL_STYLE_FIELDS = (
+    "background",
+    "plot_background",
+    "foreground",
+    "foreground_strong",
+    "foreground_subtle",
+    "font_family",
+    "label_font_size",
+    "major_label_font_size",
+    "value_font_size",
+    "title_font_size",
+    "legend_font_size",
+)
+
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
@@ -43,10 +57,20 @@ class Chart:
 
 
 def bar_chart(
-    *, title: str, labels: list[str], series: dict[str, list[float | int | None]], alt: str
+    *,
+    title: str,
+    labels: list[str],
+    series: dict[str, list[float | int | None]],
+    alt: str,
+    colours: tuple[str, ...] | None = None,
 ) -> Chart:
+    """`colours` gives each series its own colour where the colour carries meaning (red, amber
+    and green ratings); otherwise the council's palette."""
+    style = COUNCIL_STYLE
+    if colours:
+        style = Style(**{**{k: getattr(COUNCIL_STYLE, k) for k in COUNCIL_STYLE_FIELDS}, "colors": colours})
     chart = pygal.Bar(
-        style=COUNCIL_STYLE,
+        style=style,
         width=720,
         height=360,
         js=[],

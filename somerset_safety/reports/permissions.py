@@ -7,7 +7,13 @@ from .models import ExecutiveReport, ReportVersion
 
 EDIT_ROLES = {Role.OFFICER, Role.ADMIN}
 READ_ROLES = EDIT_ROLES | {Role.PARTNERSHIP_LEAD}
-DASHBOARD_ROLES = {Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR, Role.ADMIN}
+DASHBOARD_ROLES = {
+    Role.OFFICER,
+    Role.PARTNERSHIP_LEAD,
+    Role.MARAC_COORDINATOR,
+    Role.COMMISSIONING_OFFICER,
+    Role.ADMIN,
+}
 
 
 def reports_visible_to(user):

@@ -1,0 +1,214 @@
+"""The commissioning section of the Executive report and panel of the partnership dashboard
+(one build, one template), registered with the platform in the app's ready().
+
+Figures as they stood on the report date: contracts by status with their end and decision
+dates, each contract's KPI RAG for the quarter the report covers, the pooled budget position
+and the grants won. Contract counts are of contracts, shown exactly; a KPI that counts people
+is marked so its small values are suppressed for partnership leads and in the public paper.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
+
+from somerset_safety.reports.registry import (
+    DashboardPanel,
+    ReportSection,
+    register_dashboard_panel,
+    register_report_section,
+)
+
+from . import deadlines, rag, schedule
+from .clocks import Quarter, financial_year_label, financial_year_of
+from .models import (
+    BudgetContribution,
+    BudgetSpend,
+    Contract,
+    ExtensionOption,
+    Grant,
+    GrantStatus,
+    KpiResult,
+)
+
+RAG_ORDER = [rag.GREEN, rag.AMBER, rag.RED]
+
+
+def report_quarter(as_of: date) -> Quarter:
+    """The quarter the figures are for: the one ending on the report date, or else the last
+    one to have ended before it."""
+    quarter = Quarter.containing(as_of)
+    return quarter if quarter.end == as_of else quarter.previous()
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+DECISION_LABELS = {
+    "extension": deadlines.CONTRACT_KINDS[deadlines.EXTENSION_DECISION],
+    "reprocurement": deadlines.CONTRACT_KINDS[deadlines.REPROCUREMENT_START],
+}
+
+
+def _decision(state: schedule.OnDay) -> dict | None:
+    if state.next_decision is None:
+        return None
+    kind, due = state.next_decision
+    return {"kind": kind, "label": DECISION_LABELS[kind], "due": due.isoformat()}
+
+
+def _kpi_results(contract_ids: list[int], quarter: Quarter, as_of: date) -> dict[int, list[dict]]:
+    """The quarter's results received by `as_of`, each with its RAG and its trend against the
+    quarter before (one query for both quarters)."""
+    previous = quarter.previous()
+    results = (
+        KpiResult.objects.filter(
+            Q(quarterly_return__year=quarter.year, quarterly_return__quarter=quarter.number)
+            | Q(quarterly_return__year=previous.year, quarterly_return__quarter=previous.number),
+            quarterly_return__received_on__lte=as_of,
+            quarterly_return__contract_id__in=contract_ids,
+        )
+        .select_related("kpi", "quarterly_return")
+        .order_by("kpi__order", "kpi_id")
+    )
+    before, current = {}, []
+    for result in results:
+        if result.quarterly_return.period == quarter:
+            current.append(result)
+        else:
+            before[result.kpi_id] = result.value
+    by_contract: dict[int, list[dict]] = {}
+    for result in current:
+        kpi = result.kpi
+        colour = rag.rag(
+            result.value, target=kpi.target, tolerance=kpi.tolerance, higher_is_better=kpi.higher_is_better
+        )
+        direction = rag.trend(result.value, before.get(kpi.pk), higher_is_better=kpi.higher_is_better)
+        by_contract.setdefault(result.quarterly_return.contract_id, []).append(
+            {
+                "kpi": kpi.name,
+                "unit": kpi.unit,
+                "value": f"{result.value.normalize():f}",
+                # A count of people is an int so the small-count rule can see it.
+                "people": int(result.value) if kpi.counts_people else None,
+                "target": f"{kpi.target.normalize():f}",
+                "direction": kpi.get_direction_display(),
+                "rag": colour,
+                "rag_label": rag.RAG_LABELS[colour],
+                "trend": rag.TREND_LABELS.get(direction, "") if direction else "",
+            }
+        )
+    return by_contract
+
+
+def _sums(queryset, year: int, field: str = "amount") -> tuple[Decimal, Decimal]:
+    """Before the year, and in it: one query."""
+    zero = Decimal(0)
+    sums = queryset.aggregate(
+        before=Coalesce(Sum(field, filter=Q(year__lt=year)), zero),
+        during=Coalesce(Sum(field, filter=Q(year=year)), zero),
+    )
+    return sums["before"], sums["during"]
+
+
+def _budget(as_of: date) -> dict:
+    """Money received and spent by the report date (a contribution not yet received is not in it)."""
+    year = financial_year_of(as_of)
+    in_before, paid_in = _sums(BudgetContribution.objects.filter(received_on__lte=as_of), year)
+    out_before, paid_out = _sums(BudgetSpend.objects.filter(spent_on__lte=as_of), year)
+    brought_forward = in_before - out_before
+    return {
+        "year": financial_year_label(year),
+        "brought_forward": _money(brought_forward),
+        "contributions": _money(paid_in),
+        "spent": _money(paid_out),
+        "balance": _money(brought_forward + paid_in - paid_out),
+    }
+
+
+def _grants(as_of: date) -> dict:
+    year = financial_year_of(as_of)
+    won = Q(status=GrantStatus.AWARDED)
+    figures = Grant.objects.filter(decided_on__gte=Quarter(year, 1).start, decided_on__lte=as_of).aggregate(
+        decided=Count("pk"),
+        won=Count("pk", filter=won),
+        awarded=Coalesce(Sum("amount_awarded", filter=won), Decimal(0)),
+    )
+    return {"year": financial_year_label(year), **figures, "awarded": _money(figures["awarded"])}
+
+
+def commissioning_figures(as_of: date) -> dict:
+    """Aggregate, JSON-able figures as they stood on `as_of`, in a fixed number of queries."""
+    quarter = report_quarter(as_of)
+    contracts = list(
+        Contract.objects.select_related("provider")
+        .prefetch_related(Prefetch("options", queryset=ExtensionOption.objects.select_related("extension")))
+        .order_by("reference")
+    )
+    states = {c.pk: schedule.on_day(c, as_of) for c in contracts}
+    contracts = [c for c in contracts if states[c.pk] is not None]
+    ids = [c.pk for c in contracts]
+    results = _kpi_results(ids, quarter, as_of)
+    labels = dict(schedule.ON_DAY_STATUSES)
+    rows = []
+    for contract in contracts:
+        state = states[contract.pk]
+        kpis = results.get(contract.pk, [])
+        rows.append(
+            {
+                "reference": contract.reference,
+                "title": contract.title,
+                "provider": contract.provider.name,
+                "status": state.status,
+                "status_label": labels[state.status],
+                "end": state.end.isoformat(),
+                "latest_end": state.latest_end.isoformat(),
+                "decision": _decision(state),
+                "kpis": kpis,
+                "rag": {colour: sum(1 for k in kpis if k["rag"] == colour) for colour in RAG_ORDER},
+            }
+        )
+    counts = [
+        {"status": key, "label": label, "count": sum(1 for r in rows if r["status"] == key)}
+        for key, label in schedule.ON_DAY_STATUSES
+    ]
+    rated = [r for r in rows if r["kpis"]]
+    return {
+        "as_of": as_of.isoformat(),
+        "quarter": quarter.label,
+        "quarter_start": quarter.start.isoformat(),
+        "quarter_end": quarter.end.isoformat(),
+        "total": len(rows),
+        "counts": counts,
+        "contracts": [r for r in rows if r["status"] != "ended"],
+        "rated": rated,
+        "chart_labels": [r["reference"] for r in rated],
+        "chart_series": {rag.RAG_LABELS[c]: [r["rag"][c] for r in rated] for c in RAG_ORDER},
+        "chart_alt": "KPIs rated green, amber and red for each contract in "
+        + quarter.label
+        + ": "
+        + "; ".join(
+            f"{r['reference']} {r['rag'][rag.GREEN]} green, {r['rag'][rag.AMBER]} amber, {r['rag'][rag.RED]} red"
+            for r in rated
+        ),
+        "budget": _budget(as_of),
+        "grants": _grants(as_of),
+    }
+
+
+def register_reporting() -> None:
+    for register, kind in (
+        (register_report_section, ReportSection),
+        (register_dashboard_panel, DashboardPanel),
+    ):
+        register(
+            kind(
+                key="commissioning",
+                title="Commissioned services",
+                build=commissioning_figures,
+                template="commissioning/report_section.html",
+                order=40,
+            )
+        )
