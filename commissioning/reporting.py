@@ -13,9 +13,11 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 
+from somerset_safety.reports.periods import last_quarter_end
 from somerset_safety.reports.registry import (
     DashboardPanel,
     ReportSection,
+    as_at,
     register_dashboard_panel,
     register_report_section,
 )
@@ -36,10 +38,9 @@ RAG_ORDER = [rag.GREEN, rag.AMBER, rag.RED]
 
 
 def report_quarter(as_of: date) -> Quarter:
-    """The quarter the figures are for: the one ending on the report date, or else the last
-    one to have ended before it."""
-    quarter = Quarter.containing(as_of)
-    return quarter if quarter.end == as_of else quarter.previous()
+    """The quarter the KPI figures are for: the last one to have ended by the report date
+    (returns come in after a quarter ends, so a quarter to date has none)."""
+    return Quarter.containing(last_quarter_end(as_of))
 
 
 def _money(value: Decimal) -> str:
@@ -207,7 +208,7 @@ def register_reporting() -> None:
             kind(
                 key="commissioning",
                 title="Commissioned services",
-                build=commissioning_figures,
+                build=as_at(commissioning_figures),
                 template="commissioning/report_section.html",
                 order=40,
             )

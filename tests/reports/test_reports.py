@@ -395,11 +395,12 @@ def test_the_paper_follows_a_council_executive_report_and_prints_no_empty_sectio
         "5. Links to the Council Plan and the medium-term financial plan",
         "6. Domestic Homicide Reviews",  # the sections the apps register, after the background
         "7. MARAC",
-        "8. Implications: HR",
-        "9. Implications: privacy",
-        "10. Scrutiny comments",
-        "11. List of appendices",
-        "12. Report sign-off",
+        "8. Commissioned services",
+        "9. Implications: HR",
+        "10. Implications: privacy",
+        "11. Scrutiny comments",
+        "12. List of appendices",
+        "13. Report sign-off",
         "Appendix 1 — Statutory duties",
     ]
     assert "Nothing to report" not in preview
