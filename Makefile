@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # make run behaves like production (DEBUG off: the service's own error pages, static files from
 # collectstatic) except that it is plain HTTP on localhost and the second factor is off.
 DEMO_ENV := DEBUG=false DEMO_MODE=true SECRET_KEY=demo-only-not-secret-$(shell hostname) \
-	ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
+	ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=http://$(HOST):$(PORT) SECURE_COOKIES=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
 
 ## Set everything up and run the app with synthetic demo data on http://$(HOST):$(PORT)
 run: setup

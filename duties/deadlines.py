@@ -2,11 +2,14 @@
 
 Labels carry references and titles only, never a name (S14)."""
 
+from django.conf import settings
+
 from somerset_safety.accounts.models import Agency
-from somerset_safety.deadlines.registry import DeadlineSpec, register
+from somerset_safety.deadlines.registry import DeadlineKind, DeadlineSpec, register
 
 from .models import Obligation, Route, SlaveryNotification
-from .permissions import obligations_visible_to, slavery_notifications_visible_to
+from .models.register import due_soon_days
+from .permissions import obligations_managed_by, obligations_visible_to, slavery_notifications_visible_to
 
 OBLIGATION_DUE = "duty_obligation_due"
 SLAVERY_RG_CHECK = "modern_slavery_rg_check"
@@ -23,8 +26,7 @@ def obligation_rule(obligation: Obligation):
             kind=OBLIGATION_DUE,
             label=f"{obligation.title} ({obligation.duty.title})"[:200],
             due_date=obligation.next_due_on,
-            statutory=True,
-            responsible_user=obligation.lead_officer,
+            responsible_users=[obligation.lead_officer] if obligation.lead_officer_id else [],
             responsible_agency=Agency.objects.filter(is_council_team=True).order_by("pk").first(),
         )
     ]
@@ -40,8 +42,7 @@ def slavery_rule(notification: SlaveryNotification):
             kind=SLAVERY_RG_CHECK,
             label=f"Check for the reasonable-grounds decision on {notification.reference}",
             due_date=notification.rg_expected_on,
-            statutory=False,
-            responsible_user=notification.recorded_by,
+            responsible_users=[notification.recorded_by] if notification.recorded_by_id else [],
             responsible_agency=notification.first_responder,
             met_on=notification.rg_decision_on,
         )
@@ -49,15 +50,30 @@ def slavery_rule(notification: SlaveryNotification):
 
 
 def register_rules() -> None:
+    # Both are statutory: a duty cycle is the law's (never waived, only met), and the modern
+    # slavery check follows a duty to notify (Modern Slavery Act 2015 s52).
     register(
         model=Obligation,
         rule=obligation_rule,
         visible_to=obligations_visible_to,
-        kinds={OBLIGATION_DUE: "Statutory duty obligation due"},
+        manageable_by=obligations_managed_by,
+        kinds=[
+            DeadlineKind(
+                OBLIGATION_DUE, "Statutory duty obligation due", statutory=True, due_soon_days=due_soon_days
+            )
+        ],
     )
     register(
         model=SlaveryNotification,
         rule=slavery_rule,
         visible_to=slavery_notifications_visible_to,
-        kinds={SLAVERY_RG_CHECK: "Modern slavery reasonable-grounds decision check"},
+        manageable_by=slavery_notifications_visible_to,
+        kinds=[
+            DeadlineKind(
+                SLAVERY_RG_CHECK,
+                "Modern slavery reasonable-grounds decision check",
+                statutory=True,
+                due_soon_days=lambda: getattr(settings, "DUTIES_RG_CHECK_DUE_SOON_DAYS", 2),
+            )
+        ],
     )

@@ -62,6 +62,13 @@ def obligations_visible_to(user) -> QuerySet[Obligation]:
     return Obligation.objects.filter(active=True, duty__active=True)
 
 
+def obligations_managed_by(user) -> QuerySet[Obligation]:
+    """Obligations the user may record evidence for (officers)."""
+    if not can_edit_register(user):
+        return Obligation.objects.none()
+    return obligations_visible_to(user)
+
+
 def evidence_visible_to(user) -> QuerySet[EvidenceItem]:
     return EvidenceItem.objects.filter(obligation__in=obligations_visible_to(user))
 

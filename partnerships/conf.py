@@ -80,3 +80,8 @@ def trend_quarters() -> int:
 
 def import_max_bytes() -> int:
     return getattr(settings, "MARAC_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+
+
+def due_soon_days() -> int:
+    """Days before its due date a MARAC action, agenda or 12-month review counts as due soon."""
+    return getattr(settings, "MARAC_DUE_SOON_DAYS", 7)

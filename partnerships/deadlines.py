@@ -2,42 +2,52 @@
 
 from somerset_safety.core.dates import add_months, add_working_days
 from somerset_safety.deadlines import registry
-from somerset_safety.deadlines.registry import DeadlineSpec
+from somerset_safety.deadlines.registry import DeadlineKind, DeadlineSpec
 
 from . import conf
 from .models import Action, ActionStatus, AgendaCase, Meeting, MeetingStatus, Referral, ReferralStatus
 
-KINDS_ACTION = {"marac_action": "MARAC action"}
-KINDS_MEETING = {"marac_agenda": "MARAC agenda sent to agencies"}
-KINDS_REFERRAL = {"marac_12_months": "MARAC case: 12 months since last MARAC"}
+KIND_ACTION = "marac_action"
+KIND_AGENDA = "marac_agenda"
+KIND_12_MONTHS = "marac_12_months"
+MEETING_CONCLUDED = "Meeting concluded without the agenda being recorded as sent"
+MEETING_CANCELLED = "Meeting cancelled"
+CARRIED_FORWARD = "Carried forward to a later meeting"
+
+
+def _kind(key: str, name: str) -> DeadlineKind:
+    return DeadlineKind(key, name, statutory=False, due_soon_days=conf.due_soon_days)
 
 
 def action_rule(action: Action):
-    if action.status == ActionStatus.CARRIED_FORWARD:
-        return []
+    carried = action.status == ActionStatus.CARRIED_FORWARD
     return [
         DeadlineSpec(
-            kind="marac_action",
+            kind=KIND_ACTION,
             label=f"MARAC action for {action.agency.name}",
             due_date=action.due_date,
             responsible_agency=action.agency,
-            responsible_user=action.owner,
+            responsible_users=[action.owner] if action.owner_id else [],
             met_on=action.completed_on if action.status == ActionStatus.COMPLETED else None,
+            closed_reason=CARRIED_FORWARD if carried else "",
         )
     ]
 
 
 def meeting_rule(meeting: Meeting):
     if meeting.status == MeetingStatus.CANCELLED:
-        return []
-    if meeting.status == MeetingStatus.CONCLUDED and meeting.agenda_sent_on is None:
-        return []
+        closed = MEETING_CANCELLED
+    elif meeting.status == MeetingStatus.CONCLUDED:
+        closed = MEETING_CONCLUDED
+    else:
+        closed = ""
     return [
         DeadlineSpec(
-            kind="marac_agenda",
+            kind=KIND_AGENDA,
             label=f"Send the agenda for the {meeting.area.code} MARAC of {meeting.date:%-d %B %Y}",
             due_date=add_working_days(meeting.date, -conf.agenda_working_days()),
             met_on=meeting.agenda_sent_on,
+            closed_reason=closed,
         )
     ]
 
@@ -53,7 +63,7 @@ def referral_rule(referral: Referral):
     )
     return [
         DeadlineSpec(
-            kind="marac_12_months",
+            kind=KIND_12_MONTHS,
             label=f"MARAC case {referral.reference}: 12 months since it was heard",
             due_date=add_months(referral.heard_date, 12),
             met_on=relisted,
@@ -62,10 +72,26 @@ def referral_rule(referral: Referral):
 
 
 def register() -> None:
-    from .permissions import actions_visible_to, meetings_visible_to, referrals_visible_to
+    from . import permissions as perms
 
-    registry.register(model=Action, rule=action_rule, visible_to=actions_visible_to, kinds=KINDS_ACTION)
-    registry.register(model=Meeting, rule=meeting_rule, visible_to=meetings_visible_to, kinds=KINDS_MEETING)
     registry.register(
-        model=Referral, rule=referral_rule, visible_to=referrals_visible_to, kinds=KINDS_REFERRAL
+        model=Action,
+        rule=action_rule,
+        visible_to=perms.actions_visible_to,
+        manageable_by=perms.managed_by(Action),
+        kinds=[_kind(KIND_ACTION, "MARAC action")],
+    )
+    registry.register(
+        model=Meeting,
+        rule=meeting_rule,
+        visible_to=perms.meetings_visible_to,
+        manageable_by=perms.managed_by(Meeting),
+        kinds=[_kind(KIND_AGENDA, "MARAC agenda sent to agencies")],
+    )
+    registry.register(
+        model=Referral,
+        rule=referral_rule,
+        visible_to=perms.referrals_visible_to,
+        manageable_by=perms.managed_by(Referral),
+        kinds=[_kind(KIND_12_MONTHS, "MARAC case: 12 months since last MARAC")],
     )

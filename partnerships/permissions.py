@@ -33,6 +33,16 @@ def is_coordinator(user) -> bool:
     return user.has_role(Role.MARAC_COORDINATOR)
 
 
+def managed_by(model):
+    """`user -> queryset` of the `model` records the user may manage (change, and waive their
+    deadlines): the MARAC coordinator, all of them; nobody else."""
+
+    def records(user) -> QuerySet:
+        return model.objects.all() if is_coordinator(user) else model.objects.none()
+
+    return records
+
+
 def _agency_rep_agency_id(user) -> int | None:
     if user.has_role(Role.AGENCY_REP) and user.agency_id:
         return user.agency_id

@@ -2,13 +2,14 @@
 stored deadlines for the platform's registry. All offsets are settings."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 
 from somerset_safety.core.dates import add_months
 from somerset_safety.deadlines.registry import DeadlineSpec
+
+from .models.review import Stage
 
 KIND_DECISION = "dhr_decision_due"
 KIND_COMPLETION = "dhr_completion_due"
@@ -48,15 +49,17 @@ def decision_due(notified_on: date) -> date:
     return add_months(notified_on, decision_months())
 
 
-def paused_days(pauses: Iterable[tuple[date, date | None]], *, since: date, today: date) -> int:
-    """Calendar days covered by the pauses on or after `since`, each day counted once.
+def paused_days(pauses: Iterable[tuple[date, date | None]], *, since: date) -> int:
+    """Calendar days covered by the ended pauses on or after `since`, each day counted once.
 
-    Both ends of a pause count (1–10 March is 10 days). An open pause runs to today, so the
-    clock keeps moving while it lasts. Overlapping pauses are merged rather than added.
+    Both ends of a pause count (1–10 March is 10 days). Overlapping pauses are merged rather
+    than added. A pause still open is not counted yet: while it lasts the clock is paused,
+    and its days are added (fixing the new due date) when it ends.
     """
     intervals = []
     for start, end in pauses:
-        end = today if end is None else end
+        if end is None:
+            continue
         start = max(start, since)
         if end >= start:
             intervals.append((start, end))
@@ -75,10 +78,10 @@ def paused_days(pauses: Iterable[tuple[date, date | None]], *, since: date, toda
     return total
 
 
-def completion_due(decision_date: date, pauses: Iterable[tuple[date, date | None]], *, today: date) -> date:
-    """Six calendar months after the decision to review, plus every paused day."""
+def completion_due(decision_date: date, pauses: Iterable[tuple[date, date | None]]) -> date:
+    """Six calendar months after the decision to review, plus every day of the ended pauses."""
     base = add_months(decision_date, completion_months())
-    return base + timedelta(days=paused_days(pauses, since=decision_date, today=today))
+    return base + timedelta(days=paused_days(pauses, since=decision_date))
 
 
 def default_report_due(requested_on: date) -> date:
@@ -90,95 +93,32 @@ def commissioner_copy_due(published_on: date) -> date:
     return published_on + timedelta(days=commissioner_copy_days())
 
 
-@dataclass(frozen=True)
-class ClockState:
-    name: str
-    due: date | None
-    met_on: date | None
-    status: str  # on_track, due_soon, overdue, met, not_started
-    paused: bool = False
+# The review's own clocks, as the review page and the tracker name them.
+CLOCK_NAMES = {
+    KIND_DECISION: "Decision",
+    KIND_COMPLETION: "Completion",
+    KIND_COMMISSIONER: "Commissioner copy",
+}
 
-    @property
-    def label(self) -> str:
-        return {
-            "on_track": "On track",
-            "due_soon": f"Due within {due_soon_days()} days",
-            "overdue": "Overdue",
-            "met": "Met",
-            "not_started": "Not started",
-        }[self.status]
-
-    @property
-    def tag_class(self) -> str:
-        return {
-            # The same colours as My deadlines: met is green, on track blue.
-            "on_track": "govuk-tag--blue",
-            "due_soon": "govuk-tag--yellow",
-            "overdue": "govuk-tag--red",
-            "met": "govuk-tag--green",
-            "not_started": "govuk-tag--grey",
-        }[self.status]
-
-
-def clock_status(due: date | None, met_on: date | None, today: date) -> str:
-    if met_on is not None:
-        return "met"
-    if due is None:
-        return "not_started"
-    if due < today:
-        return "overdue"
-    if (due - today).days <= due_soon_days():
-        return "due_soon"
-    return "on_track"
-
-
-def clock(name: str, due: date | None, met_on: date | None, today: date, paused: bool = False) -> ClockState:
-    return ClockState(name, due, met_on, clock_status(due, met_on, today), paused)
-
-
-def notification_clocks(notification, today: date) -> list[ClockState]:
-    """Every clock of a notification and its review, for the review page and the tracker.
-
-    Reads `notification.review`, its pauses and report requests; prefetch them for lists.
-    """
-    clocks = [clock("Decision", decision_due(notification.notified_on), notification.decision_date, today)]
-    review = getattr(notification, "review", None) if notification.decision == "review" else None
-    if review is None:
-        return clocks
-    pauses = [(p.started_on, p.ended_on) for p in review.pauses.all()]
-    open_pause = any(end is None for _, end in pauses)
-    clocks.append(
-        clock(
-            "Completion",
-            completion_due(notification.decision_date, pauses, today=today),
-            review.first_submitted_on,
-            today,
-            paused=open_pause,
-        )
-    )
-    if review.published_on:
-        clocks.append(
-            clock(
-                "Commissioner copy",
-                commissioner_copy_due(review.published_on),
-                review.commissioner_copy_sent_on,
-                today,
-            )
-        )
-    return clocks
+REVIEW_CLOSED = "Review closed before it arrived"
 
 
 def rule(notification) -> list[DeadlineSpec]:
-    """Deadlines of one notification. Labels carry the DHR reference only, no personal data."""
-    from somerset_safety.core.dates import today as local_today
+    """Deadlines of one notification, from its record alone (no clock reading). Labels carry
+    the DHR reference only, no personal data.
 
+    While a pause is open the completion clock is paused: its due date stays where the ended
+    pauses put it, and the new date follows when the pause ends. When the review is closed,
+    an agency report still outstanding is closed with it.
+    """
     ref = notification.reference
+    officer = [notification.case_officer] if notification.case_officer_id else []
     specs = [
         DeadlineSpec(
             kind=KIND_DECISION,
             label=f"{ref}: decide whether to hold a review",
             due_date=decision_due(notification.notified_on),
-            responsible_user=notification.case_officer,
+            responsible_users=officer,
             met_on=notification.decision_date if notification.decision != "pending" else None,
         )
     ]
@@ -186,15 +126,18 @@ def rule(notification) -> list[DeadlineSpec]:
         return specs
     review = notification.review
     pauses = [(p.started_on, p.ended_on) for p in review.pauses.all()]
+    open_pause = min((start for start, end in pauses if end is None), default=None)
     specs.append(
         DeadlineSpec(
             kind=KIND_COMPLETION,
             label=f"{ref}: complete the review (submit to Home Office quality assurance)",
-            due_date=completion_due(notification.decision_date, pauses, today=local_today()),
-            responsible_user=notification.case_officer,
+            due_date=completion_due(notification.decision_date, pauses),
+            responsible_users=officer,
             met_on=review.first_submitted_on,
+            paused_since=open_pause,
         )
     )
+    closed = review.stage == Stage.CLOSED
     for request in review.report_requests.select_related("agency"):
         specs.append(
             DeadlineSpec(
@@ -204,6 +147,7 @@ def rule(notification) -> list[DeadlineSpec]:
                 due_date=request.due_on,
                 responsible_agency=request.agency,
                 met_on=request.received_on,
+                closed_reason=REVIEW_CLOSED if closed else "",
             )
         )
     if review.published_on:
@@ -212,8 +156,7 @@ def rule(notification) -> list[DeadlineSpec]:
                 kind=KIND_COMMISSIONER,
                 label=f"{ref}: send the report to the Domestic Abuse Commissioner",
                 due_date=commissioner_copy_due(review.published_on),
-                statutory=True,
-                responsible_user=notification.case_officer,
+                responsible_users=officer,
                 met_on=review.commissioner_copy_sent_on,
             )
         )
@@ -222,8 +165,23 @@ def rule(notification) -> list[DeadlineSpec]:
 
 def register() -> None:
     from somerset_safety.deadlines import registry
+    from somerset_safety.deadlines.registry import DeadlineKind
 
     from .models import Notification
-    from .permissions import notifications_visible_to
+    from .permissions import notifications_managed_by, notifications_visible_to
 
-    registry.register(model=Notification, rule=rule, visible_to=notifications_visible_to, kinds=KINDS)
+    def kind(key, *, statutory):
+        return DeadlineKind(key, KINDS[key], statutory=statutory, due_soon_days=due_soon_days)
+
+    registry.register(
+        model=Notification,
+        rule=rule,
+        visible_to=notifications_visible_to,
+        manageable_by=notifications_managed_by,
+        kinds=[
+            kind(KIND_DECISION, statutory=True),
+            kind(KIND_COMPLETION, statutory=True),
+            kind(KIND_AGENCY_REPORT, statutory=False),
+            kind(KIND_COMMISSIONER, statutory=True),
+        ],
+    )

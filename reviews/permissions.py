@@ -46,6 +46,14 @@ def notifications_visible_to(user) -> QuerySet[Notification]:
     return Notification.objects.filter(condition)
 
 
+def notifications_managed_by(user) -> QuerySet[Notification]:
+    """The notifications the user may manage (edit, decide, move stages, waive a deadline):
+    community safety officers, every one they may see."""
+    if not getattr(user, "is_authenticated", False) or not is_officer(user):
+        return Notification.objects.none()
+    return notifications_visible_to(user)
+
+
 def is_review_team(user, notification: Notification) -> bool:
     """The chair or author of this notification's review."""
     review = getattr(notification, "review", None)

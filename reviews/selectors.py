@@ -2,19 +2,20 @@
 the partnership dashboard and Executive report figures."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus
+from somerset_safety.deadlines.selectors import deadlines_of
+from somerset_safety.deadlines.state import ClockState, State, clock_state, with_state
 
-from .deadlines import KIND_COMPLETION, KIND_DECISION, due_soon_days, notification_clocks
+from .deadlines import CLOCK_NAMES, KIND_COMPLETION, KIND_DECISION, due_soon_days
 from .models import (
     Action,
     ActionStatus,
     Notification,
     NotificationStatus,
-    Pause,
     Recommendation,
     RecommendationScope,
     Review,
@@ -22,62 +23,80 @@ from .models import (
 )
 
 
-def _open_deadlines(today: date | None = None):
-    deadlines = Deadline.objects.filter(
-        subject_type=Notification._meta.label_lower, subject_id=OuterRef("pk"), status=DeadlineStatus.OPEN
-    )
-    if today is not None:
-        deadlines = deadlines.filter(due_date__lt=today)
-    return deadlines
+def _deadlines_of_notification():
+    return Deadline.objects.filter(subject_type=Notification._meta.label_lower, subject_id=OuterRef("pk"))
+
+
+def _in_state(state: str, today: date, kinds=None):
+    deadlines = with_state(_deadlines_of_notification(), today).filter(clock_state=state)
+    return deadlines.filter(kind__in=kinds) if kinds else deadlines
 
 
 def stage_clock_overdue(today: date):
     """The decision or completion deadline past its date and not met: what the dashboard's
     "overdue" column counts, as a filter for the tracker."""
-    return _open_deadlines(today).filter(kind__in=[KIND_DECISION, KIND_COMPLETION])
+    return _in_state(State.OVERDUE, today, kinds=[KIND_DECISION, KIND_COMPLETION])
 
 
-def tracker_queryset(visible: QuerySet[Notification]) -> QuerySet[Notification]:
-    """Notifications with what the tracker shows, in a fixed number of queries."""
-    next_due = _open_deadlines().order_by("due_date").values("due_date")[:1]
-    return (
-        visible.select_related("review", "notifying_agency")
-        .prefetch_related(Prefetch("review__pauses", queryset=Pause.objects.order_by("started_on")))
-        .annotate(
-            next_due=Subquery(next_due),
-            is_paused=Exists(
-                Pause.objects.filter(review__notification=OuterRef("pk"), ended_on__isnull=True)
-            ),
-        )
+def tracker_queryset(visible: QuerySet[Notification], today: date) -> QuerySet[Notification]:
+    """Notifications with what the tracker shows, in a fixed number of queries: the next due
+    date of an outstanding clock, whether a clock is paused or overdue (stored deadlines)."""
+    next_due = (
+        _deadlines_of_notification()
+        .filter(status=DeadlineStatus.OPEN)
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+    return visible.select_related("review", "notifying_agency").annotate(
+        next_due=Subquery(next_due),
+        is_paused=Exists(_in_state(State.PAUSED, today)),
+        has_overdue=Exists(_in_state(State.OVERDUE, today)),
     )
 
 
-def with_overdue_flag(queryset: QuerySet[Notification], today: date) -> QuerySet[Notification]:
-    return queryset.annotate(has_overdue=Exists(_open_deadlines(today)))
+@dataclass
+class Clock:
+    name: str
+    deadline: Deadline
+    state: ClockState
 
 
 @dataclass
 class TrackerRow:
     notification: Notification
-    clocks: list
+    clocks: list[Clock]
+
+
+def notification_clocks(deadlines: list[Deadline], today: date) -> list[Clock]:
+    """The review's own clocks (decision, completion, Commissioner copy) from its stored
+    deadlines, in that order, each with its state."""
+    by_kind = {d.kind: d for d in deadlines}
+    return [
+        Clock(name, by_kind[kind], clock_state(by_kind[kind], today))
+        for kind, name in CLOCK_NAMES.items()
+        if kind in by_kind
+    ]
 
 
 def tracker_rows(page, today: date) -> list[TrackerRow]:
-    return [TrackerRow(n, notification_clocks(n, today)) for n in page]
+    notifications = list(page)
+    deadlines = deadlines_of(Notification, [n.pk for n in notifications])
+    return [TrackerRow(n, notification_clocks(deadlines.get(n.pk, []), today)) for n in notifications]
 
 
-EXPORT_CLOCKS = ("Decision", "Completion", "Commissioner copy")
+EXPORT_CLOCKS = tuple(CLOCK_NAMES.values())
 
 
 def tracker_export_table(rows: list[TrackerRow], *, show_pseudonym: bool) -> tuple[list[str], list[list]]:
     """The tracker's columns as a table for CSV and PDF: what the page shows this viewer, no more
-    (never the real name; the pseudonym only where the page shows it)."""
+    (never the real name; the pseudonym only where the page shows it). A paused clock has no
+    due date until the pause ends."""
     header = ["Reference", "Date notified", "Area"]
     if show_pseudonym:
         header.append("Pseudonym")
     header += ["Stage or status", "Paused"]
     for name in EXPORT_CLOCKS:
-        header += [f"{name} clock", f"{name} due", f"{name} met"]
+        header += [f"{name} clock", f"{name} due", f"{name} met", f"{name} days late"]
     cells = []
     for row in rows:
         n = row.notification
@@ -92,11 +111,16 @@ def tracker_export_table(rows: list[TrackerRow], *, show_pseudonym: bool) -> tup
         clocks = {c.name: c for c in row.clocks}
         for name in EXPORT_CLOCKS:
             c = clocks.get(name)
-            line += (
-                [c.label, c.due.isoformat() if c.due else "", c.met_on.isoformat() if c.met_on else ""]
-                if c
-                else ["", "", ""]
-            )
+            if c is None:
+                line += ["", "", "", ""]
+                continue
+            d = c.deadline
+            line += [
+                c.state.tag,
+                "" if c.state.key == State.PAUSED else d.due_date.isoformat(),
+                d.met_on.isoformat() if d.met_on else "",
+                c.state.days if c.state.key == State.MET_LATE else "",
+            ]
         cells.append(line)
     return header, cells
 
@@ -155,27 +179,27 @@ def recommendation_status(rec) -> str:
 AWAITING_DECISION = "awaiting_decision"
 
 
-def _stored_due(kind: str, notification_ref: str):
-    """The due date of a notification's stored deadline of `kind`. The deadline rule keeps it
-    current (pauses move the completion date on daily), so the database can count clocks."""
-    return Subquery(
-        Deadline.objects.filter(
-            subject_type=Notification._meta.label_lower, subject_id=OuterRef(notification_ref), kind=kind
-        ).values("due_date")[:1]
+CLOCK_COLUMNS = (
+    State.ON_TRACK,
+    State.DUE_SOON,
+    State.OVERDUE,
+    State.PAUSED,
+    State.MET_ON_TIME,
+    State.MET_LATE,
+)
+
+
+def _clock_state_of(kind: str, notification_ref: str, as_of: date):
+    """The state on `as_of` of a notification's stored deadline of `kind` (one subquery)."""
+    deadline = Deadline.objects.filter(
+        subject_type=Notification._meta.label_lower, subject_id=OuterRef(notification_ref), kind=kind
     )
+    return Subquery(with_state(deadline, as_of).values("clock_state")[:1])
 
 
-def _clock_counts(met: Q, as_of: date) -> dict:
-    """The clock columns of the stage table, as conditional counts on an annotated `due`."""
-    soon = as_of + timedelta(days=due_soon_days())
-    unmet = ~met
-    return {
-        "total": Count("pk"),
-        "met": Count("pk", filter=met),
-        "overdue": Count("pk", filter=unmet & Q(due__lt=as_of)),
-        "due_soon": Count("pk", filter=unmet & Q(due__gte=as_of, due__lte=soon)),
-        "on_track": Count("pk", filter=unmet & (Q(due__gt=soon) | Q(due__isnull=True))),
-    }
+def _clock_counts() -> dict:
+    """The clock columns of the stage table: a count per state of the annotated `clock`."""
+    return {"total": Count("pk"), **{key: Count("pk", filter=Q(clock=key)) for key in CLOCK_COLUMNS}}
 
 
 def dhr_position(as_of: date) -> dict:
@@ -185,41 +209,31 @@ def dhr_position(as_of: date) -> dict:
     snapshot of an Executive report version. Three queries whatever the number of reviews.
     A notification awaiting decision runs against its decision clock (one month); a review
     against its completion clock (six months from the decision, plus paused days), met when
-    first submitted to Home Office quality assurance.
+    first submitted to Home Office quality assurance. States are those of the stored
+    deadlines (deadlines.state): met on time and met late apart; a paused clock is paused.
     """
-    paused_on_day = Pause.objects.filter(review=OuterRef("pk"), started_on__lte=as_of).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=as_of)
-    )
     by_stage = {
         row["stage"]: row
-        for row in Review.objects.annotate(
-            due=_stored_due(KIND_COMPLETION, "notification_id"), is_paused=Exists(paused_on_day)
-        )
+        for row in Review.objects.annotate(clock=_clock_state_of(KIND_COMPLETION, "notification_id", as_of))
         .values("stage")
-        .annotate(
-            **_clock_counts(Q(first_submitted_on__isnull=False, first_submitted_on__lte=as_of), as_of),
-            paused=Count("pk", filter=Q(is_paused=True)),
-        )
+        .annotate(**_clock_counts())
         .order_by()
     }
     awaiting = (
         Notification.objects.filter(status=NotificationStatus.AWAITING_DECISION)
-        .annotate(due=_stored_due(KIND_DECISION, "pk"))
-        .aggregate(**_clock_counts(Q(decision_date__isnull=False), as_of))
+        .annotate(clock=_clock_state_of(KIND_DECISION, "pk", as_of))
+        .aggregate(**_clock_counts())
     )
     stages = []
     if awaiting["total"]:
-        stages.append({"key": AWAITING_DECISION, "label": "Awaiting decision", **awaiting, "paused": 0})
+        stages.append({"key": AWAITING_DECISION, "label": "Awaiting decision", **awaiting})
     for stage in Stage:
         row = by_stage.get(stage.value)
         if row:
             stages.append({"key": stage.value, "label": stage.label, **row})
     for row in stages:
         row.pop("stage", None)
-    clock_totals = {
-        key: sum(row[key] for row in stages)
-        for key in ("total", "on_track", "due_soon", "overdue", "met", "paused")
-    }
+    clock_totals = {key: sum(row[key] for row in stages) for key in ("total", *CLOCK_COLUMNS)}
     return {
         "as_of": as_of.isoformat(),
         "due_soon_days": due_soon_days(),

@@ -15,12 +15,14 @@ from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import MARKING, csv_response
 from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
+from somerset_safety.deadlines.selectors import deadline_of, deadlines_of
+from somerset_safety.deadlines.state import clock_state
 from somerset_safety.pdf.render import PdfRenderError, render_pdf
 
 from . import forms as f
 from . import permissions as perms
 from . import selectors, services
-from .deadlines import default_report_due, notification_clocks
+from .deadlines import KIND_AGENCY_REPORT, default_report_due
 from .exceptions import ReviewError
 from .filters import RegisterFilter, TrackerFilter
 from .models import (
@@ -79,9 +81,9 @@ def _run(form, call) -> bool:
 
 def _tracker_filter(request, today):
     """The tracker's rows for this viewer and these filters: the page and its exports alike."""
-    visible = selectors.with_overdue_flag(
-        selectors.tracker_queryset(perms.notifications_visible_to(request.user)), today
-    ).order_by("-number")
+    visible = selectors.tracker_queryset(perms.notifications_visible_to(request.user), today).order_by(
+        "-number"
+    )
     return TrackerFilter(request.GET, queryset=visible)
 
 
@@ -174,6 +176,11 @@ def detail(request, pk: int):
     today = local_today()
     full = perms.sees_full_record(user, notification)
     review = getattr(notification, "review", None)
+    deadlines = deadlines_of(Notification, [notification.pk]).get(notification.pk, [])
+    request_clocks = {d.key: clock_state(d, today) for d in deadlines if d.kind == KIND_AGENCY_REPORT}
+    requests = list(
+        perms.requests_visible_to(user, notification).select_related("agency").prefetch_related("chases")
+    )
     context = {
         "notification": notification,
         "review": review,
@@ -182,10 +189,8 @@ def detail(request, pk: int):
         "sees_real_name": perms.sees_real_name(user, notification),
         "can_manage": perms.is_officer(user),
         "can_contribute": perms.is_officer(user) or perms.is_review_team(user, notification),
-        "clocks": notification_clocks(notification, today) if full else [],
-        "requests": perms.requests_visible_to(user, notification)
-        .select_related("agency")
-        .prefetch_related("chases"),
+        "clocks": selectors.notification_clocks(deadlines, today) if full else [],
+        "request_rows": [(r, request_clocks.get(str(r.pk))) for r in requests],
         "documents": perms.documents_visible_to(user, notification).select_related("meeting", "uploaded_by"),
         "show_viewers": user.has_role(Role.OFFICER, Role.AUDITOR),
         "display_name": display_name(),
@@ -493,6 +498,7 @@ def request_detail(request, pk: int, request_pk: int):
             "notification": notification,
             "report_request": report_request,
             "chases": report_request.chases.select_related("actor"),
+            "deadline": deadline_of(notification, KIND_AGENCY_REPORT, str(report_request.pk)),
             "can_manage": perms.is_officer(user),
             "can_upload": perms.is_officer(user)
             or perms.is_review_team(user, notification)

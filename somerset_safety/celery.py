@@ -29,6 +29,10 @@ app.conf.beat_schedule = {
         "task": "deadlines.reminder_sweep",
         "schedule": crontab(hour=6, minute=0),
     },
+    "Release reminders whose sender stopped, and hand over any waiting": {
+        "task": "deadlines.retry_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
     "Send the daily reminder digest (working days, 07:00)": {
         "task": "deadlines.send_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),

@@ -302,10 +302,19 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "somerset_safety.accounts.validators.normalised_username"
 UPLOAD_SCANNER = env.str("UPLOAD_SCANNER", default="somerset_safety.core.uploads.no_scan")
 
-# Reminders (issue 6): days before the due date, the repeat while overdue, and escalation.
+# Deadlines: "due soon" days per kind override each app's default, e.g. "marac_action=5,dhr_decision_due=10".
+DEADLINE_DUE_SOON_DAYS_BY_KIND = env.dict("DEADLINE_DUE_SOON_DAYS_BY_KIND", cast={"value": int}, default={})
+
+# Reminders: days before the due date, the repeat while overdue, and escalation.
 REMINDER_OFFSETS_DAYS = tuple(env.list("REMINDER_OFFSETS_DAYS", cast=int, default=[14, 7, 1]))
 REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7)
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
+# Deadlines read per sweep batch (one INSERT … SELECT each, committed on its own).
+REMINDER_SWEEP_BATCH_SIZE = env.int("REMINDER_SWEEP_BATCH_SIZE", default=2000)
+# A reminder claimed for sending but not confirmed within this time (its sender died) is
+# released and sent again; after REMINDER_MAX_ATTEMPTS it is reported as failed.
+REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=900)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 
 # Domestic Homicide Reviews (DOMAIN §2). Clock offsets are local practice, so they are settings.
 DHR_DISPLAY_NAME = env.str("DHR_DISPLAY_NAME", default="Domestic Homicide Reviews")
@@ -319,6 +328,7 @@ DHR_DUE_SOON_DAYS = env.int("DHR_DUE_SOON_DAYS", default=14)
 # Statutory duties (DOMAIN §6).
 DUTIES_DUE_SOON_DAYS = env.int("DUTIES_DUE_SOON_DAYS", default=60)
 DUTIES_RG_DECISION_WORKING_DAYS = env.int("DUTIES_RG_DECISION_WORKING_DAYS", default=5)
+DUTIES_RG_CHECK_DUE_SOON_DAYS = env.int("DUTIES_RG_CHECK_DUE_SOON_DAYS", default=2)
 DUTIES_RECOVERY_PERIOD_MIN_DAYS = env.int("DUTIES_RECOVERY_PERIOD_MIN_DAYS", default=30)
 
 # Commissioned services (DOMAIN §5). Read through commissioning/conf.py, which has the defaults.
@@ -357,6 +367,7 @@ MARAC_HIGH_RISK_THRESHOLD = env.int("MARAC_HIGH_RISK_THRESHOLD", default=14)
 MARAC_ESCALATION_INCIDENTS = env.int("MARAC_ESCALATION_INCIDENTS", default=3)
 MARAC_ESCALATION_MONTHS = env.int("MARAC_ESCALATION_MONTHS", default=12)
 MARAC_AGENDA_WORKING_DAYS = env.int("MARAC_AGENDA_WORKING_DAYS", default=5)
+MARAC_DUE_SOON_DAYS = env.int("MARAC_DUE_SOON_DAYS", default=7)
 MARAC_IMPORT_MAX_BYTES = env.int("MARAC_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
 
 # Old versions are shown in the admin but never restored from there: a change goes through the

@@ -37,8 +37,16 @@ def health(request):
         checks["workers"] = _workers_answering() if checks["broker"] else 0
     else:
         checks["broker"] = "eager (no broker configured)"
+    if checks["database"]:
+        from somerset_safety.deadlines.reminders import problems_summary
+
+        # Reminders that could not be sent after every attempt: a person must act (team page).
+        checks["reminders"] = problems_summary()
     status = 200 if checks["database"] else 503
-    return JsonResponse({"status": "ok" if status == 200 else "unavailable", **checks}, status=status)
+    overall = "unavailable" if status != 200 else "ok"
+    if status == 200 and any(checks["reminders"].values()):
+        overall = "degraded"
+    return JsonResponse({"status": overall, **checks}, status=status)
 
 
 def _database_ok() -> bool:

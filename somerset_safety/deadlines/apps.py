@@ -9,8 +9,16 @@ class DeadlinesConfig(AppConfig):
     def ready(self) -> None:
         from somerset_safety.accounts.roles import Role
         from somerset_safety.core import navigation
+        from somerset_safety.reports.registry import (
+            DashboardPanel,
+            ReportSection,
+            as_at,
+            register_dashboard_panel,
+            register_report_section,
+        )
 
         from .permissions import LIST_ROLES, TEAM_ROLES
+        from .selectors import deadline_figures
 
         navigation.register(
             label="My deadlines",
@@ -19,23 +27,29 @@ class DeadlinesConfig(AppConfig):
             description="Everything due for you and your agency, overdue first.",
             order=10,
         )
-        from somerset_safety.reports.registry import DashboardPanel, as_at, register_dashboard_panel
-
-        from .selectors import overdue_by_kind
-
-        register_dashboard_panel(
-            DashboardPanel(
-                key="deadlines",
-                title="Deadlines overdue",
-                build=as_at(overdue_by_kind),
-                template="deadlines/dashboard_panel.html",
-                order=90,
-            )
-        )
         navigation.register(
             label="Team deadlines",
             url_name="deadlines:team",
             roles=TEAM_ROLES - {Role.OFFICER, Role.MARAC_COORDINATOR},
             description="Counts of deadlines by kind and status across the partnership.",
             order=800,
+        )
+        # One build and one template serve the dashboard panel and the paper's section.
+        register_dashboard_panel(
+            DashboardPanel(
+                key="deadlines",
+                title="Deadlines",
+                build=as_at(deadline_figures),
+                template="deadlines/report_section.html",
+                order=90,
+            )
+        )
+        register_report_section(
+            ReportSection(
+                key="deadlines",
+                title="Deadlines and statutory clocks",
+                build=as_at(deadline_figures),
+                template="deadlines/report_section.html",
+                order=90,
+            )
         )

@@ -1,94 +1,121 @@
-from datetime import date, timedelta
+"""Reads of deadlines for pages, counts, the dashboard and the Executive report. Every state
+comes from `state.state_expression` (in the database) or `state.clock_state` (for a row): the
+same rule, reading only the stored row."""
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
 
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
+
+from somerset_safety.accounts.models import User
 from somerset_safety.accounts.roles import Role
 
-from .models import Deadline, DeadlineStatus
-from .registry import registrations
-
-DUE_SOON_DAYS = 14
-
-
-def deadlines_visible_to(user) -> QuerySet[Deadline]:
-    """Deadlines whose subject the user may see, by each app's own access policy (S7)."""
-    condition = Q(pk__in=[])
-    for registration in registrations():
-        visible = registration.visible_to(user).values("pk")
-        condition |= Q(subject_type=registration.subject_type, subject_id__in=visible)
-    return Deadline.objects.filter(condition)
+from .models import Deadline
+from .permissions import deadlines_visible_to, with_may_manage
+from .registry import kind_names
+from .state import STATES, State, clock_state, empty_counts, with_state
 
 
-def with_urgency(queryset: QuerySet[Deadline], today: date) -> QuerySet[Deadline]:
-    """Orders overdue first, then due soon, then the rest, each by due date."""
-    return queryset.annotate(
-        urgency=Case(
-            When(status=DeadlineStatus.OPEN, due_date__lt=today, then=Value(0)),
-            When(
-                status=DeadlineStatus.OPEN, due_date__lte=today + timedelta(days=DUE_SOON_DAYS), then=Value(1)
-            ),
-            When(status=DeadlineStatus.OPEN, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        )
-    ).order_by("urgency", "due_date", "id")
+def responsible_condition(user) -> Q:
+    """Deadlines that are the user's own, or their agency's."""
+    mine = Exists(
+        Deadline.responsible_users.through.objects.filter(deadline_id=OuterRef("pk"), user_id=user.pk)
+    )
+    condition = Q(mine)
+    if user.agency_id:
+        condition |= Q(responsible_agency_id=user.agency_id)
+    return condition
+
+
+def with_people(queryset: QuerySet[Deadline]) -> QuerySet[Deadline]:
+    return queryset.select_related("responsible_agency").prefetch_related(
+        Prefetch("responsible_users", queryset=User.objects.only("pk", "full_name").order_by("full_name"))
+    )
 
 
 def my_deadlines(user, today: date) -> QuerySet[Deadline]:
-    """Mine and my agency's, within what I may see."""
-    responsible = Q(responsible_user=user)
-    if user.agency_id:
-        responsible |= Q(responsible_agency_id=user.agency_id)
-    return with_urgency(
-        deadlines_visible_to(user)
-        .filter(responsible)
-        .select_related("responsible_agency", "responsible_user"),
-        today,
+    """Mine and my agency's, within what I may see; overdue first, then by due date. Each row
+    is annotated with `clock_state`, `clock_rank` and `may_manage`."""
+    queryset = deadlines_visible_to(user).filter(responsible_condition(user))
+    return with_people(with_may_manage(with_state(queryset, today), user)).order_by(
+        "clock_rank", "due_date", "id"
     )
+
+
+def rows_with_state(deadlines: Iterable[Deadline], today: date) -> list[tuple[Deadline, object]]:
+    return [(d, clock_state(d, today)) for d in deadlines]
+
+
+def counts_by_kind(queryset: QuerySet[Deadline], today: date) -> list[dict]:
+    """For each kind: its name and a count per state (every State key), in one query."""
+    table: dict[str, dict[str, int]] = defaultdict(empty_counts)
+    rows = (
+        with_state(queryset.order_by(), today)
+        .values("kind", "clock_state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        table[row["kind"]][row["clock_state"]] = row["n"]
+    names = kind_names()
+    result = [
+        {
+            "kind": kind,
+            "name": names.get(kind, kind),
+            **counts,
+            "cells": [counts[key] for key, _, _ in STATES],
+        }
+        for kind, counts in table.items()
+    ]
+    return sorted(result, key=lambda r: r["name"])
+
+
+def totals(rows: list[dict]) -> dict:
+    """The column totals of `counts_by_kind`, with `cells` in the same order."""
+    sums = {key: sum(row[key] for row in rows) for key, _, _ in STATES}
+    return {**sums, "cells": [sums[key] for key, _, _ in STATES]}
 
 
 def team_counts(user, today: date) -> list[dict]:
-    """Open deadlines by kind: overdue, due within 14 days, later; and met and waived. One query."""
+    """Deadlines by kind and state across the partnership (partnership leads) or what the user
+    may see (everyone else). Counts of deadlines, no personal details."""
     base = Deadline.objects.all() if user.has_role(Role.PARTNERSHIP_LEAD) else deadlines_visible_to(user)
-    soon = today + timedelta(days=DUE_SOON_DAYS)
-    return list(
-        base.values("kind")
-        .annotate(
-            overdue=Count("pk", filter=Q(status=DeadlineStatus.OPEN, due_date__lt=today)),
-            due_soon=Count(
-                "pk", filter=Q(status=DeadlineStatus.OPEN, due_date__gte=today, due_date__lte=soon)
-            ),
-            later=Count("pk", filter=Q(status=DeadlineStatus.OPEN, due_date__gt=soon)),
-            met=Count("pk", filter=Q(status=DeadlineStatus.MET)),
-            waived=Count("pk", filter=Q(status=DeadlineStatus.WAIVED)),
-        )
-        .order_by("kind")
+    return counts_by_kind(base, today)
+
+
+def deadline_figures(as_of: date) -> dict:
+    """For the partnership dashboard and the Executive report: every deadline by kind and
+    state on `as_of` — met on time and met late apart — with totals. One query; JSON-able."""
+    rows = counts_by_kind(Deadline.objects.all(), as_of)
+    return {
+        "as_of": as_of.isoformat(),
+        "kinds": rows,
+        "totals": totals(rows),
+        "states": [{"key": key, "label": label} for key, label, _ in STATES],
+    }
+
+
+def deadlines_of(model: type[Model], ids: Iterable[int]) -> dict[int, list[Deadline]]:
+    """The stored deadlines of these records of `model`, by record id (one query)."""
+    grouped: dict[int, list[Deadline]] = defaultdict(list)
+    for deadline in Deadline.objects.filter(
+        subject_type=model._meta.label_lower, subject_id__in=list(ids)
+    ).order_by("due_date", "id"):
+        grouped[deadline.subject_id].append(deadline)
+    return grouped
+
+
+def deadline_of(subject: Model, kind: str, key: str = "") -> Deadline | None:
+    """The stored deadline of `kind` (and `key`) on one record, if its rule gave one."""
+    return Deadline.objects.filter(
+        subject_type=subject._meta.label_lower, subject_id=subject.pk, kind=kind, key=key
+    ).first()
+
+
+def met_counts(queryset: QuerySet[Deadline], today: date) -> dict[str, int]:
+    """How many of these deadlines were met on time and met late."""
+    return with_state(queryset.order_by(), today).aggregate(
+        met_on_time=Count("pk", filter=Q(clock_state=State.MET_ON_TIME)),
+        met_late=Count("pk", filter=Q(clock_state=State.MET_LATE)),
     )
-
-
-def deadline_state(deadline: Deadline, today: date) -> str:
-    """on track, due within 14 days, overdue, met, waived — as shown on pages."""
-    if deadline.status == DeadlineStatus.MET:
-        return "met"
-    if deadline.status == DeadlineStatus.WAIVED:
-        return "waived"
-    if deadline.due_date < today:
-        return "overdue"
-    if deadline.due_date <= today + timedelta(days=DUE_SOON_DAYS):
-        return "due_soon"
-    return "on_track"
-
-
-def overdue_by_kind(today: date) -> dict:
-    """For the partnership dashboard: open deadlines past their date, by kind (one query)."""
-    from .registry import kind_names
-
-    names = kind_names()
-    rows = (
-        Deadline.objects.filter(status=DeadlineStatus.OPEN, due_date__lt=today)
-        .values("kind")
-        .annotate(n=Count("pk"))
-        .order_by("kind")
-    )
-    kinds = [{"label": names.get(r["kind"], r["kind"]), "overdue": r["n"]} for r in rows]
-    return {"kinds": kinds, "total": sum(k["overdue"] for k in kinds)}

@@ -1,8 +1,20 @@
+"""Every write to deadlines: keeping them in step with their records, waivers and their
+withdrawal."""
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
-from .models import Deadline, DeadlineStatus
-from .registry import registration_for
+from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.services import audit_record
+from somerset_safety.core.queueing import enqueue
+
+from .exceptions import DeadlineError
+from .models import OUTSTANDING, Deadline, DeadlineEvent, DeadlineEventAction, DeadlineStatus
+from .registry import DeadlineSpec, Registration, kind, registration_for, registrations
+
+NO_LONGER_APPLIES = "No longer applies"
 
 _SYNCED_FIELDS = [
     "label",
@@ -10,11 +22,34 @@ _SYNCED_FIELDS = [
     "subject_url",
     "due_date",
     "statutory",
-    "responsible_user",
     "responsible_agency",
     "status",
     "met_on",
+    "paused_since",
+    "closed_reason",
 ]
+
+
+def _registration(subject_or_label) -> Registration:
+    registration = registration_for(subject_or_label)
+    if registration is None:
+        raise LookupError(f"No deadline rule is registered for {subject_or_label}")
+    return registration
+
+
+def _status(spec: DeadlineSpec, row: Deadline | None) -> tuple[str, dict]:
+    """What the rule says, except that a person's waiver stands until it is withdrawn or the
+    thing is done."""
+    cleared = {"met_on": None, "paused_since": None, "closed_reason": ""}
+    if spec.met_on is not None:
+        return DeadlineStatus.MET, {**cleared, "met_on": spec.met_on}
+    if row is not None and row.status == DeadlineStatus.WAIVED:
+        return DeadlineStatus.WAIVED, cleared
+    if spec.closed_reason:
+        return DeadlineStatus.CLOSED, {**cleared, "closed_reason": spec.closed_reason[:120]}
+    if spec.paused_since is not None:
+        return DeadlineStatus.PAUSED, {**cleared, "paused_since": spec.paused_since}
+    return DeadlineStatus.OPEN, cleared
 
 
 @transaction.atomic
@@ -22,12 +57,11 @@ def deadlines_sync(*, subject: Model) -> list[Deadline]:
     """Bring the stored deadlines of `subject` into line with its app's rule.
 
     Call it from every service that changes something a rule reads, inside the same
-    transaction. Waived deadlines keep their waiver; open ones the rule no longer produces
-    are removed; met ones are kept as history.
+    transaction. A waiver stands until withdrawn (or the thing is done); a deadline the rule
+    no longer gives is closed ("No longer applies") if it was still outstanding, and kept as
+    history otherwise. Raises ImproperlyConfigured if the rule gives a kind it did not register.
     """
-    registration = registration_for(subject)
-    if registration is None:
-        raise LookupError(f"No deadline rule is registered for {subject._meta.label}")
+    registration = _registration(subject)
     specs = list(registration.rule(subject))
     existing = {
         (d.kind, d.key): d
@@ -35,24 +69,31 @@ def deadlines_sync(*, subject: Model) -> list[Deadline]:
             subject_type=registration.subject_type, subject_id=subject.pk
         )
     }
+    through = Deadline.responsible_users.through
+    people: dict[int, set[int]] = {}
+    for deadline_id, user_id in through.objects.filter(
+        deadline_id__in=[d.pk for d in existing.values()]
+    ).values_list("deadline_id", "user_id"):
+        people.setdefault(deadline_id, set()).add(user_id)
+    reference = str(getattr(subject, "reference", "") or "")[:60]
+    url = subject.get_absolute_url()
     kept = []
     for spec in specs:
+        kind = registration.kinds.get(spec.kind)
+        if kind is None:
+            raise ImproperlyConfigured(f"{registration.subject_type} gave unregistered kind {spec.kind!r}")
         row = existing.pop((spec.kind, spec.key), None)
+        status, dates = _status(spec, row)
         values = {
-            "label": spec.label,
-            "subject_reference": str(getattr(subject, "reference", "") or "")[:60],
-            "subject_url": subject.get_absolute_url(),
+            "label": spec.label[:200],
+            "subject_reference": reference,
+            "subject_url": url,
             "due_date": spec.due_date,
-            "statutory": spec.statutory,
-            "responsible_user": spec.responsible_user,
+            "statutory": kind.statutory,
             "responsible_agency": spec.responsible_agency,
+            "status": status,
+            **dates,
         }
-        if row is not None and row.status == DeadlineStatus.WAIVED:
-            values["status"], values["met_on"] = DeadlineStatus.WAIVED, None
-        elif spec.met_on is not None:
-            values["status"], values["met_on"] = DeadlineStatus.MET, spec.met_on
-        else:
-            values["status"], values["met_on"] = DeadlineStatus.OPEN, None
         if row is None:
             row = Deadline.objects.create(
                 subject_type=registration.subject_type,
@@ -67,44 +108,103 @@ def deadlines_sync(*, subject: Model) -> list[Deadline]:
                 for f in changed:
                     setattr(row, f, values[f])
                 row.save(update_fields=[*changed, "updated_at"])
+        wanted = {u.pk for u in spec.responsible_users if u is not None}
+        if wanted != people.get(row.pk, set()):
+            row.responsible_users.set(wanted)
         kept.append(row)
-    stale = [d.pk for d in existing.values() if d.status == DeadlineStatus.OPEN]
-    if stale:
-        Deadline.objects.filter(pk__in=stale).delete()
+    for row in existing.values():
+        if row.status in OUTSTANDING:
+            row.status, row.paused_since, row.closed_reason = DeadlineStatus.CLOSED, None, NO_LONGER_APPLIES
+            row.save(update_fields=["status", "paused_since", "closed_reason", "updated_at"])
     return kept
+
+
+def subject_of(deadline: Deadline) -> Model:
+    return _registration(deadline.subject_type).model._default_manager.get(pk=deadline.subject_id)
+
+
+def _check_may_change(actor, deadline: Deadline) -> None:
+    from .permissions import can_manage
+
+    if not can_manage(actor, deadline):
+        raise DeadlineError("Only people who manage this record can waive its deadlines.")
 
 
 @transaction.atomic
 def deadline_waive(*, actor, deadline: Deadline, reason: str) -> Deadline:
-    """Waive an open, non-statutory deadline with a reason. Raises DeadlineError otherwise."""
-    from django.utils import timezone
+    """Waive an outstanding, non-statutory deadline with a reason: it gets no more reminders
+    and counts as waived, not met. Audited; the reason is kept in the deadline's history.
 
-    from somerset_safety.audit.models import AuditAction
-    from somerset_safety.audit.services import audit_record
-    from somerset_safety.core.queueing import enqueue
-
-    from .exceptions import DeadlineError
-
+    Raises DeadlineError if the deadline is statutory, already met, waived or closed, if the
+    reason is empty, or if the actor does not manage the record it belongs to.
+    """
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
-    if deadline.status != DeadlineStatus.OPEN:
-        raise DeadlineError("Only an open deadline can be waived.")
-    if deadline.statutory:
+    _check_may_change(actor, deadline)
+    if deadline.statutory or kind(deadline.kind).statutory:
         raise DeadlineError(
             "A statutory deadline cannot be waived. Record a pause or the date it was met instead."
         )
-    if not reason.strip():
+    if deadline.status not in OUTSTANDING:
+        raise DeadlineError("Only a deadline that is still to be met can be waived.")
+    reason = reason.strip()
+    if not reason:
         raise DeadlineError("Enter the reason for waiving this deadline.")
+    now = timezone.now()
     deadline.status = DeadlineStatus.WAIVED
-    deadline.waived_reason = reason.strip()
-    deadline.waived_by = actor
-    deadline.waived_at = timezone.now()
-    deadline.save(update_fields=["status", "waived_reason", "waived_by", "waived_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        obj=deadline,
-        changed_fields=["status", "waived_reason"],
+    deadline.paused_since = None
+    deadline.waived_reason, deadline.waived_by, deadline.waived_at = reason, actor, now
+    deadline.save(
+        update_fields=["status", "paused_since", "waived_reason", "waived_by", "waived_at", "updated_at"]
     )
-    if deadline.responsible_user_id and deadline.responsible_user_id != actor.pk:
-        enqueue("deadlines.notify_waived", deadline.pk)
+    DeadlineEvent.objects.create(
+        deadline=deadline, action=DeadlineEventAction.WAIVED, reason=reason, actor=actor, occurred_at=now
+    )
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, obj=deadline, changed_fields=["status", "waived_reason"]
+    )
+    enqueue("deadlines.notify_waived", deadline.pk, actor.pk)
     return deadline
+
+
+@transaction.atomic
+def deadline_unwaive(*, actor, deadline: Deadline, reason: str) -> Deadline:
+    """Withdraw a waiver with a reason: the deadline is what its record says again (open,
+    paused, met or closed) and reminders resume if it is open. Audited and kept in its history.
+
+    Raises DeadlineError if it is not waived, the reason is empty, or the actor does not
+    manage the record it belongs to.
+    """
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    _check_may_change(actor, deadline)
+    if deadline.status != DeadlineStatus.WAIVED:
+        raise DeadlineError("This deadline is not waived.")
+    reason = reason.strip()
+    if not reason:
+        raise DeadlineError("Enter the reason for withdrawing the waiver.")
+    deadline.status = DeadlineStatus.OPEN
+    deadline.waived_reason, deadline.waived_by, deadline.waived_at = "", None, None
+    deadline.save(update_fields=["status", "waived_reason", "waived_by", "waived_at", "updated_at"])
+    DeadlineEvent.objects.create(
+        deadline=deadline,
+        action=DeadlineEventAction.UNWAIVED,
+        reason=reason,
+        actor=actor,
+        occurred_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, obj=deadline, changed_fields=["status", "waived_reason"]
+    )
+    deadlines_sync(subject=subject_of(deadline))
+    deadline.refresh_from_db()
+    return deadline
+
+
+def deadlines_resync_all() -> int:
+    """Run every registered rule over every record it covers, as after a rule changes
+    (`manage.py sync_deadlines`). One transaction per record. Returns how many were synced."""
+    count = 0
+    for registration in registrations():
+        for subject in registration.model._default_manager.order_by("pk").iterator(chunk_size=500):
+            deadlines_sync(subject=subject)
+            count += 1
+    return count

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.my_deadlines, name="mine"),
     path("team/", views.team, name="team"),
     path("<int:pk>/waive/", views.waive, name="waive"),
+    path("<int:pk>/withdraw-waiver/", views.unwaive, name="unwaive"),
 ]

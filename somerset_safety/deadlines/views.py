@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
-from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.services import audit_list
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.models import UnqueuedTask
@@ -10,56 +10,48 @@ from somerset_safety.reports.permissions import can_see_small_counts
 
 from . import selectors
 from .exceptions import DeadlineError
-from .forms import DeadlineFilter, WaiveForm
-from .models import Deadline
-from .permissions import LIST_ROLES, TEAM_ROLES, WAIVE_ROLES, get_deadline_for_user_or_404, require_any_role
-from .registry import kind_names
+from .forms import DeadlineFilter, UnwaiveForm, WaiveForm
+from .models import Deadline, DeadlineStatus
+from .permissions import (
+    LIST_ROLES,
+    REMINDER_PROBLEM_ROLES,
+    TEAM_ROLES,
+    get_deadline_for_user_or_404,
+    require_any_role,
+)
+from .registry import kind
 from .reminders import failed_reminders
-from .services import deadline_waive
+from .services import deadline_unwaive, deadline_waive
+from .state import STATES, clock_state
 
 
 def my_deadlines(request):
     require_any_role(request.user, LIST_ROLES)
     today = local_today()
-    deadline_filter = DeadlineFilter(
-        request.GET, queryset=selectors.my_deadlines(request.user, today), today=today
-    )
+    deadline_filter = DeadlineFilter(request.GET, queryset=selectors.my_deadlines(request.user, today))
     page = paginate(request, deadline_filter.qs, keyset=True)
-    rows = [(d, selectors.deadline_state(d, today)) for d in page]
+    rows = selectors.rows_with_state(page, today)
     audit_list(actor=request.user, model=Deadline, ids=[d.pk for d in page])
     return render(
         request,
         "deadlines/my_deadlines.html",
-        {
-            "filter": deadline_filter,
-            "page": page,
-            "rows": rows,
-            "kinds": kind_names(),
-            "today": today,
-            "can_waive": request.user.has_role(*WAIVE_ROLES),
-        },
+        {"filter": deadline_filter, "page": page, "rows": rows, "today": today},
     )
 
 
 def team(request):
     require_any_role(request.user, TEAM_ROLES)
     today = local_today()
-    names = kind_names()
-    counts = [
-        {**row, "name": names.get(row["kind"], row["kind"])}
-        for row in selectors.team_counts(request.user, today)
-    ]
-    totals = {
-        key: sum(row[key] for row in counts) for key in ("overdue", "due_soon", "later", "met", "waived")
-    }
+    counts = selectors.team_counts(request.user, today)
     context = {
         "counts": counts,
-        "totals": totals,
+        "totals": selectors.totals(counts),
+        "states": STATES,
         "today": today,
         "problems": None,
         "suppress": not can_see_small_counts(request.user),
     }
-    if request.user.has_role(*WAIVE_ROLES, Role.ADMIN):
+    if request.user.has_role(*REMINDER_PROBLEM_ROLES):
         context["problems"] = {
             "failed": list(failed_reminders()[:50]),
             "waiting_for_broker": UnqueuedTask.objects.count(),
@@ -67,8 +59,25 @@ def team(request):
     return render(request, "deadlines/team.html", context)
 
 
+def _decision_page(request, deadline: Deadline, form, *, template: str):
+    return render(
+        request,
+        template,
+        {
+            "deadline": deadline,
+            "state": clock_state(deadline, local_today()),
+            "form": form,
+            "kind_name": kind(deadline.kind).name,
+            "events": deadline.events.select_related("actor")[:20],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def waive(request, pk: int):
     deadline = get_deadline_for_user_or_404(request.user, pk, action="waive")
+    if deadline.status == DeadlineStatus.WAIVED:
+        return redirect("deadlines:unwaive", pk=deadline.pk)
     form = WaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,10 +85,21 @@ def waive(request, pk: int):
         except DeadlineError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "The deadline has been waived.")
+            messages.success(request, f"The deadline has been waived: {deadline.label}.")
             return redirect("deadlines:mine")
-    return render(
-        request,
-        "deadlines/waive.html",
-        {"deadline": deadline, "form": form, "kind_name": kind_names().get(deadline.kind, deadline.kind)},
-    )
+    return _decision_page(request, deadline, form, template="deadlines/waive.html")
+
+
+@require_http_methods(["GET", "POST"])
+def unwaive(request, pk: int):
+    deadline = get_deadline_for_user_or_404(request.user, pk, action="waive")
+    form = UnwaiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deadline_unwaive(actor=request.user, deadline=deadline, reason=form.cleaned_data["reason"])
+        except DeadlineError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"The waiver has been withdrawn: {deadline.label}.")
+            return redirect("deadlines:mine")
+    return _decision_page(request, deadline, form, template="deadlines/unwaive.html")

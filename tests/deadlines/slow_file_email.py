@@ -1,4 +1,6 @@
-"""Writes each email to a file, then takes a second: time for a test to kill the worker mid-send."""
+"""An email server that takes a second to accept each message, then files it: a worker killed
+while it is sending has not delivered that email (as with SMTP, where the server accepts the
+message at the end of the conversation)."""
 
 import time
 
@@ -7,6 +9,5 @@ from django.core.mail.backends.filebased import EmailBackend
 
 class SlowFileBackend(EmailBackend):
     def send_messages(self, email_messages):
-        sent = super().send_messages(email_messages)
         time.sleep(1)
-        return sent
+        return super().send_messages(email_messages)
