@@ -2,9 +2,12 @@
 
 Labels carry references and titles only, never a name (S14)."""
 
+from datetime import date
+
 from django.conf import settings
 
 from somerset_safety.accounts.models import Agency
+from somerset_safety.core.dates import add_months
 from somerset_safety.deadlines.registry import DeadlineKind, DeadlineSpec, register
 
 from .models import Obligation, Route, SlaveryNotification
@@ -15,20 +18,45 @@ OBLIGATION_DUE = "duty_obligation_due"
 SLAVERY_RG_CHECK = "modern_slavery_rg_check"
 
 
+def obligation_cycles(obligation: Obligation) -> list[tuple[date, date | None]]:
+    """Every cycle of an obligation as (due date, date met), from its current evidence.
+
+    The first cycle is due on its first due date (if it has one); evidence met on a day meets
+    the cycle then due, and the next cycle falls due its cycle of months later. The last cycle
+    is the one still open: its due date is the obligation's next due date.
+    """
+    met_dates = sorted(
+        set(obligation.evidence.filter(withdrawn_at__isnull=True).values_list("met_on", flat=True))
+    )
+    cycles: dict[date, date | None] = {}
+    due = obligation.first_due_on
+    for met in met_dates:
+        if due is not None:
+            cycles.setdefault(due, met)
+        due = add_months(met, obligation.cycle_months)
+    if due is not None and due not in cycles:
+        cycles[due] = None
+    return sorted(cycles.items())
+
+
 def obligation_rule(obligation: Obligation):
-    """Each active obligation with a known next due date is one statutory deadline, owned by
-    its lead officer and the council's community safety team. It moves on when evidence is
-    recorded."""
-    if not (obligation.active and obligation.duty.active) or obligation.next_due_on is None:
+    """Each cycle of an active obligation is one statutory deadline (met on time or late, by its
+    evidence), owned by its lead officer and the council's community safety team."""
+    if not (obligation.active and obligation.duty.active):
         return []
+    team = Agency.objects.filter(is_council_team=True).order_by("pk").first()
+    label = f"{obligation.title} ({obligation.duty.title})"[:200]
     return [
         DeadlineSpec(
             kind=OBLIGATION_DUE,
-            label=f"{obligation.title} ({obligation.duty.title})"[:200],
-            due_date=obligation.next_due_on,
+            key=due.isoformat(),
+            label=label,
+            due_date=due,
+            met_on=met,
             responsible_users=[obligation.lead_officer] if obligation.lead_officer_id else [],
-            responsible_agency=Agency.objects.filter(is_council_team=True).order_by("pk").first(),
+            responsible_agency=team,
         )
+        for due, met in obligation_cycles(obligation)
     ]
 
 

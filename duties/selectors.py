@@ -1,12 +1,14 @@
 """Reads for the duties pages. Status is computed in the database from the obligations' dates,
 so the register can be filtered and sorted by it without loading every obligation."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -18,6 +20,11 @@ from django.db.models import (
     When,
 )
 
+from somerset_safety.deadlines.models import OUTSTANDING, Deadline, DeadlineStatus
+from somerset_safety.deadlines.selectors import deadlines_of
+from somerset_safety.deadlines.state import State, clock_state, with_state
+
+from .deadlines import OBLIGATION_DUE
 from .models import (
     AgeGroup,
     Duty,
@@ -32,18 +39,66 @@ from .models.register import STATUS_BY_RANK, STATUS_RANK, due_soon_days
 from .permissions import obligations_visible_to, register_duties
 
 
+def _obligations_in_state(state: str, today: date):
+    """Ids of obligations whose open cycle is in `state` on `today` (the stored deadlines)."""
+    cycles = Deadline.objects.filter(
+        subject_type=Obligation._meta.label_lower, kind=OBLIGATION_DUE, status__in=OUTSTANDING
+    )
+    return with_state(cycles, today).filter(clock_state=state).values("subject_id")
+
+
+def _obligations_last_met_late():
+    """Ids of obligations whose latest met cycle was met after its due date."""
+    met = Deadline.objects.filter(
+        subject_type=Obligation._meta.label_lower, kind=OBLIGATION_DUE, status=DeadlineStatus.MET
+    )
+    later = met.filter(subject_id=OuterRef("subject_id"), due_date__gt=OuterRef("due_date"))
+    return met.filter(~Exists(later), met_on__gt=F("due_date")).values("subject_id")
+
+
 def _obligation_conditions(today: date, prefix: str = "") -> dict[str, Q]:
-    soon = today + timedelta(days=due_soon_days())
     active = Q(**{f"{prefix}active": True})
     met_before = Q(**{f"{prefix}last_met_on__isnull": False})
+    pk_in = f"{prefix}pk__in"
     return {
         "active": active,
-        "overdue": active & met_before & Q(**{f"{prefix}next_due_on__lt": today}),
+        "overdue": active & met_before & Q(**{pk_in: _obligations_in_state(State.OVERDUE, today)}),
         "no_evidence": active & Q(**{f"{prefix}last_met_on__isnull": True}),
-        "due_soon": active
-        & met_before
-        & Q(**{f"{prefix}next_due_on__gte": today, f"{prefix}next_due_on__lte": soon}),
+        "due_soon": active & met_before & Q(**{pk_in: _obligations_in_state(State.DUE_SOON, today)}),
+        "met_late": active & met_before & Q(**{pk_in: _obligations_last_met_late()}),
     }
+
+
+def _status_cases(whens: list[tuple[Q, DutyStatus]]) -> dict:
+    return {
+        "computed_status": Case(
+            *[When(cond, then=Value(status.value)) for cond, status in whens],
+            default=Value(DutyStatus.MET.value),
+            output_field=CharField(),
+        ),
+        "status_rank": Case(
+            *[When(cond, then=Value(STATUS_RANK[status])) for cond, status in whens],
+            default=Value(STATUS_RANK[DutyStatus.MET]),
+            output_field=IntegerField(),
+        ),
+    }
+
+
+def with_obligation_status(queryset: QuerySet[Obligation], today: date) -> QuerySet[Obligation]:
+    """Annotates each obligation with `computed_status` from its stored deadlines: no evidence
+    yet; overdue, due soon (DUTIES_DUE_SOON_DAYS) or met by its open cycle; met but late when
+    its latest cycle was met after its due date."""
+    c = _obligation_conditions(today)
+    return queryset.annotate(
+        **_status_cases(
+            [
+                (c["no_evidence"], DutyStatus.NO_EVIDENCE),
+                (c["overdue"], DutyStatus.OVERDUE),
+                (c["due_soon"], DutyStatus.DUE_SOON),
+                (c["met_late"], DutyStatus.MET_LATE),
+            ]
+        )
+    )
 
 
 def with_duty_status(queryset: QuerySet[Duty], today: date) -> QuerySet[Duty]:
@@ -56,24 +111,18 @@ def with_duty_status(queryset: QuerySet[Duty], today: date) -> QuerySet[Duty]:
         overdue_count=Count("obligations", filter=c["overdue"]),
         no_evidence_count=Count("obligations", filter=c["no_evidence"]),
         due_soon_count=Count("obligations", filter=c["due_soon"]),
+        met_late_count=Count("obligations", filter=c["met_late"]),
         next_due=Min("obligations__next_due_on", filter=c["active"]),
     )
-    whens = [
-        (Q(overdue_count__gt=0), DutyStatus.OVERDUE),
-        (Q(no_evidence_count__gt=0) | Q(obligation_count=0), DutyStatus.NO_EVIDENCE),
-        (Q(due_soon_count__gt=0), DutyStatus.DUE_SOON),
-    ]
     return queryset.annotate(
-        computed_status=Case(
-            *[When(cond, then=Value(status.value)) for cond, status in whens],
-            default=Value(DutyStatus.MET.value),
-            output_field=CharField(),
-        ),
-        status_rank=Case(
-            *[When(cond, then=Value(STATUS_RANK[status])) for cond, status in whens],
-            default=Value(STATUS_RANK[DutyStatus.MET]),
-            output_field=IntegerField(),
-        ),
+        **_status_cases(
+            [
+                (Q(overdue_count__gt=0), DutyStatus.OVERDUE),
+                (Q(no_evidence_count__gt=0) | Q(obligation_count=0), DutyStatus.NO_EVIDENCE),
+                (Q(due_soon_count__gt=0), DutyStatus.DUE_SOON),
+                (Q(met_late_count__gt=0), DutyStatus.MET_LATE),
+            ]
+        )
     )
 
 
@@ -90,7 +139,13 @@ def status_counts(duties: QuerySet[Duty]) -> dict[str, int]:
 
 
 # Worst first, as the register page lists them.
-STATUS_ORDER = [DutyStatus.OVERDUE, DutyStatus.NO_EVIDENCE, DutyStatus.DUE_SOON, DutyStatus.MET]
+STATUS_ORDER = [
+    DutyStatus.OVERDUE,
+    DutyStatus.NO_EVIDENCE,
+    DutyStatus.DUE_SOON,
+    DutyStatus.MET_LATE,
+    DutyStatus.MET,
+]
 
 
 def evidence_description(evidence: EvidenceItem | None) -> str:
@@ -141,9 +196,21 @@ def register_rows(duties: QuerySet[Duty]) -> list[dict]:
     return rows
 
 
+# How each status reads in a sentence of the paper: met on time and met late apart.
+_PHRASES = {DutyStatus.MET: "met on time", DutyStatus.MET_LATE: "met but late last time"}
+
+
 def _counts_by_status(counts: dict[str, int]) -> list[dict]:
     labels = dict(DutyStatus.choices)
-    return [{"status": s.value, "label": labels[s.value], "count": counts[s.value]} for s in STATUS_ORDER]
+    return [
+        {
+            "status": s.value,
+            "label": labels[s.value],
+            "phrase": _PHRASES.get(s, labels[s.value].lower()),
+            "count": counts[s.value],
+        }
+        for s in STATUS_ORDER
+    ]
 
 
 def duties_appendix(as_of: date) -> dict:
@@ -180,11 +247,11 @@ def duties_status_panel(as_of: date) -> dict:
 
 
 def duty_detail(duty: Duty, user, today: date) -> dict:
-    """The duty with its obligations (each with its status) and the history of evidence,
-    withdrawn evidence included and marked."""
+    """The duty with its obligations (each with its status and its latest six cycles, newest
+    first, from the stored deadlines) and the history of evidence, withdrawn evidence included
+    and marked."""
     obligations = list(
-        obligations_visible_to(user)
-        .filter(duty=duty)
+        with_obligation_status(obligations_visible_to(user).filter(duty=duty), today)
         .select_related("lead_officer")
         .order_by("display_order", "title")
     )
@@ -193,8 +260,16 @@ def duty_detail(duty: Duty, user, today: date) -> dict:
         .select_related("obligation", "recorded_by", "withdrawn_by", "assessment")
         .order_by("-met_on", "-recorded_at")
     )
-    rows = [(o, o.status(today)) for o in obligations]
-    worst = max((STATUS_RANK[s] for _, s in rows), default=STATUS_RANK[DutyStatus.NO_EVIDENCE])
+    cycles = deadlines_of(Obligation, [o.pk for o in obligations])
+    rows = [
+        (
+            o,
+            DutyStatus(o.computed_status),
+            [(d, clock_state(d, today)) for d in reversed(cycles.get(o.pk, []))][:6],
+        )
+        for o in obligations
+    ]
+    worst = max((STATUS_RANK[s] for _, s, _ in rows), default=STATUS_RANK[DutyStatus.NO_EVIDENCE])
     return {"obligations": rows, "evidence": evidence, "status": STATUS_BY_RANK[worst]}
 
 
@@ -202,13 +277,15 @@ def prevent_checklist(user, today: date) -> list[tuple[Obligation, DutyStatus, E
     """The Prevent duty's areas of local delivery with their status and latest evidence."""
     latest = EvidenceItem.objects.filter(withdrawn_at__isnull=True).order_by("-met_on", "-recorded_at")
     obligations = (
-        obligations_visible_to(user)
-        .exclude(prevent_area="")
+        with_obligation_status(obligations_visible_to(user).exclude(prevent_area=""), today)
         .select_related("duty", "lead_officer")
         .prefetch_related(Prefetch("evidence", queryset=latest, to_attr="current_evidence"))
         .order_by("display_order", "title")
     )
-    return [(o, o.status(today), o.current_evidence[0] if o.current_evidence else None) for o in obligations]
+    return [
+        (o, DutyStatus(o.computed_status), o.current_evidence[0] if o.current_evidence else None)
+        for o in obligations
+    ]
 
 
 def slavery_summary(queryset: QuerySet[SlaveryNotification], today: date) -> dict[str, int]:

@@ -21,10 +21,6 @@ def _refuse_to_start_if_misconfigured(**kwargs) -> None:
 
 
 app.conf.beat_schedule = {
-    "Move paused reviews' completion deadlines on": {
-        "task": "reviews.resync_paused_deadlines",
-        "schedule": crontab(hour=5, minute=30),
-    },
     "Log today's deadline reminders and escalations": {
         "task": "deadlines.reminder_sweep",
         "schedule": crontab(hour=6, minute=0),

@@ -2,7 +2,7 @@
 obligation was met. Duties and obligations are reference data (loaded by a data migration,
 edited by an administrator); evidence is recorded by community safety officers."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -19,9 +19,11 @@ def due_soon_days() -> int:
 
 
 class DutyStatus(models.TextChoices):
-    """Computed, never typed. Ordered from best to worst: a duty takes its worst obligation's."""
+    """Computed from the obligations' stored deadlines, never typed. Ordered from best to
+    worst: a duty takes its worst obligation's."""
 
     MET = "met", "Met"
+    MET_LATE = "met_late", "Met, but late last time"
     DUE_SOON = "due_soon", "Due soon"
     NO_EVIDENCE = "no_evidence", "No evidence"
     OVERDUE = "overdue", "Overdue"
@@ -29,23 +31,12 @@ class DutyStatus(models.TextChoices):
 
 STATUS_RANK = {
     DutyStatus.MET: 0,
-    DutyStatus.DUE_SOON: 1,
-    DutyStatus.NO_EVIDENCE: 2,
-    DutyStatus.OVERDUE: 3,
+    DutyStatus.MET_LATE: 1,
+    DutyStatus.DUE_SOON: 2,
+    DutyStatus.NO_EVIDENCE: 3,
+    DutyStatus.OVERDUE: 4,
 }
 STATUS_BY_RANK = {rank: status for status, rank in STATUS_RANK.items()}
-
-
-def obligation_status(*, last_met_on: date | None, next_due_on: date | None, today: date) -> DutyStatus:
-    """No evidence yet → no evidence; past the next due date → overdue; due within the
-    DUTIES_DUE_SOON_DAYS window → due soon; otherwise met."""
-    if last_met_on is None:
-        return DutyStatus.NO_EVIDENCE
-    if next_due_on is not None and next_due_on < today:
-        return DutyStatus.OVERDUE
-    if next_due_on is not None and next_due_on <= today + timedelta(days=due_soon_days()):
-        return DutyStatus.DUE_SOON
-    return DutyStatus.MET
 
 
 class PreventArea(models.TextChoices):
@@ -151,9 +142,6 @@ class Obligation(models.Model):
         if last_met_on is None:
             return self.first_due_on
         return add_months(last_met_on, self.cycle_months)
-
-    def status(self, today: date) -> DutyStatus:
-        return obligation_status(last_met_on=self.last_met_on, next_due_on=self.next_due_on, today=today)
 
 
 class EvidenceItem(models.Model):

@@ -48,7 +48,6 @@ from .notifications import (
 from .pauses import (
     pause_end,
     pause_start,
-    resync_open_pauses,
 )
 from .recommendations import (
     action_add,
@@ -88,7 +87,6 @@ __all__ = [
     "MOVE_SERVICES",
     "pause_start",
     "pause_end",
-    "resync_open_pauses",
     "report_request_create",
     "report_request_change_due",
     "report_request_chase",

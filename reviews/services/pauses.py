@@ -1,4 +1,5 @@
-"""Pauses: the completion clock stops while a review is paused."""
+"""Pauses: the completion clock is paused while a review is (the deadline's paused state, with
+no reminders); when the pause ends its days move the due date on, once."""
 
 from datetime import date
 
@@ -10,7 +11,6 @@ from somerset_safety.deadlines.services import deadlines_sync
 
 from ..exceptions import ReviewError
 from ..models import (
-    Notification,
     Pause,
     Review,
     Stage,
@@ -66,16 +66,3 @@ def pause_end(*, actor, pause: Pause, ended_on: date) -> Pause:
     )
     deadlines_sync(subject=pause.review.notification)
     return pause
-
-
-def resync_open_pauses() -> int:
-    """Move the completion deadline of every review with an open pause on to today's date.
-    Run daily (manage.py reviews_sync_deadlines). Returns how many were synced."""
-    paused = Pause.objects.filter(ended_on__isnull=True).values("review__notification")
-    notifications = Notification.objects.filter(pk__in=paused)
-    count = 0
-    for notification in notifications:
-        with transaction.atomic():
-            deadlines_sync(subject=notification)
-        count += 1
-    return count

@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 
 from duties.models import Duty, DutyStatus, Obligation
-from duties.models.register import obligation_status
-from duties.selectors import register_queryset, status_counts
+from duties.selectors import register_queryset, status_counts, with_obligation_status
 from somerset_safety.core.dates import add_working_days
+from somerset_safety.deadlines.models import Deadline
 
-from .factories import DutyFactory, ObligationFactory
+from .factories import DutyFactory, ObligationFactory, record_evidence
 
 
 @pytest.mark.parametrize(
@@ -54,54 +54,89 @@ def test_reasonable_grounds_decision_expected_five_working_days_later(submitted,
 TODAY = date(2026, 6, 1)
 
 
+def _obligation(officer, *met_dates, duty=None, first_due=None, active=True):
+    """An obligation whose status comes, as in the product, from its stored deadlines: each
+    evidence date meets the cycle then due (services keep the deadlines in step)."""
+    obligation = ObligationFactory(
+        duty=duty or DutyFactory(), cycle_months=12, first_due_on=first_due, active=active
+    )
+    for met_on in met_dates:
+        record_evidence(obligation, officer, met_on=met_on)
+    return obligation
+
+
 @pytest.mark.parametrize(
-    ("last_met", "next_due", "status"),
+    ("first_due", "met", "status"),
     [
         (None, None, DutyStatus.NO_EVIDENCE),
-        (None, date(2020, 1, 1), DutyStatus.NO_EVIDENCE),  # a first due date alone is not evidence
-        (date(2025, 5, 31), date(2026, 5, 31), DutyStatus.OVERDUE),  # yesterday
-        (date(2025, 6, 1), date(2026, 6, 1), DutyStatus.DUE_SOON),  # due today is not yet overdue
-        (date(2025, 7, 31), date(2026, 7, 31), DutyStatus.DUE_SOON),  # 60 days away
-        (date(2025, 8, 1), date(2026, 8, 1), DutyStatus.MET),  # 61 days away
+        (date(2020, 1, 1), None, DutyStatus.NO_EVIDENCE),  # a first due date alone is not evidence
+        (None, date(2025, 5, 31), DutyStatus.OVERDUE),  # next due yesterday
+        (None, date(2025, 6, 1), DutyStatus.DUE_SOON),  # due today is not yet overdue
+        (None, date(2025, 7, 31), DutyStatus.DUE_SOON),  # 60 days away
+        (None, date(2025, 8, 1), DutyStatus.MET),  # 61 days away
+        (date(2025, 8, 1), date(2025, 8, 1), DutyStatus.MET),  # met on its due date: on time
+        (date(2025, 8, 1), date(2025, 8, 3), DutyStatus.MET_LATE),  # met two days late, next due in 63
     ],
 )
-def test_obligation_status(last_met, next_due, status):
-    assert obligation_status(last_met_on=last_met, next_due_on=next_due, today=TODAY) == status
+@pytest.mark.django_db
+def test_obligation_status_from_its_stored_deadlines(officer, first_due, met, status):
+    obligation = _obligation(officer, *([met] if met else []), first_due=first_due)
+    assert (
+        with_obligation_status(Obligation.objects.filter(pk=obligation.pk), TODAY).get().computed_status
+        == status
+    )
 
 
-def test_due_soon_window_is_a_setting(settings):
+@pytest.mark.django_db
+def test_due_soon_window_is_a_setting(settings, officer):
+    obligation = _obligation(officer, date(2025, 8, 1))
     settings.DUTIES_DUE_SOON_DAYS = 90
     assert (
-        obligation_status(last_met_on=date(2025, 8, 1), next_due_on=date(2026, 8, 1), today=TODAY)
+        with_obligation_status(Obligation.objects.filter(pk=obligation.pk), TODAY).get().computed_status
         == DutyStatus.DUE_SOON
     )
 
 
 @pytest.mark.django_db
-def test_duty_status_is_its_worst_obligation_computed_in_the_database():
-    """Hand-worked: four duties, today 1 June 2026, due-soon window 60 days (to 31 July).
+def test_each_cycle_is_a_deadline_met_on_time_or_late(officer):
+    obligation = _obligation(officer, date(2024, 4, 10), date(2025, 3, 31), first_due=date(2024, 3, 31))
+    cycles = list(
+        Deadline.objects.filter(subject_type="duties.obligation", subject_id=obligation.pk)
+        .order_by("due_date")
+        .values_list("due_date", "status", "met_on")
+    )
+    # Due 31 Mar 2024, met 10 Apr (10 days late); due 10 Apr 2025, met 31 Mar (early); due 31 Mar 2026.
+    assert cycles == [
+        (date(2024, 3, 31), "met", date(2024, 4, 10)),
+        (date(2025, 4, 10), "met", date(2025, 3, 31)),
+        (date(2026, 3, 31), "open", None),
+    ]
+    assert all(row.statutory for row in Deadline.objects.filter(subject_id=obligation.pk))
+
+
+@pytest.mark.django_db
+def test_duty_status_is_its_worst_obligation_computed_in_the_database(officer):
+    """Hand-worked: six duties, today 1 June 2026, due-soon window 60 days (to 31 July).
 
     A: met (due 1 Jan 2027) + due soon (due 15 Jul 2026)        → due soon
     B: met + no evidence                                       → no evidence
     C: no evidence + overdue (due 1 May 2026)                   → overdue
     D: met only, plus an inactive overdue obligation (ignored)  → met
     E: no obligations at all                                    → no evidence
+    F: first due 1 Dec 2025, met 20 Dec (late), due 20 Dec 2026 → met, but late last time
     """
+    a, b, c, d, e, f = (DutyFactory(title=t) for t in "ABCDEF")
+    _obligation(officer, date(2026, 1, 1), duty=a)
+    _obligation(officer, date(2025, 7, 15), duty=a)
+    _obligation(officer, date(2026, 1, 1), duty=b)
+    _obligation(officer, duty=b)
+    _obligation(officer, duty=c)
+    _obligation(officer, date(2025, 5, 1), duty=c)
+    _obligation(officer, date(2026, 1, 1), duty=d)
+    _obligation(officer, date(2020, 1, 1), duty=d, active=False)
+    _obligation(officer, date(2025, 12, 20), duty=f, first_due=date(2025, 12, 1))
 
-    def ob(duty, last_met, next_due, active=True):
-        return ObligationFactory(duty=duty, last_met_on=last_met, next_due_on=next_due, active=active)
-
-    a, b, c, d, e = (DutyFactory(title=t) for t in "ABCDE")
-    ob(a, date(2026, 1, 1), date(2027, 1, 1))
-    ob(a, date(2025, 7, 15), date(2026, 7, 15))
-    ob(b, date(2026, 1, 1), date(2027, 1, 1))
-    ob(b, None, None)
-    ob(c, None, None)
-    ob(c, date(2025, 5, 1), date(2026, 5, 1))
-    ob(d, date(2026, 1, 1), date(2027, 1, 1))
-    ob(d, date(2020, 1, 1), date(2021, 1, 1), active=False)
-
-    rows = register_queryset(Duty.objects.filter(title__in=list("ABCDE")), TODAY)
+    rows = register_queryset(Duty.objects.filter(title__in=list("ABCDEF")), TODAY)
     statuses = {duty.title: duty.computed_status for duty in rows}
     assert statuses == {
         "A": DutyStatus.DUE_SOON,
@@ -109,10 +144,11 @@ def test_duty_status_is_its_worst_obligation_computed_in_the_database():
         "C": DutyStatus.OVERDUE,
         "D": DutyStatus.MET,
         "E": DutyStatus.NO_EVIDENCE,
+        "F": DutyStatus.MET_LATE,
     }
-    # Most urgent first: overdue, then no evidence, then due soon, then met.
-    assert [duty.title for duty in rows] == ["C", "B", "E", "A", "D"]
+    # Most urgent first: overdue, then no evidence, then due soon, then met late, then met.
+    assert [duty.title for duty in rows] == ["C", "B", "E", "A", "F", "D"]
     assert {duty.title: duty.next_due for duty in rows}["A"] == date(2026, 7, 15)
-    assert status_counts(rows) == {"overdue": 1, "no_evidence": 2, "due_soon": 1, "met": 1}
+    assert status_counts(rows) == {"overdue": 1, "no_evidence": 2, "due_soon": 1, "met_late": 1, "met": 1}
     assert [d.title for d in rows.filter(computed_status=DutyStatus.OVERDUE)] == ["C"]
     assert e.obligations.count() == 0

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from duties import services
 from duties.exceptions import DutiesError
 from duties.models import DutyStatus, EvidenceItem, Obligation
+from duties.selectors import with_obligation_status
 from somerset_safety.audit.models import AuditAction, AuditEvent
 from somerset_safety.core.dates import add_months, today
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus
@@ -16,6 +17,11 @@ from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 from .factories import ObligationFactory, make_assessment, record_evidence
 
 pytestmark = pytest.mark.django_db
+
+
+def _status(obligation):
+    return with_obligation_status(Obligation.objects.filter(pk=obligation.pk), today()).get().computed_status
+
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -43,7 +49,7 @@ def test_reference_data_is_loaded_by_the_migration():
 
 def test_recording_evidence_sets_last_met_next_due_and_the_deadline(officer):
     obligation = ObligationFactory(cycle_months=12)
-    assert obligation.status(today()) == DutyStatus.NO_EVIDENCE
+    assert _status(obligation) == DutyStatus.NO_EVIDENCE
     met_on = today() - timedelta(days=10)
 
     evidence = record_evidence(obligation, officer, met_on=met_on)
@@ -51,9 +57,9 @@ def test_recording_evidence_sets_last_met_next_due_and_the_deadline(officer):
     obligation.refresh_from_db()
     assert obligation.last_met_on == met_on
     assert obligation.next_due_on == add_months(met_on, 12)
-    assert obligation.status(today()) == DutyStatus.MET
+    assert _status(obligation) == DutyStatus.MET
     deadline = Deadline.objects.get(subject_type="duties.obligation", subject_id=obligation.pk)
-    assert deadline.due_date == add_months(met_on, 12)
+    assert deadline.due_date == add_months(met_on, 12)  # no first due date: evidence starts the cycle
     assert deadline.statutory and deadline.status == DeadlineStatus.OPEN
     event = AuditEvent.objects.filter(object_type="duties.evidenceitem", object_id=str(evidence.pk)).get()
     assert event.action == AuditAction.CREATE
@@ -120,7 +126,7 @@ def test_withdrawing_evidence_recomputes_the_dates(officer):
 
     obligation.refresh_from_db()
     assert obligation.last_met_on == older.met_on
-    assert obligation.status(today()) == DutyStatus.OVERDUE
+    assert _status(obligation) == DutyStatus.OVERDUE
     newer.refresh_from_db()
     assert newer.is_withdrawn and newer.withdrawn_by == officer
 
@@ -132,8 +138,11 @@ def test_withdrawing_evidence_recomputes_the_dates(officer):
     services.evidence_withdraw(actor=officer, evidence=older, reason="Also wrong")
     obligation.refresh_from_db()
     assert obligation.last_met_on is None and obligation.next_due_on is None
-    assert obligation.status(today()) == DutyStatus.NO_EVIDENCE
-    assert not Deadline.objects.filter(subject_type="duties.obligation", subject_id=obligation.pk).exists()
+    assert _status(obligation) == DutyStatus.NO_EVIDENCE
+    # No evidence and no first due date: no cycle is outstanding (the old ones are closed).
+    assert not Deadline.objects.filter(
+        subject_type="duties.obligation", subject_id=obligation.pk, status=DeadlineStatus.OPEN
+    ).exists()
 
 
 def test_admin_change_of_cycle_moves_the_next_due_date(officer, admin_user):
@@ -148,7 +157,7 @@ def test_admin_change_of_cycle_moves_the_next_due_date(officer, admin_user):
     obligation.refresh_from_db()
     assert obligation.next_due_on == add_months(met_on, 36)
     assert Deadline.objects.get(
-        subject_type="duties.obligation", subject_id=obligation.pk
+        subject_type="duties.obligation", subject_id=obligation.pk, status=DeadlineStatus.OPEN
     ).due_date == add_months(met_on, 36)
 
 
@@ -163,7 +172,7 @@ def test_assessment_is_evidence_for_section_17_and_equality(officer):
     equality.refresh_from_db()
     assert s17.last_met_on == assessment.assessed_on
     assert equality.last_met_on == assessment.assessed_on
-    assert s17.status(today()) == DutyStatus.MET
+    assert _status(s17) == DutyStatus.MET
 
     values = {name: getattr(assessment, name) for name in services.ASSESSMENT_FIELDS}
     values.update(covers_equality=False, equality_impact="")
@@ -213,8 +222,10 @@ def test_administrator_edits_reference_data_in_the_admin_site(as_user, officer, 
     obligation.refresh_from_db()
     assert obligation.cycle_months == 6
     assert obligation.next_due_on == add_months(met_on, 6)
-    deadline = Deadline.objects.get(subject_type="duties.obligation", subject_id=obligation.pk)
-    assert deadline.responsible_user == officer
+    deadline = Deadline.objects.get(
+        subject_type="duties.obligation", subject_id=obligation.pk, status=DeadlineStatus.OPEN
+    )
+    assert list(deadline.responsible_users.all()) == [officer]
     event = AuditEvent.objects.filter(object_type="duties.obligation", action=AuditAction.CHANGE).latest("id")
     assert {"cycle_months", "lead_officer"} <= set(event.changed_fields)
 

@@ -98,6 +98,7 @@ def test_appendix_lists_every_duty_with_status_and_latest_evidence_worked_by_han
         ("Overdue", 1),
         ("No evidence", 2),
         ("Due soon", 1),
+        ("Met, but late last time", 0),
         ("Met", 1),
     ]
     rows = {row["label"]: row for row in data["duties"]}
@@ -156,7 +157,8 @@ def test_preview_shows_appendix_1_numbered_in_the_council_style(register, as_use
         assert "Appendix 1 — Statutory duties" in page
         assert (
             "A1.1</span> On " in page
-            and "held 5 statutory duties: 1 overdue, 2 no evidence, 1 due soon and 1 met." in page
+            and "held 5 statutory duties: 1 overdue, 2 no evidence, 1 due soon, 0 met but late last time and 1 met on time."
+            in page
         )
         assert "Note: Each duty takes the status of its most urgent obligation" in page
         assert "Charlie Act 2001, Section 3" in page and "Charlie meeting (link)" in page
@@ -169,10 +171,11 @@ def test_preview_shows_appendix_1_numbered_in_the_council_style(register, as_use
 def test_status_panel_counts_worked_by_hand(register):
     data = duties_status_panel(today())
     assert data["total"] == 5
-    assert data["chart_labels"] == ["Overdue", "No evidence", "Due soon", "Met"]
-    assert data["chart_series"] == {"Duties": [1, 2, 1, 1]}
+    assert data["chart_labels"] == ["Overdue", "No evidence", "Due soon", "Met, but late last time", "Met"]
+    assert data["chart_series"] == {"Duties": [1, 2, 1, 0, 1]}
     assert data["chart_alt"] == (
-        "Bar chart of statutory duties by status: overdue 1, no evidence 2, due soon 1, met 1."
+        "Bar chart of statutory duties by status: overdue 1, no evidence 2, due soon 1, "
+        "met, but late last time 0, met 1."
     )
 
 
@@ -357,7 +360,10 @@ def test_generated_pdf_carries_appendix_1_and_keeps_its_figures(
     flat = " ".join(text.split())
     appendix = flat[flat.index("Appendix 1 — Statutory duties") :]
     assert "A1.1 On " in appendix
-    assert "held 5 statutory duties: 1 overdue, 2 no evidence, 1 due soon and 1 met." in appendix
+    assert (
+        "held 5 statutory duties: 1 overdue, 2 no evidence, 1 due soon, 0 met but late last time and 1 met on time."
+        in appendix
+    )
     for expected in ("Alpha", "Charlie Act 2001", "Delta board", "Echo owner post", "Overdue", "Due soon"):
         assert expected in appendix, expected
     charlie_met = add_months(today(), -1)
@@ -373,6 +379,7 @@ def test_generated_pdf_carries_appendix_1_and_keeps_its_figures(
     assert version.snapshot["duties_appendix"]["counts"][1] == {
         "status": "no_evidence",
         "label": "No evidence",
+        "phrase": "no evidence",
         "count": 2,
     }
     assert duties_appendix(today())["counts"][1]["count"] == 1

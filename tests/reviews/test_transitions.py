@@ -310,8 +310,13 @@ def test_pause_rules_and_completion_deadline(officer):
     with pytest.raises(ReviewError, match="already paused"):
         services.pause_start(actor=officer, review=review, reason="family", started_on=date(2026, 3, 2))
     completion = Deadline.objects.get(subject_id=review.notification_id, kind="dhr_completion_due")
-    # Decided 10 Feb: 10 Aug + open pause 1 Mar–1 Nov (246 days) = 13 April 2027.
-    assert completion.due_date == date(2027, 4, 13)
+    # Decided 10 Feb: due 10 Aug. While the pause is open the clock is paused and the date
+    # stays put (it does not move on every night).
+    assert (completion.status, completion.paused_since, completion.due_date) == (
+        DeadlineStatus.PAUSED,
+        date(2026, 3, 1),
+        date(2026, 8, 10),
+    )
     pause = review.pauses.get()
     with pytest.raises(ReviewError, match="cannot end before"):
         services.pause_end(actor=officer, pause=pause, ended_on=date(2026, 2, 28))
@@ -319,7 +324,12 @@ def test_pause_rules_and_completion_deadline(officer):
     with pytest.raises(ReviewError, match="already ended"):
         services.pause_end(actor=officer, pause=pause, ended_on=date(2026, 3, 11))
     completion.refresh_from_db()
-    assert completion.due_date == date(2026, 8, 20)
+    # Ended: 1–10 March (10 days) fixes the new date, 20 August, and the clock runs again.
+    assert (completion.status, completion.paused_since, completion.due_date) == (
+        DeadlineStatus.OPEN,
+        None,
+        date(2026, 8, 20),
+    )
 
 
 def test_deadlines_follow_the_review(officer):
@@ -415,21 +425,3 @@ def test_document_versions_increment(officer):
     )
     assert (first.version, second.version) == (1, 2)
     assert first.file.name != second.file.name
-
-
-def test_daily_sync_moves_an_open_pause_deadline_on(officer, monkeypatch):
-    from django.core.management import call_command
-
-    review = advance_to(make_review(officer), "gathering", officer)
-    make_review(officer)  # not paused: left alone
-    services.pause_start(actor=officer, review=review, reason="family", started_on=date(2026, 10, 30))
-    completion = Deadline.objects.get(subject_id=review.notification_id, kind="dhr_completion_due")
-    assert completion.due_date == date(2026, 8, 13)  # 10 Aug + 30 Oct–1 Nov (3 days)
-    monkeypatch.setattr("somerset_safety.core.dates.today", lambda: date(2026, 11, 5))
-    from io import StringIO
-
-    out = StringIO()
-    call_command("reviews_sync_deadlines", stdout=out)
-    assert "1 paused review." in out.getvalue()
-    completion.refresh_from_db()
-    assert completion.due_date == date(2026, 8, 17)  # 7 days paused by 5 November
