@@ -1,18 +1,24 @@
 """The reminder sweep over 100,000 open deadlines: a benchmark script, not a test.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ss_reminders_bench \\
-        .venv/bin/python tests/benchmarks/reminders_benchmark.py [--deadlines 100000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<a throw-away database> \\
+        .venv/bin/python tests/benchmarks/reminders_benchmark.py [--deadlines 100000] [--repeat 3]
 
 Migrates the database, adds synthetic agencies, people and deadlines (kind "benchmark.*"),
-sweeps twice (the second run must log nothing new), prints time and query counts, and removes
-what it added. Never point it at real data.
+then, `--repeat` times: sweeps (logging every reminder due), sweeps again (nothing new to log),
+and removes the reminders logged. Prints each run's time and query count, the medians, and the
+sweep's peak Python memory (measured on a separate run, as tracing slows it down), then removes
+everything it added. Never point it at real data.
+
+`run(...)` returns the figures, for a combined benchmark command.
 """
 
 import argparse
 import datetime as dt
 import os
+import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -22,6 +28,7 @@ import django
 
 django.setup()
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
@@ -32,36 +39,27 @@ from somerset_safety.accounts.roles import Role
 from somerset_safety.deadlines.models import Deadline, ReminderSend
 from somerset_safety.deadlines.reminders import reminder_sweep
 
+TODAY = dt.date(2026, 11, 24)
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--deadlines", type=int, default=100_000)
-    parser.add_argument("--agencies", type=int, default=50)
-    args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("Run the benchmark against PostgreSQL (DATABASE_URL=postgres://...).")
-    call_command("migrate", verbosity=0)
-    today = dt.date(2026, 11, 24)
+
+def _setup(deadlines: int, agencies: int) -> None:
     rep = Group.objects.get(name=Role.AGENCY_REP.label)
-    agencies = Agency.objects.bulk_create(
+    made = Agency.objects.bulk_create(
         Agency(code=f"BENCH{n}", name=f"Benchmark agency {n} (synthetic)", agency_type=AgencyType.OTHER)
-        for n in range(args.agencies)
+        for n in range(agencies)
     )
-    people = []
-    for agency in agencies:
-        for k in range(3):
-            people.append(
-                User(
-                    email=f"bench{agency.pk}-{k}@example.invalid",
-                    full_name="Benchmark person (synthetic)",
-                    agency=agency,
-                    reminder_preference=ReminderPreference.IMMEDIATE if k == 0 else ReminderPreference.DIGEST,
-                )
-            )
+    people = [
+        User(
+            email=f"bench{agency.pk}-{k}@example.invalid",
+            full_name="Benchmark person (synthetic)",
+            agency=agency,
+            reminder_preference=ReminderPreference.IMMEDIATE if k == 0 else ReminderPreference.DIGEST,
+        )
+        for agency in made
+        for k in range(3)
+    ]
     people = User.objects.bulk_create(people)
-    User.groups.through.objects.bulk_create(
-        User.groups.through(user_id=p.pk, group_id=rep.pk) for p in people
-    )
+    User.groups.through.objects.bulk_create(User.groups.through(user_id=p.pk, group_id=rep.pk) for p in people)
     Deadline.objects.bulk_create(
         (
             Deadline(
@@ -70,28 +68,84 @@ def main() -> None:
                 kind="benchmark.item",
                 label=f"Benchmark item {n}",
                 subject_url="/",
-                due_date=today + dt.timedelta(days=(n % 61) - 30),
-                responsible_agency=agencies[n % len(agencies)],
+                due_date=TODAY + dt.timedelta(days=(n % 61) - 30),
+                responsible_agency=made[n % len(made)],
             )
-            for n in range(args.deadlines)
+            for n in range(deadlines)
         ),
         batch_size=5000,
     )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _teardown() -> None:
+    ReminderSend.objects.filter(deadline__kind="benchmark.item").delete()
+    Deadline.objects.filter(kind="benchmark.item").delete()
+    User.objects.filter(email__startswith="bench", email__endswith="@example.invalid").delete()
+    Agency.objects.filter(code__startswith="BENCH").delete()
+
+
+def _sweep() -> tuple[float, int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        result = reminder_sweep(today=TODAY)
+        elapsed = time.perf_counter() - started
+    return elapsed, len(queries), result.reminders_logged
+
+
+def run(*, deadlines: int = 100_000, agencies: int = 50, repeat: int = 3, echo=print) -> dict:
+    """Set up, sweep `repeat` times (first and second sweep each time), measure memory, tidy up."""
+    if connection.vendor != "postgresql":
+        raise SystemExit("Run the benchmark against PostgreSQL (DATABASE_URL=postgres://...).")
+    call_command("migrate", verbosity=0)
+    _teardown()
+    _setup(deadlines, agencies)
+    firsts, seconds = [], []
     try:
-        for run in ("first sweep", "second sweep (nothing new)"):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                result = reminder_sweep(today=today)
-                elapsed = time.perf_counter() - started
-            print(
-                f"{run}: {args.deadlines:,} open deadlines, {result.reminders_logged:,} reminders logged, "
-                f"{len(result.immediate_ids):,} immediate, {elapsed:.2f} s, {len(queries)} queries"
+        for n in range(1, repeat + 1):
+            first = _sweep()
+            second = _sweep()
+            firsts.append(first)
+            seconds.append(second)
+            echo(
+                f"run {n}: first sweep {first[0]:.2f} s, {first[1]} queries, {first[2]:,} reminders logged; "
+                f"second sweep {second[0]:.2f} s, {second[1]} queries, {second[2]:,} logged"
             )
+            ReminderSend.objects.filter(deadline__kind="benchmark.item").delete()
+        tracemalloc.start()
+        reminder_sweep(today=TODAY)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
     finally:
-        ReminderSend.objects.filter(deadline__kind="benchmark.item").delete()
-        Deadline.objects.filter(kind="benchmark.item").delete()
-        User.objects.filter(email__startswith="bench", email__endswith="@example.invalid").delete()
-        Agency.objects.filter(code__startswith="BENCH").delete()
+        _teardown()
+    figures = {
+        "deadlines": deadlines,
+        "batch_size": settings.REMINDER_SWEEP_BATCH_SIZE,
+        "reminders_logged": firsts[0][2],
+        "first_sweep_median_s": statistics.median(f[0] for f in firsts),
+        "first_sweep_queries": firsts[0][1],
+        "second_sweep_median_s": statistics.median(s[0] for s in seconds),
+        "second_sweep_queries": seconds[0][1],
+        "peak_python_memory_mb": peak / 1_000_000,
+    }
+    echo(
+        f"{deadlines:,} open deadlines in batches of {figures['batch_size']:,}: "
+        f"{figures['reminders_logged']:,} reminders logged; median of {repeat}: first sweep "
+        f"{figures['first_sweep_median_s']:.2f} s ({figures['first_sweep_queries']} queries), second sweep "
+        f"{figures['second_sweep_median_s']:.2f} s ({figures['second_sweep_queries']} queries); "
+        f"peak Python memory during a sweep {figures['peak_python_memory_mb']:.1f} MB"
+    )
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--deadlines", type=int, default=100_000)
+    parser.add_argument("--agencies", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    run(deadlines=args.deadlines, agencies=args.agencies, repeat=args.repeat)
 
 
 if __name__ == "__main__":
