@@ -11,7 +11,7 @@ before the end date in force).
 
 from datetime import timedelta
 
-from somerset_safety.deadlines.registry import DeadlineSpec, register
+from somerset_safety.deadlines.registry import DeadlineKind, DeadlineSpec, register
 
 from . import clocks, conf, schedule
 from .models import (
@@ -24,7 +24,7 @@ from .models import (
     NoticeKind,
     OptionStatus,
 )
-from .permissions import contracts_visible_to, grants_visible_to
+from .permissions import contracts_managed_by, contracts_visible_to, grants_managed_by, grants_visible_to
 from .services.contracts import needs_transparency_notice
 from .services.performance import return_quarters
 
@@ -77,7 +77,7 @@ def _first(dates):
 
 def contract_rule(contract: Contract) -> list[DeadlineSpec]:
     specs: list[DeadlineSpec] = []
-    owner = contract.contract_manager
+    owner = [contract.contract_manager] if contract.contract_manager_id else []
     name = f"{contract.reference} {contract.title}"
 
     def add(kind, due, *, key="", met_on=None, what=""):
@@ -86,9 +86,8 @@ def contract_rule(contract: Contract) -> list[DeadlineSpec]:
                 kind=kind,
                 label=f"{what or CONTRACT_KINDS[kind]}: {name}"[:200],
                 due_date=due,
-                statutory=kind in STATUTORY_KINDS,
                 key=key,
-                responsible_user=owner,
+                responsible_users=owner,
                 met_on=met_on,
             )
         )
@@ -188,17 +187,19 @@ def contract_rule(contract: Contract) -> list[DeadlineSpec]:
 
 def grant_rule(grant: Grant) -> list[DeadlineSpec]:
     specs = []
+    owner = [grant.owner] if grant.owner_id else []
     name = f"{grant.scheme} ({grant.funder})"
-    if grant.status != GrantStatus.WITHDRAWN or grant.submitted_on:
-        specs.append(
-            DeadlineSpec(
-                kind=GRANT_BID,
-                label=f"Funding bid deadline: {name}"[:200],
-                due_date=grant.bid_deadline,
-                responsible_user=grant.owner,
-                met_on=grant.submitted_on,
-            )
+    withdrawn = grant.status == GrantStatus.WITHDRAWN and not grant.submitted_on
+    specs.append(
+        DeadlineSpec(
+            kind=GRANT_BID,
+            label=f"Funding bid deadline: {name}"[:200],
+            due_date=grant.bid_deadline,
+            responsible_users=owner,
+            met_on=grant.submitted_on,
+            closed_reason="Bid withdrawn" if withdrawn else "",
         )
+    )
     for report in grant.reports.all():
         specs.append(
             DeadlineSpec(
@@ -206,13 +207,32 @@ def grant_rule(grant: Grant) -> list[DeadlineSpec]:
                 label=f"{report.description}: {name}"[:200],
                 due_date=report.due_on,
                 key=f"report-{report.pk}",
-                responsible_user=grant.owner,
+                responsible_users=owner,
                 met_on=report.submitted_on,
             )
         )
     return specs
 
 
+def _kinds(names: dict[str, str]) -> list[DeadlineKind]:
+    return [
+        DeadlineKind(key, name, statutory=key in STATUTORY_KINDS, due_soon_days=conf.due_soon_days)
+        for key, name in names.items()
+    ]
+
+
 def register_rules() -> None:
-    register(model=Contract, rule=contract_rule, visible_to=contracts_visible_to, kinds=CONTRACT_KINDS)
-    register(model=Grant, rule=grant_rule, visible_to=grants_visible_to, kinds=GRANT_KINDS)
+    register(
+        model=Contract,
+        rule=contract_rule,
+        visible_to=contracts_visible_to,
+        manageable_by=contracts_managed_by,
+        kinds=_kinds(CONTRACT_KINDS),
+    )
+    register(
+        model=Grant,
+        rule=grant_rule,
+        visible_to=grants_visible_to,
+        manageable_by=grants_managed_by,
+        kinds=_kinds(GRANT_KINDS),
+    )

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 from somerset_safety.deadlines.registry import kind_names
+from somerset_safety.deadlines.state import clock_state
 
 from . import conf, deadlines, rag, schedule
 from .clocks import Quarter
@@ -59,42 +60,10 @@ class Clock:
         return self.key in ("overdue", "met_late")
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
-
-
 def clock(deadline: Deadline, today: date) -> Clock:
-    due = deadline.due_date
-    if deadline.status == DeadlineStatus.MET:
-        if deadline.met_on and deadline.met_on > due:
-            late = (deadline.met_on - due).days
-            return Clock(
-                deadline,
-                "met_late",
-                "Met late",
-                "govuk-tag--pink",
-                f"Met {_long(deadline.met_on)}, {_days(late)} late",
-            )
-        return Clock(
-            deadline, "met_on_time", "Met on time", "govuk-tag--green", f"Met {_long(deadline.met_on)}"
-        )
-    if deadline.status == DeadlineStatus.WAIVED:
-        return Clock(deadline, "waived", "Waived", "govuk-tag--grey", deadline.waived_reason)
-    if due < today:
-        return Clock(
-            deadline,
-            "overdue",
-            "Overdue",
-            "govuk-tag--red",
-            f"{_days((today - due).days)} overdue (due {_long(due)})",
-        )
-    if (due - today).days <= conf.due_soon_days():
-        return Clock(deadline, "due_soon", "Due soon", "govuk-tag--yellow", f"Due {_long(due)}")
-    return Clock(deadline, "on_track", "On track", "govuk-tag--blue", f"Due {_long(due)}")
+    """The platform's state of a stored deadline (deadlines.state), as commissioning pages draw it."""
+    state = clock_state(deadline, today)
+    return Clock(deadline, state.key, state.tag, state.tag_class, state.detail)
 
 
 def clocks_of(subject, today: date) -> list[Clock]:

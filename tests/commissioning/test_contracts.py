@@ -24,10 +24,13 @@ pytestmark = pytest.mark.django_db
 
 
 def clocks(contract) -> dict:
-    """{(kind, key): (due, status, met_on)} from the stored deadlines."""
+    """{(kind, key): (due, status, met_on)} from the stored deadlines that still apply (a clock
+    the rule no longer gives is kept, closed, as history)."""
     return {
         (d.kind, d.key): (d.due_date, d.status, d.met_on)
-        for d in Deadline.objects.filter(subject_type="commissioning.contract", subject_id=contract.pk)
+        for d in Deadline.objects.filter(
+            subject_type="commissioning.contract", subject_id=contract.pk
+        ).exclude(status=DeadlineStatus.CLOSED)
     }
 
 

@@ -180,7 +180,11 @@ def test_a_bid_through_to_award_and_reports(bid, commissioner):
 
 def test_withdrawing_a_bid_closes_its_deadline(bid, commissioner):
     services.grant_withdraw(actor=commissioner, grant=bid)
-    assert grant_clocks(bid) == {}
+    assert grant_clocks(bid) == {(GRANT_BID, ""): (date(2026, 2, 20), DeadlineStatus.CLOSED, None)}
+    assert (
+        Deadline.objects.get(subject_type="commissioning.grant", subject_id=bid.pk).closed_reason
+        == "Bid withdrawn"
+    )
     bid.refresh_from_db()
     assert bid.status == GrantStatus.WITHDRAWN
     with pytest.raises(CommissioningError, match="withdrawn: it cannot be submitted"):
