@@ -481,8 +481,14 @@ def test_dashboard_date_picker_computes_every_panel_for_the_date_and_period(part
         DashboardPanel(
             key="test_dated",
             title="Dated",
-            build=lambda period: seen.append(period) or {"total": 0, "kinds": []},
-            template="deadlines/dashboard_panel.html",
+            build=lambda period: seen.append(period)
+            or {
+                "as_of": period.end.isoformat(),
+                "kinds": [],
+                "states": [],
+                "totals": dict.fromkeys(STATE_NAMES, 0),
+            },
+            template="deadlines/report_section.html",
         )
     )
     try:
