@@ -4,9 +4,10 @@ sorting and counts. Both read only the stored `Deadline` row and the day."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.utils import timezone
 
 from . import registry
 from .models import DeadlineStatus
@@ -69,14 +70,25 @@ def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
-def state_key(*, status: str, kind: str, due_date: date, met_on: date | None, today: date) -> str:
-    if status == DeadlineStatus.MET:
-        return State.MET_LATE if met_on is not None and met_on > due_date else State.MET_ON_TIME
-    if status == DeadlineStatus.WAIVED:
+def state_key(
+    *,
+    status: str,
+    kind: str,
+    due_date: date,
+    met_on: date | None,
+    today: date,
+    waived_on: date | None = None,
+    paused_since: date | None = None,
+) -> str:
+    """As the clock stood on `today`: a meeting, waiver or pause dated after it has not
+    happened yet (so a report as at a past date shows what was true then)."""
+    if status == DeadlineStatus.MET and met_on is not None and met_on <= today:
+        return State.MET_LATE if met_on > due_date else State.MET_ON_TIME
+    if status == DeadlineStatus.WAIVED and (waived_on is None or waived_on <= today):
         return State.WAIVED
     if status == DeadlineStatus.CLOSED:
         return State.CLOSED
-    if status == DeadlineStatus.PAUSED:
+    if status == DeadlineStatus.PAUSED and (paused_since is None or paused_since <= today):
         return State.PAUSED
     if due_date < today:
         return State.OVERDUE
@@ -87,12 +99,15 @@ def state_key(*, status: str, kind: str, due_date: date, met_on: date | None, to
 
 def clock_state(deadline, today: date) -> ClockState:
     """The state of one stored deadline on `today`, with its tag and the words beside it."""
+    waived_at = deadline.waived_at
     key = state_key(
         status=deadline.status,
         kind=deadline.kind,
         due_date=deadline.due_date,
         met_on=deadline.met_on,
         today=today,
+        waived_on=timezone.localtime(waived_at).date() if waived_at else None,
+        paused_since=deadline.paused_since,
     )
     due = deadline.due_date
     days = None
@@ -112,10 +127,14 @@ def clock_state(deadline, today: date) -> ClockState:
         days = (deadline.met_on - due).days
         detail = f"Met {_long(deadline.met_on)}, {_days(days)} late"
     elif key == State.WAIVED:
-        detail = f"Waived {_long(deadline.waived_at.date())}" if deadline.waived_at else "Waived"
+        detail = f"Waived {_long(timezone.localtime(waived_at).date())}" if waived_at else "Waived"
     else:
         detail = deadline.closed_reason or "No longer needed"
     return ClockState(key, STATE_NAMES[key], STATE_TAGS[key], detail, due, days)
+
+
+def _start_of_day_after(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 def state_expression(today: date) -> Case:
@@ -136,12 +155,20 @@ def state_expression(today: date) -> Case:
             then=Value(State.DUE_SOON),
         )
     )
+    met = Q(status=DeadlineStatus.MET, met_on__lte=today)
     return Case(
-        When(status=DeadlineStatus.MET, met_on__gt=F("due_date"), then=Value(State.MET_LATE)),
-        When(status=DeadlineStatus.MET, then=Value(State.MET_ON_TIME)),
-        When(status=DeadlineStatus.WAIVED, then=Value(State.WAIVED)),
+        When(met & Q(met_on__gt=F("due_date")), then=Value(State.MET_LATE)),
+        When(met, then=Value(State.MET_ON_TIME)),
+        When(
+            Q(status=DeadlineStatus.WAIVED)
+            & (Q(waived_at__isnull=True) | Q(waived_at__lt=_start_of_day_after(today))),
+            then=Value(State.WAIVED),
+        ),
         When(status=DeadlineStatus.CLOSED, then=Value(State.CLOSED)),
-        When(status=DeadlineStatus.PAUSED, then=Value(State.PAUSED)),
+        When(
+            Q(status=DeadlineStatus.PAUSED) & (Q(paused_since__isnull=True) | Q(paused_since__lte=today)),
+            then=Value(State.PAUSED),
+        ),
         When(due_date__lt=today, then=Value(State.OVERDUE)),
         *due_soon,
         default=Value(State.ON_TRACK),

@@ -59,7 +59,9 @@ def _setup(deadlines: int, agencies: int) -> None:
         for k in range(3)
     ]
     people = User.objects.bulk_create(people)
-    User.groups.through.objects.bulk_create(User.groups.through(user_id=p.pk, group_id=rep.pk) for p in people)
+    User.groups.through.objects.bulk_create(
+        User.groups.through(user_id=p.pk, group_id=rep.pk) for p in people
+    )
     Deadline.objects.bulk_create(
         (
             Deadline(
