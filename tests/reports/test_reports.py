@@ -400,11 +400,12 @@ def test_the_paper_follows_a_council_executive_report_and_prints_no_empty_sectio
         "6. Domestic Homicide Reviews",  # the sections the apps register, after the background
         "7. MARAC",
         "8. Commissioned services",
-        "9. Implications: HR",
-        "10. Implications: privacy",
-        "11. Scrutiny comments",
-        "12. List of appendices",
-        "13. Report sign-off",
+        "9. Deadlines and statutory clocks",
+        "10. Implications: HR",
+        "11. Implications: privacy",
+        "12. Scrutiny comments",
+        "13. List of appendices",
+        "14. Report sign-off",
         "Appendix 1 — Statutory duties",
     ]
     assert "Nothing to report" not in preview

@@ -186,8 +186,8 @@ def test_clock_boundaries_and_a_pause_that_has_ended(officer, position):
     assert dhr_position(date(2026, 8, 10))["totals"]["overdue"] == 0
     assert _row(dhr_position(date(2026, 8, 11)), "decision_made")["overdue"] == 1
     # The completion clock is met from the first submission, not before.
-    # Submitted on time: met on time on any day (the stored row says when it was met).
-    assert _row(dhr_position(date(2026, 2, 11)), "submitted")["met_on_time"] == 1
+    # The completion clock is met from the first submission, not before.
+    assert _row(dhr_position(date(2026, 2, 11)), "submitted")["met_on_time"] == 0
 
 
 @pytest.mark.django_db
