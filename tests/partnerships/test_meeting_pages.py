@@ -223,7 +223,7 @@ def test_owner_and_progress_by_the_agency(as_user, coordinator, other_agency_rep
     action.refresh_from_db()
     assert action.owner == colleague
     deadline = Deadline.objects.get(subject_type="partnerships.action", subject_id=action.pk)
-    assert deadline.responsible_user == colleague and deadline.responsible_agency == housing
+    assert list(deadline.responsible_users.all()) == [colleague] and deadline.responsible_agency == housing
     client.post(
         reverse("partnerships:action_progress", args=[action.pk]), {"text": "Locksmith booked (synthetic)"}
     )
