@@ -166,6 +166,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "somerset_safety.core.middleware.client_ip"
+# Proxies (addresses or networks, e.g. 10.0.0.0/24) whose X-Forwarded-For is believed for the
+# client's address in audit events; from anyone else the header is ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_VERBOSE = False
 
 # Sessions live in the database (S20); idle 20 minutes, absolute 10 hours (S4).

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core.views import own_path
 
 from . import services
 from .forms import (
@@ -148,7 +149,7 @@ def session_extend(request):
     """'Stay signed in': the session middleware has already recorded this as activity."""
     if request.headers.get("Accept") == "application/json":
         return HttpResponse('{"extended": true}', content_type="application/json")
-    return redirect(request.POST.get("next") or settings.LOGIN_REDIRECT_URL)
+    return redirect(own_path(request.POST.get("next"), resolve_url(settings.LOGIN_REDIRECT_URL)))
 
 
 class ResetRequestView(auth_views.PasswordResetView):

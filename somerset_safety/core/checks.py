@@ -52,6 +52,25 @@ def production_settings(app_configs, **kwargs):
     return production_errors()
 
 
+@register(Tags.security)
+def trusted_proxies_valid(app_configs, **kwargs):
+    import ipaddress
+
+    errors = []
+    for proxy in settings.TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(proxy.strip(), strict=False)
+        except ValueError:
+            errors.append(
+                Error(
+                    f"TRUSTED_PROXIES holds {proxy!r}, which is not an address or a network.",
+                    hint="List the load balancers' addresses, e.g. 10.0.0.5,10.0.1.0/24.",
+                    id="safer_somerset.E017",
+                )
+            )
+    return errors
+
+
 def refuse_to_start_if_misconfigured() -> None:
     """Called as gunicorn, the worker and beat start: fail fast rather than run half-configured."""
     errors = production_errors()

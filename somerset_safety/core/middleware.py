@@ -1,22 +1,65 @@
+import ipaddress
+import logging
 import uuid
+from functools import lru_cache
+
+from django.conf import settings
 
 from . import request_context
 
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=8)
+def _trusted_networks(proxies: tuple[str, ...]):
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
+def _ip(value: str):
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
 
 def client_ip(request) -> str | None:
-    # Behind the load balancer REMOTE_ADDR is set by gunicorn's forwarded-allow-ips handling.
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request came from, for audit events (S11).
+
+    `X-Forwarded-For` is believed only when the request arrives from one of the proxies named in
+    TRUSTED_PROXIES (addresses or networks): the client is then the nearest address in the
+    header that is not itself a trusted proxy. Otherwise, or if the header is malformed, it is
+    REMOTE_ADDR, which a client cannot forge.
+    """
+    remote = _ip(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return None
+    trusted = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    if not any(remote in network for network in trusted):
+        return str(remote)
+    forwarded = [
+        _ip(part) for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if not forwarded or None in forwarded:
+        return str(remote)
+    for address in reversed(forwarded):
+        if not any(address in network for network in trusted):
+            return str(address)
+    return str(forwarded[0])
 
 
 class RequestIdMiddleware:
-    """Gives each request an id (kept from a trusted proxy header if present) for audit and logs."""
+    """Gives each request an id of our own for audit and logs. An id the client sent
+    (`X-Request-ID`) is never used as ours: it is only logged beside it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.request_id = str(uuid.uuid4())
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.request_id = incoming if _looks_like_uuid(incoming) else str(uuid.uuid4())
+        if incoming:
+            shown = "".join(ch for ch in incoming[:100] if ch.isprintable())
+            logger.info("request %s carries client request id %r", request.request_id, shown)
         token = request_context.set_current(
             request_context.RequestInfo(request_id=request.request_id, ip=client_ip(request))
         )
@@ -26,14 +69,6 @@ class RequestIdMiddleware:
             request_context.reset_current(token)
         response["X-Request-ID"] = request.request_id
         return response
-
-
-def _looks_like_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 class NoStoreMiddleware:

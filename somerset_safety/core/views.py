@@ -89,3 +89,18 @@ def permission_denied(request, exception):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def own_path(candidate: str | None, default: str) -> str:
+    """`candidate` if it is a path on this site ("/reviews/3/"), otherwise `default`: never a
+    redirect to another site, whatever a form or link says."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if (
+        candidate
+        and candidate.startswith("/")
+        and not candidate.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts=set())
+    ):
+        return candidate
+    return default
