@@ -1,8 +1,9 @@
 """The Celery app. Periodic jobs are declared here, once, each with a plain-English name."""
 
+import logging
 import os
 
-from celery import Celery, signals
+from celery import Celery, bootsteps, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "somerset_safety.settings")
@@ -10,6 +11,47 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "somerset_safety.settings")
 app = Celery("somerset_safety")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """Tells /health/ this worker is alive (somerset_safety.core.heartbeat)."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs):
+        super().__init__(worker, **kwargs)
+        self.timer_entry = None
+
+    def start(self, worker):
+        from somerset_safety.core.heartbeat import HEARTBEAT_EVERY
+
+        self._alive(worker)
+        self.timer_entry = worker.timer.call_repeatedly(HEARTBEAT_EVERY, self._alive, (worker,), priority=10)
+
+    def stop(self, worker):
+        if self.timer_entry is not None:
+            self.timer_entry.cancel()
+        self._call("worker_stopped", worker)
+
+    def _alive(self, worker):
+        self._call("worker_alive", worker)
+
+    @staticmethod
+    def _call(name, worker):
+        import redis
+        from django.conf import settings
+
+        from somerset_safety.core import heartbeat
+
+        if not settings.REDIS_URL:
+            return
+        try:
+            getattr(heartbeat, name)(worker.hostname)
+        except redis.RedisError as exc:
+            logging.getLogger(__name__).warning("Worker heartbeat not written: %s", type(exc).__name__)
+
+
+app.steps["worker"].add(WorkerHeartbeat)
 
 
 @signals.worker_init.connect

@@ -109,7 +109,8 @@ class SlaveryNotification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # History keeps no name, date of birth or free text (the audit event names the fields changed).
+    history = HistoricalRecords(excluded_fields=["person_name", "date_of_birth", "notes", "exploitation_other"])
 
     class Meta:
         ordering = ["-submitted_on", "-id"]

@@ -86,7 +86,8 @@ class Person(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     address = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    # History keeps no restricted personal field (the audit event names the fields changed).
+    history = HistoricalRecords(excluded_fields=["created_at", "full_name", "date_of_birth", "address"])
 
     class Meta:
         ordering = ["id"]
@@ -201,7 +202,9 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["created_at", "dash_answers"])
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "dash_answers", "professional_judgement_reasons", "withdrawn_reason"]
+    )
 
     class Meta:
         ordering = ["-referral_date", "-id"]

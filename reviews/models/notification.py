@@ -146,7 +146,16 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # History keeps no name or free-text description of the victim or perpetrator (the audit
+    # event names the fields changed).
+    history = HistoricalRecords(
+        excluded_fields=[
+            "updated_at",
+            "victim_name",
+            "victim_other_characteristics",
+            "perpetrator_other_characteristics",
+        ]
+    )
 
     class Meta:
         ordering = ["-number"]

@@ -29,7 +29,7 @@ class AgencyReportRequest(models.Model):
     )
     notes = models.TextField(blank=True)
 
-    history = HistoricalRecords(excluded_fields=["document"])
+    history = HistoricalRecords(excluded_fields=["document", "contact_name", "notes"])
 
     class Meta:
         ordering = ["due_on", "id"]

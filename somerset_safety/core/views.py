@@ -1,13 +1,15 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
-from . import navigation
+from . import heartbeat, navigation
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +32,11 @@ def privacy(request):
 @login_not_required
 @never_cache
 def health(request):
-    """For the load balancer: 200 while the database answers; broker and workers reported."""
+    """For the load balancer: 200 while the database answers; broker and workers reported.
+    Every part is bounded (a few seconds at worst), and nothing here needs a session."""
     checks = {"database": _database_ok()}
     if settings.REDIS_URL:
-        checks["broker"] = _broker_ok()
-        checks["workers"] = _workers_answering() if checks["broker"] else 0
+        checks["broker"], checks["workers"] = heartbeat.broker_and_workers()
     else:
         checks["broker"] = "eager (no broker configured)"
     if checks["database"]:
@@ -59,26 +61,6 @@ def _database_ok() -> bool:
         return False
 
 
-def _broker_ok() -> bool:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-
-
-def _workers_answering() -> int:
-    from somerset_safety.celery import app
-
-    try:
-        replies = app.control.ping(timeout=0.5) or []
-    except Exception:  # noqa: BLE001 - a broker failure here is reported, not raised
-        return 0
-    return len(replies)
-
-
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
@@ -88,7 +70,32 @@ def permission_denied(request, exception):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """Django's last resort for an exception. Rendered without the request (no session, no
+    user, no database), so it works when the database does not: then it is a 503."""
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable()
+    return _static_page("500.html", 500)
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def service_unavailable() -> HttpResponse:
+    response = _static_page("503.html", 503)
+    response["Retry-After"] = "120"
+    return response
+
+
+def _static_page(template: str, status: int) -> HttpResponse:
+    response = HttpResponse(render_to_string(template), status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def own_path(candidate: str | None, default: str) -> str:
