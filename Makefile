@@ -79,6 +79,7 @@ check-deploy: setup
 	  SITE_URL=https://safer-somerset.example.gov.uk \
 	  DATABASE_URL="$${DATABASE_URL:-postgres://safer_app@localhost:5432/safer_somerset}" \
 	  REDIS_URL="$${REDIS_URL:-redis://localhost:6379/0}" \
+	  UPLOAD_SCANNER=somerset_safety.core.scanning.clamav_scan CLAMAV_HOST=clamav \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 ## Benchmarks (not tests) against PostgreSQL: set DATABASE_URL to a throw-away database

@@ -57,9 +57,15 @@ app.steps["worker"].add(WorkerHeartbeat)
 @signals.worker_init.connect
 @signals.beat_init.connect
 def _refuse_to_start_if_misconfigured(**kwargs) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
     from somerset_safety.core.checks import refuse_to_start_if_misconfigured
 
-    refuse_to_start_if_misconfigured()
+    try:
+        refuse_to_start_if_misconfigured()
+    except ImproperlyConfigured as exc:
+        # Celery logs and carries on after an exception in a signal handler; stop the process.
+        raise SystemExit(str(exc)) from exc
 
 
 app.conf.beat_schedule = {

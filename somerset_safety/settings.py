@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "somerset_safety.core.middleware.RequestIdMiddleware",
+    "somerset_safety.core.middleware.DatabaseAvailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -306,7 +307,15 @@ LOGGING = {
 # Lock-out is deliberately by username only (S3); see AXES_LOCKOUT_PARAMETERS above.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "somerset_safety.accounts.validators.normalised_username"
-UPLOAD_SCANNER = env.str("UPLOAD_SCANNER", default="somerset_safety.core.uploads.no_scan")
+# The virus-scan hook for uploads (S17). Production uses ClamAV's daemon
+# (somerset_safety.core.scanning.clamav_scan); "no scan" there needs the explicit opt-out.
+NO_SCAN = "somerset_safety.core.uploads.no_scan"
+UPLOAD_SCANNER = env.str("UPLOAD_SCANNER", default="" if PRODUCTION else NO_SCAN) or NO_SCAN
+UPLOAD_SCANNER_NONE_ACCEPTED = env.bool("UPLOAD_SCANNER_NONE_ACCEPTED", default=False)
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_HOST = env.str("CLAMAV_HOST", default="127.0.0.1")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT_SECONDS = env.float("CLAMAV_TIMEOUT_SECONDS", default=30)
 
 # Deadlines: "due soon" days per kind override each app's default, e.g. "marac_action=5,dhr_decision_due=10".
 DEADLINE_DUE_SOON_DAYS_BY_KIND = env.dict("DEADLINE_DUE_SOON_DAYS_BY_KIND", cast={"value": int}, default={})

@@ -4,26 +4,25 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('duties', '0002_reference_duties'),
+        ("duties", "0002_reference_duties"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='historicalslaverynotification',
-            name='date_of_birth',
+            model_name="historicalslaverynotification",
+            name="date_of_birth",
         ),
         migrations.RemoveField(
-            model_name='historicalslaverynotification',
-            name='exploitation_other',
+            model_name="historicalslaverynotification",
+            name="exploitation_other",
         ),
         migrations.RemoveField(
-            model_name='historicalslaverynotification',
-            name='notes',
+            model_name="historicalslaverynotification",
+            name="notes",
         ),
         migrations.RemoveField(
-            model_name='historicalslaverynotification',
-            name='person_name',
+            model_name="historicalslaverynotification",
+            name="person_name",
         ),
     ]

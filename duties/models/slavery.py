@@ -110,7 +110,9 @@ class SlaveryNotification(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # History keeps no name, date of birth or free text (the audit event names the fields changed).
-    history = HistoricalRecords(excluded_fields=["person_name", "date_of_birth", "notes", "exploitation_other"])
+    history = HistoricalRecords(
+        excluded_fields=["person_name", "date_of_birth", "notes", "exploitation_other"]
+    )
 
     class Meta:
         ordering = ["-submitted_on", "-id"]

@@ -4,30 +4,29 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0006_referral_indexes_for_scale'),
+        ("partnerships", "0006_referral_indexes_for_scale"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='historicalperson',
-            name='address',
+            model_name="historicalperson",
+            name="address",
         ),
         migrations.RemoveField(
-            model_name='historicalperson',
-            name='date_of_birth',
+            model_name="historicalperson",
+            name="date_of_birth",
         ),
         migrations.RemoveField(
-            model_name='historicalperson',
-            name='full_name',
+            model_name="historicalperson",
+            name="full_name",
         ),
         migrations.RemoveField(
-            model_name='historicalreferral',
-            name='professional_judgement_reasons',
+            model_name="historicalreferral",
+            name="professional_judgement_reasons",
         ),
         migrations.RemoveField(
-            model_name='historicalreferral',
-            name='withdrawn_reason',
+            model_name="historicalreferral",
+            name="withdrawn_reason",
         ),
     ]

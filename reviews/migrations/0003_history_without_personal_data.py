@@ -4,30 +4,29 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0002_census_ethnicity_and_shared_sex'),
+        ("reviews", "0002_census_ethnicity_and_shared_sex"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='historicalagencyreportrequest',
-            name='contact_name',
+            model_name="historicalagencyreportrequest",
+            name="contact_name",
         ),
         migrations.RemoveField(
-            model_name='historicalagencyreportrequest',
-            name='notes',
+            model_name="historicalagencyreportrequest",
+            name="notes",
         ),
         migrations.RemoveField(
-            model_name='historicalnotification',
-            name='perpetrator_other_characteristics',
+            model_name="historicalnotification",
+            name="perpetrator_other_characteristics",
         ),
         migrations.RemoveField(
-            model_name='historicalnotification',
-            name='victim_name',
+            model_name="historicalnotification",
+            name="victim_name",
         ),
         migrations.RemoveField(
-            model_name='historicalnotification',
-            name='victim_other_characteristics',
+            model_name="historicalnotification",
+            name="victim_other_characteristics",
         ),
     ]

@@ -35,6 +35,15 @@ def production_errors() -> list[Error]:
         for name, (check_id, hint) in REQUIRED_IN_PRODUCTION.items()
         if name in settings.MISSING_PRODUCTION_SETTINGS
     ]
+    if settings.UPLOAD_SCANNER == settings.NO_SCAN and not settings.UPLOAD_SCANNER_NONE_ACCEPTED:
+        errors.append(
+            Error(
+                "Uploads are not scanned for viruses (UPLOAD_SCANNER is not set).",
+                hint="Set UPLOAD_SCANNER=somerset_safety.core.scanning.clamav_scan with CLAMAV_SOCKET "
+                "or CLAMAV_HOST, or accept no scanning explicitly with UPLOAD_SCANNER_NONE_ACCEPTED=true.",
+                id="safer_somerset.E016",
+            )
+        )
     key = settings.AUDIT_CHAIN_KEY
     if key and len(key) < MIN_AUDIT_KEY_LENGTH:
         errors.append(

@@ -71,6 +71,29 @@ class RequestIdMiddleware:
         return response
 
 
+class DatabaseAvailableMiddleware:
+    """With the database down, every page is the static "Service unavailable" page (503), not a
+    half-working one: the connection the request would open anyway is opened first. /health/
+    answers for itself (JSON, for the load balancer)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import InterfaceError, OperationalError, connection
+        from django.urls import reverse
+
+        if request.path != reverse("core:health"):
+            try:
+                connection.ensure_connection()
+            except (OperationalError, InterfaceError):
+                logger.error("Database unavailable: answered %s with the outage page", request.path)
+                from .views import service_unavailable
+
+                return service_unavailable()
+        return self.get_response(request)
+
+
 class NoStoreMiddleware:
     """Pages shown to a signed-in user must not be kept by browsers or proxies (S19)."""
 

@@ -14,7 +14,11 @@ RESTRICTED = {
     "partnerships.person": {"full_name", "date_of_birth", "address"},
     "partnerships.referral": {"professional_judgement_reasons", "withdrawn_reason"},
     "duties.slaverynotification": {"person_name", "date_of_birth", "notes", "exploitation_other"},
-    "reviews.notification": {"victim_name", "victim_other_characteristics", "perpetrator_other_characteristics"},
+    "reviews.notification": {
+        "victim_name",
+        "victim_other_characteristics",
+        "perpetrator_other_characteristics",
+    },
     "reviews.agencyreportrequest": {"contact_name", "notes"},
 }
 NAMES_ANYWHERE = {"full_name", "person_name", "victim_name", "date_of_birth", "address", "contact_name"}

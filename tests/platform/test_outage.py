@@ -66,7 +66,9 @@ class Cluster:
         options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
         log = self.data.parent / "server.log"  # the server must not hold our pipes open
         subprocess.run(
-            _as_postgres(self.pg_ctl, "-D", str(self.data), "-l", str(log), "-o", options, "-w", "-t", "60", *args),
+            _as_postgres(
+                self.pg_ctl, "-D", str(self.data), "-l", str(log), "-o", options, "-w", "-t", "60", *args
+            ),
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -125,6 +127,7 @@ def test_every_page_is_a_static_503_while_the_database_is_down(tmp_path):
         "SITE_URL": "https://localhost",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{cluster.port}/postgres",
         "REDIS_URL": "redis://127.0.0.1:1/0",  # no broker either: the outage page must not care
+        "UPLOAD_SCANNER_NONE_ACCEPTED": "true",  # the scanner has tests of its own
         "AUDIT_CHAIN_KEY": "outage-test-audit-key-" + "k" * 40,
         "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
         "STATIC_ROOT": str(tmp_path / "static"),
@@ -219,8 +222,23 @@ def test_the_outage_page_needs_no_session_user_or_database(officer, as_user, mon
     def database_down(*args, **kwargs):
         raise OperationalError("connection to server failed")
 
+    # A failure part-way through a request (here the session), not only at its start.
     monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", database_down)
     response = client.get("/")
     assert response.status_code == 503
     assert b"Sorry, the service is unavailable" in response.content
     assert response["Retry-After"] == "120"
+
+
+def test_an_unreachable_database_answers_every_page_with_the_outage_page(monkeypatch):
+    from django.db import connection
+
+    def cannot_connect(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", cannot_connect)
+    client = Client(raise_request_exception=False)
+    for path in ("/sign-in/", "/", "/privacy/"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert b"Sorry, the service is unavailable" in response.content
