@@ -8,7 +8,7 @@ RUN npm run build:css
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
-# WeasyPrint needs Pango; libpq for psycopg2 is bundled in psycopg2-binary.
+# WeasyPrint needs Pango; libpq for psycopg 3 is bundled in psycopg-binary.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql-client \
  && rm -rf /var/lib/apt/lists/*

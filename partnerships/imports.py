@@ -232,12 +232,12 @@ def _bulk_insert(model, values: list[dict]) -> None:
     for row in values:
         merged = row | defaults
         buffer.write(",".join(_copy_value(merged[n]) for n in names) + "\n")
-    buffer.seek(0)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)",
-            buffer,
-        )
+    table = connection.ops.quote_name(model._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
+    ):
+        copy.write(buffer.getvalue())
 
 
 def _people(role: str, refs: set[str]) -> dict[str, int]:

@@ -33,7 +33,7 @@ def postgres_configured() -> bool:
 
 
 def postgres_dsn() -> dict:
-    """Host, port, user and password of the configured PostgreSQL server (for psycopg2)."""
+    """Host, port, user and password of the configured PostgreSQL server (for psycopg)."""
     db = settings.DATABASES["default"]
     dsn = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"] or "postgres"}
     if db.get("PASSWORD"):

@@ -95,6 +95,27 @@ class _LoadProblems(logging.Handler):
             self.problems.append(record.getMessage())
 
 
+def _fetcher(prefix: str, missing: list[str]):
+    """`static_only_fetcher` in the shape WeasyPrint (70 and later) calls: a URLFetcher whose
+    `fetch` answers with a URLFetcherResponse. Our own files that do not load are noted in
+    `missing`; anything else refused is skipped, never fetched."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            try:
+                found = static_only_fetcher(url)
+            except RefusedURL:
+                if url.startswith(prefix):
+                    missing.append(unquote(url[len(prefix) :]))
+                raise
+            return URLFetcherResponse(
+                found["redirected_url"], found["string"], {"Content-Type": found["mime_type"]}
+            )
+
+    return StaticOnlyFetcher()
+
+
 def render_pdf(html: str) -> bytes:
     """HTML (already rendered by a Django template, so escaped) to an A4, tagged PDF.
 
@@ -105,19 +126,11 @@ def render_pdf(html: str) -> bytes:
     missing: list[str] = []
     prefix = _static_prefix()
 
-    def fetcher(url: str) -> dict:
-        try:
-            return static_only_fetcher(url)
-        except RefusedURL:
-            if url.startswith(prefix):
-                missing.append(unquote(url[len(prefix) :]))
-            raise
-
     watch = _LoadProblems()
     weasy_logger = logging.getLogger("weasyprint")
     weasy_logger.addHandler(watch)
     try:
-        document = HTML(string=html, base_url=prefix, url_fetcher=fetcher).render()
+        document = HTML(string=html, base_url=prefix, url_fetcher=_fetcher(prefix, missing)).render()
         if missing or watch.problems:
             raise PdfRenderError(
                 "The PDF could not load its "

@@ -261,7 +261,7 @@ def test_the_migration_seals_an_intact_legacy_chain_and_refuses_a_broken_one(off
 @pytest.mark.django_db
 def test_the_application_role_may_only_insert_and_read_audit_events(officer):
     require(connection.vendor == "postgresql", "Database roles need PostgreSQL")
-    from psycopg2 import errors
+    from psycopg import errors
 
     from somerset_safety.audit.database import audit_table_writable_by_current_role, grant_app_role
 

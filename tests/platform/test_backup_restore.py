@@ -1,6 +1,6 @@
 """S23: the documented backup-and-restore procedure, exercised: dump, restore, compare."""
 
-import psycopg2
+import psycopg
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -22,14 +22,14 @@ def test_dump_restore_and_compare(tmp_path, officer):
 
     restored = scratch_database_name("restored")
     dsn = postgres_dsn()
-    admin = psycopg2.connect(dbname="postgres", **dsn)
+    admin = psycopg.connect(dbname="postgres", **dsn)
     admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{restored}"')
         cur.execute(f'CREATE DATABASE "{restored}"')
     try:
         call_command("restore_database", str(dump), database=restored)
-        copy = psycopg2.connect(dbname=restored, **dsn)
+        copy = psycopg.connect(dbname=restored, **dsn)
         try:
             with copy.cursor() as cur, connection.cursor() as live:
                 for model in apps.get_models():

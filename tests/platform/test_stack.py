@@ -13,7 +13,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import psycopg2
+import psycopg
 import pytest
 import redis
 import yaml
@@ -76,7 +76,7 @@ def _run_the_stack(tmp_path, redis_url: str) -> None:
     role; web, worker and beat connect as that role, which may only insert and read audit events."""
     db = scratch_database_name("stack")
     app_role = scratch_database_name("stack_app")
-    admin = psycopg2.connect(dbname="postgres", **postgres_dsn())
+    admin = psycopg.connect(dbname="postgres", **postgres_dsn())
     admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
