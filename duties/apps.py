@@ -13,6 +13,8 @@ class DutiesConfig(AppConfig):
         from .demo import load_demo
         from .reporting import register_reporting
 
+        _register_references()
+
         navigation.register(
             label="Statutory duties",
             url_name="duties:register",
@@ -32,3 +34,25 @@ class DutiesConfig(AppConfig):
         register_rules()
         register_reporting()
         demo.register("Statutory duties (synthetic evidence)", load_demo, order=60)
+
+
+def _register_references() -> None:
+    """IA-2026-0001 and MS-2026-0001: numbered per year. The counters start after the highest
+    reference already made that year (by the generator they replace)."""
+    from somerset_safety.core import references
+
+    from .models import ImpactAssessment, SlaveryNotification
+    from .services import ASSESSMENT_REFERENCE, SLAVERY_REFERENCE
+
+    for kind, model, prefix in (
+        (ASSESSMENT_REFERENCE, ImpactAssessment, "IA"),
+        (SLAVERY_REFERENCE, SlaveryNotification, "MS"),
+    ):
+        references.register(
+            kind,
+            prefix + "-{year}-{number:04d}",
+            yearly=True,
+            seed=lambda year, model=model, prefix=prefix: references.highest_number(
+                model.objects, "reference", f"{prefix}-{year}-"
+            ),
+        )

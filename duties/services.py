@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -12,9 +12,11 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import add_working_days
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.references import next_reference
+from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines.services import deadlines_sync
 
-from .exceptions import DutiesError, TransitionRefused
+from .exceptions import DutiesError
 from .models import (
     Decision,
     EvidenceItem,
@@ -27,6 +29,10 @@ from .models import (
     SlaveryNotification,
 )
 from .models.slavery import route_for
+from .states import SLAVERY_MOVES
+
+ASSESSMENT_REFERENCE = "impact_assessment"  # IA-<year>-NNNN
+SLAVERY_REFERENCE = "slavery_notification"  # MS-<year>-NNNN
 
 # Obligations that section 17 and equality assessments count as evidence for (reference data).
 S17_OBLIGATION_CODE = "cda-s17-decisions-assessed"
@@ -152,27 +158,10 @@ def evidence_disclose(*, actor, evidence: EvidenceItem) -> None:
 # --- Section 17 and equality assessments ------------------------------------------------------
 
 
-def _next_reference(model, prefix: str) -> str:
-    year = local_today().year
-    stem = f"{prefix}-{year}-"
-    latest = model.objects.filter(reference__startswith=stem).aggregate(latest=Max("reference"))["latest"]
-    number = int(latest.rsplit("-", 1)[1]) + 1 if latest else 1
-    return f"{stem}{number:04d}"
-
-
-def _save_with_reference(obj, prefix: str) -> None:
-    """Numbers are sequential per year; a clash with a concurrent save retries with the next."""
-    for _attempt in range(5):
-        obj.reference = _next_reference(type(obj), prefix)
-        try:
-            with transaction.atomic():
-                obj.save()
-        except IntegrityError:
-            if type(obj).objects.filter(reference=obj.reference).exists():
-                continue
-            raise
-        return
-    raise DutiesError("Could not give the record a reference number. Try again.")
+def _save_with_reference(obj, kind: str) -> None:
+    """Give a new record the next reference of its kind for this year, and save it."""
+    obj.reference = next_reference(kind, year=local_today().year).text
+    obj.save()
 
 
 ASSESSMENT_FIELDS = [
@@ -247,7 +236,7 @@ def assessment_create(*, actor, **values) -> ImpactAssessment:
     values = {name: values[name] for name in ASSESSMENT_FIELDS}
     _check_assessment(values)
     assessment = ImpactAssessment(recorded_by=actor, **values)
-    _save_with_reference(assessment, "IA")
+    _save_with_reference(assessment, ASSESSMENT_REFERENCE)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=assessment, changed_fields=ASSESSMENT_FIELDS)
     _link_assessment_evidence(assessment=assessment, actor=actor)
     return assessment
@@ -375,7 +364,7 @@ def slavery_notification_create(
         notes=notes.strip(),
         recorded_by=actor,
     )
-    _save_with_reference(notification, "MS")
+    _save_with_reference(notification, SLAVERY_REFERENCE)
     _set_exploitations(notification, exploitation_types)
     fields = [
         "encounter_date",
@@ -448,18 +437,6 @@ def _check_decision_date(decided_on: date, after: date, what: str) -> None:
         raise DutiesError(f"The {what} decision date cannot be before {_long(after)}.")
 
 
-def _move(notification: SlaveryNotification, to_status: str) -> None:
-    if notification.route == Route.MS1:
-        raise TransitionRefused(
-            "An anonymous MS1 notification does not go to the competent authority, so it has no decisions."
-        )
-    if not notification.can_move_to(to_status):
-        raise TransitionRefused(
-            f"This record is at “{notification.get_status_display()}”, so it cannot move to "
-            f"“{NotificationStatus(to_status).label}”."
-        )
-
-
 @transaction.atomic
 def slavery_rg_decide(
     *,
@@ -477,10 +454,7 @@ def slavery_rg_decide(
     record not awaiting this decision, DutiesError for impossible dates.
     """
     notification = SlaveryNotification.objects.select_for_update().get(pk=notification.pk)
-    to_status = (
-        NotificationStatus.RG_POSITIVE if decision == Decision.POSITIVE else NotificationStatus.RG_NEGATIVE
-    )
-    _move(notification, to_status)
+    SLAVERY_MOVES.check(notification, "rg_decide")
     _check_decision_date(decided_on, notification.submitted_on, "reasonable-grounds")
     if decision == Decision.POSITIVE:
         earliest_end = decided_on + timedelta(days=recovery_period_min_days())
@@ -492,19 +466,14 @@ def slavery_rg_decide(
             )
     else:
         recovery_period_ends_on = None
-    notification.status = to_status
-    notification.rg_decision_on = decided_on
-    notification.recovery_period_ends_on = recovery_period_ends_on
-    notification.save(update_fields=["status", "rg_decision_on", "recovery_period_ends_on", "updated_at"])
-    audit_record(
+    return transition(
+        notification,
+        "rg_decide",
+        machine=SLAVERY_MOVES,
         actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=notification,
-        changed_fields=["status", "rg_decision_on", "recovery_period_ends_on"],
-        detail={"to": to_status},
+        outcome=decision,
+        values={"rg_decision_on": decided_on, "recovery_period_ends_on": recovery_period_ends_on},
     )
-    deadlines_sync(subject=notification)
-    return notification
 
 
 @transaction.atomic
@@ -515,20 +484,13 @@ def slavery_cg_decide(
     Raises TransitionRefused unless the record is in its recovery period, DutiesError for a
     date in the future or before the reasonable-grounds decision."""
     notification = SlaveryNotification.objects.select_for_update().get(pk=notification.pk)
-    to_status = (
-        NotificationStatus.CG_POSITIVE if decision == Decision.POSITIVE else NotificationStatus.CG_NEGATIVE
-    )
-    _move(notification, to_status)
+    SLAVERY_MOVES.check(notification, "cg_decide")
     _check_decision_date(decided_on, notification.rg_decision_on, "conclusive-grounds")
-    notification.status = to_status
-    notification.cg_decision_on = decided_on
-    notification.save(update_fields=["status", "cg_decision_on", "updated_at"])
-    audit_record(
+    return transition(
+        notification,
+        "cg_decide",
+        machine=SLAVERY_MOVES,
         actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=notification,
-        changed_fields=["status", "cg_decision_on"],
-        detail={"to": to_status},
+        outcome=decision,
+        values={"cg_decision_on": decided_on},
     )
-    deadlines_sync(subject=notification)
-    return notification

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
@@ -39,6 +40,7 @@ from .permissions import (
     require_register_reader,
     slavery_notifications_visible_to,
 )
+from .states import SLAVERY_MOVES
 
 # --- Register ---------------------------------------------------------------------------------
 
@@ -300,8 +302,11 @@ def slavery_detail(request, pk: int):
         {
             "notification": notification,
             "exploitations": list(notification.exploitations.all()),
-            "can_rg": notification.can_move_to(NotificationStatus.RG_POSITIVE),
-            "can_cg": notification.can_move_to(NotificationStatus.CG_POSITIVE),
+            "moves": [
+                (option, reverse(f"duties:slavery_{option.name}", args=[notification.pk]))
+                for option in SLAVERY_MOVES.options(notification)
+                if option.allowed
+            ],
             "today": local_today(),
         },
     )
@@ -351,7 +356,7 @@ def slavery_rg_decide(request, pk: int):
             "notification": notification,
             "form": form,
             "stage": "reasonable-grounds",
-            "allowed": notification.can_move_to(NotificationStatus.RG_POSITIVE),
+            "refusal": SLAVERY_MOVES.refusal(notification, "rg_decide"),
         },
     )
 
@@ -374,6 +379,6 @@ def slavery_cg_decide(request, pk: int):
             "notification": notification,
             "form": form,
             "stage": "conclusive-grounds",
-            "allowed": notification.can_move_to(NotificationStatus.CG_POSITIVE),
+            "refusal": SLAVERY_MOVES.refusal(notification, "cg_decide"),
         },
     )

@@ -12,6 +12,8 @@ class PartnershipsConfig(AppConfig):
         from .demo import load_demo
         from .permissions import MARAC_ROLES, RETURN_ROLES
 
+        _register_references()
+
         navigation.register(
             label="MARAC",
             url_name="partnerships:marac_home",
@@ -90,3 +92,19 @@ class PartnershipsConfig(AppConfig):
                 subject_models=(Person, Referral),
             )
         )
+
+
+def _register_references() -> None:
+    """MR-2026-000001: numbered per year of the referral date. Referrals made before the counter
+    (random numbers) keep their references; the counter starts after the highest of that year."""
+    from somerset_safety.core import references
+
+    from .models import Referral
+    from .services import REFERENCE_KIND
+
+    references.register(
+        REFERENCE_KIND,
+        "MR-{year}-{number:06d}",
+        yearly=True,
+        seed=lambda year: references.highest_number(Referral.objects, "reference", f"MR-{year}-"),
+    )

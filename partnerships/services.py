@@ -2,7 +2,6 @@
 stored deadlines in step (deadlines_sync) inside the same transaction."""
 
 import functools
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
@@ -16,6 +15,8 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import add_months
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.references import next_reference
+from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines.services import deadlines_sync
 from somerset_safety.meetings import selectors as meeting_selectors
 from somerset_safety.meetings import services as meetings
@@ -39,13 +40,10 @@ from .models import (
     ReferralStatus,
     RiskQuestion,
 )
+from .states import REFERRAL_MOVES
 
+REFERENCE_KIND = "marac_referral"  # MR-<year of the referral>-NNNNNN
 REPEAT_MONTHS = 12  # SafeLives: a further referral within 12 months of the last one [C]
-
-
-def _refuse_unless_allowed(obj, new_status: str, message: str) -> None:
-    if new_status not in obj.TRANSITIONS[obj.status]:
-        raise MaracError(message)
 
 
 # --- Repeats ---------------------------------------------------------------------------------
@@ -112,13 +110,6 @@ def referrals_recompute_repeats(*, victim_ids: Iterable[int]) -> int:
 def dash_score(answers: dict) -> int:
     """The score is the number of "yes" answers."""
     return sum(1 for value in answers.values() if value == "yes")
-
-
-def _new_reference(referral_date: date) -> str:
-    while True:
-        reference = f"MR-{referral_date:%Y}-{secrets.randbelow(10**6):06d}"
-        if not Referral.objects.filter(reference=reference).exists():
-            return reference
 
 
 def _person(*, role: str, existing: Person | None, details: dict | None) -> Person | None:
@@ -198,7 +189,7 @@ def referral_create(
         )
     perpetrator_obj = _person(role=PersonRole.PERPETRATOR, existing=perpetrator, details=perpetrator_details)
     referral = Referral.objects.create(
-        reference=_new_reference(referral_date),
+        reference=next_reference(REFERENCE_KIND, year=referral_date.year).text,
         area=area,
         victim=victim_obj,
         perpetrator=perpetrator_obj,
@@ -295,9 +286,7 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
     """Withdraw a referral not yet heard (entered in error, or the victim moved away). It stops
     counting towards repeats. Raises MaracError once heard or without a reason."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _refuse_unless_allowed(
-        referral, ReferralStatus.WITHDRAWN, "A referral that has been heard at a meeting cannot be withdrawn."
-    )
+    REFERRAL_MOVES.check(referral, "withdraw")
     if not reason.strip():
         raise MaracError("Enter the reason for withdrawing the referral.")
     for case in AgendaCase.objects.filter(
@@ -307,18 +296,14 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
         case.delete()
         if not item.cases.exists() and not item.actions.exists():
             item.delete()
-    referral.status = ReferralStatus.WITHDRAWN
-    referral.withdrawn_reason = reason.strip()
-    referral.save(update_fields=["status", "withdrawn_reason"])
-    referrals_recompute_repeats(victim_ids=[referral.victim_id])
-    audit_record(
+    referral = transition(
+        referral,
+        "withdraw",
+        machine=REFERRAL_MOVES,
         actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=referral,
-        changed_fields=["status", "withdrawn_reason"],
-        detail={"to": ReferralStatus.WITHDRAWN},
+        values={"withdrawn_reason": reason.strip()},
     )
-    deadlines_sync(subject=referral)
+    referrals_recompute_repeats(victim_ids=[referral.victim_id])
     return referral
 
 

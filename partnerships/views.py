@@ -78,6 +78,7 @@ from .permissions import (
     referrals_visible_to,
     require_any_role,
 )
+from .states import REFERRAL_MOVES
 
 
 def _can_view_audit(user) -> bool:
@@ -346,6 +347,7 @@ def referral_detail(request, pk: int):
             "agenda": agenda,
             "questions_yes": questions,
             "is_coordinator": is_coordinator(request.user),
+            "can_withdraw": REFERRAL_MOVES.refusal(referral, "withdraw") is None,
             "can_view_audit": _can_view_audit(request.user),
             "threshold": conf.high_risk_threshold(),
         },

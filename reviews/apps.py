@@ -13,6 +13,7 @@ class ReviewsConfig(AppConfig):
         from .permissions import REGISTER_ROLES, TRACKER_ROLES
 
         deadlines.register()
+        _register_references()
         navigation.register(
             label="Reviews",
             url_name="reviews:tracker",
@@ -59,3 +60,21 @@ class ReviewsConfig(AppConfig):
                 order=10,
             )
         )
+
+
+def _register_references() -> None:
+    """DHR-0001, DHR-0002, …: one counter whatever the prefix (DHR_REFERENCE_PREFIX), so
+    changing the prefix never reuses a number."""
+    from django.db.models import Max
+
+    from somerset_safety.core import references
+
+    from .models import Notification
+    from .services._common import REFERENCE_KIND, reference_prefix
+
+    references.register(
+        REFERENCE_KIND,
+        lambda number, year: f"{reference_prefix()}{number:04d}",
+        yearly=False,
+        seed=lambda year: Notification.objects.aggregate(n=Max("number"))["n"] or 0,
+    )

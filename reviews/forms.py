@@ -336,10 +336,10 @@ class PanelMemberForm(GdsForm, forms.Form):
 class TransitionForm(GdsForm, forms.Form):
     submit_label = "Confirm"
 
-    def __init__(self, *args, transition=None, **kwargs):
-        self.transition = transition
+    def __init__(self, *args, move=None, **kwargs):
+        self.move = move
         self.base_fields = {
-            "on": date_field(transition.date_label if transition else "Date"),
+            "on": date_field(move.date_label if move else "Date"),
             **self.extra_fields(),
             "note": forms.CharField(
                 label="Note for the timeline (optional)",

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from somerset_safety.core.transitions import MoveOption
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 from somerset_safety.deadlines.selectors import deadlines_of
 from somerset_safety.deadlines.state import ClockState, State, clock_state, with_state
@@ -21,6 +22,7 @@ from .models import (
     Review,
     Stage,
 )
+from .states import REVIEW_MOVES, open_pause_of, pause_refusal
 
 
 def _deadlines_of_notification():
@@ -123,6 +125,30 @@ def tracker_export_table(rows: list[TrackerRow], *, show_pseudonym: bool) -> tup
             ]
         cells.append(line)
     return header, cells
+
+
+@dataclass(frozen=True)
+class StageOptions:
+    """What the review page offers at the review's stage, worked out by its state machine:
+    the moves that can be made now, those that cannot with the reason, and the pause."""
+
+    held: str | None  # why no move can be made at all (a pause), said once
+    allowed: list[MoveOption]
+    refused: list[MoveOption]  # each with its own reason; empty while held
+    open_pause: Pause | None
+    can_pause: bool
+
+
+def review_stage_options(review: Review) -> StageOptions:
+    options = REVIEW_MOVES.options(review)
+    held = REVIEW_MOVES.hold(review)
+    return StageOptions(
+        held=held,
+        allowed=[option for option in options if option.allowed],
+        refused=[] if held else [option for option in options if not option.allowed],
+        open_pause=open_pause_of(review),
+        can_pause=pause_refusal(review) is None,
+    )
 
 
 def timeline_of(notification: Notification):

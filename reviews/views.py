@@ -26,7 +26,6 @@ from .deadlines import KIND_AGENCY_REPORT, default_report_due
 from .exceptions import ReviewError
 from .filters import RegisterFilter, TrackerFilter
 from .models import (
-    TRANSITIONS,
     Action,
     Decision,
     Notification,
@@ -35,6 +34,7 @@ from .models import (
     Recommendation,
     Stage,
 )
+from .states import REVIEW_MOVES
 
 
 def display_name() -> str:
@@ -199,9 +199,8 @@ def detail(request, pk: int):
     if review is not None and full:
         context.update(
             {
-                "moves": review.allowed_moves(),
+                "stage": selectors.review_stage_options(review),
                 "pauses": list(review.pauses.all()),
-                "open_pause": next((p for p in review.pauses.all() if p.ended_on is None), None),
                 "panel": review.panel_members.select_related("agency"),
                 "family": review.family_contacts.all(),
                 "meetings": review.meetings.prefetch_related("agencies_attending", "papers"),
@@ -377,8 +376,7 @@ def panel_remove(request, pk: int, member_pk: int):
 
 # --- Stage moves ------------------------------------------------------------------------------
 
-MOVE_FORMS = {"agree_tor": f.AgreeTorForm}
-QA_MOVES = {"qa_approved", "qa_changes", "qa_resubmit"}
+MOVE_FORMS = {"agree_tor": f.AgreeTorForm, "qa_outcome": f.QaOutcomeForm}
 
 
 @require_http_methods(["GET", "POST"])
@@ -386,37 +384,27 @@ def move(request, pk: int, name: str):
     """The confirmation page (GET) and action (POST) of one stage move."""
     notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
     review = _review_or_404(notification)
-    if name == "qa_outcome":
-        transition = TRANSITIONS["qa_approved"]
-        form_class = f.QaOutcomeForm
-    elif name in TRANSITIONS and name not in QA_MOVES:
-        transition = TRANSITIONS[name]
-        form_class = MOVE_FORMS.get(name, f.TransitionForm)
-    else:
+    if name not in REVIEW_MOVES:
         raise Http404
-    form = form_class(request.POST or None, transition=transition)
+    move = REVIEW_MOVES[name]
+    form = MOVE_FORMS.get(name, f.TransitionForm)(request.POST or None, move=move)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if name == "qa_outcome":
-            service = services.review_record_qa_outcome
-        else:
-            service = services.MOVE_SERVICES[name]
-        if _run(form, lambda: service(actor=request.user, review=review, **data)):
+        service = services.MOVE_SERVICES[name]
+        if _run(form, lambda: service(actor=request.user, review=review, **form.cleaned_data)):
             messages.success(
                 request, f"Stage moved to: {review.__class__.objects.get(pk=review.pk).get_stage_display()}."
             )
             return redirect(notification)
-    title = "Record the quality assurance outcome" if name == "qa_outcome" else transition.label
     return _form_page(
         request,
         form,
         notification=notification,
-        title=title,
-        intro=transition.hint,
+        title=move.label,
+        intro=move.hint,
         extra={
             "current_stage": review.get_stage_display(),
             "is_move": True,
-            "refusal": services.move_refusal(review, transition.name) if request.method == "GET" else None,
+            "refusal": services.move_refusal(review, name) if request.method == "GET" else None,
         },
     )
 

@@ -51,14 +51,6 @@ class NotificationStatus(models.TextChoices):
     CG_NEGATIVE = "cg_negative", "Negative conclusive grounds"
 
 
-# The only allowed moves. MS1 notifications get no decisions; negative decisions are final here
-# (a reconsideration request goes to the Home Office and is recorded in the notes).
-ALLOWED_MOVES: dict[str, set[str]] = {
-    NotificationStatus.AWAITING_RG: {NotificationStatus.RG_POSITIVE, NotificationStatus.RG_NEGATIVE},
-    NotificationStatus.RG_POSITIVE: {NotificationStatus.CG_POSITIVE, NotificationStatus.CG_NEGATIVE},
-}
-
-
 def route_for(age_group: str, consent: str) -> str | None:
     """The only route the law allows for this person, or None if the answers do not fit."""
     if age_group == AgeGroup.CHILD and consent == Consent.NOT_NEEDED:
@@ -153,9 +145,6 @@ class SlaveryNotification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("duties:slavery_detail", args=[self.pk])
-
-    def can_move_to(self, status: str) -> bool:
-        return status in ALLOWED_MOVES.get(self.status, set())
 
     @property
     def is_anonymous(self) -> bool:

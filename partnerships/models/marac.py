@@ -136,12 +136,7 @@ class ImportBatch(models.Model):
 class Referral(models.Model):
     """A MARAC referral: the case record. Heard cases are what the data return counts."""
 
-    TRANSITIONS = {
-        ReferralStatus.REFERRED: {ReferralStatus.LISTED, ReferralStatus.WITHDRAWN},
-        ReferralStatus.LISTED: {ReferralStatus.REFERRED, ReferralStatus.HEARD, ReferralStatus.WITHDRAWN},
-        ReferralStatus.HEARD: set(),
-        ReferralStatus.WITHDRAWN: set(),
-    }
+    # Its status moves only through partnerships/states.py REFERRAL_MOVES.
 
     reference = models.CharField(max_length=60, unique=True)
     # No single-column indexes on area, victim and referring agency: the indexes below lead with

@@ -5,7 +5,6 @@ from .notification import (
     Decision,
     InquestStatus,
     Notification,
-    NotificationSequence,
     NotificationStatus,
     ParallelReview,
     Relationship,
@@ -14,7 +13,6 @@ from .notification import (
 )
 from .recommendations import Action, ActionStatus, Recommendation, RecommendationScope
 from .review import (
-    TRANSITIONS,
     PanelMember,
     Pause,
     PauseReason,
@@ -22,7 +20,6 @@ from .review import (
     Review,
     Stage,
     TimelineEntry,
-    Transition,
 )
 from .work import (
     AgencyReportRequest,
@@ -36,7 +33,6 @@ from .work import (
 )
 
 __all__ = [
-    "TRANSITIONS",
     "Action",
     "ActionStatus",
     "AgencyReportRequest",
@@ -51,7 +47,6 @@ __all__ = [
     "InquestStatus",
     "Meeting",
     "Notification",
-    "NotificationSequence",
     "NotificationStatus",
     "PanelMember",
     "ParallelReview",
@@ -68,5 +63,4 @@ __all__ = [
     "Stage",
     "StatutoryBasis",
     "TimelineEntry",
-    "Transition",
 ]

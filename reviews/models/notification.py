@@ -71,17 +71,6 @@ class NotificationStatus(models.TextChoices):
     CLOSED_NO_REVIEW = "closed_no_review", "Closed: no review"
 
 
-class NotificationSequence(models.Model):
-    """The notification counter (one row). Locked while a notification takes the next number,
-    so numbers are sequential with no duplicates even under concurrent notifications."""
-
-    prefix = models.CharField(max_length=20, unique=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.prefix}{self.last_number:04d}"
-
-
 class Notification(models.Model):
     """A death notified to the partnership. Every notification gets a reference, whether or
     not a review follows (so published review numbers have gaps)."""

@@ -1,5 +1,3 @@
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -34,152 +32,9 @@ class QaOutcome(models.TextChoices):
     RESUBMIT = "resubmit", "Resubmit"
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset
-    target: str
-    date_label: str
-    hint: str
-
-
-def _t(name, label, sources, target, date_label, hint):
-    return Transition(name, label, frozenset(sources), target, date_label, hint)
-
-
-# The whole state machine: which move takes a review from which stages to which stage.
-# services/moves.py has one function per move that checks this table before anything else.
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        _t(
-            "appoint_panel",
-            "Record chair appointed and panel formed",
-            [Stage.DECISION_MADE],
-            Stage.PANEL_FORMED,
-            "Date the panel was formed",
-            "The independent chair must be recorded first.",
-        ),
-        _t(
-            "agree_tor",
-            "Record terms of reference agreed",
-            [Stage.PANEL_FORMED],
-            Stage.TOR_AGREED,
-            "Date the terms of reference were agreed",
-            "The scope period and key lines of enquiry are recorded with the terms of reference.",
-        ),
-        _t(
-            "request_reports",
-            "Record agency reports requested",
-            [Stage.TOR_AGREED],
-            Stage.REPORTS_REQUESTED,
-            "Date the requests went out",
-            "Add each request to an agency before moving on.",
-        ),
-        _t(
-            "start_gathering",
-            "Start information gathering and panel meetings",
-            [Stage.REPORTS_REQUESTED],
-            Stage.GATHERING,
-            "Date gathering started",
-            "",
-        ),
-        _t(
-            "draft_report",
-            "Record the draft overview report",
-            [Stage.GATHERING, Stage.QA_RESUBMIT],
-            Stage.DRAFT,
-            "Date of the draft",
-            "Upload the draft overview report under Documents first.",
-        ),
-        _t(
-            "family_viewed",
-            "Record that the family has seen the draft",
-            [Stage.DRAFT],
-            Stage.FAMILY_VIEWED,
-            "Date the family saw the draft",
-            "",
-        ),
-        _t(
-            "sign_off",
-            "Record partnership sign-off",
-            [Stage.FAMILY_VIEWED],
-            Stage.SIGNED_OFF,
-            "Date the partnership signed off the report",
-            "",
-        ),
-        _t(
-            "submit_qa",
-            "Record submission to Home Office quality assurance",
-            [Stage.SIGNED_OFF, Stage.QA_RESUBMIT],
-            Stage.SUBMITTED,
-            "Date submitted",
-            "Submitting completes the review for the six-month clock.",
-        ),
-        _t(
-            "qa_approved",
-            "Record quality assurance outcome: approved",
-            [Stage.SUBMITTED],
-            Stage.QA_APPROVED,
-            "Date of the quality assurance letter",
-            "",
-        ),
-        _t(
-            "qa_changes",
-            "Record quality assurance outcome: approved subject to changes",
-            [Stage.SUBMITTED],
-            Stage.QA_CHANGES,
-            "Date of the quality assurance letter",
-            "",
-        ),
-        _t(
-            "qa_resubmit",
-            "Record quality assurance outcome: resubmit",
-            [Stage.SUBMITTED],
-            Stage.QA_RESUBMIT,
-            "Date of the quality assurance letter",
-            "The review goes back for a revised draft or a resubmission.",
-        ),
-        _t(
-            "publish",
-            "Record publication",
-            [Stage.QA_APPROVED, Stage.QA_CHANGES],
-            Stage.PUBLISHED,
-            "Date published",
-            "Publication needs an agreed pseudonym. Keep the report online for at least 12 months.",
-        ),
-        _t(
-            "send_commissioner_copy",
-            "Record the copy sent to the Domestic Abuse Commissioner",
-            [Stage.PUBLISHED],
-            Stage.COMMISSIONER_SENT,
-            "Date the copy was sent",
-            "",
-        ),
-        _t(
-            "start_monitoring",
-            "Start action plan monitoring",
-            [Stage.COMMISSIONER_SENT],
-            Stage.MONITORING,
-            "Date monitoring started",
-            "",
-        ),
-        _t(
-            "close",
-            "Close the review",
-            [Stage.MONITORING],
-            Stage.CLOSED,
-            "Date closed",
-            "A review closes only when every recommendation is implemented with evidence.",
-        ),
-    ]
-}
-
-
 class Review(models.Model):
     """The review that follows a decision to hold one. Its stage changes only through the
-    services, which check TRANSITIONS."""
+    services, through its state machine in reviews/states.py."""
 
     notification = models.OneToOneField(
         "reviews.Notification", on_delete=models.PROTECT, related_name="review"
@@ -246,9 +101,6 @@ class Review(models.Model):
     @property
     def reference(self) -> str:
         return self.notification.reference
-
-    def allowed_moves(self) -> list[Transition]:
-        return [t for t in TRANSITIONS.values() if self.stage in t.sources]
 
 
 class PauseReason(models.TextChoices):

@@ -13,6 +13,8 @@ from ..models import (
     TimelineEntry,
 )
 
+REFERENCE_KIND = "dhr_notification"
+
 
 def reference_prefix() -> str:
     return getattr(settings, "DHR_REFERENCE_PREFIX", "DHR-")

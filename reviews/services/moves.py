@@ -1,84 +1,49 @@
-"""The stage moves: one service each, all checked against TRANSITIONS."""
+"""The stage moves: one service each, made through the platform's `transition` with the
+review's machine (reviews/states.py), which checks the stage, pauses and what each move needs."""
 
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
-from somerset_safety.audit.models import AuditAction
-from somerset_safety.audit.services import audit_record
-from somerset_safety.deadlines.services import deadlines_sync
+from somerset_safety.core.transitions import transition
 
 from ..exceptions import TransitionRefused
 from ..models import (
-    TRANSITIONS,
-    Action,
-    ActionStatus,
     QaOutcome,
     Review,
-    Stage,
 )
-from ._common import _lock_review, _not_future, _timeline
+from ..states import REVIEW_MOVES
+from ._common import _lock_review, _not_future
 
 
 def move_refusal(review: Review, name: str) -> str | None:
-    """Why the move cannot be made at the review's stage, or while it is paused; None if it can.
-
-    The confirmation page shows this before anyone fills in the form; `_move` enforces it.
-    Checks particular to one move (for example an uploaded draft) are made by its service.
-    """
-    transition = TRANSITIONS[name]
-    if review.stage not in transition.sources:
-        allowed = " or ".join(
-            f"“{Stage(s).label}”" for s in sorted(transition.sources, key=list(Stage).index)
-        )
-        return (
-            f"This review is at “{review.get_stage_display()}”. "
-            f"You can {transition.label[0].lower()}{transition.label[1:]} only when it is at {allowed}."
-        )
-    open_pause = review.pauses.filter(ended_on__isnull=True).first()
-    if open_pause is not None:
-        return (
-            f"This review has been paused ({open_pause.get_reason_display().lower()}) since "
-            f"{open_pause.started_on:%-d %B %Y}. End the pause before moving the review on."
-        )
-    return None
+    """Why the move cannot be made now (its stage, a pause, what it needs first); None if it can.
+    The confirmation page shows this before anyone fills in the form."""
+    return REVIEW_MOVES.refusal(review, name)
 
 
 def _move(
-    review: Review, name: str, *, actor, on: date, note: str = "", updates: dict | None = None
+    review: Review, name: str, *, actor, on: date, note: str = "", updates: dict | None = None, outcome=None
 ) -> Review:
-    transition = TRANSITIONS[name]
-    refusal = move_refusal(review, name)
-    if refusal:
-        raise TransitionRefused(refusal)
+    """Check the move, then its date, then make it through the platform's `transition`."""
+    move = REVIEW_MOVES.check(review, name)
     if on is None:
-        raise TransitionRefused(f"Enter the {transition.date_label.lower()}.")
-    _not_future(on, transition.date_label)
+        raise TransitionRefused(f"Enter the {move.date_label.lower()}.")
+    _not_future(on, move.date_label)
     if on < review.stage_changed_on:
         raise TransitionRefused(
             f"The date cannot be before the current stage began on {review.stage_changed_on:%-d %B %Y}."
         )
-    updates = updates or {}
-    for field, value in updates.items():
-        setattr(review, field, value)
-    review.stage = transition.target
-    review.stage_changed_on = on
-    fields = ["stage", "stage_changed_on", *updates]
-    review.save(update_fields=fields)
-    audit_record(
+    return transition(
+        review,
+        name,
+        machine=REVIEW_MOVES,
         actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=review,
-        changed_fields=fields,
-        detail={"move": name, "to": transition.target},
+        outcome=outcome,
+        values={"stage_changed_on": on, **(updates or {})},
+        context={"note": note},
     )
-    summary = Stage(transition.target).label
-    if note.strip():
-        summary = f"{summary}: {note.strip()}"[:300]
-    _timeline(review.notification, actor=actor, occurred_on=on, summary=summary)
-    deadlines_sync(subject=review.notification)
-    return review
 
 
 @transaction.atomic
@@ -86,11 +51,6 @@ def review_appoint_panel(*, actor, review: Review, on: date, note: str = "") -> 
     """Decision made → chair appointed and panel formed. Needs the chair recorded and at least
     one panel member. Raises TransitionRefused otherwise."""
     review = _lock_review(review)
-    if review.stage in TRANSITIONS["appoint_panel"].sources:
-        if review.chair_id is None:
-            raise TransitionRefused("Record the independent chair before recording the panel as formed.")
-        if not review.panel_members.exists():
-            raise TransitionRefused("Add at least one panel member before recording the panel as formed.")
     return _move(review, "appoint_panel", actor=actor, on=on, note=note, updates={"panel_formed_on": on})
 
 
@@ -131,10 +91,6 @@ def review_agree_tor(
 def review_request_reports(*, actor, review: Review, on: date, note: str = "") -> Review:
     """Terms of reference agreed → agency reports requested. Needs at least one request."""
     review = _lock_review(review)
-    if review.stage in TRANSITIONS["request_reports"].sources and not review.report_requests.exists():
-        raise TransitionRefused(
-            "Add at least one request to an agency before recording reports as requested."
-        )
     return _move(
         review, "request_reports", actor=actor, on=on, note=note, updates={"reports_requested_on": on}
     )
@@ -154,16 +110,6 @@ def review_draft_report(*, actor, review: Review, on: date, note: str = "") -> R
     """Gathering (or a QA resubmit) → draft overview report. Needs a draft overview report
     uploaded (after the resubmit letter, a new version)."""
     review = _lock_review(review)
-    if review.stage in TRANSITIONS["draft_report"].sources:
-        drafts = review.documents.filter(kind="overview_draft")
-        if review.stage == Stage.QA_RESUBMIT and review.qa_outcome_recorded_at:
-            drafts = drafts.filter(uploaded_at__gt=review.qa_outcome_recorded_at)
-        if not drafts.exists():
-            raise TransitionRefused(
-                "Upload the draft overview report under Documents before recording the draft."
-                if review.stage == Stage.GATHERING
-                else "Upload the revised draft overview report under Documents before recording the draft."
-            )
     return _move(review, "draft_report", actor=actor, on=on, note=note, updates={"draft_on": on})
 
 
@@ -197,19 +143,15 @@ def review_record_qa_outcome(*, actor, review: Review, outcome: str, on: date, n
     """Submitted → approved, approved subject to changes, or resubmit (which loops back).
     Raises TransitionRefused for an unknown outcome or a review not awaiting QA."""
     review = _lock_review(review)
-    moves = {
-        QaOutcome.APPROVED: "qa_approved",
-        QaOutcome.CHANGES: "qa_changes",
-        QaOutcome.RESUBMIT: "qa_resubmit",
-    }
-    if outcome not in moves:
+    if outcome not in QaOutcome.values:
         raise TransitionRefused("Choose the outcome in the quality assurance letter.")
     return _move(
         review,
-        moves[outcome],
+        "qa_outcome",
         actor=actor,
         on=on,
         note=note,
+        outcome=outcome,
         updates={"qa_outcome": outcome, "qa_outcome_on": on, "qa_outcome_recorded_at": timezone.now()},
     )
 
@@ -219,13 +161,6 @@ def review_publish(*, actor, review: Review, on: date, note: str = "") -> Review
     """QA approved → published. Needs the pseudonym agreed and the published overview report
     uploaded. Starts the Commissioner copy clock."""
     review = _lock_review(review)
-    if review.stage in TRANSITIONS["publish"].sources:
-        if not review.notification.victim_pseudonym:
-            raise TransitionRefused("Record the pseudonym agreed with the family before publication.")
-        if not review.documents.filter(kind="overview_published").exists():
-            raise TransitionRefused(
-                "Upload the published overview report under Documents before recording publication."
-            )
     return _move(review, "publish", actor=actor, on=on, note=note, updates={"published_on": on})
 
 
@@ -247,8 +182,6 @@ def review_send_commissioner_copy(*, actor, review: Review, on: date, note: str 
 def review_start_monitoring(*, actor, review: Review, on: date, note: str = "") -> Review:
     """Commissioner copy sent → action plan monitoring. Needs the recommendations recorded."""
     review = _lock_review(review)
-    if review.stage in TRANSITIONS["start_monitoring"].sources and not review.recommendations.exists():
-        raise TransitionRefused("Record the review's recommendations before monitoring the action plan.")
     return _move(
         review, "start_monitoring", actor=actor, on=on, note=note, updates={"monitoring_started_on": on}
     )
@@ -259,18 +192,6 @@ def review_close(*, actor, review: Review, on: date, note: str = "") -> Review:
     """Monitoring → closed, only when every recommendation is implemented (all its actions
     complete with evidence of outcome)."""
     review = _lock_review(review)
-    if review.stage in TRANSITIONS["close"].sources:
-        open_count = (
-            review.recommendations.filter(actions__isnull=True).count()
-            + Action.objects.filter(recommendation__review=review)
-            .exclude(status=ActionStatus.COMPLETE)
-            .count()
-        )
-        if open_count:
-            raise TransitionRefused(
-                f"{open_count} action{'s are' if open_count != 1 else ' is'} not complete with evidence "
-                "(or a recommendation has no actions). Every recommendation must be implemented before closing."
-            )
     return _move(review, "close", actor=actor, on=on, note=note, updates={"closed_on": on})
 
 
@@ -283,6 +204,7 @@ MOVE_SERVICES = {
     "family_viewed": review_family_viewed,
     "sign_off": review_sign_off,
     "submit_qa": review_submit_qa,
+    "qa_outcome": review_record_qa_outcome,
     "publish": review_publish,
     "send_commissioner_copy": review_send_commissioner_copy,
     "start_monitoring": review_start_monitoring,

@@ -6,18 +6,18 @@ from django.db import transaction
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core.references import next_reference
 from somerset_safety.deadlines.services import deadlines_sync
 
 from ..exceptions import ReviewError
 from ..models import (
     Decision,
     Notification,
-    NotificationSequence,
     NotificationStatus,
     Review,
     Stage,
 )
-from ._common import _not_future, _timeline, reference_prefix
+from ._common import REFERENCE_KIND, _not_future, _timeline
 
 NOTIFICATION_FIELDS = [
     "statutory_basis",
@@ -54,14 +54,11 @@ def notification_create(*, actor, data: dict) -> Notification:
     _not_future(data["notified_on"], "The date notified")
     if data["date_of_death"] > data["notified_on"]:
         raise ReviewError("The date of death must be on or before the date notified.")
-    prefix = reference_prefix()
     # One counter whatever the prefix, so changing the prefix never reuses a number.
-    sequence, _ = NotificationSequence.objects.select_for_update().get_or_create(prefix="notification")
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
+    reference = next_reference(REFERENCE_KIND)
     notification = Notification(
-        number=sequence.last_number,
-        reference=f"{prefix}{sequence.last_number:04d}",
+        number=reference.number,
+        reference=reference.text,
         created_by=actor,
         **{name: data[name] for name in NOTIFICATION_FIELDS if name in data},
     )

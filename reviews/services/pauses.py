@@ -13,8 +13,8 @@ from ..exceptions import ReviewError
 from ..models import (
     Pause,
     Review,
-    Stage,
 )
+from ..states import pause_refusal
 from ._common import _lock_review, _not_future, _timeline
 
 
@@ -23,10 +23,9 @@ def pause_start(*, actor, review: Review, reason: str, started_on: date, detail:
     """Pause the review. Its completion clock stops until the pause ends. Raises ReviewError if
     already paused, closed, or dated before the decision."""
     review = _lock_review(review)
-    if review.stage in (Stage.CLOSED, Stage.MONITORING):
-        raise ReviewError("A review in action plan monitoring or closed cannot be paused.")
-    if review.pauses.filter(ended_on__isnull=True).exists():
-        raise ReviewError("This review is already paused. End the current pause first.")
+    refusal = pause_refusal(review)
+    if refusal:
+        raise ReviewError(refusal)
     _not_future(started_on, "The pause start date")
     if started_on < review.notification.decision_date:
         raise ReviewError("A pause cannot start before the decision to hold the review.")

@@ -16,3 +16,19 @@ class UnqueuedTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} (queued {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ReferenceSequence(models.Model):
+    """The counter behind one kind of reference, per year for yearly kinds (year 0 otherwise).
+    Locked while a record takes the next number (core.references.next_reference), so numbers
+    are sequential with no duplicates, even under concurrent saves, and never reused."""
+
+    kind = models.CharField(max_length=40)
+    year = models.PositiveIntegerField(default=0)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="reference_sequence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year or ''}: {self.last_number}".replace("  ", " ")

@@ -11,7 +11,9 @@ from django.utils import timezone
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.queueing import enqueue
+from somerset_safety.core.transitions import transition
 
+from .exceptions import ReportError
 from .models import (
     GENERATED_AFTER,
     NARRATIVE_FIELDS,
@@ -23,6 +25,7 @@ from .models import (
 )
 from .periods import PeriodKind, ReportPeriod, report_period
 from .registry import report_sections
+from .states import VERSION_MOVES
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +47,6 @@ HEADER_FIELDS = [
 ]
 EDITABLE_FIELDS = [*HEADER_FIELDS, *NARRATIVE_FIELDS, "other_appendices", "sign_off", "exempt_information"]
 DATE_FIELDS = ("meeting_date", "period_end", "period_start")
-
-
-class ReportError(Exception):
-    """A refused report action; the message is safe to show."""
 
 
 def _clean_period(report: ExecutiveReport) -> None:
@@ -209,9 +208,12 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _version_failed(version_id: int, message: str) -> None:
-    ReportVersion.objects.filter(pk=version_id).exclude(status=VersionStatus.READY).update(
-        status=VersionStatus.FAILED, error=message[: ReportVersion._meta.get_field("error").max_length]
-    )
+    """Mark a queued version failed with the officer's message (a version another worker made
+    ready meanwhile stays ready: the machine refuses that move)."""
+    version = ReportVersion.objects.get(pk=version_id)
+    if VERSION_MOVES.refusal(version, "fail") is None:
+        error = message[: ReportVersion._meta.get_field("error").max_length]
+        transition(version, "fail", machine=VERSION_MOVES, actor=None, values={"error": error})
 
 
 def report_version_render(*, version_id: int) -> ReportVersion:
@@ -258,18 +260,14 @@ def report_version_render(*, version_id: int) -> ReportVersion:
             return version
         stem = f"executive-report-{version.report_id}-v{version.number}"
         version.pdf.save(f"{stem}.pdf", ContentFile(public_pdf), save=False)
-        version.pdf_sha256 = hashlib.sha256(public_pdf).hexdigest()
-        fields = ["pdf", "pdf_sha256", "status", "error"]
+        values = {"pdf": version.pdf.name, "pdf_sha256": hashlib.sha256(public_pdf).hexdigest(), "error": ""}
         if confidential_pdf is not None:
             version.confidential_pdf.save(
                 f"{stem}-confidential.pdf", ContentFile(confidential_pdf), save=False
             )
-            version.confidential_sha256 = hashlib.sha256(confidential_pdf).hexdigest()
-            fields += ["confidential_pdf", "confidential_sha256"]
-        version.status = VersionStatus.READY
-        version.error = ""
-        version.save(update_fields=fields)
-    return version
+            values["confidential_pdf"] = version.confidential_pdf.name
+            values["confidential_sha256"] = hashlib.sha256(confidential_pdf).hexdigest()
+        return transition(version, "ready", machine=VERSION_MOVES, actor=None, values=values)
 
 
 @transaction.atomic
@@ -278,14 +276,7 @@ def report_version_retry(*, actor, version: ReportVersion) -> ReportVersion:
 
     Raises ReportError unless the version failed.
     """
-    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status != VersionStatus.FAILED:
-        raise ReportError("Only a version whose PDF could not be made can be tried again.")
-    version.status = VersionStatus.QUEUED
-    version.save(update_fields=["status"])
-    audit_record(
-        actor=actor, action=AuditAction.CHANGE, obj=version, changed_fields=["status"], detail={"retry": True}
-    )
+    version = transition(version, "retry", machine=VERSION_MOVES, actor=actor, detail={"retry": True})
     enqueue("reports.render_version", version.pk)
     return version
 

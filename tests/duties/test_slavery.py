@@ -166,7 +166,7 @@ def test_positive_reasonable_grounds_starts_a_recovery_period_of_at_least_30_day
     deadline = Deadline.objects.get(subject_type="duties.slaverynotification", subject_id=nrm.pk)
     assert deadline.status == DeadlineStatus.MET and deadline.met_on == decided
     event = AuditEvent.objects.filter(action=AuditAction.TRANSITION, object_id=str(nrm.pk)).get()
-    assert event.detail == {"to": "rg_positive"}
+    assert event.detail == {"move": "rg_decide", "from": "awaiting_rg", "to": "rg_positive"}
 
 
 def test_recovery_period_shorter_than_the_minimum_is_refused(officer):

@@ -337,7 +337,30 @@ def test_a_move_that_cannot_be_made_says_why_before_the_form(as_user, officer):
     refused = client.get(reverse("reviews:move", args=[review.notification.pk, "sign_off"])).content.decode()
     assert "only when it is at" in refused
     assert '<form method="post" novalidate' not in refused  # no form to fill in for nothing
-    allowed = client.get(
-        reverse("reviews:move", args=[review.notification.pk, "appoint_panel"])
-    ).content.decode()
-    assert '<form method="post" novalidate' in allowed
+    url = reverse("reviews:move", args=[review.notification.pk, "appoint_panel"])
+    needs_chair = client.get(url).content.decode()
+    assert "Record the independent chair before recording the panel as formed." in needs_chair
+    assert '<form method="post" novalidate' not in needs_chair
+    services.review_set_team(actor=officer, review=review, chair=officer, author=None)
+    services.panel_member_add(
+        actor=officer, review=review, agency=Agency.objects.get(code="POLICE"), name="DI Lee", role="DI"
+    )
+    assert '<form method="post" novalidate' in client.get(url).content.decode()
+
+
+def test_review_page_offers_the_moves_its_machine_allows(as_user, officer):
+    review = make_review(officer)
+    client = as_user(officer)
+    page = client.get(review.notification.get_absolute_url()).content.decode()
+    move_url = reverse("reviews:move", args=[review.notification.pk, "appoint_panel"])
+    assert f'href="{move_url}"' not in page  # no chair yet: the reason instead of a button
+    assert (
+        "Record chair appointed and panel formed: Record the independent chair before recording the "
+        "panel as formed." in page
+    )
+    assert "Pause the review</a>" in page
+    services.pause_start(actor=officer, review=review, reason="inquest", started_on=date(2026, 2, 12))
+    page = client.get(review.notification.get_absolute_url()).content.decode()
+    assert "This review has been paused (inquest) since 12 February 2026. End the pause" in page
+    assert "Record the independent chair" not in page  # the pause is said once, not per move
+    assert "End the pause</a>" in page and "Pause the review</a>" not in page

@@ -1,0 +1,43 @@
+"""MARAC's state machines, in the platform's shape (somerset_safety/core/transitions).
+
+A referral is referred, put on an agenda (listed), heard at a meeting, or withdrawn before it
+is heard. Withdrawn and heard are final.
+"""
+
+from somerset_safety.core.transitions import Move, StateMachine
+from somerset_safety.deadlines.services import deadlines_sync
+
+from .exceptions import MaracError
+from .models import ReferralStatus
+
+NOT_YET_HEARD = {ReferralStatus.REFERRED, ReferralStatus.LISTED}
+
+
+def _referral_refusal(referral, move: Move) -> str:
+    if referral.status == ReferralStatus.HEARD:
+        return f"A referral that has been heard at a meeting cannot be {move.label.lower()}."
+    if referral.status == ReferralStatus.WITHDRAWN:
+        return f"This referral has been withdrawn, so it cannot be {move.label.lower()}."
+    return (
+        f"This referral is “{referral.get_status_display().lower()}”, so it cannot be {move.label.lower()}."
+    )
+
+
+def _after_referral_move(referral, move, actor, context) -> None:
+    deadlines_sync(subject=referral)
+
+
+REFERRAL_MOVES = StateMachine(
+    field="status",
+    states=ReferralStatus,
+    refused=MaracError,
+    describe_refusal=_referral_refusal,
+    after=_after_referral_move,
+    moves=[
+        # Labels finish "it cannot be …" in a refusal.
+        Move("list", "Put on an agenda", {ReferralStatus.REFERRED}, ReferralStatus.LISTED),
+        Move("unlist", "Taken off the agenda", {ReferralStatus.LISTED}, ReferralStatus.REFERRED),
+        Move("hear", "Heard", {ReferralStatus.LISTED}, ReferralStatus.HEARD),
+        Move("withdraw", "Withdrawn", NOT_YET_HEARD, ReferralStatus.WITHDRAWN),
+    ],
+)

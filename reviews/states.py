@@ -1,0 +1,237 @@
+"""The review's state machine: which move takes a review from which stages to which stage, and
+what each move needs first. Declared once in the platform's shape (somerset_safety/core/transitions);
+services/moves.py makes the moves and selectors.review_stage_options offers them to pages."""
+
+from somerset_safety.core.transitions import Move, StateMachine
+from somerset_safety.deadlines.services import deadlines_sync
+
+from .exceptions import TransitionRefused
+from .models import Action, ActionStatus, QaOutcome, Stage, TimelineEntry
+
+
+def open_pause_of(review):
+    return review.pauses.filter(ended_on__isnull=True).first()
+
+
+def _not_paused(review) -> str | None:
+    pause = open_pause_of(review)
+    if pause is None:
+        return None
+    return (
+        f"This review has been paused ({pause.get_reason_display().lower()}) since "
+        f"{pause.started_on:%-d %B %Y}. End the pause before moving the review on."
+    )
+
+
+def _chair_recorded(review) -> str | None:
+    if review.chair_id is None:
+        return "Record the independent chair before recording the panel as formed."
+    return None
+
+
+def _panel_member_added(review) -> str | None:
+    if not review.panel_members.exists():
+        return "Add at least one panel member before recording the panel as formed."
+    return None
+
+
+def _report_requested(review) -> str | None:
+    if not review.report_requests.exists():
+        return "Add at least one request to an agency before recording reports as requested."
+    return None
+
+
+def _draft_uploaded(review) -> str | None:
+    """A draft overview report uploaded; after a resubmit letter, a new version of it."""
+    drafts = review.documents.filter(kind="overview_draft")
+    if review.stage == Stage.QA_RESUBMIT and review.qa_outcome_recorded_at:
+        drafts = drafts.filter(uploaded_at__gt=review.qa_outcome_recorded_at)
+    if drafts.exists():
+        return None
+    if review.stage == Stage.QA_RESUBMIT:
+        return "Upload the revised draft overview report under Documents before recording the draft."
+    return "Upload the draft overview report under Documents before recording the draft."
+
+
+def _pseudonym_agreed(review) -> str | None:
+    if not review.notification.victim_pseudonym:
+        return "Record the pseudonym agreed with the family before publication."
+    return None
+
+
+def _published_report_uploaded(review) -> str | None:
+    if not review.documents.filter(kind="overview_published").exists():
+        return "Upload the published overview report under Documents before recording publication."
+    return None
+
+
+def _recommendations_recorded(review) -> str | None:
+    if not review.recommendations.exists():
+        return "Record the review's recommendations before monitoring the action plan."
+    return None
+
+
+def _every_recommendation_implemented(review) -> str | None:
+    open_count = (
+        review.recommendations.filter(actions__isnull=True).count()
+        + Action.objects.filter(recommendation__review=review).exclude(status=ActionStatus.COMPLETE).count()
+    )
+    if not open_count:
+        return None
+    return (
+        f"{open_count} action{'s are' if open_count != 1 else ' is'} not complete with evidence "
+        "(or a recommendation has no actions). Every recommendation must be implemented before closing."
+    )
+
+
+def _wrong_stage(review, move: Move) -> str:
+    allowed = " or ".join(f"“{Stage(s).label}”" for s in sorted(move.sources, key=list(Stage).index))
+    return (
+        f"This review is at “{review.get_stage_display()}”. "
+        f"You can {move.label[0].lower()}{move.label[1:]} only when it is at {allowed}."
+    )
+
+
+def _after_move(review, move: Move, actor, context: dict) -> None:
+    """Every move is on the timeline (the new stage and the note) and moves the clocks."""
+    summary = Stage(review.stage).label
+    note = (context.get("note") or "").strip()
+    if note:
+        summary = f"{summary}: {note}"[:300]
+    TimelineEntry.objects.create(
+        notification=review.notification, occurred_on=review.stage_changed_on, actor=actor, summary=summary
+    )
+    deadlines_sync(subject=review.notification)
+
+
+REVIEW_MOVES = StateMachine(
+    field="stage",
+    states=Stage,
+    refused=TransitionRefused,
+    guards=[_not_paused],
+    after=_after_move,
+    describe_refusal=_wrong_stage,
+    moves=[
+        Move(
+            "appoint_panel",
+            "Record chair appointed and panel formed",
+            {Stage.DECISION_MADE},
+            Stage.PANEL_FORMED,
+            guards=[_chair_recorded, _panel_member_added],
+            date_label="Date the panel was formed",
+            hint="The independent chair must be recorded first.",
+        ),
+        Move(
+            "agree_tor",
+            "Record terms of reference agreed",
+            {Stage.PANEL_FORMED},
+            Stage.TOR_AGREED,
+            date_label="Date the terms of reference were agreed",
+            hint="The scope period and key lines of enquiry are recorded with the terms of reference.",
+        ),
+        Move(
+            "request_reports",
+            "Record agency reports requested",
+            {Stage.TOR_AGREED},
+            Stage.REPORTS_REQUESTED,
+            guards=[_report_requested],
+            date_label="Date the requests went out",
+            hint="Add each request to an agency before moving on.",
+        ),
+        Move(
+            "start_gathering",
+            "Start information gathering and panel meetings",
+            {Stage.REPORTS_REQUESTED},
+            Stage.GATHERING,
+            date_label="Date gathering started",
+        ),
+        Move(
+            "draft_report",
+            "Record the draft overview report",
+            {Stage.GATHERING, Stage.QA_RESUBMIT},
+            Stage.DRAFT,
+            guards=[_draft_uploaded],
+            date_label="Date of the draft",
+            hint="Upload the draft overview report under Documents first.",
+        ),
+        Move(
+            "family_viewed",
+            "Record that the family has seen the draft",
+            {Stage.DRAFT},
+            Stage.FAMILY_VIEWED,
+            date_label="Date the family saw the draft",
+        ),
+        Move(
+            "sign_off",
+            "Record partnership sign-off",
+            {Stage.FAMILY_VIEWED},
+            Stage.SIGNED_OFF,
+            date_label="Date the partnership signed off the report",
+        ),
+        Move(
+            "submit_qa",
+            "Record submission to Home Office quality assurance",
+            {Stage.SIGNED_OFF, Stage.QA_RESUBMIT},
+            Stage.SUBMITTED,
+            date_label="Date submitted",
+            hint="Submitting completes the review for the six-month clock.",
+        ),
+        Move(
+            "qa_outcome",
+            "Record the quality assurance outcome",
+            {Stage.SUBMITTED},
+            outcomes={
+                QaOutcome.APPROVED: Stage.QA_APPROVED,
+                QaOutcome.CHANGES: Stage.QA_CHANGES,
+                QaOutcome.RESUBMIT: Stage.QA_RESUBMIT,
+            },
+            date_label="Date of the quality assurance letter",
+            hint="Resubmit sends the review back for a revised draft or a resubmission.",
+        ),
+        Move(
+            "publish",
+            "Record publication",
+            {Stage.QA_APPROVED, Stage.QA_CHANGES},
+            Stage.PUBLISHED,
+            guards=[_pseudonym_agreed, _published_report_uploaded],
+            date_label="Date published",
+            hint="Publication needs an agreed pseudonym. Keep the report online for at least 12 months.",
+        ),
+        Move(
+            "send_commissioner_copy",
+            "Record the copy sent to the Domestic Abuse Commissioner",
+            {Stage.PUBLISHED},
+            Stage.COMMISSIONER_SENT,
+            date_label="Date the copy was sent",
+        ),
+        Move(
+            "start_monitoring",
+            "Start action plan monitoring",
+            {Stage.COMMISSIONER_SENT},
+            Stage.MONITORING,
+            guards=[_recommendations_recorded],
+            date_label="Date monitoring started",
+        ),
+        Move(
+            "close",
+            "Close the review",
+            {Stage.MONITORING},
+            Stage.CLOSED,
+            guards=[_every_recommendation_implemented],
+            date_label="Date closed",
+            hint="A review closes only when every recommendation is implemented with evidence.",
+        ),
+    ],
+)
+
+# Stages in which a review may not be paused (its completion clock has already been met or ended).
+NO_PAUSE_STAGES = frozenset({Stage.MONITORING, Stage.CLOSED})
+
+
+def pause_refusal(review) -> str | None:
+    """Why the review cannot be paused now, or None if it can."""
+    if review.stage in NO_PAUSE_STAGES:
+        return "A review in action plan monitoring or closed cannot be paused."
+    if open_pause_of(review) is not None:
+        return "This review is already paused. End the current pause first."
+    return None
