@@ -1,4 +1,7 @@
-class DutiesError(Exception):
+from somerset_safety.core.exceptions import DomainError
+
+
+class DutiesError(DomainError):
     """A refused action. The message is plain English and safe to show to the user."""
 
 

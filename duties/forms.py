@@ -5,7 +5,6 @@ from django import forms
 from django.conf import settings
 
 from somerset_safety.accounts.models import Agency
-from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.forms import DateField, GdsFormMixin
 from somerset_safety.core.uploads import ACCEPT_ATTRIBUTE, HUMAN_TYPES, validate_upload
 
@@ -19,16 +18,6 @@ from .models import (
     Route,
 )
 from .models.slavery import route_for
-
-
-def _date_field(label: str, help_text: str = "", required: bool = True) -> DateField:
-    return DateField(label=label, help_text=help_text, required=required)
-
-
-def _not_future(form: forms.Form, name: str) -> None:
-    value = form.cleaned_data.get(name)
-    if value and value > local_today():
-        form.add_error(name, f"The {form.fields[name].label.lower()} must be today or in the past")
 
 
 class EvidenceForm(GdsFormMixin, forms.Form):
@@ -58,7 +47,7 @@ class EvidenceForm(GdsFormMixin, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        self.base_fields = {"met_on": _date_field("Date it was met"), **self.base_fields}
+        self.base_fields = {"met_on": DateField(label="Date it was met", not_future=True), **self.base_fields}
         super().__init__(*args, **kwargs)
 
     def gds_fields(self):
@@ -86,7 +75,6 @@ class EvidenceForm(GdsFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        _not_future(self, "met_on")
         if not self.errors and not cleaned.get("document") and not cleaned.get("link"):
             self.add_error("document", "Upload a document or enter a link to the evidence")
         return cleaned
@@ -168,8 +156,10 @@ class AssessmentForm(GdsFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         self.base_fields = {
             **{k: v for k, v in self.base_fields.items() if k in ("title", "kind", "decision_body")},
-            "decision_date": _date_field("Decision date", "Leave blank if not decided yet.", required=False),
-            "assessed_on": _date_field("Date assessed"),
+            "decision_date": DateField(
+                label="Decision date", help_text="Leave blank if not decided yet.", required=False
+            ),
+            "assessed_on": DateField(label="Date assessed", not_future=True),
             **{k: v for k, v in self.base_fields.items() if k not in ("title", "kind", "decision_body")},
         }
         super().__init__(*args, **kwargs)
@@ -193,7 +183,6 @@ class AssessmentForm(GdsFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        _not_future(self, "assessed_on")
         covers = cleaned.get("covers") or []
         if "s17" in covers and not cleaned.get("crime_disorder_implications", "").strip():
             self.add_error("crime_disorder_implications", "Enter the crime and disorder implications found")
@@ -269,11 +258,10 @@ class _SafeguardingFields(forms.Form):
         if ExploitationType.OTHER in types and not cleaned.get("exploitation_other", "").strip():
             self.add_error("exploitation_other", "Describe the other type of exploitation")
         if cleaned.get("safeguarding_referral_made"):
-            if not cleaned.get("safeguarding_referral_on"):
+            if not cleaned.get("safeguarding_referral_on") and "safeguarding_referral_on" not in self.errors:
                 self.add_error("safeguarding_referral_on", "Enter the date of the safeguarding referral")
             if not cleaned.get("safeguarding_referral_to", "").strip():
                 self.add_error("safeguarding_referral_to", "Enter who the safeguarding referral was made to")
-        _not_future(self, "safeguarding_referral_on")
         return cleaned
 
 
@@ -319,21 +307,25 @@ class SlaveryNotificationForm(GdsFormMixin, _SafeguardingFields):
     def __init__(self, *args, **kwargs):
         base = dict(self.base_fields)
         self.base_fields = {
-            "encounter_date": _date_field("Date of the encounter"),
+            "encounter_date": DateField(label="Date of the encounter", not_future=True),
             "age_group": base["age_group"],
             "consent": base["consent"],
             "route": base["route"],
             "person_name": base["person_name"],
-            "date_of_birth": _date_field(
-                "Date of birth (NRM referrals only)", "Leave blank for an MS1.", False
+            "date_of_birth": DateField(
+                label="Date of birth (NRM referrals only)",
+                help_text="Leave blank for an MS1.",
+                required=False,
             ),
             "exploitation_types": base["exploitation_types"],
             "exploitation_other": base["exploitation_other"],
             "first_responder": base["first_responder"],
-            "submitted_on": _date_field("Date submitted to the Home Office"),
+            "submitted_on": DateField(label="Date submitted to the Home Office", not_future=True),
             "nrm_reference": base["nrm_reference"],
             "safeguarding_referral_made": base["safeguarding_referral_made"],
-            "safeguarding_referral_on": _date_field("Date of the safeguarding referral", "", False),
+            "safeguarding_referral_on": DateField(
+                label="Date of the safeguarding referral", required=False, not_future=True
+            ),
             "safeguarding_referral_to": base["safeguarding_referral_to"],
             "notes": base["notes"],
         }
@@ -368,8 +360,6 @@ class SlaveryNotificationForm(GdsFormMixin, _SafeguardingFields):
 
     def clean(self):
         cleaned = super().clean()
-        _not_future(self, "encounter_date")
-        _not_future(self, "submitted_on")
         encounter, submitted = cleaned.get("encounter_date"), cleaned.get("submitted_on")
         if encounter and submitted and submitted < encounter:
             self.add_error("submitted_on", "The date submitted must be on or after the date of the encounter")
@@ -419,7 +409,9 @@ class SlaveryUpdateForm(GdsFormMixin, _SafeguardingFields):
         fields.update(
             {
                 "safeguarding_referral_made": base["safeguarding_referral_made"],
-                "safeguarding_referral_on": _date_field("Date of the safeguarding referral", "", False),
+                "safeguarding_referral_on": DateField(
+                    label="Date of the safeguarding referral", required=False, not_future=True
+                ),
                 "safeguarding_referral_to": base["safeguarding_referral_to"],
                 "notes": base["notes"],
             }
@@ -452,10 +444,10 @@ class RgDecisionForm(GdsFormMixin, forms.Form):
     def __init__(self, *args, min_recovery_days: int = 30, **kwargs):
         self.base_fields = {
             "decision": self.base_fields["decision"],
-            "decided_on": _date_field("Decision date"),
-            "recovery_period_ends_on": _date_field(
-                "Recovery period ends",
-                f"Positive decisions only. At least {min_recovery_days} days after the decision; "
+            "decided_on": DateField(label="Decision date", not_future=True),
+            "recovery_period_ends_on": DateField(
+                label="Recovery period ends",
+                help_text=f"Positive decisions only. At least {min_recovery_days} days after the decision; "
                 "leave blank to use the minimum.",
                 required=False,
             ),
@@ -468,11 +460,6 @@ class RgDecisionForm(GdsFormMixin, forms.Form):
             Field("decided_on"),
             Field("recovery_period_ends_on"),
         ]
-
-    def clean(self):
-        cleaned = super().clean()
-        _not_future(self, "decided_on")
-        return cleaned
 
 
 class CgDecisionForm(GdsFormMixin, forms.Form):
@@ -488,14 +475,9 @@ class CgDecisionForm(GdsFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         self.base_fields = {
             "decision": self.base_fields["decision"],
-            "decided_on": _date_field("Decision date"),
+            "decided_on": DateField(label="Decision date", not_future=True),
         }
         super().__init__(*args, **kwargs)
 
     def gds_fields(self):
         return [Field.radios("decision", legend_size="s"), Field("decided_on")]
-
-    def clean(self):
-        cleaned = super().clean()
-        _not_future(self, "decided_on")
-        return cleaned

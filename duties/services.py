@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
-from somerset_safety.core.dates import add_working_days
+from somerset_safety.core.dates import add_working_days, refuse_future
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.references import next_reference
 from somerset_safety.core.transitions import transition
@@ -77,8 +77,7 @@ def obligation_changed_by_admin(*, actor, obligation: Obligation, changed_fields
 
 
 def _check_met_on(met_on: date) -> None:
-    if met_on > local_today():
-        raise DutiesError("The date it was met must be today or in the past.")
+    refuse_future(met_on, "The date it was met", DutiesError)
 
 
 @transaction.atomic
@@ -187,8 +186,7 @@ def _check_assessment(values: dict) -> None:
         raise DutiesError("Enter the crime and disorder implications found.")
     if values["covers_equality"] and not values["equality_impact"].strip():
         raise DutiesError("Enter the equality impact found.")
-    if values["assessed_on"] > local_today():
-        raise DutiesError("The date of the assessment must be today or in the past.")
+    refuse_future(values["assessed_on"], "The date of the assessment", DutiesError)
 
 
 def _link_assessment_evidence(*, assessment: ImpactAssessment, actor) -> None:
@@ -276,8 +274,7 @@ def _check_exploitation(exploitation_types: list[str], exploitation_other: str) 
 def _check_safeguarding(made: bool, on: date | None, to: str) -> None:
     if made and (on is None or not to.strip()):
         raise DutiesError("Enter when the safeguarding referral was made and who it went to.")
-    if on is not None and on > local_today():
-        raise DutiesError("The safeguarding referral date must be today or in the past.")
+    refuse_future(on, "The safeguarding referral date", DutiesError)
 
 
 def _set_exploitations(notification: SlaveryNotification, exploitation_types: list[str]) -> None:
@@ -336,9 +333,8 @@ def slavery_notification_create(
         raise DutiesError(
             "An MS1 notification is anonymous: do not record a name, date of birth or NRM reference."
         )
-    today = local_today()
-    if encounter_date > today or submitted_on > today:
-        raise DutiesError("The encounter and submission dates must be today or in the past.")
+    refuse_future(encounter_date, "The date of the encounter", DutiesError)
+    refuse_future(submitted_on, "The date submitted", DutiesError)
     if submitted_on < encounter_date:
         raise DutiesError("The date submitted must be on or after the date of the encounter.")
     _check_exploitation(exploitation_types, exploitation_other)
@@ -431,8 +427,7 @@ def slavery_notification_update(
 
 
 def _check_decision_date(decided_on: date, after: date, what: str) -> None:
-    if decided_on > local_today():
-        raise DutiesError(f"The {what} decision date must be today or in the past.")
+    refuse_future(decided_on, f"The {what} decision date", DutiesError)
     if decided_on < after:
         raise DutiesError(f"The {what} decision date cannot be before {_long(after)}.")
 

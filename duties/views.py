@@ -9,11 +9,11 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import csv_response
+from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
 
 from . import selectors, services
-from .exceptions import DutiesError
 from .filters import AssessmentFilter, DutyFilter, SlaveryFilter
 from .forms import (
     AssessmentForm,
@@ -145,7 +145,7 @@ def evidence_create(request, pk: int):
     obligation = get_obligation_for_user_or_404(request.user, pk, action="record_evidence")
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.evidence_record(
                 actor=request.user,
                 obligation=obligation,
@@ -154,9 +154,6 @@ def evidence_create(request, pk: int):
                 document=form.cleaned_data.get("document") or None,
                 link=form.cleaned_data.get("link") or "",
             )
-        except DutiesError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Evidence recorded for “{obligation.title}”.")
             return redirect(obligation.duty)
     return render(request, "duties/evidence_form.html", {"obligation": obligation, "form": form})
@@ -174,13 +171,10 @@ def evidence_withdraw(request, pk: int):
     evidence = get_evidence_for_user_or_404(request.user, pk, action="withdraw")
     form = WithdrawEvidenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.evidence_withdraw(
                 actor=request.user, evidence=evidence, reason=form.cleaned_data["reason"]
             )
-        except DutiesError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(
                 request, "The evidence has been withdrawn. It stays on record, marked withdrawn."
             )
@@ -214,11 +208,8 @@ def assessment_create(request):
     require_register_editor(request.user)
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             assessment = services.assessment_create(actor=request.user, **form.service_values())
-        except DutiesError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Assessment {assessment.reference} saved and recorded as evidence.")
             return redirect(assessment)
     return render(request, "duties/assessment_form.html", {"form": form, "assessment": None})
@@ -239,11 +230,8 @@ def assessment_edit(request, pk: int):
     assessment = get_assessment_for_user_or_404(request.user, pk, action="edit")
     form = AssessmentForm(request.POST or None, initial=AssessmentForm.initial_from(assessment))
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.assessment_update(actor=request.user, assessment=assessment, **form.service_values())
-        except DutiesError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Assessment {assessment.reference} updated.")
             return redirect(assessment)
     return render(request, "duties/assessment_form.html", {"form": form, "assessment": assessment})
@@ -283,11 +271,8 @@ def slavery_create(request):
     _require_slavery_user(request.user)
     form = SlaveryNotificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             notification = services.slavery_notification_create(actor=request.user, **form.cleaned_data)
-        except DutiesError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Record {notification.reference} saved.")
             return redirect(notification)
     return render(request, "duties/slavery_form.html", {"form": form, "notification": None})
@@ -327,11 +312,8 @@ def slavery_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         values.setdefault("nrm_reference", "")
-        try:
+        with errors_on(form):
             services.slavery_notification_update(actor=request.user, notification=notification, **values)
-        except DutiesError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Record {notification.reference} updated.")
             return redirect(notification)
     return render(request, "duties/slavery_form.html", {"form": form, "notification": notification})
@@ -342,11 +324,8 @@ def slavery_rg_decide(request, pk: int):
     min_days = services.recovery_period_min_days()
     form = RgDecisionForm(request.POST or None, min_recovery_days=min_days)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.slavery_rg_decide(actor=request.user, notification=notification, **form.cleaned_data)
-        except DutiesError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Reasonable-grounds decision recorded on {notification.reference}.")
             return redirect(notification)
     return render(
@@ -365,11 +344,8 @@ def slavery_cg_decide(request, pk: int):
     notification = get_slavery_notification_for_user_or_404(request.user, pk, action="decide")
     form = CgDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.slavery_cg_decide(actor=request.user, notification=notification, **form.cleaned_data)
-        except DutiesError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Conclusive-grounds decision recorded on {notification.reference}.")
             return redirect(notification)
     return render(

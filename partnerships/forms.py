@@ -26,20 +26,6 @@ from .models import (
 NEW_PERSON = "new"
 
 
-def _date(label: str, help_text: str = "", required: bool = True) -> DateField:
-    return DateField(label=label, help_text=help_text, required=required)
-
-
-def _valid_date(form, name: str):
-    from datetime import date
-
-    value = form.cleaned_data.get(name)
-    if value is not None and not isinstance(value, date):
-        form.add_error(name, "Enter a real date")
-        return None
-    return value
-
-
 class ReferralForm(GdsFormMixin, forms.Form):
     submit_label = "Save referral"
 
@@ -49,8 +35,8 @@ class ReferralForm(GdsFormMixin, forms.Form):
         empty_label="Choose the MARAC area",
         error_messages={"required": "Choose the MARAC area"},
     )
-    referral_date = _date("Referral date")
-    incident_date = _date("Date of the latest incident", required=False)
+    referral_date = DateField(label="Referral date", not_future=True)
+    incident_date = DateField(label="Date of the latest incident", required=False)
     referring_agency = forms.ModelChoiceField(
         queryset=Agency.objects.filter(active=True),
         label="Referring agency",
@@ -58,7 +44,7 @@ class ReferralForm(GdsFormMixin, forms.Form):
         error_messages={"required": "Choose the referring agency"},
     )
     victim_name = forms.CharField(label="Victim's full name", max_length=200, required=False)
-    victim_dob = _date("Victim's date of birth", required=False)
+    victim_dob = DateField(label="Victim's date of birth", required=False)
     victim_address = forms.CharField(
         label="Victim's address", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )
@@ -98,7 +84,7 @@ class ReferralForm(GdsFormMixin, forms.Form):
         initial=YesNoNotKnown.NOT_KNOWN,
     )
     perpetrator_name = forms.CharField(label="Perpetrator's full name", max_length=200, required=False)
-    perpetrator_dob = _date("Perpetrator's date of birth", required=False)
+    perpetrator_dob = DateField(label="Perpetrator's date of birth", required=False)
     perpetrator_address = forms.CharField(
         label="Perpetrator's address",
         required=False,
@@ -240,8 +226,6 @@ class ReferralForm(GdsFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("referral_date", "incident_date", "victim_dob", "perpetrator_dob"):
-            _valid_date(self, name)
         if (
             cleaned.get("professional_judgement")
             and not (cleaned.get("professional_judgement_reasons") or "").strip()
@@ -288,18 +272,13 @@ class HandlingForm(GdsFormMixin, forms.Form):
 class PersonForm(GdsFormMixin, forms.Form):
     submit_label = "Save details"
     full_name = forms.CharField(label="Full name", max_length=200, required=False)
-    date_of_birth = _date("Date of birth", required=False)
+    date_of_birth = DateField(label="Date of birth", required=False)
     address = forms.CharField(
         label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )
 
     def gds_fields(self):
         return [Field.text("full_name"), Field("date_of_birth"), Field.textarea("address")]
-
-    def clean(self):
-        cleaned = super().clean()
-        _valid_date(self, "date_of_birth")
-        return cleaned
 
 
 class ReasonForm(GdsFormMixin, forms.Form):

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
-from somerset_safety.core.dates import add_months
+from somerset_safety.core.dates import add_months, refuse_future
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.references import next_reference
 from somerset_safety.core.transitions import transition
@@ -160,8 +160,7 @@ def referral_create(
     Raises MaracError when no criterion is met, when professional judgement has no reasons, or
     when the dates are impossible. Nothing is written when it raises.
     """
-    if referral_date > local_today():
-        raise MaracError("The referral date cannot be in the future.")
+    refuse_future(referral_date, "The referral date", MaracError)
     if incident_date and incident_date > referral_date:
         raise MaracError("The incident date must be on or before the referral date.")
     valid_numbers = {

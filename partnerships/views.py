@@ -13,6 +13,7 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import csv_response
+from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.meetings import selectors as meeting_selectors
 from somerset_safety.meetings.forms import (
@@ -252,7 +253,7 @@ def referral_create(request):
         perpetrator = (
             form.chosen("perpetrator_match") if data.get("perpetrator_match") != NEW_PERSON else None
         )
-        try:
+        with errors_on(form):
             referral = services.referral_create(
                 actor=request.user,
                 area=data["area"],
@@ -290,9 +291,6 @@ def referral_create(request):
                 restricted=data["restricted"],
                 review_at_12_months=data["review_at_12_months"],
             )
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(
                 request,
                 f"Referral {referral.reference} saved"
@@ -381,11 +379,8 @@ def person_edit(request, pk: int, role: str):
     }
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.person_update(actor=request.user, person=person, **form.cleaned_data)
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"The details of {person.reference} have been saved.")
             return redirect(referral)
     return render(
@@ -400,13 +395,10 @@ def referral_withdraw(request, pk: int):
     referral = get_referral_for_user_or_404(request.user, pk, action="withdraw")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.referral_withdraw(
                 actor=request.user, referral=referral, reason=form.cleaned_data["reason"]
             )
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Referral {referral.reference} has been withdrawn.")
             return redirect(referral)
     return render(request, "partnerships/referral_withdraw.html", {"referral": referral, "form": form})

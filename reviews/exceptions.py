@@ -1,4 +1,7 @@
-class ReviewError(Exception):
+from somerset_safety.core.exceptions import DomainError
+
+
+class ReviewError(DomainError):
     """A refused action on a notification or review. The message is safe to show the user."""
 
 

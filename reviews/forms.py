@@ -6,7 +6,6 @@ from django import forms
 
 from somerset_safety.accounts.models import Agency, User
 from somerset_safety.accounts.roles import Role
-from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.forms import DateField, GdsFormMixin
 from somerset_safety.core.uploads import ACCEPT_ATTRIBUTE, HUMAN_TYPES, validate_upload
 
@@ -24,17 +23,8 @@ from .models import (
 )
 
 
-def date_field(
-    label: str, help_text: str = "", required: bool = True, not_future: bool = True
-) -> DateInputField:
-    field = DateField(label=label, help_text=help_text, required=required)
-    field.not_future = not_future
-    return field
-
-
 class GdsForm(GdsFormMixin):
-    """Lays each field out with the GOV.UK component that fits its widget, and refuses future
-    dates in fields marked not_future."""
+    """Lays each field out with the GOV.UK component that fits its widget."""
 
     def gds_fields(self):
         layout = []
@@ -59,16 +49,6 @@ class GdsForm(GdsFormMixin):
             else:
                 layout.append(Field.text(name))
         return layout
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, field in self.fields.items():
-            value = cleaned.get(name)
-            if getattr(field, "not_future", False) and value and value > local_today():
-                self.add_error(
-                    name, f"The {field.label[0].lower()}{field.label[1:]} must be today or in the past"
-                )
-        return cleaned
 
 
 def _agencies():
@@ -103,7 +83,7 @@ class NotificationForm(GdsForm, forms.Form):
 
     def __init__(self, *args, instance: Notification | None = None, **kwargs):
         self.base_fields = {
-            "notified_on": date_field("Date notified"),
+            "notified_on": DateField(label="Date notified", not_future=True),
             "notifying_agency": forms.ModelChoiceField(
                 queryset=_agencies(),
                 label="Notifying agency",
@@ -116,7 +96,7 @@ class NotificationForm(GdsForm, forms.Form):
                 label="Community safety officer running this notification",
                 required=False,
             ),
-            "date_of_death": date_field("Date of death"),
+            "date_of_death": DateField(label="Date of death", not_future=True),
             "area": forms.ChoiceField(
                 choices=[("", "Select an area"), *Notification._meta.get_field("area").choices], label="Area"
             ),
@@ -192,8 +172,8 @@ class NotificationForm(GdsForm, forms.Form):
                 choices=Notification._meta.get_field("criminal_justice_status").choices,
                 label="Criminal justice status",
             ),
-            "trial_date": date_field(
-                "Trial date", required=False, not_future=False, help_text="If known. For example, 14 9 2026"
+            "trial_date": DateField(
+                label="Trial date", help_text="If known. For example, 14 9 2026", required=False
             ),
             "verdict": forms.CharField(label="Verdict", max_length=200, required=False),
             "sentence": forms.CharField(label="Sentence", max_length=200, required=False),
@@ -262,11 +242,14 @@ class DecisionForm(GdsForm, forms.Form):
     def __init__(self, *args, **kwargs):
         self.base_fields = {
             "decision": self.base_fields["decision"],
-            "decision_date": date_field("Decision date"),
+            "decision_date": DateField(label="Decision date", not_future=True),
             "decision_maker": self.base_fields["decision_maker"],
             "rationale": self.base_fields["rationale"],
-            "home_office_told_on": date_field(
-                "Date the Home Office was told", required=False, help_text="Leave blank if not yet told."
+            "home_office_told_on": DateField(
+                label="Date the Home Office was told",
+                help_text="Leave blank if not yet told.",
+                required=False,
+                not_future=True,
             ),
         }
         super().__init__(*args, **kwargs)
@@ -276,7 +259,7 @@ class HomeOfficeToldForm(GdsForm, forms.Form):
     submit_label = "Save date"
 
     def __init__(self, *args, **kwargs):
-        self.base_fields = {"told_on": date_field("Date the Home Office was told")}
+        self.base_fields = {"told_on": DateField(label="Date the Home Office was told", not_future=True)}
         super().__init__(*args, **kwargs)
 
 
@@ -339,7 +322,7 @@ class TransitionForm(GdsForm, forms.Form):
     def __init__(self, *args, move=None, **kwargs):
         self.move = move
         self.base_fields = {
-            "on": date_field(move.date_label if move else "Date"),
+            "on": DateField(label=move.date_label if move else "Date", not_future=True),
             **self.extra_fields(),
             "note": forms.CharField(
                 label="Note for the timeline (optional)",
@@ -357,8 +340,8 @@ class TransitionForm(GdsForm, forms.Form):
 class AgreeTorForm(TransitionForm):
     def extra_fields(self):
         return {
-            "scope_start": date_field("Scope period from", not_future=True),
-            "scope_end": date_field("Scope period to", not_future=False),
+            "scope_start": DateField(label="Scope period from", not_future=True),
+            "scope_end": DateField(label="Scope period to"),
             "key_lines_of_enquiry": forms.CharField(
                 label="Key lines of enquiry",
                 widget=forms.Textarea,
@@ -400,7 +383,7 @@ class PauseForm(GdsForm, forms.Form):
                 label="Why is the review paused?",
                 error_messages={"required": "Select why the review is paused"},
             ),
-            "started_on": date_field("Date the pause started"),
+            "started_on": DateField(label="Date the pause started", not_future=True),
             "detail": forms.CharField(
                 label="More detail (optional)",
                 widget=forms.Textarea,
@@ -415,7 +398,7 @@ class PauseEndForm(GdsForm, forms.Form):
     submit_label = "End the pause"
 
     def __init__(self, *args, **kwargs):
-        self.base_fields = {"ended_on": date_field("Date the pause ended")}
+        self.base_fields = {"ended_on": DateField(label="Date the pause ended", not_future=True)}
         super().__init__(*args, **kwargs)
 
 
@@ -435,10 +418,9 @@ class ReportRequestForm(GdsForm, forms.Form):
                 label="Type of report",
                 error_messages={"required": "Select the type of report"},
             ),
-            "requested_on": date_field("Date requested"),
-            "due_on": date_field(
-                "Date due",
-                not_future=False,
+            "requested_on": DateField(label="Date requested", not_future=True),
+            "due_on": DateField(
+                label="Date due",
                 help_text=f"Usually {agency_report_weeks()} weeks after the request. For example, 27 3 2026",
             ),
             "contact_name": forms.CharField(
@@ -464,7 +446,7 @@ class ChaseForm(GdsForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         self.base_fields = {
-            "chased_on": date_field("Date chased"),
+            "chased_on": DateField(label="Date chased", not_future=True),
             "method": forms.CharField(
                 label="How",
                 max_length=100,
@@ -481,7 +463,7 @@ class ReceiveForm(GdsForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         self.base_fields = {
-            "received_on": date_field("Date received"),
+            "received_on": DateField(label="Date received", not_future=True),
             "document": upload_field("Upload the agency's report"),
         }
         super().__init__(*args, **kwargs)
@@ -495,7 +477,7 @@ class FamilyContactForm(GdsForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         self.base_fields = {
-            "contacted_on": date_field("Date of contact"),
+            "contacted_on": DateField(label="Date of contact", not_future=True),
             "contact_relationship": forms.CharField(
                 label="Relationship to the victim",
                 max_length=100,
@@ -537,7 +519,7 @@ class MeetingForm(GdsForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         self.base_fields = {
-            "held_on": date_field("Date of meeting"),
+            "held_on": DateField(label="Date of meeting", not_future=True),
             "agencies": forms.ModelMultipleChoiceField(
                 queryset=_agencies(),
                 required=False,
@@ -627,7 +609,7 @@ class ActionForm(GdsForm, forms.Form):
                 help_text="Name and job title.",
                 error_messages={"required": "Enter the lead officer"},
             ),
-            "target_date": date_field("Target date", not_future=False),
+            "target_date": DateField(label="Target date"),
         }
         super().__init__(*args, **kwargs)
 
@@ -640,9 +622,12 @@ class ActionUpdateForm(GdsForm, forms.Form):
             "status": forms.ChoiceField(
                 choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status"
             ),
-            "target_date": date_field("Target date", not_future=False),
-            "completed_on": date_field(
-                "Date completed", required=False, help_text="Needed when the action is complete."
+            "target_date": DateField(label="Target date"),
+            "completed_on": DateField(
+                label="Date completed",
+                help_text="Needed when the action is complete.",
+                required=False,
+                not_future=True,
             ),
             "evidence_of_outcome": forms.CharField(
                 label="Evidence of outcome",
@@ -671,5 +656,5 @@ class DueDateForm(GdsForm, forms.Form):
     submit_label = "Change due date"
 
     def __init__(self, *args, **kwargs):
-        self.base_fields = {"due_on": date_field("New due date", not_future=False)}
+        self.base_fields = {"due_on": DateField(label="New due date")}
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import MARKING, csv_response
+from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
 from somerset_safety.deadlines.selectors import deadline_of, deadlines_of
@@ -23,7 +24,6 @@ from . import forms as f
 from . import permissions as perms
 from . import selectors, services
 from .deadlines import KIND_AGENCY_REPORT, default_report_due
-from .exceptions import ReviewError
 from .filters import RegisterFilter, TrackerFilter
 from .models import (
     Action,
@@ -64,16 +64,6 @@ def _review_or_404(notification: Notification):
     if review is None:
         raise Http404
     return review
-
-
-def _run(form, call) -> bool:
-    """Call a service; turn its refusal into a form error so nothing typed is lost."""
-    try:
-        call()
-    except ReviewError as exc:
-        form.add_error(None, str(exc))
-        return False
-    return True
 
 
 # --- Tracker and review page ------------------------------------------------------------------
@@ -219,13 +209,10 @@ def notification_create(request):
     perms.require_any_role(request.user, {Role.OFFICER})
     form = f.NotificationForm(request.POST or None, initial={"case_officer": request.user.pk})
     if request.method == "POST" and form.is_valid():
-        holder = {}
-        if _run(
-            form,
-            lambda: holder.update(n=services.notification_create(actor=request.user, data=form.cleaned_data)),
-        ):
-            messages.success(request, f"Notification {holder['n'].reference} recorded.")
-            return redirect(holder["n"])
+        with errors_on(form):
+            notification = services.notification_create(actor=request.user, data=form.cleaned_data)
+            messages.success(request, f"Notification {notification.reference} recorded.")
+            return redirect(notification)
     return _form_page(
         request,
         form,
@@ -241,18 +228,11 @@ def notification_edit(request, pk: int):
     if request.method == "GET":
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=notification, detail={"page": "edit"})
     if request.method == "POST" and form.is_valid():
-        holder = {}
-        if _run(
-            form,
-            lambda: holder.update(
-                changed=services.notification_update(
-                    actor=request.user, notification=notification, data=form.cleaned_data
-                )
-            ),
-        ):
-            messages.success(
-                request, "Notification updated." if holder["changed"] else "Nothing was changed."
+        with errors_on(form):
+            changed = services.notification_update(
+                actor=request.user, notification=notification, data=form.cleaned_data
             )
+            messages.success(request, "Notification updated." if changed else "Nothing was changed.")
             return redirect(notification)
     return _form_page(request, form, notification=notification, title="Change the notification")
 
@@ -266,9 +246,8 @@ def decide(request, pk: int):
     form = f.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
-            form,
-            lambda: services.notification_decide(
+        with errors_on(form):
+            services.notification_decide(
                 actor=request.user,
                 notification=notification,
                 decision=data["decision"],
@@ -276,8 +255,7 @@ def decide(request, pk: int):
                 decision_maker=data["decision_maker"],
                 rationale=data["rationale"],
                 home_office_told_on=data["home_office_told_on"],
-            ),
-        ):
+            )
             messages.success(request, "Decision recorded.")
             return redirect(notification)
     return _form_page(
@@ -295,12 +273,10 @@ def home_office_told(request, pk: int):
     notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
     form = f.HomeOfficeToldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
-            lambda: services.notification_home_office_told(
+        with errors_on(form):
+            services.notification_home_office_told(
                 actor=request.user, notification=notification, told_on=form.cleaned_data["told_on"]
-            ),
-        ):
+            )
             messages.success(request, "Date the Home Office was told recorded.")
             return redirect(notification)
     return _form_page(request, form, notification=notification, title="Record when the Home Office was told")
@@ -312,15 +288,13 @@ def team(request, pk: int):
     review = _review_or_404(notification)
     form = f.TeamForm(request.POST or None, initial={"chair": review.chair_id, "author": review.author_id})
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
-            lambda: services.review_set_team(
+        with errors_on(form):
+            services.review_set_team(
                 actor=request.user,
                 review=review,
                 chair=form.cleaned_data["chair"],
                 author=form.cleaned_data["author"],
-            ),
-        ):
+            )
             messages.success(request, "Chair and author saved.")
             return redirect(notification)
     return _form_page(
@@ -338,9 +312,8 @@ def panel_add(request, pk: int):
     review = _review_or_404(notification)
     form = f.PanelMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form, lambda: services.panel_member_add(actor=request.user, review=review, **form.cleaned_data)
-        ):
+        with errors_on(form):
+            services.panel_member_add(actor=request.user, review=review, **form.cleaned_data)
             messages.success(request, "Panel member added.")
             return redirect(notification.get_absolute_url() + "#panel")
     return _form_page(
@@ -390,7 +363,8 @@ def move(request, pk: int, name: str):
     form = MOVE_FORMS.get(name, f.TransitionForm)(request.POST or None, move=move)
     if request.method == "POST" and form.is_valid():
         service = services.MOVE_SERVICES[name]
-        if _run(form, lambda: service(actor=request.user, review=review, **form.cleaned_data)):
+        with errors_on(form):
+            service(actor=request.user, review=review, **form.cleaned_data)
             messages.success(
                 request, f"Stage moved to: {review.__class__.objects.get(pk=review.pk).get_stage_display()}."
             )
@@ -415,7 +389,8 @@ def pause_start(request, pk: int):
     review = _review_or_404(notification)
     form = f.PauseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(form, lambda: services.pause_start(actor=request.user, review=review, **form.cleaned_data)):
+        with errors_on(form):
+            services.pause_start(actor=request.user, review=review, **form.cleaned_data)
             messages.success(
                 request, "The review is paused. Its completion date moves on each day of the pause."
             )
@@ -436,12 +411,8 @@ def pause_end(request, pk: int, pause_pk: int):
     pause = get_object_or_404(Pause, pk=pause_pk, review=review)
     form = f.PauseEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
-            lambda: services.pause_end(
-                actor=request.user, pause=pause, ended_on=form.cleaned_data["ended_on"]
-            ),
-        ):
+        with errors_on(form):
+            services.pause_end(actor=request.user, pause=pause, ended_on=form.cleaned_data["ended_on"])
             messages.success(request, "The pause has ended.")
             return redirect(notification)
     return _form_page(
@@ -465,10 +436,8 @@ def request_add(request, pk: int):
         request.POST or None, initial={"requested_on": today, "due_on": default_report_due(today)}
     )
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
-            lambda: services.report_request_create(actor=request.user, review=review, **form.cleaned_data),
-        ):
+        with errors_on(form):
+            services.report_request_create(actor=request.user, review=review, **form.cleaned_data)
             messages.success(request, "Request added. The agency's representatives can now see it.")
             return redirect(notification.get_absolute_url() + "#requests")
     return _form_page(request, form, notification=notification, title="Request a report from an agency")
@@ -505,12 +474,8 @@ def request_chase(request, pk: int, request_pk: int):
     form = f.ChaseForm(request.POST or None, initial={"chased_on": local_today()})
     back = reverse("reviews:request", args=[pk, request_pk])
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
-            lambda: services.report_request_chase(
-                actor=request.user, request=report_request, **form.cleaned_data
-            ),
-        ):
+        with errors_on(form):
+            services.report_request_chase(actor=request.user, request=report_request, **form.cleaned_data)
             messages.success(request, "Chase recorded.")
             return redirect(back)
     return _form_page(
@@ -531,12 +496,10 @@ def request_change_due(request, pk: int, request_pk: int):
     form = f.DueDateForm(request.POST or None, initial={"due_on": report_request.due_on})
     back = reverse("reviews:request", args=[pk, request_pk])
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
-            lambda: services.report_request_change_due(
+        with errors_on(form):
+            services.report_request_change_due(
                 actor=request.user, request=report_request, due_on=form.cleaned_data["due_on"]
-            ),
-        ):
+            )
             messages.success(request, "Due date changed. The agency's deadline has moved.")
             return redirect(back)
     return _form_page(
@@ -558,15 +521,13 @@ def request_receive(request, pk: int, request_pk: int):
     form = f.ReceiveForm(request.POST or None, request.FILES or None, initial={"received_on": local_today()})
     back = reverse("reviews:request", args=[pk, request_pk])
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
-            lambda: services.report_request_receive(
+        with errors_on(form):
+            services.report_request_receive(
                 actor=request.user,
                 request=report_request,
                 received_on=form.cleaned_data["received_on"],
                 uploaded_file=form.cleaned_data["document"],
-            ),
-        ):
+            )
             messages.success(request, "Report uploaded and marked as received.")
             return redirect(back)
     return _form_page(
@@ -598,10 +559,8 @@ def family_add(request, pk: int):
     review = _review_or_404(notification)
     form = f.FamilyContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
-            lambda: services.family_contact_add(actor=request.user, review=review, data=form.cleaned_data),
-        ):
+        with errors_on(form):
+            services.family_contact_add(actor=request.user, review=review, data=form.cleaned_data)
             messages.success(request, "Contact with the family recorded.")
             return redirect(notification.get_absolute_url() + "#family")
     return _form_page(
@@ -619,7 +578,8 @@ def meeting_add(request, pk: int):
     review = _review_or_404(notification)
     form = f.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(form, lambda: services.meeting_add(actor=request.user, review=review, **form.cleaned_data)):
+        with errors_on(form):
+            services.meeting_add(actor=request.user, review=review, **form.cleaned_data)
             messages.success(request, "Panel meeting recorded.")
             return redirect(notification.get_absolute_url() + "#meetings")
     return _form_page(request, form, notification=notification, title="Record a panel meeting")
@@ -637,17 +597,15 @@ def document_upload(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
-            form,
-            lambda: services.document_upload(
+        with errors_on(form):
+            services.document_upload(
                 actor=request.user,
                 review=review,
                 kind=data["kind"],
                 uploaded_file=data["document"],
                 meeting=data["meeting"],
                 note=data["note"],
-            ),
-        ):
+            )
             messages.success(request, "Document uploaded.")
             return redirect(notification.get_absolute_url() + "#documents")
     return _form_page(
@@ -677,9 +635,8 @@ def recommendation_add(request, pk: int):
     review = _review_or_404(notification)
     form = f.RecommendationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form, lambda: services.recommendation_add(actor=request.user, review=review, **form.cleaned_data)
-        ):
+        with errors_on(form):
+            services.recommendation_add(actor=request.user, review=review, **form.cleaned_data)
             messages.success(request, "Recommendation added. Now add its actions.")
             return redirect(notification.get_absolute_url() + "#recommendations")
     return _form_page(request, form, notification=notification, title="Add a recommendation")
@@ -696,12 +653,8 @@ def action_add(request, pk: int, rec_pk: int):
     notification, recommendation = _recommendation_for(request, pk, rec_pk)
     form = f.ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
-            lambda: services.action_add(
-                actor=request.user, recommendation=recommendation, **form.cleaned_data
-            ),
-        ):
+        with errors_on(form):
+            services.action_add(actor=request.user, recommendation=recommendation, **form.cleaned_data)
             messages.success(request, "Action added.")
             return redirect(notification.get_absolute_url() + "#recommendations")
     return _form_page(
@@ -727,7 +680,8 @@ def action_update(request, pk: int, rec_pk: int, action_pk: int):
         },
     )
     if request.method == "POST" and form.is_valid():
-        if _run(form, lambda: services.action_update(actor=request.user, action=action, **form.cleaned_data)):
+        with errors_on(form):
+            services.action_update(actor=request.user, action=action, **form.cleaned_data)
             messages.success(request, "Action updated.")
             return redirect(notification.get_absolute_url() + "#recommendations")
     return _form_page(

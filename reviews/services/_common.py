@@ -4,7 +4,7 @@ from datetime import date
 
 from django.conf import settings
 
-from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.dates import refuse_future
 
 from ..exceptions import ReviewError
 from ..models import (
@@ -27,8 +27,7 @@ def _timeline(notification: Notification, *, actor, occurred_on: date, summary: 
 
 
 def _not_future(day: date | None, what: str) -> None:
-    if day is not None and day > local_today():
-        raise ReviewError(f"{what} cannot be in the future.")
+    refuse_future(day, what, ReviewError)
 
 
 def _lock_review(review: Review) -> Review:

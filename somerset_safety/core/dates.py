@@ -14,6 +14,22 @@ def today() -> date:
     return timezone.localdate()
 
 
+def future_refusal(day: date | None, what: str) -> str | None:
+    """The one not-in-the-future rule. `what` names the date as a sentence starts it ("The date
+    notified"); returns why the date is refused, or None. Forms use it through
+    `core.forms.DateField(not_future=True)`, services through `refuse_future`."""
+    if day is not None and day > today():
+        return f"{what} must be today or in the past"
+    return None
+
+
+def refuse_future(day: date | None, what: str, error: type[Exception]) -> None:
+    """Raise `error` (the app's domain error) for a date after today."""
+    refusal = future_refusal(day, what)
+    if refusal:
+        raise error(f"{refusal}.")
+
+
 def add_months(start: date, months: int) -> date:
     """31 January + 1 month = 28 or 29 February."""
     return start + relativedelta(months=months)

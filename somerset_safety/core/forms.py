@@ -1,9 +1,13 @@
+from contextlib import contextmanager
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django.core.exceptions import ValidationError
+
+from .dates import future_refusal
+from .exceptions import DomainError
 
 
 class GdsFormMixin:
@@ -26,16 +30,39 @@ class GdsFormMixin:
         return [Field(name) for name in self.fields]
 
 
+@contextmanager
+def errors_on(form):
+    """Run a service; a domain error (any app's, all derive from core DomainError) becomes a form
+    error in the service's own words, so the page shows it with everything typed kept::
+
+        if request.method == "POST" and form.is_valid():
+            with errors_on(form):
+                services.pause_start(actor=request.user, review=review, **form.cleaned_data)
+                return redirect(notification)
+        return render(...)
+
+    The lines after the call run only when the service succeeded.
+    """
+    try:
+        yield
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+
+
 class DateField(DateInputField):
     """A GOV.UK day/month/year date with messages in plain words, for every form in the product.
 
     A date must be all three parts or none: "1" in the day alone is an error, not a blank.
+    `not_future=True` refuses a date after today (the one rule, core.dates.future_refusal).
     """
 
-    def __init__(self, *, label: str, help_text: str = "", required: bool = True, **kwargs):
+    def __init__(
+        self, *, label: str, help_text: str = "", required: bool = True, not_future: bool = False, **kwargs
+    ):
         super().__init__(
             label=label, help_text=help_text or "For example, 27 3 2026", required=required, **kwargs
         )
+        self.not_future = not_future
         self.name_in_messages = label[0].lower() + label[1:]
         self.error_messages["required"] = f"Enter the {self.name_in_messages}"
         self.error_messages["incomplete"] = f"Enter the {self.name_in_messages} as a day, month and year"
@@ -46,7 +73,11 @@ class DateField(DateInputField):
             raise ValidationError(
                 f"The {self.name_in_messages} must include a day, month and year", code="incomplete"
             )
-        return super().clean(value)
+        value = super().clean(value)
+        refusal = future_refusal(value, f"The {self.name_in_messages}") if self.not_future else None
+        if refusal:
+            raise ValidationError(refusal, code="future")
+        return value
 
     def compress(self, data_list):
         day, month, year = data_list

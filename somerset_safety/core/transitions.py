@@ -34,11 +34,13 @@ from django.db import models, transaction
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 
+from .exceptions import DomainError
+
 # A guard looks at the locked record and says why the move cannot be made, or None if it can.
 Guard = Callable[[models.Model], str | None]
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(DomainError):
     """A move that cannot be made. Machines raise their app's own subclass (`refused=`) so the
     app's views handle it like every other domain error."""
 

@@ -55,7 +55,7 @@ def test_no_review_decision_closes_and_keeps_reasons(officer):
         ({"rationale": "  "}, "Enter the reasons"),
         ({"decision_maker": ""}, "who made the decision"),
         ({"decision_date": date(2026, 1, 1)}, "on or after the date notified"),
-        ({"decision_date": date(2026, 12, 1)}, "cannot be in the future"),
+        ({"decision_date": date(2026, 12, 1)}, "must be today or in the past"),
         ({"home_office_told_on": date(2026, 2, 1)}, "before the decision"),
         ({"decision": "maybe"}, "Choose whether"),
     ],
