@@ -46,9 +46,8 @@ class EvidenceForm(GdsFormMixin, forms.Form):
         error_messages={"invalid": "Enter a full web address, starting https://"},
     )
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {"met_on": DateField(label="Date it was met", not_future=True), **self.base_fields}
-        super().__init__(*args, **kwargs)
+    met_on = DateField(label="Date it was met", not_future=True)
+    field_order = ["met_on"]
 
     def gds_fields(self):
         return [
@@ -153,15 +152,13 @@ class AssessmentForm(GdsFormMixin, forms.Form):
         error_messages={"required": "Select the outcome"},
     )
 
+    decision_date = DateField(
+        label="Decision date", help_text="Leave blank if not decided yet.", required=False
+    )
+    assessed_on = DateField(label="Date assessed", not_future=True)
+    field_order = ["title", "kind", "decision_body", "decision_date", "assessed_on"]
+
     def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            **{k: v for k, v in self.base_fields.items() if k in ("title", "kind", "decision_body")},
-            "decision_date": DateField(
-                label="Decision date", help_text="Leave blank if not decided yet.", required=False
-            ),
-            "assessed_on": DateField(label="Date assessed", not_future=True),
-            **{k: v for k, v in self.base_fields.items() if k not in ("title", "kind", "decision_body")},
-        }
         super().__init__(*args, **kwargs)
         if not self.is_bound and "decision_body" not in self.initial:
             self.initial["decision_body"] = f"The {getattr(settings, 'DECISION_BODY_NAME', 'Executive')}"
@@ -238,6 +235,9 @@ class _SafeguardingFields(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether a safeguarding referral has been made"},
     )
+    safeguarding_referral_on = DateField(
+        label="Date of the safeguarding referral", required=False, not_future=True
+    )
     safeguarding_referral_to = forms.CharField(
         label="Safeguarding referral made to",
         required=False,
@@ -304,31 +304,30 @@ class SlaveryNotificationForm(GdsFormMixin, _SafeguardingFields):
         error_messages={"required": "Select the first responder organisation"},
     )
 
+    encounter_date = DateField(label="Date of the encounter", not_future=True)
+    date_of_birth = DateField(
+        label="Date of birth (NRM referrals only)", help_text="Leave blank for an MS1.", required=False
+    )
+    submitted_on = DateField(label="Date submitted to the Home Office", not_future=True)
+    field_order = [
+        "encounter_date",
+        "age_group",
+        "consent",
+        "route",
+        "person_name",
+        "date_of_birth",
+        "exploitation_types",
+        "exploitation_other",
+        "first_responder",
+        "submitted_on",
+        "nrm_reference",
+        "safeguarding_referral_made",
+        "safeguarding_referral_on",
+        "safeguarding_referral_to",
+        "notes",
+    ]
+
     def __init__(self, *args, **kwargs):
-        base = dict(self.base_fields)
-        self.base_fields = {
-            "encounter_date": DateField(label="Date of the encounter", not_future=True),
-            "age_group": base["age_group"],
-            "consent": base["consent"],
-            "route": base["route"],
-            "person_name": base["person_name"],
-            "date_of_birth": DateField(
-                label="Date of birth (NRM referrals only)",
-                help_text="Leave blank for an MS1.",
-                required=False,
-            ),
-            "exploitation_types": base["exploitation_types"],
-            "exploitation_other": base["exploitation_other"],
-            "first_responder": base["first_responder"],
-            "submitted_on": DateField(label="Date submitted to the Home Office", not_future=True),
-            "nrm_reference": base["nrm_reference"],
-            "safeguarding_referral_made": base["safeguarding_referral_made"],
-            "safeguarding_referral_on": DateField(
-                label="Date of the safeguarding referral", required=False, not_future=True
-            ),
-            "safeguarding_referral_to": base["safeguarding_referral_to"],
-            "notes": base["notes"],
-        }
         super().__init__(*args, **kwargs)
         if not self.is_bound and "first_responder" not in self.initial:
             self.initial["first_responder"] = (
@@ -398,26 +397,24 @@ class SlaveryUpdateForm(GdsFormMixin, _SafeguardingFields):
         label="Home Office NRM reference (optional)", required=False, max_length=40
     )
 
+    field_order = [
+        "exploitation_types",
+        "exploitation_other",
+        "nrm_reference",
+        "safeguarding_referral_made",
+        "safeguarding_referral_on",
+        "safeguarding_referral_to",
+        "notes",
+    ]
+
     def __init__(self, *args, anonymous: bool = False, **kwargs):
-        base = dict(self.base_fields)
-        fields = {
-            "exploitation_types": base["exploitation_types"],
-            "exploitation_other": base["exploitation_other"],
-        }
-        if not anonymous:
-            fields["nrm_reference"] = base["nrm_reference"]
-        fields.update(
-            {
-                "safeguarding_referral_made": base["safeguarding_referral_made"],
-                "safeguarding_referral_on": DateField(
-                    label="Date of the safeguarding referral", required=False, not_future=True
-                ),
-                "safeguarding_referral_to": base["safeguarding_referral_to"],
-                "notes": base["notes"],
-            }
-        )
-        self.base_fields = fields
+        self.anonymous = anonymous  # an MS1 has no NRM reference to change
         super().__init__(*args, **kwargs)
+
+    def order_fields(self, field_order):
+        if self.anonymous:
+            del self.fields["nrm_reference"]
+        super().order_fields(field_order)
 
     def gds_fields(self):
         widgets = {
@@ -441,18 +438,15 @@ class RgDecisionForm(GdsFormMixin, forms.Form):
         error_messages={"required": "Select the decision"},
     )
 
+    decided_on = DateField(label="Decision date", not_future=True)
+    recovery_period_ends_on = DateField(label="Recovery period ends", required=False)
+
     def __init__(self, *args, min_recovery_days: int = 30, **kwargs):
-        self.base_fields = {
-            "decision": self.base_fields["decision"],
-            "decided_on": DateField(label="Decision date", not_future=True),
-            "recovery_period_ends_on": DateField(
-                label="Recovery period ends",
-                help_text=f"Positive decisions only. At least {min_recovery_days} days after the decision; "
-                "leave blank to use the minimum.",
-                required=False,
-            ),
-        }
         super().__init__(*args, **kwargs)
+        self.fields["recovery_period_ends_on"].help_text = (
+            f"Positive decisions only. At least {min_recovery_days} days after the decision; "
+            "leave blank to use the minimum."
+        )
 
     def gds_fields(self):
         return [
@@ -472,12 +466,7 @@ class CgDecisionForm(GdsFormMixin, forms.Form):
         error_messages={"required": "Select the decision"},
     )
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            "decision": self.base_fields["decision"],
-            "decided_on": DateField(label="Decision date", not_future=True),
-        }
-        super().__init__(*args, **kwargs)
+    decided_on = DateField(label="Decision date", not_future=True)
 
     def gds_fields(self):
         return [Field.radios("decision", legend_size="s"), Field("decided_on")]

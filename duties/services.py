@@ -12,6 +12,7 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import add_working_days, refuse_future
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.edits import save_changes
 from somerset_safety.core.references import next_reference
 from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines.services import deadlines_sync
@@ -247,14 +248,8 @@ def assessment_update(*, actor, assessment: ImpactAssessment, **values) -> Impac
     assessment = ImpactAssessment.objects.select_for_update().get(pk=assessment.pk)
     values = {name: values[name] for name in ASSESSMENT_FIELDS}
     _check_assessment(values)
-    changed = [name for name, value in values.items() if getattr(assessment, name) != value]
-    if not changed:
-        return assessment
-    for name in changed:
-        setattr(assessment, name, values[name])
-    assessment.save(update_fields=[*changed, "updated_at"])
-    audit_record(actor=actor, action=AuditAction.CHANGE, obj=assessment, changed_fields=changed)
-    _link_assessment_evidence(assessment=assessment, actor=actor)
+    if save_changes(assessment, values, actor):
+        _link_assessment_evidence(assessment=assessment, actor=actor)
     return assessment
 
 
@@ -413,16 +408,11 @@ def slavery_notification_update(
         "safeguarding_referral_to": safeguarding_referral_to.strip() if safeguarding_referral_made else "",
         "notes": notes.strip(),
     }
-    changed = [name for name, value in values.items() if getattr(notification, name) != value]
     before_types = set(notification.exploitations.values_list("exploitation_type", flat=True))
-    if before_types != set(exploitation_types):
+    types_changed = before_types != set(exploitation_types)
+    if types_changed:
         _set_exploitations(notification, exploitation_types)
-        changed.append("exploitation_types")
-    for name, value in values.items():
-        setattr(notification, name, value)
-    if changed:
-        notification.save(update_fields=[*[n for n in changed if n in values], "updated_at"])
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=notification, changed_fields=changed)
+    save_changes(notification, values, actor, also_changed=["exploitation_types"] if types_changed else [])
     return notification
 
 

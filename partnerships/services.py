@@ -15,6 +15,7 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import add_months, refuse_future
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.edits import save_changes
 from somerset_safety.core.references import next_reference
 from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines.services import deadlines_sync
@@ -251,14 +252,8 @@ def referral_update_handling(
         "review_at_12_months": review_at_12_months,
         "idva_allocated": idva_allocated,
     }
-    changed = [name for name, value in values.items() if getattr(referral, name) != value]
-    if not changed:
-        return referral
-    for name in changed:
-        setattr(referral, name, values[name])
-    referral.save(update_fields=changed)
-    audit_record(actor=actor, action=AuditAction.CHANGE, obj=referral, changed_fields=changed)
-    deadlines_sync(subject=referral)
+    if save_changes(referral, values, actor):
+        deadlines_sync(subject=referral)
     return referral
 
 
@@ -271,12 +266,7 @@ def person_update(
     if date_of_birth and date_of_birth > local_today():
         raise MaracError("The date of birth must be in the past.")
     values = {"full_name": full_name.strip(), "date_of_birth": date_of_birth, "address": address.strip()}
-    changed = [name for name, value in values.items() if getattr(person, name) != value]
-    if changed:
-        for name in changed:
-            setattr(person, name, values[name])
-        person.save(update_fields=changed)
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=person, changed_fields=changed)
+    save_changes(person, values, actor)
     return person
 
 

@@ -14,6 +14,7 @@ from .models import (
     Consent,
     Decision,
     DocumentKind,
+    Meeting,
     Notification,
     ParallelReview,
     PauseReason,
@@ -55,6 +56,10 @@ def _agencies():
     return Agency.objects.filter(active=True).order_by("name")
 
 
+def _reviewers():
+    return User.objects.filter(is_active=True, groups__name=Role.REVIEW_CHAIR.label).order_by("full_name")
+
+
 def upload_field(label: str = "Upload the document") -> forms.FileField:
     return forms.FileField(
         label=label,
@@ -81,118 +86,113 @@ class NotificationForm(GdsForm, forms.Form):
         "inquest_status": "not_known",
     }
 
+    notified_on = DateField(label="Date notified", not_future=True)
+    notifying_agency = forms.ModelChoiceField(
+        queryset=_agencies(),
+        label="Notifying agency",
+        error_messages={"required": "Select the notifying agency"},
+    )
+    case_officer = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True, groups__name=Role.OFFICER.label).order_by("full_name"),
+        label="Community safety officer running this notification",
+        required=False,
+    )
+    date_of_death = DateField(label="Date of death", not_future=True)
+    area = forms.ChoiceField(
+        choices=[("", "Select an area"), *Notification._meta.get_field("area").choices], label="Area"
+    )
+    victim_name = forms.CharField(
+        label="Victim's full name",
+        max_length=200,
+        help_text="Seen only by council officers and the independent chair.",
+        error_messages={"required": "Enter the victim's full name"},
+    )
+    victim_pseudonym = forms.CharField(
+        label="Pseudonym (if agreed)",
+        max_length=100,
+        required=False,
+        help_text="Agree the pseudonym with the family. Everyone else, and every published document, sees only this.",
+    )
+    victim_age = forms.IntegerField(
+        label="Victim's age",
+        min_value=16,
+        max_value=120,
+        required=False,
+        help_text="Reviews cover deaths of people aged 16 or over.",
+    )
+    victim_sex = forms.ChoiceField(
+        choices=Notification._meta.get_field("victim_sex").choices,
+        label="Victim's sex",
+        widget=forms.RadioSelect,
+    )
+    victim_ethnicity = forms.TypedChoiceField(
+        choices=Notification._meta.get_field("victim_ethnicity").choices,
+        label="Victim's ethnicity",
+        help_text="2021 census ethnic groups. Leave as not known if it has not been recorded.",
+        required=False,
+        empty_value="not_known",
+        initial="not_known",
+    )
+    victim_other_characteristics = forms.CharField(
+        label="Victim's other protected characteristics",
+        required=False,
+        widget=forms.Textarea,
+        help_text="For example disability, religion, sexual orientation, pregnancy.",
+    )
+    perpetrator_age = forms.IntegerField(
+        label="Perpetrator's age", min_value=10, max_value=120, required=False
+    )
+    perpetrator_sex = forms.ChoiceField(
+        choices=Notification._meta.get_field("perpetrator_sex").choices,
+        label="Perpetrator's sex",
+        widget=forms.RadioSelect,
+    )
+    perpetrator_ethnicity = forms.TypedChoiceField(
+        choices=Notification._meta.get_field("perpetrator_ethnicity").choices,
+        label="Perpetrator's ethnicity",
+        required=False,
+        empty_value="not_known",
+        initial="not_known",
+    )
+    perpetrator_other_characteristics = forms.CharField(
+        label="Perpetrator's other protected characteristics", required=False, widget=forms.Textarea
+    )
+    relationship = forms.ChoiceField(
+        choices=Notification._meta.get_field("relationship").choices,
+        label="Relationship of the perpetrator to the victim",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the relationship"},
+    )
+    death_type = forms.ChoiceField(
+        choices=Notification._meta.get_field("death_type").choices,
+        label="Type of death",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of death"},
+    )
+    criminal_justice_status = forms.ChoiceField(
+        choices=Notification._meta.get_field("criminal_justice_status").choices,
+        label="Criminal justice status",
+    )
+    trial_date = DateField(label="Trial date", help_text="If known. For example, 14 9 2026", required=False)
+    verdict = forms.CharField(label="Verdict", max_length=200, required=False)
+    sentence = forms.CharField(label="Sentence", max_length=200, required=False)
+    inquest_status = forms.ChoiceField(
+        choices=Notification._meta.get_field("inquest_status").choices, label="Inquest status"
+    )
+    parallel_reviews = forms.MultipleChoiceField(
+        choices=ParallelReview.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Parallel reviews",
+        help_text="Select all that apply.",
+    )
+    statutory_basis = forms.ChoiceField(
+        choices=Notification._meta.get_field("statutory_basis").choices,
+        label="Statutory basis",
+        widget=forms.RadioSelect,
+    )
+
     def __init__(self, *args, instance: Notification | None = None, **kwargs):
-        self.base_fields = {
-            "notified_on": DateField(label="Date notified", not_future=True),
-            "notifying_agency": forms.ModelChoiceField(
-                queryset=_agencies(),
-                label="Notifying agency",
-                error_messages={"required": "Select the notifying agency"},
-            ),
-            "case_officer": forms.ModelChoiceField(
-                queryset=User.objects.filter(is_active=True, groups__name=Role.OFFICER.label).order_by(
-                    "full_name"
-                ),
-                label="Community safety officer running this notification",
-                required=False,
-            ),
-            "date_of_death": DateField(label="Date of death", not_future=True),
-            "area": forms.ChoiceField(
-                choices=[("", "Select an area"), *Notification._meta.get_field("area").choices], label="Area"
-            ),
-            "victim_name": forms.CharField(
-                label="Victim's full name",
-                max_length=200,
-                help_text="Seen only by council officers and the independent chair.",
-                error_messages={"required": "Enter the victim's full name"},
-            ),
-            "victim_pseudonym": forms.CharField(
-                label="Pseudonym (if agreed)",
-                max_length=100,
-                required=False,
-                help_text="Agree the pseudonym with the family. Everyone else, and every published document, sees only this.",
-            ),
-            "victim_age": forms.IntegerField(
-                label="Victim's age",
-                min_value=16,
-                max_value=120,
-                required=False,
-                help_text="Reviews cover deaths of people aged 16 or over.",
-            ),
-            "victim_sex": forms.ChoiceField(
-                choices=Notification._meta.get_field("victim_sex").choices,
-                label="Victim's sex",
-                widget=forms.RadioSelect,
-            ),
-            "victim_ethnicity": forms.TypedChoiceField(
-                choices=Notification._meta.get_field("victim_ethnicity").choices,
-                label="Victim's ethnicity",
-                help_text="2021 census ethnic groups. Leave as not known if it has not been recorded.",
-                required=False,
-                empty_value="not_known",
-                initial="not_known",
-            ),
-            "victim_other_characteristics": forms.CharField(
-                label="Victim's other protected characteristics",
-                required=False,
-                widget=forms.Textarea,
-                help_text="For example disability, religion, sexual orientation, pregnancy.",
-            ),
-            "perpetrator_age": forms.IntegerField(
-                label="Perpetrator's age", min_value=10, max_value=120, required=False
-            ),
-            "perpetrator_sex": forms.ChoiceField(
-                choices=Notification._meta.get_field("perpetrator_sex").choices,
-                label="Perpetrator's sex",
-                widget=forms.RadioSelect,
-            ),
-            "perpetrator_ethnicity": forms.TypedChoiceField(
-                choices=Notification._meta.get_field("perpetrator_ethnicity").choices,
-                label="Perpetrator's ethnicity",
-                required=False,
-                empty_value="not_known",
-                initial="not_known",
-            ),
-            "perpetrator_other_characteristics": forms.CharField(
-                label="Perpetrator's other protected characteristics", required=False, widget=forms.Textarea
-            ),
-            "relationship": forms.ChoiceField(
-                choices=Notification._meta.get_field("relationship").choices,
-                label="Relationship of the perpetrator to the victim",
-                widget=forms.RadioSelect,
-                error_messages={"required": "Select the relationship"},
-            ),
-            "death_type": forms.ChoiceField(
-                choices=Notification._meta.get_field("death_type").choices,
-                label="Type of death",
-                widget=forms.RadioSelect,
-                error_messages={"required": "Select the type of death"},
-            ),
-            "criminal_justice_status": forms.ChoiceField(
-                choices=Notification._meta.get_field("criminal_justice_status").choices,
-                label="Criminal justice status",
-            ),
-            "trial_date": DateField(
-                label="Trial date", help_text="If known. For example, 14 9 2026", required=False
-            ),
-            "verdict": forms.CharField(label="Verdict", max_length=200, required=False),
-            "sentence": forms.CharField(label="Sentence", max_length=200, required=False),
-            "inquest_status": forms.ChoiceField(
-                choices=Notification._meta.get_field("inquest_status").choices, label="Inquest status"
-            ),
-            "parallel_reviews": forms.MultipleChoiceField(
-                choices=ParallelReview.choices,
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-                label="Parallel reviews",
-                help_text="Select all that apply.",
-            ),
-            "statutory_basis": forms.ChoiceField(
-                choices=Notification._meta.get_field("statutory_basis").choices,
-                label="Statutory basis",
-                widget=forms.RadioSelect,
-            ),
-        }
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields}
             kwargs["initial"]["notifying_agency"] = instance.notifying_agency_id
@@ -239,115 +239,96 @@ class DecisionForm(GdsForm, forms.Form):
         error_messages={"required": "Enter the reasons for the decision"},
     )
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            "decision": self.base_fields["decision"],
-            "decision_date": DateField(label="Decision date", not_future=True),
-            "decision_maker": self.base_fields["decision_maker"],
-            "rationale": self.base_fields["rationale"],
-            "home_office_told_on": DateField(
-                label="Date the Home Office was told",
-                help_text="Leave blank if not yet told.",
-                required=False,
-                not_future=True,
-            ),
-        }
-        super().__init__(*args, **kwargs)
+    decision_date = DateField(label="Decision date", not_future=True)
+    home_office_told_on = DateField(
+        label="Date the Home Office was told",
+        help_text="Leave blank if not yet told.",
+        required=False,
+        not_future=True,
+    )
+    field_order = ["decision", "decision_date", "decision_maker", "rationale", "home_office_told_on"]
 
 
 class HomeOfficeToldForm(GdsForm, forms.Form):
     submit_label = "Save date"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {"told_on": DateField(label="Date the Home Office was told", not_future=True)}
-        super().__init__(*args, **kwargs)
+    told_on = DateField(label="Date the Home Office was told", not_future=True)
 
 
 class TeamForm(GdsForm, forms.Form):
     submit_label = "Save chair and author"
 
-    def __init__(self, *args, **kwargs):
-        reviewers = User.objects.filter(is_active=True, groups__name=Role.REVIEW_CHAIR.label).order_by(
-            "full_name"
-        )
-        self.base_fields = {
-            "chair": forms.ModelChoiceField(
-                queryset=reviewers,
-                label="Independent chair",
-                error_messages={"required": "Select the independent chair"},
-                help_text="Only people with an independent reviewer account are listed.",
-            ),
-            "author": forms.ModelChoiceField(
-                queryset=reviewers,
-                label="Overview report author",
-                required=False,
-                help_text="Leave blank if the chair writes the report.",
-            ),
-        }
-        super().__init__(*args, **kwargs)
+    chair = forms.ModelChoiceField(
+        queryset=_reviewers(),
+        label="Independent chair",
+        error_messages={"required": "Select the independent chair"},
+        help_text="Only people with an independent reviewer account are listed.",
+    )
+    author = forms.ModelChoiceField(
+        queryset=_reviewers(),
+        label="Overview report author",
+        required=False,
+        help_text="Leave blank if the chair writes the report.",
+    )
 
 
 class PanelMemberForm(GdsForm, forms.Form):
     submit_label = "Add panel member"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            "agency": forms.ModelChoiceField(
-                queryset=_agencies(), label="Agency", error_messages={"required": "Select the agency"}
-            ),
-            "name": forms.CharField(
-                label="Name", max_length=200, error_messages={"required": "Enter the panel member's name"}
-            ),
-            "role": forms.CharField(
-                label="Role",
-                max_length=200,
-                help_text="For example, Detective Inspector, Safeguarding Lead.",
-                error_messages={"required": "Enter the panel member's role"},
-            ),
-            "email": forms.EmailField(
-                label="Email address",
-                required=False,
-                error_messages={"invalid": "Enter an email address like name@example.gov.uk"},
-            ),
-            "is_agency_contact": forms.BooleanField(
-                label="This person is the agency's contact for report requests", required=False
-            ),
-        }
-        super().__init__(*args, **kwargs)
+    agency = forms.ModelChoiceField(
+        queryset=_agencies(), label="Agency", error_messages={"required": "Select the agency"}
+    )
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the panel member's name"}
+    )
+    role = forms.CharField(
+        label="Role",
+        max_length=200,
+        help_text="For example, Detective Inspector, Safeguarding Lead.",
+        error_messages={"required": "Enter the panel member's role"},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.gov.uk"},
+    )
+    is_agency_contact = forms.BooleanField(
+        label="This person is the agency's contact for report requests", required=False
+    )
 
 
 class TransitionForm(GdsForm, forms.Form):
+    """A stage move: its date (labelled by the move), what the move adds (declared by a
+    subclass), then a note for the timeline."""
+
     submit_label = "Confirm"
+
+    on = DateField(label="Date", not_future=True)
+    note = forms.CharField(
+        label="Note for the timeline (optional)",
+        required=False,
+        max_length=200,
+        help_text="Do not include the victim's name.",
+    )
 
     def __init__(self, *args, move=None, **kwargs):
         self.move = move
-        self.base_fields = {
-            "on": DateField(label=move.date_label if move else "Date", not_future=True),
-            **self.extra_fields(),
-            "note": forms.CharField(
-                label="Note for the timeline (optional)",
-                required=False,
-                max_length=200,
-                help_text="Do not include the victim's name.",
-            ),
-        }
         super().__init__(*args, **kwargs)
+        if move is not None:
+            self.fields["on"] = DateField(label=move.date_label, not_future=True)
 
-    def extra_fields(self) -> dict:
-        return {}
+    def order_fields(self, field_order):
+        super().order_fields(["on", *(n for n in self.fields if n not in ("on", "note")), "note"])
 
 
 class AgreeTorForm(TransitionForm):
-    def extra_fields(self):
-        return {
-            "scope_start": DateField(label="Scope period from", not_future=True),
-            "scope_end": DateField(label="Scope period to"),
-            "key_lines_of_enquiry": forms.CharField(
-                label="Key lines of enquiry",
-                widget=forms.Textarea,
-                error_messages={"required": "Enter the key lines of enquiry"},
-            ),
-        }
+    scope_start = DateField(label="Scope period from", not_future=True)
+    scope_end = DateField(label="Scope period to")
+    key_lines_of_enquiry = forms.CharField(
+        label="Key lines of enquiry",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the key lines of enquiry"},
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -360,75 +341,63 @@ class AgreeTorForm(TransitionForm):
 class QaOutcomeForm(TransitionForm):
     submit_label = "Record outcome"
 
-    def extra_fields(self):
-        return {
-            "outcome": forms.ChoiceField(
-                choices=QaOutcome.choices,
-                widget=forms.RadioSelect,
-                label="Outcome in the quality assurance letter",
-                error_messages={"required": "Select the outcome"},
-                help_text="Upload the letter under Documents as the Home Office quality assurance letter.",
-            )
-        }
+    outcome = forms.ChoiceField(
+        choices=QaOutcome.choices,
+        widget=forms.RadioSelect,
+        label="Outcome in the quality assurance letter",
+        error_messages={"required": "Select the outcome"},
+        help_text="Upload the letter under Documents as the Home Office quality assurance letter.",
+    )
 
 
 class PauseForm(GdsForm, forms.Form):
     submit_label = "Pause the review"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            "reason": forms.ChoiceField(
-                choices=PauseReason.choices,
-                widget=forms.RadioSelect,
-                label="Why is the review paused?",
-                error_messages={"required": "Select why the review is paused"},
-            ),
-            "started_on": DateField(label="Date the pause started", not_future=True),
-            "detail": forms.CharField(
-                label="More detail (optional)",
-                widget=forms.Textarea,
-                required=False,
-                help_text="For example, the trial listing. Do not include the victim's name.",
-            ),
-        }
-        super().__init__(*args, **kwargs)
+    reason = forms.ChoiceField(
+        choices=PauseReason.choices,
+        widget=forms.RadioSelect,
+        label="Why is the review paused?",
+        error_messages={"required": "Select why the review is paused"},
+    )
+    started_on = DateField(label="Date the pause started", not_future=True)
+    detail = forms.CharField(
+        label="More detail (optional)",
+        widget=forms.Textarea,
+        required=False,
+        help_text="For example, the trial listing. Do not include the victim's name.",
+    )
 
 
 class PauseEndForm(GdsForm, forms.Form):
     submit_label = "End the pause"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {"ended_on": DateField(label="Date the pause ended", not_future=True)}
-        super().__init__(*args, **kwargs)
+    ended_on = DateField(label="Date the pause ended", not_future=True)
 
 
 class ReportRequestForm(GdsForm, forms.Form):
     submit_label = "Add request"
 
+    agency = forms.ModelChoiceField(
+        queryset=_agencies(), label="Agency", error_messages={"required": "Select the agency"}
+    )
+    report_type = forms.ChoiceField(
+        choices=ReportType.choices,
+        widget=forms.RadioSelect,
+        label="Type of report",
+        error_messages={"required": "Select the type of report"},
+    )
+    requested_on = DateField(label="Date requested", not_future=True)
+    due_on = DateField(label="Date due")
+    contact_name = forms.CharField(label="Agency contact (optional)", max_length=200, required=False)
+    notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
+
     def __init__(self, *args, **kwargs):
         from .deadlines import agency_report_weeks
 
-        self.base_fields = {
-            "agency": forms.ModelChoiceField(
-                queryset=_agencies(), label="Agency", error_messages={"required": "Select the agency"}
-            ),
-            "report_type": forms.ChoiceField(
-                choices=ReportType.choices,
-                widget=forms.RadioSelect,
-                label="Type of report",
-                error_messages={"required": "Select the type of report"},
-            ),
-            "requested_on": DateField(label="Date requested", not_future=True),
-            "due_on": DateField(
-                label="Date due",
-                help_text=f"Usually {agency_report_weeks()} weeks after the request. For example, 27 3 2026",
-            ),
-            "contact_name": forms.CharField(
-                label="Agency contact (optional)", max_length=200, required=False
-            ),
-            "notes": forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False),
-        }
         super().__init__(*args, **kwargs)
+        self.fields[
+            "due_on"
+        ].help_text = f"Usually {agency_report_weeks()} weeks after the request. For example, 27 3 2026"
 
     def clean(self):
         cleaned = super().clean()
@@ -444,29 +413,21 @@ class ReportRequestForm(GdsForm, forms.Form):
 class ChaseForm(GdsForm, forms.Form):
     submit_label = "Record chase"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            "chased_on": DateField(label="Date chased", not_future=True),
-            "method": forms.CharField(
-                label="How",
-                max_length=100,
-                help_text="For example: email, phone call, letter.",
-                error_messages={"required": "Enter how the agency was chased"},
-            ),
-            "note": forms.CharField(label="Note (optional)", widget=forms.Textarea, required=False),
-        }
-        super().__init__(*args, **kwargs)
+    chased_on = DateField(label="Date chased", not_future=True)
+    method = forms.CharField(
+        label="How",
+        max_length=100,
+        help_text="For example: email, phone call, letter.",
+        error_messages={"required": "Enter how the agency was chased"},
+    )
+    note = forms.CharField(label="Note (optional)", widget=forms.Textarea, required=False)
 
 
 class ReceiveForm(GdsForm, forms.Form):
     submit_label = "Upload report"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            "received_on": DateField(label="Date received", not_future=True),
-            "document": upload_field("Upload the agency's report"),
-        }
-        super().__init__(*args, **kwargs)
+    received_on = DateField(label="Date received", not_future=True)
+    document = upload_field("Upload the agency's report")
 
     def clean_document(self):
         return clean_upload(self, "document")
@@ -475,96 +436,87 @@ class ReceiveForm(GdsForm, forms.Form):
 class FamilyContactForm(GdsForm, forms.Form):
     submit_label = "Record contact"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            "contacted_on": DateField(label="Date of contact", not_future=True),
-            "contact_relationship": forms.CharField(
-                label="Relationship to the victim",
-                max_length=100,
-                help_text="For example: mother, sister, friend.",
-                error_messages={"required": "Enter the relationship to the victim"},
-            ),
-            "method": forms.CharField(
-                label="How",
-                max_length=100,
-                help_text="For example: meeting, phone call, letter.",
-                error_messages={"required": "Enter how the contact was made"},
-            ),
-            "advocate_organisation": forms.CharField(
-                label="Advocate organisation (optional)",
-                max_length=200,
-                required=False,
-                help_text="A specialist advocate, for example AAFDA.",
-            ),
-            "consent": forms.ChoiceField(
-                choices=Consent.choices,
-                widget=forms.RadioSelect,
-                label="Consent to take part",
-                initial=Consent.NOT_ASKED,
-            ),
-            "pseudonym_agreed": forms.CharField(
-                label="Pseudonym agreed (optional)",
-                max_length=100,
-                required=False,
-                help_text="If the family agreed a pseudonym at this contact, enter it. It replaces the current one.",
-            ),
-            "leaflet_given": forms.BooleanField(label="Home Office leaflet given", required=False),
-            "note": forms.CharField(label="Note (optional)", widget=forms.Textarea, required=False),
-        }
-        super().__init__(*args, **kwargs)
+    contacted_on = DateField(label="Date of contact", not_future=True)
+    contact_relationship = forms.CharField(
+        label="Relationship to the victim",
+        max_length=100,
+        help_text="For example: mother, sister, friend.",
+        error_messages={"required": "Enter the relationship to the victim"},
+    )
+    method = forms.CharField(
+        label="How",
+        max_length=100,
+        help_text="For example: meeting, phone call, letter.",
+        error_messages={"required": "Enter how the contact was made"},
+    )
+    advocate_organisation = forms.CharField(
+        label="Advocate organisation (optional)",
+        max_length=200,
+        required=False,
+        help_text="A specialist advocate, for example AAFDA.",
+    )
+    consent = forms.ChoiceField(
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        label="Consent to take part",
+        initial=Consent.NOT_ASKED,
+    )
+    pseudonym_agreed = forms.CharField(
+        label="Pseudonym agreed (optional)",
+        max_length=100,
+        required=False,
+        help_text="If the family agreed a pseudonym at this contact, enter it. It replaces the current one.",
+    )
+    leaflet_given = forms.BooleanField(label="Home Office leaflet given", required=False)
+    note = forms.CharField(label="Note (optional)", widget=forms.Textarea, required=False)
 
 
 class MeetingForm(GdsForm, forms.Form):
     submit_label = "Record meeting"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            "held_on": DateField(label="Date of meeting", not_future=True),
-            "agencies": forms.ModelMultipleChoiceField(
-                queryset=_agencies(),
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-                label="Agencies attending",
-            ),
-            "attendees": forms.CharField(
-                label="Attendees (names and roles)", widget=forms.Textarea, required=False
-            ),
-            "apologies": forms.CharField(label="Apologies", widget=forms.Textarea, required=False),
-            "minutes": forms.CharField(
-                label="Summary of decisions",
-                widget=forms.Textarea,
-                required=False,
-                help_text="Upload the full minutes under Documents.",
-            ),
-        }
-        super().__init__(*args, **kwargs)
+    held_on = DateField(label="Date of meeting", not_future=True)
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=_agencies(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Agencies attending",
+    )
+    attendees = forms.CharField(label="Attendees (names and roles)", widget=forms.Textarea, required=False)
+    apologies = forms.CharField(label="Apologies", widget=forms.Textarea, required=False)
+    minutes = forms.CharField(
+        label="Summary of decisions",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Upload the full minutes under Documents.",
+    )
 
 
 class DocumentForm(GdsForm, forms.Form):
     submit_label = "Upload document"
 
+    kind = forms.ChoiceField(
+        choices=[("", "Select the kind of document"), *DocumentKind.choices],
+        label="Kind of document",
+        error_messages={"required": "Select the kind of document"},
+    )
+    document = upload_field()
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        required=False,
+        label="Meeting (for papers and minutes)",
+        empty_label="Not for a meeting",
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example, what changed in this version.",
+    )
+
     def __init__(self, *args, review=None, **kwargs):
-        self.base_fields = {
-            "kind": forms.ChoiceField(
-                choices=[("", "Select the kind of document"), *DocumentKind.choices],
-                label="Kind of document",
-                error_messages={"required": "Select the kind of document"},
-            ),
-            "document": upload_field(),
-            "meeting": forms.ModelChoiceField(
-                queryset=review.meetings.all() if review else None,
-                required=False,
-                label="Meeting (for papers and minutes)",
-                empty_label="Not for a meeting",
-            ),
-            "note": forms.CharField(
-                label="Note (optional)",
-                max_length=300,
-                required=False,
-                help_text="For example, what changed in this version.",
-            ),
-        }
         super().__init__(*args, **kwargs)
+        if review is not None:
+            self.fields["meeting"].queryset = review.meetings.all()
 
     def clean_document(self):
         return clean_upload(self, "document")
@@ -573,71 +525,57 @@ class DocumentForm(GdsForm, forms.Form):
 class RecommendationForm(GdsForm, forms.Form):
     submit_label = "Add recommendation"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            "scope": forms.ChoiceField(
-                choices=RecommendationScope.choices,
-                widget=forms.RadioSelect,
-                label="Scope",
-                error_messages={"required": "Select the scope"},
-            ),
-            "owning_agency": forms.ModelChoiceField(
-                queryset=_agencies(),
-                label="Owning agency",
-                error_messages={"required": "Select the owning agency"},
-            ),
-            "text": forms.CharField(
-                label="Recommendation",
-                widget=forms.Textarea,
-                error_messages={"required": "Enter the recommendation"},
-            ),
-        }
-        super().__init__(*args, **kwargs)
+    scope = forms.ChoiceField(
+        choices=RecommendationScope.choices,
+        widget=forms.RadioSelect,
+        label="Scope",
+        error_messages={"required": "Select the scope"},
+    )
+    owning_agency = forms.ModelChoiceField(
+        queryset=_agencies(),
+        label="Owning agency",
+        error_messages={"required": "Select the owning agency"},
+    )
+    text = forms.CharField(
+        label="Recommendation",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the recommendation"},
+    )
 
 
 class ActionForm(GdsForm, forms.Form):
     submit_label = "Add action"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            "description": forms.CharField(
-                label="Action", widget=forms.Textarea, error_messages={"required": "Enter the action"}
-            ),
-            "lead_officer": forms.CharField(
-                label="Lead officer",
-                max_length=200,
-                help_text="Name and job title.",
-                error_messages={"required": "Enter the lead officer"},
-            ),
-            "target_date": DateField(label="Target date"),
-        }
-        super().__init__(*args, **kwargs)
+    description = forms.CharField(
+        label="Action", widget=forms.Textarea, error_messages={"required": "Enter the action"}
+    )
+    lead_officer = forms.CharField(
+        label="Lead officer",
+        max_length=200,
+        help_text="Name and job title.",
+        error_messages={"required": "Enter the lead officer"},
+    )
+    target_date = DateField(label="Target date")
 
 
 class ActionUpdateForm(GdsForm, forms.Form):
     submit_label = "Save progress"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {
-            "status": forms.ChoiceField(
-                choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status"
-            ),
-            "target_date": DateField(label="Target date"),
-            "completed_on": DateField(
-                label="Date completed",
-                help_text="Needed when the action is complete.",
-                required=False,
-                not_future=True,
-            ),
-            "evidence_of_outcome": forms.CharField(
-                label="Evidence of outcome",
-                widget=forms.Textarea,
-                required=False,
-                help_text="What changed and how you know: for example an audit result, a revised policy in use, "
-                "training attendance figures. Needed to complete the action.",
-            ),
-        }
-        super().__init__(*args, **kwargs)
+    status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status")
+    target_date = DateField(label="Target date")
+    completed_on = DateField(
+        label="Date completed",
+        help_text="Needed when the action is complete.",
+        required=False,
+        not_future=True,
+    )
+    evidence_of_outcome = forms.CharField(
+        label="Evidence of outcome",
+        widget=forms.Textarea,
+        required=False,
+        help_text="What changed and how you know: for example an audit result, a revised policy in use, "
+        "training attendance figures. Needed to complete the action.",
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -655,6 +593,4 @@ class ActionUpdateForm(GdsForm, forms.Form):
 class DueDateForm(GdsForm, forms.Form):
     submit_label = "Change due date"
 
-    def __init__(self, *args, **kwargs):
-        self.base_fields = {"due_on": DateField(label="New due date")}
-        super().__init__(*args, **kwargs)
+    due_on = DateField(label="New due date")

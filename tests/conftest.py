@@ -180,3 +180,28 @@ def _restore_reference_data(request):
         ContentType.objects.clear_cache()
         connection.creation.deserialize_db_from_string(snapshot)
         ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def today_is():
+    """The one way a test sets the date: `today_is(date(2026, 3, 1))` moves every clock there
+    with time-machine (timezone.now, date.today, the live server's thread alike), at noon in
+    London, ticking on from there; call it again to move on. Returns the day."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    travellers = []
+
+    def move(day: dt.date) -> dt.date:
+        traveller = time_machine.travel(
+            dt.datetime.combine(day, dt.time(12), tzinfo=ZoneInfo("Europe/London")), tick=True
+        )
+        traveller.start()
+        travellers.append(traveller)
+        return day
+
+    yield move
+    for traveller in reversed(travellers):
+        traveller.stop()

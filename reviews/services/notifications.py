@@ -6,6 +6,7 @@ from django.db import transaction
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core.edits import save_changes
 from somerset_safety.core.references import next_reference
 from somerset_safety.deadlines.services import deadlines_sync
 
@@ -83,21 +84,17 @@ def notification_create(*, actor, data: dict) -> Notification:
 def notification_update(*, actor, notification: Notification, data: dict) -> list[str]:
     """Change the notification's details. Returns the names of the fields that changed."""
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
-    changed = []
-    for name in NOTIFICATION_FIELDS:
-        if name in data and getattr(notification, name) != data[name]:
-            setattr(notification, name, data[name])
-            changed.append(name)
-    if not changed:
-        return []
-    _not_future(notification.notified_on, "The date notified")
-    if notification.date_of_death > notification.notified_on:
+    values = {name: data[name] for name in NOTIFICATION_FIELDS if name in data}
+    notified_on = values.get("notified_on", notification.notified_on)
+    date_of_death = values.get("date_of_death", notification.date_of_death)
+    _not_future(notified_on, "The date notified")
+    if date_of_death > notified_on:
         raise ReviewError("The date of death must be on or before the date notified.")
-    if notification.decision_date and notification.decision_date < notification.notified_on:
+    if notification.decision_date and notification.decision_date < notified_on:
         raise ReviewError("The date notified must be on or before the decision date.")
-    notification.save(update_fields=[*changed, "updated_at"])
-    audit_record(actor=actor, action=AuditAction.CHANGE, obj=notification, changed_fields=changed)
-    deadlines_sync(subject=notification)
+    changed = save_changes(notification, values, actor)
+    if changed:
+        deadlines_sync(subject=notification)
     return changed
 
 

@@ -8,6 +8,7 @@ from django.db.models import Max
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.edits import save_changes
 
 from ..exceptions import ReviewError
 from ..models import (
@@ -96,17 +97,14 @@ def action_update(
         _not_future(completed_on, "The completion date")
     else:
         completed_on = None
-    before = {f: getattr(action, f) for f in ("status", "target_date", "completed_on", "evidence_of_outcome")}
-    action.status, action.target_date, action.completed_on, action.evidence_of_outcome = (
-        status,
-        target_date,
-        completed_on,
-        evidence,
-    )
-    changed = [f for f, v in before.items() if getattr(action, f) != v]
+    values = {
+        "status": status,
+        "target_date": target_date,
+        "completed_on": completed_on,
+        "evidence_of_outcome": evidence,
+    }
+    changed = save_changes(action, values, actor)
     if changed:
-        action.save(update_fields=changed)
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=action, changed_fields=changed)
         if "status" in changed and status == ActionStatus.COMPLETE:
             rec = action.recommendation
             _timeline(

@@ -5,6 +5,7 @@ from django.db import transaction
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.edits import save_changes
 
 from ..exceptions import ReviewError
 from ..models import (
@@ -21,16 +22,7 @@ def review_set_team(*, actor, review: Review, chair, author) -> Review:
     review = _lock_review(review)
     if review.stage == Stage.CLOSED:
         raise ReviewError("This review is closed.")
-    changed = []
-    if review.chair_id != (chair.pk if chair else None):
-        review.chair = chair
-        changed.append("chair")
-    if review.author_id != (author.pk if author else None):
-        review.author = author
-        changed.append("author")
-    if changed:
-        review.save(update_fields=changed)
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=review, changed_fields=changed)
+    if save_changes(review, {"chair": chair, "author": author}, actor):
         _timeline(
             review.notification,
             actor=actor,

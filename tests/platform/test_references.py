@@ -59,7 +59,6 @@ def test_the_year_is_required_exactly_for_yearly_kinds(kinds):
 
 def test_highest_number_compares_numbers_not_text(officer):
     from duties.models import ImpactAssessment
-
     from tests.duties.factories import make_assessment
 
     first = make_assessment(officer)
@@ -74,7 +73,6 @@ def test_counters_start_after_references_made_before_them(officer):
     """A year's counter that does not exist yet starts after the highest reference of that year
     (MARAC's old random numbers, modern slavery's old text Max+1)."""
     from duties.models import SlaveryNotification
-
     from tests.duties.factories import make_notification
 
     existing = make_notification(officer)
