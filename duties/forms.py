@@ -408,13 +408,9 @@ class SlaveryUpdateForm(GdsFormMixin, _SafeguardingFields):
     ]
 
     def __init__(self, *args, anonymous: bool = False, **kwargs):
-        self.anonymous = anonymous  # an MS1 has no NRM reference to change
         super().__init__(*args, **kwargs)
-
-    def order_fields(self, field_order):
-        if self.anonymous:
-            del self.fields["nrm_reference"]
-        super().order_fields(field_order)
+        if anonymous:
+            del self.fields["nrm_reference"]  # an MS1 has no NRM reference to change
 
     def gds_fields(self):
         widgets = {

@@ -2,8 +2,7 @@
 (somerset_safety/core/transitions). MS1 notifications get no decisions; negative decisions are
 final here (a reconsideration request goes to the Home Office and is recorded in the notes)."""
 
-from somerset_safety.core.transitions import Move, StateMachine
-from somerset_safety.deadlines.services import deadlines_sync
+from somerset_safety.core.transitions import Move, StateMachine, sync_deadlines
 
 from .exceptions import TransitionRefused
 from .models import Decision, NotificationStatus, Route
@@ -24,16 +23,12 @@ def _refusal(notification, move: Move) -> str:
     )
 
 
-def _after_move(notification, move, actor, context) -> None:
-    deadlines_sync(subject=notification)
-
-
 SLAVERY_MOVES = StateMachine(
     field="status",
     states=NotificationStatus,
     refused=TransitionRefused,
     describe_refusal=_refusal,
-    after=_after_move,
+    after=sync_deadlines,
     moves=[
         Move(
             "rg_decide",

@@ -14,10 +14,11 @@ from somerset_safety.meetings.forms import (
     layout_for,
 )
 
-from . import conf
+from . import conf, selectors
 from .models import (
     Ethnicity,
     MaracArea,
+    PersonRole,
     RiskQuestion,
     Sex,
     YesNoNotKnown,
@@ -145,10 +146,10 @@ class ReferralForm(GdsFormMixin, forms.Form):
         label="Bring this case back to MARAC 12 months after it is heard", required=False
     )
 
-    def __init__(self, *args, victim_matches=(), perpetrator_matches=(), **kwargs):
-        self.victim_matches = list(victim_matches)
-        self.perpetrator_matches = list(perpetrator_matches)
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.victim_matches = self._possible_matches("victim", PersonRole.VICTIM)
+        self.perpetrator_matches = self._possible_matches("perpetrator", PersonRole.PERPETRATOR)
         self.fields["dash_yes"].choices = [
             (str(q.number), q.text) for q in RiskQuestion.objects.filter(active=True)
         ]
@@ -241,12 +242,40 @@ class ReferralForm(GdsFormMixin, forms.Form):
                 self.add_error(
                     name, "Choose one of the people already recorded, or that this is a new person"
                 )
-        return cleaned
+        return self._in_the_services_shape(cleaned)
 
-    def chosen(self, name: str):
-        value = self.cleaned_data.get(name)
-        matches = self.victim_matches if name == "victim_match" else self.perpetrator_matches
-        return next((p for p in matches if str(p.pk) == value), None)
+    def _possible_matches(self, prefix: str, role: str) -> list:
+        """People already recorded with the name and date of birth typed, to offer as matches."""
+        if not self.is_bound:
+            return []
+        name = self._typed(f"{prefix}_name") or ""
+        return list(
+            selectors.possible_matches(role=role, full_name=name, date_of_birth=self._typed(f"{prefix}_dob"))
+        )
+
+    def _typed(self, name: str):
+        """One field's value as typed, cleaned, before the whole form is validated (or None)."""
+        field = self.fields[name]
+        try:
+            return field.clean(field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name)))
+        except forms.ValidationError:
+            return None
+
+    def _in_the_services_shape(self, cleaned: dict) -> dict:
+        """cleaned_data as services.referral_create takes it (`**form.cleaned_data`): the checklist
+        as answers, and each person as an existing match or the details of a new one."""
+        cleaned["dash_answers"] = {number: "yes" for number in cleaned.pop("dash_yes", [])}
+        for prefix, matches in (("victim", self.victim_matches), ("perpetrator", self.perpetrator_matches)):
+            chosen = cleaned.pop(f"{prefix}_match", "")
+            existing = next((p for p in matches if str(p.pk) == chosen), None)
+            details = {
+                "full_name": cleaned.pop(f"{prefix}_name", ""),
+                "date_of_birth": cleaned.pop(f"{prefix}_dob", None),
+                "address": cleaned.pop(f"{prefix}_address", ""),
+            }
+            cleaned[prefix] = existing
+            cleaned[f"{prefix}_details"] = None if existing else details
+        return cleaned
 
 
 class HandlingForm(GdsFormMixin, forms.Form):

@@ -4,8 +4,7 @@ A referral is referred, put on an agenda (listed), heard at a meeting, or withdr
 is heard. Withdrawn and heard are final.
 """
 
-from somerset_safety.core.transitions import Move, StateMachine
-from somerset_safety.deadlines.services import deadlines_sync
+from somerset_safety.core.transitions import Move, StateMachine, sync_deadlines
 
 from .exceptions import MaracError
 from .models import ReferralStatus
@@ -23,16 +22,12 @@ def _referral_refusal(referral, move: Move) -> str:
     )
 
 
-def _after_referral_move(referral, move, actor, context) -> None:
-    deadlines_sync(subject=referral)
-
-
 REFERRAL_MOVES = StateMachine(
     field="status",
     states=ReferralStatus,
     refused=MaracError,
     describe_refusal=_referral_refusal,
-    after=_after_referral_move,
+    after=sync_deadlines,
     moves=[
         # Labels finish "it cannot be …" in a refusal.
         Move("list", "Put on an agenda", {ReferralStatus.REFERRED}, ReferralStatus.LISTED),

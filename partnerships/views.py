@@ -33,7 +33,6 @@ from . import conf, selectors, services
 from .exceptions import ImportRejected, MaracError
 from .filters import ActionFilter, ReferralFilter
 from .forms import (
-    NEW_PERSON,
     ActionForm,
     AttendanceForm,
     CarryForwardForm,
@@ -231,66 +230,15 @@ def referral_list(request, cases: bool = False):
     )
 
 
-def _matches(form_data, prefix: str, role: str):
-    form = ReferralForm(form_data)
-    form.is_valid()
-    name = form.cleaned_data.get(f"{prefix}_name") or ""
-    dob = form.cleaned_data.get(f"{prefix}_dob")
-    return list(selectors.possible_matches(role=role, full_name=name, date_of_birth=dob))
-
-
 @require_http_methods(["GET", "POST"])
 def referral_create(request):
     require_any_role(request.user, MANAGE_ROLES)
     if request.method != "POST":
         return render(request, "partnerships/referral_form.html", {"form": ReferralForm()})
-    victim_matches = _matches(request.POST, "victim", PersonRole.VICTIM)
-    perpetrator_matches = _matches(request.POST, "perpetrator", PersonRole.PERPETRATOR)
-    form = ReferralForm(request.POST, victim_matches=victim_matches, perpetrator_matches=perpetrator_matches)
+    form = ReferralForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
-        victim = form.chosen("victim_match") if data.get("victim_match") != NEW_PERSON else None
-        perpetrator = (
-            form.chosen("perpetrator_match") if data.get("perpetrator_match") != NEW_PERSON else None
-        )
         with errors_on(form):
-            referral = services.referral_create(
-                actor=request.user,
-                area=data["area"],
-                referral_date=data["referral_date"],
-                incident_date=data["incident_date"],
-                referring_agency=data["referring_agency"],
-                dash_answers={number: "yes" for number in data["dash_yes"]},
-                professional_judgement=data["professional_judgement"],
-                professional_judgement_reasons=data["professional_judgement_reasons"],
-                incidents_in_period=data["incidents_in_period"],
-                children_in_household=data["children_in_household"],
-                victim=victim,
-                victim_details=None
-                if victim
-                else {
-                    "full_name": data["victim_name"],
-                    "date_of_birth": data["victim_dob"],
-                    "address": data["victim_address"],
-                },
-                perpetrator=perpetrator,
-                perpetrator_details=None
-                if perpetrator
-                else {
-                    "full_name": data["perpetrator_name"],
-                    "date_of_birth": data["perpetrator_dob"],
-                    "address": data["perpetrator_address"],
-                },
-                victim_sex=data["victim_sex"],
-                victim_age=data["victim_age"],
-                victim_ethnicity=data["victim_ethnicity"],
-                victim_disabled=data["victim_disabled"],
-                victim_lgbt=data["victim_lgbt"],
-                perpetrator_age=data["perpetrator_age"],
-                idva_allocated=data["idva_allocated"],
-                restricted=data["restricted"],
-                review_at_12_months=data["review_at_12_months"],
-            )
+            referral = services.referral_create(actor=request.user, **form.cleaned_data)
             messages.success(
                 request,
                 f"Referral {referral.reference} saved"

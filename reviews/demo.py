@@ -37,7 +37,7 @@ def _notification(officer, *, days_ago: int, name: str, area: str, agency: str, 
         "inquest_status": "opened",
         **extra,
     }
-    return services.notification_create(actor=officer, data=data)
+    return services.notification_create(actor=officer, **data)
 
 
 def _decide(officer, notification, *, days_ago: int, review: bool = True):

@@ -22,6 +22,7 @@ from .models import (
     RecommendationScope,
     ReportType,
 )
+from .services.notifications import NOTIFICATION_FIELDS
 
 
 class GdsForm(GdsFormMixin):
@@ -76,7 +77,10 @@ def clean_upload(form, name: str):
     return uploaded
 
 
-class NotificationForm(GdsForm, forms.Form):
+class NotificationForm(GdsForm, forms.ModelForm):
+    """The notification's details: the fields are services.NOTIFICATION_FIELDS (one list), each
+    declared here with its GOV.UK label, hint and messages."""
+
     submit_label = "Save notification"
     DEFAULTS = {
         "victim_sex": "not_known",
@@ -192,12 +196,13 @@ class NotificationForm(GdsForm, forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, instance: Notification | None = None, **kwargs):
-        if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields}
-            kwargs["initial"]["notifying_agency"] = instance.notifying_agency_id
-            kwargs["initial"]["case_officer"] = instance.case_officer_id
-        kwargs["initial"] = {**self.DEFAULTS, **kwargs.get("initial", {})}
+    class Meta:
+        model = Notification
+        fields = NOTIFICATION_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        if kwargs.get("instance") is None:
+            kwargs["initial"] = {**self.DEFAULTS, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if (

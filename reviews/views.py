@@ -210,7 +210,7 @@ def notification_create(request):
     form = f.NotificationForm(request.POST or None, initial={"case_officer": request.user.pk})
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
-            notification = services.notification_create(actor=request.user, data=form.cleaned_data)
+            notification = services.notification_create(actor=request.user, **form.cleaned_data)
             messages.success(request, f"Notification {notification.reference} recorded.")
             return redirect(notification)
     return _form_page(
@@ -230,7 +230,7 @@ def notification_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             changed = services.notification_update(
-                actor=request.user, notification=notification, data=form.cleaned_data
+                actor=request.user, notification=notification, **form.cleaned_data
             )
             messages.success(request, "Notification updated." if changed else "Nothing was changed.")
             return redirect(notification)

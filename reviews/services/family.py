@@ -46,9 +46,7 @@ def family_contact_add(*, actor, review: Review, data: dict) -> FamilyContact:
         summary="Contact with the family recorded",
     )
     if contact.pseudonym_agreed and contact.pseudonym_agreed != notification.victim_pseudonym:
-        notification_update(
-            actor=actor, notification=notification, data={"victim_pseudonym": contact.pseudonym_agreed}
-        )
+        notification_update(actor=actor, notification=notification, victim_pseudonym=contact.pseudonym_agreed)
         _timeline(
             notification,
             actor=actor,

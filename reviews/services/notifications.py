@@ -20,11 +20,12 @@ from ..models import (
 )
 from ._common import REFERENCE_KIND, _not_future, _timeline
 
+# The notification's details, in the order the form asks for them: the one list the form
+# (a ModelForm on these fields) and the services share.
 NOTIFICATION_FIELDS = [
-    "statutory_basis",
-    "case_officer",
     "notified_on",
     "notifying_agency",
+    "case_officer",
     "date_of_death",
     "area",
     "victim_name",
@@ -45,13 +46,21 @@ NOTIFICATION_FIELDS = [
     "sentence",
     "inquest_status",
     "parallel_reviews",
+    "statutory_basis",
 ]
 
 
+def _known_fields(data: dict) -> None:
+    unknown = sorted(set(data) - set(NOTIFICATION_FIELDS))
+    if unknown:
+        raise TypeError(f"Not a notification field: {', '.join(unknown)}")
+
+
 @transaction.atomic
-def notification_create(*, actor, data: dict) -> Notification:
+def notification_create(*, actor, **data) -> Notification:
     """Record a new notification with the next sequential reference (never reused, even when
     no review follows). Raises ReviewError for dates in the wrong order."""
+    _known_fields(data)
     _not_future(data["notified_on"], "The date notified")
     if data["date_of_death"] > data["notified_on"]:
         raise ReviewError("The date of death must be on or before the date notified.")
@@ -81,9 +90,10 @@ def notification_create(*, actor, data: dict) -> Notification:
 
 
 @transaction.atomic
-def notification_update(*, actor, notification: Notification, data: dict) -> list[str]:
+def notification_update(*, actor, notification: Notification, **data) -> list[str]:
     """Change the notification's details. Returns the names of the fields that changed."""
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    _known_fields(data)
     values = {name: data[name] for name in NOTIFICATION_FIELDS if name in data}
     notified_on = values.get("notified_on", notification.notified_on)
     date_of_death = values.get("date_of_death", notification.date_of_death)

@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 from datetime import date
+from functools import cached_property
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -20,11 +21,13 @@ class GdsFormMixin:
 
     submit_label = "Continue"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*self.gds_fields(), Button("submit", self.submit_label))
+    @cached_property
+    def helper(self) -> FormHelper:
+        """Built when the form is drawn, so `gds_fields` may use what `__init__` worked out."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(*self.gds_fields(), Button("submit", self.submit_label))
+        return helper
 
     def gds_fields(self):
         return [Field(name) for name in self.fields]

@@ -187,6 +187,13 @@ class StateMachine:
         return sorted(states, key=order.index)
 
 
+def sync_deadlines(obj, move: Move, actor, context: dict) -> None:
+    """An `after` hook for a record whose deadlines follow its state."""
+    from somerset_safety.deadlines.services import deadlines_sync
+
+    deadlines_sync(subject=obj)
+
+
 @transaction.atomic
 def transition(
     obj,

@@ -34,7 +34,7 @@ def notification_data(**overrides) -> dict:
 
 
 def make_notification(actor, **overrides) -> Notification:
-    return services.notification_create(actor=actor, data=notification_data(**overrides))
+    return services.notification_create(actor=actor, **notification_data(**overrides))
 
 
 def make_review(actor, *, decided_on: date = date(2026, 2, 10), **overrides):
@@ -132,9 +132,7 @@ def advance_to(review, stage: str, actor, *, chair=None, start: date | None = No
             actor=actor, review=review, outcome=stage.removeprefix("qa_"), on=step()
         )
     if target >= order.index("published") and not at("published"):
-        services.notification_update(
-            actor=actor, notification=review.notification, data={"victim_pseudonym": "Jo"}
-        )
+        services.notification_update(actor=actor, notification=review.notification, victim_pseudonym="Jo")
         services.document_upload(actor=actor, review=review, kind="overview_published", uploaded_file=pdf())
         services.review_publish(actor=actor, review=review, on=step())
     if target >= order.index("commissioner_sent") and not at("commissioner_sent"):

@@ -196,9 +196,7 @@ def _prepare(review, name, actor):
     if name == "draft_report":
         services.document_upload(actor=actor, review=review, kind="overview_draft", uploaded_file=pdf())
     if name == "publish":
-        services.notification_update(
-            actor=actor, notification=review.notification, data={"victim_pseudonym": "Jo"}
-        )
+        services.notification_update(actor=actor, notification=review.notification, victim_pseudonym="Jo")
         services.document_upload(actor=actor, review=review, kind="overview_published", uploaded_file=pdf())
 
 
@@ -298,9 +296,7 @@ def test_publication_needs_pseudonym_and_published_report(officer):
     review = advance_to(make_review(officer), "qa_approved", officer)
     with pytest.raises(TransitionRefused, match="pseudonym"):
         services.review_publish(actor=officer, review=review, on=review.stage_changed_on)
-    services.notification_update(
-        actor=officer, notification=review.notification, data={"victim_pseudonym": "Jo"}
-    )
+    services.notification_update(actor=officer, notification=review.notification, victim_pseudonym="Jo")
     with pytest.raises(TransitionRefused, match="published overview report"):
         services.review_publish(actor=officer, review=review, on=review.stage_changed_on)
 

@@ -77,7 +77,7 @@ def test_invalid_notification_keeps_what_was_typed(as_user, officer):
 def test_decision_needs_rationale(as_user, officer):
     review_less = services.notification_create(
         actor=officer,
-        data={
+        **{
             "notified_on": date(2026, 1, 31),
             "date_of_death": date(2026, 1, 20),
             "notifying_agency": Agency.objects.get(code="POLICE"),
@@ -259,7 +259,7 @@ def test_edit_notification_moves_the_decision_deadline(as_user, officer):
 
     notification = services.notification_create(
         actor=officer,
-        data={
+        **{
             "notified_on": date(2026, 1, 31),
             "date_of_death": date(2026, 1, 20),
             "notifying_agency": Agency.objects.get(code="POLICE"),
