@@ -22,7 +22,7 @@ from .models import (
     Review,
     Stage,
 )
-from .states import REVIEW_MOVES, open_pause_of, pause_refusal
+from .states import REVIEW_MOVES, closed_refusal, open_pause_of, pause_refusal
 
 
 def _deadlines_of_notification():
@@ -137,6 +137,7 @@ class StageOptions:
     refused: list[MoveOption]  # each with its own reason; empty while held
     open_pause: Pause | None
     can_pause: bool
+    open_for_work: bool  # not closed: recommendations and actions may still be added
 
 
 def review_stage_options(review: Review) -> StageOptions:
@@ -148,6 +149,7 @@ def review_stage_options(review: Review) -> StageOptions:
         refused=[] if held else [option for option in options if not option.allowed],
         open_pause=open_pause_of(review),
         can_pause=pause_refusal(review) is None,
+        open_for_work=closed_refusal(review) is None,
     )
 
 

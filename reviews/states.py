@@ -228,6 +228,11 @@ REVIEW_MOVES = StateMachine(
 NO_PAUSE_STAGES = frozenset({Stage.MONITORING, Stage.CLOSED})
 
 
+def closed_refusal(review) -> str | None:
+    """A closed review takes no new work: team, panel, requests, recommendations, actions."""
+    return "This review is closed." if review.stage == Stage.CLOSED else None
+
+
 def pause_refusal(review) -> str | None:
     """Why the review cannot be paused now, or None if it can."""
     if review.stage in NO_PAUSE_STAGES:

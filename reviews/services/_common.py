@@ -12,6 +12,7 @@ from ..models import (
     Review,
     TimelineEntry,
 )
+from ..states import closed_refusal
 
 REFERENCE_KIND = "dhr_notification"
 
@@ -28,6 +29,12 @@ def _timeline(notification: Notification, *, actor, occurred_on: date, summary: 
 
 def _not_future(day: date | None, what: str) -> None:
     refuse_future(day, what, ReviewError)
+
+
+def _refuse_if_closed(review: Review) -> None:
+    refusal = closed_refusal(review)
+    if refusal:
+        raise ReviewError(refusal)
 
 
 def _lock_review(review: Review) -> Review:

@@ -13,9 +13,8 @@ from ..models import (
     AgencyReportRequest,
     ChaseEntry,
     Review,
-    Stage,
 )
-from ._common import _lock_review, _not_future, _timeline
+from ._common import _lock_review, _not_future, _refuse_if_closed, _timeline
 
 
 @transaction.atomic
@@ -32,8 +31,7 @@ def report_request_create(
 ) -> AgencyReportRequest:
     """Ask an agency for a report. Its due date becomes a deadline for that agency."""
     review = _lock_review(review)
-    if review.stage == Stage.CLOSED:
-        raise ReviewError("This review is closed.")
+    _refuse_if_closed(review)
     if due_on < requested_on:
         raise ReviewError("The due date must be on or after the date requested.")
     if review.report_requests.filter(agency=agency, report_type=report_type).exists():

@@ -16,17 +16,15 @@ from ..models import (
     ActionStatus,
     Recommendation,
     Review,
-    Stage,
 )
-from ._common import _lock_review, _not_future, _timeline
+from ._common import _lock_review, _not_future, _refuse_if_closed, _timeline
 
 
 @transaction.atomic
 def recommendation_add(*, actor, review: Review, scope: str, owning_agency, text: str) -> Recommendation:
     """Add the review's next numbered recommendation."""
     review = _lock_review(review)
-    if review.stage == Stage.CLOSED:
-        raise ReviewError("This review is closed.")
+    _refuse_if_closed(review)
     if not text.strip():
         raise ReviewError("Enter the recommendation.")
     number = (review.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -52,8 +50,7 @@ def recommendation_add(*, actor, review: Review, scope: str, owning_agency, text
 def action_add(
     *, actor, recommendation: Recommendation, description: str, lead_officer: str, target_date: date
 ) -> Action:
-    if recommendation.review.stage == Stage.CLOSED:
-        raise ReviewError("This review is closed.")
+    _refuse_if_closed(recommendation.review)
     action = Action.objects.create(
         recommendation=recommendation,
         description=description.strip(),

@@ -11,17 +11,15 @@ from ..exceptions import ReviewError
 from ..models import (
     PanelMember,
     Review,
-    Stage,
 )
-from ._common import _lock_review, _timeline
+from ._common import _lock_review, _refuse_if_closed, _timeline
 
 
 @transaction.atomic
 def review_set_team(*, actor, review: Review, chair, author) -> Review:
     """Appoint (or change) the independent chair and author. Raises ReviewError on a closed review."""
     review = _lock_review(review)
-    if review.stage == Stage.CLOSED:
-        raise ReviewError("This review is closed.")
+    _refuse_if_closed(review)
     if save_changes(review, {"chair": chair, "author": author}, actor):
         _timeline(
             review.notification,
@@ -39,8 +37,7 @@ def panel_member_add(
     """Add a panel member. Their agency then sees the panel papers. Raises ReviewError on a
     closed review or a duplicate."""
     review = _lock_review(review)
-    if review.stage == Stage.CLOSED:
-        raise ReviewError("This review is closed.")
+    _refuse_if_closed(review)
     if review.panel_members.filter(agency=agency, name=name).exists():
         raise ReviewError(f"{name} is already on the panel for {agency.name}.")
     member = PanelMember.objects.create(
