@@ -245,16 +245,11 @@ def decide(request, pk: int):
         return redirect(notification)
     form = f.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         with errors_on(form):
             services.notification_decide(
                 actor=request.user,
                 notification=notification,
-                decision=data["decision"],
-                decision_date=data["decision_date"],
-                decision_maker=data["decision_maker"],
-                rationale=data["rationale"],
-                home_office_told_on=data["home_office_told_on"],
+                **form.cleaned_data,
             )
             messages.success(request, "Decision recorded.")
             return redirect(notification)
@@ -275,7 +270,7 @@ def home_office_told(request, pk: int):
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             services.notification_home_office_told(
-                actor=request.user, notification=notification, told_on=form.cleaned_data["told_on"]
+                actor=request.user, notification=notification, **form.cleaned_data
             )
             messages.success(request, "Date the Home Office was told recorded.")
             return redirect(notification)
@@ -292,8 +287,7 @@ def team(request, pk: int):
             services.review_set_team(
                 actor=request.user,
                 review=review,
-                chair=form.cleaned_data["chair"],
-                author=form.cleaned_data["author"],
+                **form.cleaned_data,
             )
             messages.success(request, "Chair and author saved.")
             return redirect(notification)
@@ -412,7 +406,7 @@ def pause_end(request, pk: int, pause_pk: int):
     form = f.PauseEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
-            services.pause_end(actor=request.user, pause=pause, ended_on=form.cleaned_data["ended_on"])
+            services.pause_end(actor=request.user, pause=pause, **form.cleaned_data)
             messages.success(request, "The pause has ended.")
             return redirect(notification)
     return _form_page(
@@ -498,7 +492,7 @@ def request_change_due(request, pk: int, request_pk: int):
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             services.report_request_change_due(
-                actor=request.user, request=report_request, due_on=form.cleaned_data["due_on"]
+                actor=request.user, request=report_request, **form.cleaned_data
             )
             messages.success(request, "Due date changed. The agency's deadline has moved.")
             return redirect(back)
