@@ -65,8 +65,6 @@ class ReviewsConfig(AppConfig):
 def _register_references() -> None:
     """DHR-0001, DHR-0002, …: one counter whatever the prefix (DHR_REFERENCE_PREFIX), so
     changing the prefix never reuses a number."""
-    from django.db.models import Max
-
     from somerset_safety.core import references
 
     from .models import Notification
@@ -76,5 +74,6 @@ def _register_references() -> None:
         REFERENCE_KIND,
         lambda number, year: f"{reference_prefix()}{number:04d}",
         yearly=False,
-        seed=lambda year: Notification.objects.aggregate(n=Max("number"))["n"] or 0,
+        seed=lambda year: Notification.objects.order_by("-number").values_list("number", flat=True).first()
+        or 0,
     )
