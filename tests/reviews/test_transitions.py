@@ -345,7 +345,7 @@ def test_move_date_rules(officer):
         services.review_draft_report(
             actor=officer, review=review, on=review.stage_changed_on - timedelta(days=1)
         )
-    with pytest.raises(ReviewError, match="future"):
+    with pytest.raises(ReviewError, match="must be today or in the past"):
         services.review_draft_report(actor=officer, review=review, on=date(2026, 11, 2))
 
 
