@@ -53,6 +53,7 @@ def test_report_version_matrix():
         ("queued", "ready", None, "ready"),
         ("failed", "ready", None, "ready"),
         ("queued", "fail", None, "failed"),
+        ("failed", "retry", None, "queued"),  # an officer tries a failed one again
     }
     assert VERSION_MOVES.moves_from("ready") == []  # a ready version never changes
 
