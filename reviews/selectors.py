@@ -17,6 +17,7 @@ from .models import (
     ActionStatus,
     Notification,
     NotificationStatus,
+    Pause,
     Recommendation,
     RecommendationScope,
     Review,

@@ -25,7 +25,7 @@ def copy_counter_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0002_reference_sequence"),
-        ("reviews", "0002_census_ethnicity_and_shared_sex"),
+        ("reviews", "0003_history_without_personal_data"),
     ]
 
     operations = [
