@@ -382,4 +382,6 @@ def test_list_and_dashboard_query_counts_are_fixed(
     _count_queries(client, reverse("duties:prevent"), django_assert_max_num_queries, 12)
     _count_queries(client, reverse("duties:assessment_list"), django_assert_max_num_queries, 12)
     _count_queries(client, reverse("duties:slavery_list"), django_assert_max_num_queries, 18)
-    _count_queries(client, reverse("duties:duty_detail", args=[pja.pk]), django_assert_max_num_queries, 17)
+    # The duty page records a view: on PostgreSQL the audit chain takes its lock and reads the
+    # previous row's hash, a fixed cost whatever the number of rows.
+    _count_queries(client, reverse("duties:duty_detail", args=[pja.pk]), django_assert_max_num_queries, 18)

@@ -4,6 +4,7 @@ with axe-core on every page visited."""
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from somerset_safety.accounts.models import Agency
 from somerset_safety.accounts.roles import Role
@@ -27,7 +28,7 @@ def test_officer_records_evidence_and_the_status_changes(
     page.get_by_label("Owner").select_option("Scrutiny Manager")
     page.get_by_role("button", name="Apply filters").click()
     row = page.get_by_role("row", name="Crime and disorder scrutiny")
-    assert row.get_by_text("No evidence").is_visible()
+    expect(row.get_by_text("No evidence")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Crime and disorder scrutiny").click()
@@ -40,7 +41,7 @@ def test_officer_records_evidence_and_the_status_changes(
     # A mistake first: nothing typed is lost and the error summary says what to fix.
     page.get_by_label("What was done").fill("Scrutiny committee reviewed the partnership (synthetic)")
     page.get_by_role("button", name="Record evidence").click()
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     assert (
         page.get_by_label("What was done").input_value()
         == "Scrutiny committee reviewed the partnership (synthetic)"
@@ -57,16 +58,16 @@ def test_officer_records_evidence_and_the_status_changes(
     page.get_by_role("button", name="Record evidence").click()
 
     page.get_by_text("Evidence recorded for").wait_for()
-    assert page.locator("main").get_by_text("Met", exact=True).first.is_visible()
-    assert page.get_by_role(
-        "cell", name="Scrutiny committee reviewed the partnership (synthetic)"
-    ).is_visible()
+    expect(page.locator("main").get_by_text("Met", exact=True).first).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Scrutiny committee reviewed the partnership (synthetic)")
+    ).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Back to the register").click()
     page.get_by_label("Status").select_option("met")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.get_by_role("row", name="Crime and disorder scrutiny").get_by_text("Met").is_visible()
+    expect(page.get_by_role("row", name="Crime and disorder scrutiny").get_by_text("Met")).to_be_visible()
     assert_accessible(page)
 
 
@@ -104,6 +105,8 @@ def test_other_duties_pages_are_accessible(
     page.get_by_label("No, the adult does not consent").check()
     page.get_by_label("National Referral Mechanism referral").check()
     page.get_by_role("button", name="Save record").click()
-    assert page.get_by_role("alert").get_by_text("submit an anonymous MS1 notification").first.is_visible()
+    expect(
+        page.get_by_role("alert").get_by_text("submit an anonymous MS1 notification").first
+    ).to_be_visible()
     assert page.get_by_label("Adult (18 or over)").is_checked()
     assert_accessible(page)

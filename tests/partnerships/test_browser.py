@@ -37,7 +37,7 @@ def test_referral_to_meeting_to_carried_forward_action(
     page.get_by_label("Children in the household").fill("2")
     page.get_by_role("button", name="Save referral").click()
     # Too low a score and nothing else: refused, with everything typed kept.
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     expect(page.locator("body")).to_contain_text("meets none of the MARAC criteria")
     assert page.get_by_label("Victim's full name").input_value() == "Bea Browser (synthetic)"
     assert_accessible(page)

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from somerset_safety.accounts.roles import Role
 from tests.factories import UserFactory
@@ -17,13 +18,13 @@ def test_new_user_enrols_authenticator_then_signs_in_with_a_code(
     page.goto(f"{live_server.url}/sign-in/")
     assert_accessible(page)
     sign_in(page, live_server.url, user)  # first time: enrolment with QR code and key
-    assert page.get_by_role("heading", name="What you can work on").is_visible()
+    expect(page.get_by_role("heading", name="What you can work on")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{live_server.url}/sign-in/")
     sign_in(page, live_server.url, user)  # second time: a code from the app
-    assert page.get_by_role("heading", name="What you can work on").is_visible()
+    expect(page.get_by_role("heading", name="What you can work on")).to_be_visible()
     assert_accessible(page)
 
 
@@ -35,7 +36,7 @@ def test_wrong_password_shows_error_summary(live_server, browser_page, assert_ac
     page.get_by_label("Email address").fill("nobody@example.invalid")
     page.get_by_label("Password").fill("not the right password at all")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     assert page.get_by_label("Email address").input_value() == "nobody@example.invalid"
     assert_accessible(page)
 

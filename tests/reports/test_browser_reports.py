@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from somerset_safety.accounts.models import Agency
 from somerset_safety.accounts.roles import Role
@@ -21,7 +22,7 @@ def test_officer_writes_previews_generates_and_downloads_the_executive_paper(
     page.get_by_role("link", name="Start a new report").click()
     page.get_by_label("Title").fill("Community safety report (synthetic)")
     page.get_by_role("button", name="Save report").click()
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     assert page.get_by_label("Title").input_value() == "Community safety report (synthetic)"
 
@@ -35,7 +36,7 @@ def test_officer_writes_previews_generates_and_downloads_the_executive_paper(
     page.get_by_label("Cabinet member", exact=True).fill("Lead member for communities (synthetic)")
     page.get_by_label("Summary").fill("The partnership met its duties.\n\nReviews are on track.")
     page.get_by_role("button", name="Save report").click()
-    assert page.get_by_role("heading", name="Community safety report (synthetic)").is_visible()
+    expect(page.get_by_role("heading", name="Community safety report (synthetic)")).to_be_visible()
     assert_accessible(page)
 
     # Editing keeps the meeting date and the figures date the form showed.
@@ -46,19 +47,19 @@ def test_officer_writes_previews_generates_and_downloads_the_executive_paper(
     assert figures_year
     page.get_by_label("Reasons for recommendations").fill("To keep the Executive informed (synthetic).")
     page.get_by_role("button", name="Save report").click()
-    assert page.get_by_text("Your changes have been saved").is_visible()
+    expect(page.get_by_text("Your changes have been saved")).to_be_visible()
 
     page.get_by_role("link", name="Preview").click()
-    assert page.get_by_text("To keep the Executive informed").is_visible()
+    expect(page.get_by_text("To keep the Executive informed")).to_be_visible()
     assert page.get_by_text("Nothing to report").count() == 0
-    assert page.get_by_text("Reviews are on track.").is_visible()
-    assert page.locator(".app-report__num", has_text="1.2").first.is_visible()
+    expect(page.get_by_text("Reviews are on track.")).to_be_visible()
+    expect(page.locator(".app-report__num", has_text="1.2").first).to_be_visible()
     assert_accessible(page)
     page.go_back()
     page.get_by_role("link", name="Generate PDF").click()
     assert_accessible(page)
     page.get_by_role("button", name="Generate version").click()
-    assert page.get_by_role("heading", name="Version 1").is_visible()
+    expect(page.get_by_role("heading", name="Version 1")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the PDF").click()
@@ -74,10 +75,12 @@ def test_officer_writes_previews_generates_and_downloads_the_executive_paper(
     picker.get_by_label("Month").fill("2")
     picker.get_by_label("Year").fill("2025")
     page.get_by_role("button", name="Show figures").click()
-    assert page.get_by_role("alert").get_by_text("The figures as at must be a real date").first.is_visible()
+    expect(
+        page.get_by_role("alert").get_by_text("The figures as at must be a real date").first
+    ).to_be_visible()
     assert_accessible(page)
     picker.get_by_label("Day").fill("31")
     picker.get_by_label("Month").fill("3")
     page.get_by_role("button", name="Show figures").click()
-    assert page.get_by_text("Figures as they stood on 31 March 2025, for Q4 2024/25").is_visible()
+    expect(page.get_by_text("Figures as they stood on 31 March 2025, for Q4 2024/25")).to_be_visible()
     assert_accessible(page)
