@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from somerset_safety.core.admin import AuditedAdmin
 from somerset_safety.meetings.models import Body
 
-from .models import MaracArea, PartnershipBody, Priority, RiskQuestion
+from .models import Board, MaracArea, PartnershipBody, Priority, RiskQuestion
 
 
 @admin.register(PartnershipBody)
@@ -70,3 +70,19 @@ class RiskQuestionAdmin(AuditedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class BoardMeetingPatternInline(MeetingPatternInline):
+    fields = [*MeetingPatternInline.fields, "quorum"]
+
+
+@admin.register(Board)
+class BoardAdmin(AuditedAdmin, SimpleHistoryAdmin):
+    """A partnership body that holds board meetings: its code (the start of its decision numbers),
+    its usual meeting pattern and its quorum. Members, papers, decisions and actions are kept on
+    the service's own pages."""
+
+    list_display = ["code", "body", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "body__name"]
+    inlines = [BoardMeetingPatternInline]

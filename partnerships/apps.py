@@ -30,6 +30,7 @@ class PartnershipsConfig(AppConfig):
         )
         deadlines.register()
         self._register_meetings()
+        self._register_boards()
         demo.register("MARAC (synthetic)", load_demo, order=40)
 
         from somerset_safety.reports.registry import (
@@ -91,6 +92,45 @@ class PartnershipsConfig(AppConfig):
                 paper_recipients=meeting_paper_recipients,
                 subject_models=(Person, Referral),
             )
+        )
+
+    @staticmethod
+    def _register_boards() -> None:
+        from somerset_safety.core import navigation
+        from somerset_safety.meetings import registry
+
+        from .boards import deadlines, permissions
+        from .models import (
+            Board,
+            BoardAction,
+            BoardAgendaItem,
+            BoardAttendance,
+            BoardMeeting,
+            BoardPaper,
+            BoardSection,
+        )
+
+        registry.register(
+            registry.MeetingKind(
+                owner_model=Board,
+                meeting_model=BoardMeeting,
+                attendance_model=BoardAttendance,
+                item_model=BoardAgendaItem,
+                action_model=BoardAction,
+                sections=BoardSection,
+                other_business=BoardSection.ANY_OTHER_BUSINESS,
+                noun="board",
+                paper_recipients=permissions.meeting_paper_recipients,
+                subject_models=(BoardPaper,),
+            )
+        )
+        deadlines.register()
+        navigation.register(
+            label="Partnership boards",
+            url_name="partnerships:board_list",
+            roles=permissions.BOARD_ROLES,
+            description="The partnership's boards: members, forward plans, meetings, papers, decisions and action logs.",
+            order=33,
         )
 
 

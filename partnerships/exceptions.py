@@ -8,6 +8,10 @@ class MaracError(MeetingError):
     platform meetings mechanism reaches MARAC's views as one of these."""
 
 
+class BoardError(MeetingError):
+    """A refused partnership board or performance framework operation, in plain English."""
+
+
 class ImportRejected(MaracError):
     """An import file was refused. `errors` is a list of (row number, field, message); row 1 is
     the header, so the first referral is row 2, as a spreadsheet numbers it."""

@@ -6,8 +6,8 @@ is heard. Withdrawn and heard are final.
 
 from somerset_safety.core.transitions import Move, StateMachine, sync_deadlines
 
-from .exceptions import MaracError
-from .models import ReferralStatus
+from .exceptions import BoardError, MaracError
+from .models import ForwardPlanStatus, ReferralStatus
 
 NOT_YET_HEARD = {ReferralStatus.REFERRED, ReferralStatus.LISTED}
 
@@ -34,5 +34,30 @@ REFERRAL_MOVES = StateMachine(
         Move("unlist", "Taken off the agenda", {ReferralStatus.LISTED}, ReferralStatus.REFERRED),
         Move("hear", "Heard", {ReferralStatus.LISTED}, ReferralStatus.HEARD),
         Move("withdraw", "Withdrawn", NOT_YET_HEARD, ReferralStatus.WITHDRAWN),
+    ],
+)
+
+
+# A board's forward plan: an item is planned, tabled when its paper goes on an agenda, deferred
+# (and planned again) or withdrawn. Tabled and withdrawn are final.
+FORWARD_PLAN_MOVES = StateMachine(
+    field="status",
+    states=ForwardPlanStatus,
+    refused=BoardError,
+    moves=[
+        Move(
+            "table",
+            "Table its paper",
+            {ForwardPlanStatus.PLANNED, ForwardPlanStatus.DEFERRED},
+            ForwardPlanStatus.TABLED,
+        ),
+        Move("defer", "Defer it", {ForwardPlanStatus.PLANNED}, ForwardPlanStatus.DEFERRED),
+        Move("replan", "Plan it again", {ForwardPlanStatus.DEFERRED}, ForwardPlanStatus.PLANNED),
+        Move(
+            "withdraw",
+            "Withdraw it",
+            {ForwardPlanStatus.PLANNED, ForwardPlanStatus.DEFERRED},
+            ForwardPlanStatus.WITHDRAWN,
+        ),
     ],
 )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .boards import urls as board_urls
 
 app_name = "partnerships"
 urlpatterns = [
@@ -38,4 +39,4 @@ urlpatterns = [
     path("marac/actions/<int:pk>/carry-forward/", views.action_carry_forward, name="action_carry_forward"),
     path("marac/return/", views.data_return, name="data_return"),
     path("marac/return.csv", views.data_return_csv, name="data_return_csv"),
-]
+] + board_urls.urlpatterns

@@ -1,5 +1,21 @@
 from somerset_safety.meetings.models import ActionStatus, AttendanceStatus, CarryReason, MeetingStatus
 
+from .boards import (
+    SECTION_FOR_PURPOSE,
+    Board,
+    BoardAction,
+    BoardAgendaItem,
+    BoardAttendance,
+    BoardMeeting,
+    BoardMember,
+    BoardPaper,
+    BoardSection,
+    Decision,
+    ForwardPlanItem,
+    ForwardPlanStatus,
+    MemberRole,
+    PaperPurpose,
+)
 from .marac import (
     NEW_CASE_SECTIONS,
     Action,
@@ -23,6 +39,20 @@ from .reference import PartnershipBody, Priority
 
 __all__ = [
     "NEW_CASE_SECTIONS",
+    "SECTION_FOR_PURPOSE",
+    "Board",
+    "BoardAction",
+    "BoardAgendaItem",
+    "BoardAttendance",
+    "BoardMeeting",
+    "BoardMember",
+    "BoardPaper",
+    "BoardSection",
+    "Decision",
+    "ForwardPlanItem",
+    "ForwardPlanStatus",
+    "MemberRole",
+    "PaperPurpose",
     "Action",
     "ActionStatus",
     "AgendaCase",

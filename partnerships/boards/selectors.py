@@ -1,0 +1,119 @@
+"""Reads of partnership boards: a meeting's agenda with its papers, decisions and actions as the
+viewer may see them, and the board's decisions log and action log."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from somerset_safety.meetings import selectors as meeting_selectors
+
+from ..models import (
+    ActionStatus,
+    BoardAction,
+    BoardAgendaItem,
+    BoardMeeting,
+    BoardPaper,
+    BoardSection,
+    Decision,
+)
+from . import permissions
+
+
+@dataclass
+class AgendaLine:
+    number: int
+    item: BoardAgendaItem
+    starts: object
+    readable: bool
+    paper: BoardPaper | None = None
+    decisions: list = field(default_factory=list)
+    actions: list = field(default_factory=list)
+
+
+@dataclass
+class MeetingAgenda:
+    sections: list[dict]
+    reviewed: list[BoardAction]
+    paper_ids: list[int]
+
+
+def meeting_agenda(user, meeting: BoardMeeting, today: date) -> MeetingAgenda:
+    """The numbered agenda, section by section: every item keeps its number, and an exempt paper
+    the viewer may not read shows as exempt without its title, minutes, decisions or actions. The
+    action log part lists the actions that come back to this meeting."""
+    items = list(BoardAgendaItem.objects.filter(meeting=meeting))
+    readable_ids = set(
+        permissions.items_visible_to(user).filter(meeting=meeting).values_list("pk", flat=True)
+    )
+    papers = {
+        p.pk: p
+        for p in BoardPaper.objects.filter(
+            pk__in=[i.subject_id for i in items if i.subject_id]
+        ).select_related("author_agency")
+    }
+    decisions: dict[int, list] = {}
+    for decision in Decision.objects.filter(meeting=meeting, item_id__in=readable_ids).select_related(
+        "proposed_by__user", "proposed_by__agency", "seconded_by__user"
+    ):
+        decisions.setdefault(decision.item_id, []).append(decision)
+    actions: dict[int, list] = {}
+    for action in BoardAction.objects.filter(
+        meeting=meeting, item_id__in=readable_ids, carried_from__isnull=True
+    ).select_related("agency", "owner"):
+        action.state = meeting_selectors.action_state(action, today)
+        actions.setdefault(action.item_id, []).append(action)
+    lines = []
+    for row in meeting_selectors.agenda(meeting, items):
+        readable = row.item.pk in readable_ids
+        lines.append(
+            AgendaLine(
+                number=row.number,
+                item=row.item,
+                starts=row.starts,
+                readable=readable,
+                paper=papers.get(row.item.subject_id) if readable else None,
+                decisions=decisions.get(row.item.pk, []),
+                actions=actions.get(row.item.pk, []),
+            )
+        )
+    reviewed = list(
+        meeting_selectors.reviewed_at(meeting, permissions.actions_visible_to(user)).select_related(
+            "agency", "owner", "meeting"
+        )
+    )
+    for action in reviewed:
+        action.state = meeting_selectors.action_state(action, today)
+    sections = [
+        {"section": section, "lines": [line for line in lines if line.item.section == section]}
+        for section in BoardSection
+        if section != BoardSection.ACTIONS
+    ]
+    return MeetingAgenda(sections, reviewed, [line.paper.pk for line in lines if line.paper])
+
+
+def decisions_log(user, board, *, words: str = "", year: int | None = None) -> QuerySet[Decision]:
+    """The board's decisions the viewer may see, newest first, narrowed by words and year."""
+    decisions = permissions.decisions_visible_to(user).filter(board=board)
+    if year:
+        decisions = decisions.filter(year=year)
+    for word in words.split()[:10]:
+        decisions = decisions.filter(Q(wording__icontains=word) | Q(reference__icontains=word))
+    return decisions.select_related("meeting", "proposed_by__user", "proposed_by__agency", "paper").order_by(
+        "-decided_on", "-number"
+    )
+
+
+def action_log(user, board, *, today: date, show: str = "open") -> QuerySet[BoardAction]:
+    """The board's action log: by default the open actions (a carried-forward action is open under
+    its latest row), or every row."""
+    actions = (
+        permissions.actions_visible_to(user)
+        .filter(meeting__body__owner_id=board.pk)
+        .select_related("agency", "owner", "meeting", "item")
+    )
+    if show == "open":
+        actions = actions.filter(status=ActionStatus.OPEN)
+    elif show == "overdue":
+        actions = meeting_selectors.overdue(actions, today)
+    return actions.order_by("due_date", "id")

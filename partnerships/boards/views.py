@@ -1,0 +1,652 @@
+"""Pages of partnership boards: fetch with authorisation, validate, call one service, redirect.
+Meetings, attendance, minutes and actions call the platform meetings services directly."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from somerset_safety.accounts.permissions import require_any_role
+from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.services import audit_list, audit_record
+from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.forms import errors_on
+from somerset_safety.core.pagination import paginate
+from somerset_safety.core.uploads import private_file_response
+from somerset_safety.meetings import selectors as meeting_selectors
+from somerset_safety.meetings import services as meetings
+from somerset_safety.meetings.exceptions import MeetingError
+from somerset_safety.meetings.forms import (
+    ActionForm,
+    ApproveMinutesForm,
+    AttendanceForm,
+    CarryForwardForm,
+    CompleteActionForm,
+    MeetingDetailsForm,
+    MinutesForm,
+    OtherBusinessForm,
+    ProgressForm,
+    ReasonForm,
+)
+from somerset_safety.meetings.models import ActionStatus, ActionUpdate, MeetingStatus
+
+from ..exceptions import BoardError
+from ..models import BoardAction, BoardAttendance, BoardMember, Decision, ForwardPlanItem
+from ..states import FORWARD_PLAN_MOVES
+from . import permissions, selectors, services
+from .forms import DecisionForm, DecisionSearchForm, ForwardPlanForm, LeaveForm, MemberForm, PaperForm
+from .permissions import BOARD_ROLES, can_manage
+
+
+def _form_page(
+    request,
+    *,
+    form,
+    caption: str,
+    heading: str,
+    cancel_url: str,
+    intro: str = "",
+    cancel_label="",
+    multipart=False,
+):
+    return render(
+        request,
+        "meetings/form_page.html",
+        {
+            "form": form,
+            "caption": caption,
+            "heading": heading,
+            "intro": intro,
+            "cancel_url": cancel_url,
+            "cancel_label": cancel_label,
+            "multipart": multipart,
+        },
+    )
+
+
+def _on(day) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+# --- Boards --------------------------------------------------------------------------------------
+
+
+def board_list(request):
+    require_any_role(request.user, BOARD_ROLES)
+    today = local_today()
+    boards = permissions.boards_visible_to(request.user).annotate(
+        member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True)
+    )
+    return render(
+        request,
+        "partnerships/boards/board_list.html",
+        {"boards": boards, "today": today, "can_manage": can_manage(request.user)},
+    )
+
+
+def board_detail(request, code: str):
+    board = permissions.get_board_for_user_or_404(request.user, code)
+    today = local_today()
+    meetings_qs = permissions.meetings_visible_to(request.user).filter(body__owner_id=board.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=board)
+    return render(
+        request,
+        "partnerships/boards/board_detail.html",
+        {
+            "board": board,
+            "members": board.members.filter(left_on__isnull=True).select_related("user", "agency"),
+            "upcoming": meetings_qs.filter(date__gte=today)
+            .exclude(status=MeetingStatus.CONCLUDED)
+            .order_by("date")[:6],
+            "past": meetings_qs.filter(Q(date__lt=today) | Q(status=MeetingStatus.CONCLUDED)).order_by(
+                "-date"
+            )[:6],
+            "plan": board.forward_plan.select_related("lead_agency", "paper__meeting").order_by(
+                "planned_for", "id"
+            ),
+            "open_actions": selectors.action_log(request.user, board, today=today).count(),
+            "can_manage": can_manage(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_member_add(request, code: str):
+    board = permissions.get_board_for_user_or_404(request.user, code, action="change")
+    form = MemberForm(request.POST or None, board=board, initial={"joined_on": local_today()})
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            member = services.board_member_add(actor=request.user, board=board, **form.cleaned_data)
+            messages.success(
+                request, f"{member.user.full_name or member.user.email} is now a member of the board."
+            )
+            return redirect(board)
+    return _form_page(
+        request,
+        form=form,
+        caption=board.name,
+        heading="Add a member",
+        intro="Members see the board's meetings, public papers, minutes, decisions and action log, and are told "
+        "when papers are ready. Exempt papers are shown only to the members named on them.",
+        cancel_url=board.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_member_leave(request, pk: int):
+    member = get_object_or_404(BoardMember.objects.select_related("board__body", "user", "agency"), pk=pk)
+    board = permissions.get_board_for_user_or_404(request.user, member.board.code, action="change")
+    form = LeaveForm(request.POST or None, initial={"left_on": local_today()})
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.board_member_leave(
+                actor=request.user, member=member, left_on=form.cleaned_data["left_on"]
+            )
+            messages.success(request, f"{member} has been recorded as having left the board.")
+            return redirect(board)
+    return _form_page(
+        request,
+        form=form,
+        caption=board.name,
+        heading=f"Record that {member.user.full_name or member.user.email} left the board",
+        intro="They stop seeing the board's papers. Decisions they proposed keep their name.",
+        cancel_url=board.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def forward_plan_add(request, code: str):
+    board = permissions.get_board_for_user_or_404(request.user, code, action="change")
+    form = ForwardPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.forward_plan_add(actor=request.user, board=board, **form.cleaned_data)
+            messages.success(request, "The item has been added to the forward plan.")
+            return redirect(board.get_absolute_url() + "#forward-plan")
+    return _form_page(
+        request,
+        form=form,
+        caption=board.name,
+        heading="Add to the forward plan",
+        cancel_url=board.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def forward_plan_move(request, pk: int, move: str):
+    item = get_object_or_404(ForwardPlanItem.objects.select_related("board__body"), pk=pk)
+    board = permissions.get_board_for_user_or_404(request.user, item.board.code, action="change")
+    if move not in FORWARD_PLAN_MOVES or move == "table":
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            services.forward_plan_move(actor=request.user, item=item, move=move)
+        except BoardError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"“{item.title}”: {FORWARD_PLAN_MOVES[move].label.lower()} – done.")
+            return redirect(board.get_absolute_url() + "#forward-plan")
+    return render(
+        request,
+        "partnerships/boards/confirm.html",
+        {
+            "caption": board.name,
+            "heading": f"{FORWARD_PLAN_MOVES[move].label}: {item.title}?",
+            "explanation": "The forward plan keeps the item with its new status.",
+            "button": FORWARD_PLAN_MOVES[move].label,
+            "error": error or FORWARD_PLAN_MOVES.refusal(item, move),
+            "refused": FORWARD_PLAN_MOVES.refusal(item, move) is not None,
+            "cancel_url": board.get_absolute_url(),
+        },
+    )
+
+
+def board_decisions(request, code: str):
+    board = permissions.get_board_for_user_or_404(request.user, code)
+    years = list(
+        permissions.decisions_visible_to(request.user)
+        .filter(board=board)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    form = DecisionSearchForm(request.GET or None, years=years)
+    words, year = "", None
+    if form.is_valid():
+        words, year = form.cleaned_data["q"], form.cleaned_data["year"]
+    page = paginate(request, selectors.decisions_log(request.user, board, words=words, year=year))
+    audit_list(
+        actor=request.user,
+        model=Decision,
+        ids=[d.pk for d in page],
+        action=AuditAction.SEARCH if words or year else AuditAction.LIST,
+    )
+    return render(
+        request,
+        "partnerships/boards/decisions.html",
+        {"board": board, "form": form, "page": page, "searched": bool(words or year)},
+    )
+
+
+ACTION_LOG_VIEWS = {"open": "Open actions", "overdue": "Overdue actions", "all": "Every action"}
+
+
+def board_actions(request, code: str):
+    board = permissions.get_board_for_user_or_404(request.user, code)
+    show = request.GET.get("show", "open")
+    if show not in ACTION_LOG_VIEWS:
+        show = "open"
+    today = local_today()
+    page = paginate(request, selectors.action_log(request.user, board, today=today, show=show))
+    for action in page:
+        action.state = meeting_selectors.action_state(action, today)
+    audit_list(actor=request.user, model=BoardAction, ids=[a.pk for a in page])
+    return render(
+        request,
+        "partnerships/boards/actions.html",
+        {"board": board, "page": page, "show": show, "views": ACTION_LOG_VIEWS},
+    )
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def board_meeting_create(request, code: str):
+    board = permissions.get_board_for_user_or_404(request.user, code, action="change")
+    form = MeetingDetailsForm(request.POST or None)
+    form.submit_label = "Schedule meeting"
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meeting = services.board_meeting_schedule(actor=request.user, board=board, **form.cleaned_data)
+            messages.success(request, f"The meeting on {_on(meeting.date)} has been scheduled.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=board.name,
+        heading="Schedule a meeting",
+        intro="The agencies of the board's current members are invited. Papers are added once it is scheduled.",
+        cancel_url=board.get_absolute_url(),
+    )
+
+
+def board_meeting(request, pk: int):
+    meeting = permissions.get_meeting_for_user_or_404(request.user, pk)
+    agenda = selectors.meeting_agenda(request.user, meeting, local_today())
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=meeting)
+    attendances = BoardAttendance.objects.filter(meeting=meeting).select_related("agency")
+    return render(
+        request,
+        "partnerships/boards/meeting.html",
+        {
+            "meeting": meeting,
+            "board": meeting.board,
+            "agenda": agenda,
+            "attendances": attendances,
+            "quorum": meeting_selectors.quorum_met(meeting),
+            "present": sum(1 for a in attendances if a.status == "present"),
+            "can_manage": can_manage(request.user),
+        },
+    )
+
+
+STEPS = {
+    "send_papers": (
+        meetings.meeting_send_papers,
+        "Record that the papers have been sent?",
+        "Records today as the date the agenda and papers went to the board. Its members get an email saying only "
+        "that papers are ready.",
+        "Record papers as sent",
+        "The papers have been recorded as sent.",
+    ),
+    "start": (
+        meetings.meeting_start,
+        "Open the meeting?",
+        "Minutes, decisions and actions can be recorded once the meeting is open. Record who is present first, "
+        "so the page can show whether the meeting is quorate.",
+        "Open the meeting",
+        "The meeting is open.",
+    ),
+    "conclude": (
+        meetings.meeting_conclude,
+        "Close the meeting?",
+        "Every item needs its minutes, and every action from the action log must be completed or carried "
+        "forward. After this, minutes and attendance cannot be changed.",
+        "Close the meeting",
+        "The meeting has closed.",
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def board_meeting_step(request, pk: int, step: str):
+    if step not in STEPS:
+        raise Http404
+    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
+    service, heading, explanation, button, done = STEPS[step]
+    error = None
+    if request.method == "POST":
+        try:
+            service(actor=request.user, meeting=meeting)
+        except MeetingError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, done)
+            return redirect(meeting)
+    return render(
+        request,
+        "partnerships/boards/confirm.html",
+        {
+            "caption": str(meeting),
+            "heading": heading,
+            "explanation": explanation,
+            "button": button,
+            "error": error,
+            "cancel_url": meeting.get_absolute_url(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_meeting_edit(request, pk: int):
+    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
+    initial = {name: getattr(meeting, name) for name in meetings.DETAIL_FIELDS}
+    form = MeetingDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.meeting_update_details(actor=request.user, meeting=meeting, values=form.cleaned_data)
+            messages.success(request, "The meeting details have been saved.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Change the meeting details",
+        intro="The date can change only until the papers have gone out.",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_meeting_cancel(request, pk: int):
+    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+            messages.success(request, "The meeting has been cancelled.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Cancel the meeting?",
+        intro="Its papers stay on record. Actions carried forward to it come back at the next meeting instead.",
+        cancel_url=meeting.get_absolute_url(),
+        cancel_label="Keep the meeting",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_meeting_attendance(request, pk: int):
+    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
+    attendances = list(BoardAttendance.objects.filter(meeting=meeting).select_related("agency"))
+    form = AttendanceForm(request.POST or None, attendances=attendances)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.meeting_record_attendance(actor=request.user, meeting=meeting, entries=form.entries())
+            messages.success(request, "Attendance has been saved.")
+            return redirect(meeting)
+    return render(request, "partnerships/boards/attendance.html", {"meeting": meeting, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def board_meeting_other_business(request, pk: int):
+    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
+    form = OtherBusinessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.agenda_add_other_business(
+                actor=request.user, meeting=meeting, title=form.cleaned_data["title"]
+            )
+            messages.success(request, "The item has been added under any other business.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Add any other business",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_meeting_approve(request, pk: int):
+    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
+    form = ApproveMinutesForm(request.POST or None, initial={"approved_on": local_today()})
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.meeting_approve_minutes(
+                actor=request.user, meeting=meeting, approved_on=form.cleaned_data["approved_on"]
+            )
+            messages.success(
+                request, "The minutes have been approved. The board's members are told they are ready."
+            )
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Approve the minutes",
+        intro="Once approved as a true record the minutes cannot change.",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+# --- Papers -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def board_paper_add(request, pk: int):
+    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
+    board = meeting.board
+    form = PaperForm(request.POST or None, request.FILES or None, board=board)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        with errors_on(form):
+            paper = services.board_paper_add(actor=request.user, meeting=meeting, **data)
+            messages.success(request, f"“{paper.title}” has been added to the agenda.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Add a paper",
+        intro="The paper goes on the agenda under its purpose. If there is a problem with the form, choose the file "
+        "again: files are not kept until the paper is added.",
+        cancel_url=meeting.get_absolute_url(),
+        multipart=True,
+    )
+
+
+def board_paper(request, pk: int):
+    """The paper's document, for those who may read it; recorded as a disclosure."""
+    paper = permissions.get_paper_for_user_or_404(request.user, pk)
+    audit_record(actor=request.user, action=AuditAction.DISCLOSE, obj=paper, detail={"download": True})
+    return private_file_response(paper.document, paper.file_name)
+
+
+# --- Items: minutes, decisions, actions -----------------------------------------------------------
+
+
+def _number(item) -> int:
+    rows = meeting_selectors.agenda(item.meeting, list(item.meeting.agenda_items.all()))
+    return next(row.number for row in rows if row.item.pk == item.pk)
+
+
+def _item_context(request, item):
+    meeting = permissions.get_meeting_for_user_or_404(request.user, item.meeting_id, action="change")
+    item.meeting = meeting
+    return meeting
+
+
+@require_http_methods(["GET", "POST"])
+def board_item(request, pk: int):
+    item = permissions.get_item_for_user_or_404(request.user, pk, action="change")
+    meeting = _item_context(request, item)
+    form = MinutesForm(request.POST or None, initial={"minutes": item.minutes}, label="Minutes for this item")
+    form.fields[
+        "minutes"
+    ].help_text = "What was presented and discussed. Decisions and actions are added separately."
+    form.fields["minutes"].error_messages["required"] = "Enter the minutes for this item"
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.agenda_item_record(actor=request.user, item=item, minutes=form.cleaned_data["minutes"])
+            messages.success(request, f"Minutes saved for item {_number(item)}.")
+            return redirect(meeting)
+    today = local_today()
+    actions = list(item.actions.filter(carried_from__isnull=True).select_related("agency", "owner"))
+    for action in actions:
+        action.state = meeting_selectors.action_state(action, today)
+    return render(
+        request,
+        "partnerships/boards/item.html",
+        {
+            "item": item,
+            "meeting": meeting,
+            "number": _number(item),
+            "paper": item.subject if item.subject_id else None,
+            "form": form,
+            "decisions": Decision.objects.filter(item=item).select_related(
+                "proposed_by__user", "seconded_by__user"
+            ),
+            "actions": actions,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_decision_add(request, pk: int):
+    item = permissions.get_item_for_user_or_404(request.user, pk, action="change")
+    meeting = _item_context(request, item)
+    form = DecisionForm(request.POST or None, board=meeting.board)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            decision = services.decision_record(actor=request.user, item=item, **form.cleaned_data)
+            messages.success(request, f"Decision {decision.reference} has been recorded.")
+            return redirect("partnerships:board_item", pk=item.pk)
+    return _form_page(
+        request,
+        form=form,
+        caption=f"{meeting}, item {_number(item)}",
+        heading="Record a decision",
+        intro="It takes the board's next decision number for the year.",
+        cancel_url=reverse("partnerships:board_item", args=[item.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_action_add(request, pk: int):
+    item = permissions.get_item_for_user_or_404(request.user, pk, action="change")
+    meeting = _item_context(request, item)
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.action_create(actor=request.user, item=item, **form.cleaned_data)
+            messages.success(request, f"Action added for {form.cleaned_data['agency'].name}.")
+            return redirect("partnerships:board_item", pk=item.pk)
+    return _form_page(
+        request,
+        form=form,
+        caption=f"{meeting}, item {_number(item)}",
+        heading="Add an action",
+        intro="It goes on the board's action log and comes back at the next meeting.",
+        cancel_url=reverse("partnerships:board_item", args=[item.pk]),
+    )
+
+
+def board_action(request, pk: int):
+    action = permissions.get_action_for_user_or_404(request.user, pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=action)
+    chain = meeting_selectors.carry_chain(action)
+    is_open = action.status == ActionStatus.OPEN
+    return render(
+        request,
+        "partnerships/boards/action.html",
+        {
+            "action": action,
+            "board": action.meeting.body.owner,
+            "state": meeting_selectors.action_state(action, local_today()),
+            "review_meeting": meeting_selectors.review_meeting(action),
+            "chain": chain,
+            "updates": ActionUpdate.objects.filter(action__in=chain).select_related("recorded_by"),
+            "can_update": is_open and permissions.can_update_action(request.user, action),
+            "can_carry": is_open and can_manage(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_action_complete(request, pk: int):
+    action = permissions.get_action_for_user_or_404(request.user, pk, action="update")
+    form = CompleteActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.action_complete(actor=request.user, action=action, **form.cleaned_data)
+            messages.success(request, "The action has been marked as complete.")
+            return redirect(action)
+    return _form_page(
+        request,
+        form=form,
+        caption=f"Action for {action.agency.name}",
+        heading="Mark the action as complete",
+        cancel_url=action.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_action_progress(request, pk: int):
+    action = permissions.get_action_for_user_or_404(request.user, pk, action="update")
+    form = ProgressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.action_add_update(actor=request.user, action=action, text=form.cleaned_data["text"])
+            messages.success(request, "The progress has been saved.")
+            return redirect(action)
+    return _form_page(
+        request,
+        form=form,
+        caption=f"Action for {action.agency.name}",
+        heading="Record progress",
+        cancel_url=action.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_action_carry(request, pk: int):
+    action = permissions.get_action_for_user_or_404(request.user, pk, action="carry")
+    targets = meeting_selectors.carry_targets(action)
+    form = CarryForwardForm(request.POST or None, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            carried = meetings.action_carry_forward(actor=request.user, action=action, **form.cleaned_data)
+            review = meeting_selectors.review_meeting(carried)
+            where = f"the meeting of {_on(review.date)}" if review else "the next meeting"
+            messages.success(request, f"The action has been carried forward to {where}.")
+            return redirect(carried)
+    if not (targets.current or targets.later):
+        form.fields[
+            "to_meeting"
+        ].help_text = "Schedule the board's next meeting first: there is none to carry it to."
+    return _form_page(
+        request,
+        form=form,
+        caption=f"Action for {action.agency.name}",
+        heading="Carry the action forward",
+        intro="It stays on the action log, with the reason, and comes up at the meeting you choose.",
+        cancel_url=action.get_absolute_url(),
+    )
