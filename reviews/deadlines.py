@@ -101,6 +101,7 @@ CLOCK_NAMES = {
 }
 
 REVIEW_CLOSED = "Review closed before it arrived"
+REQUEST_ENDED = {"withdrawn": "Request withdrawn", "not_needed": "Report not needed"}
 
 
 def rule(notification) -> list[DeadlineSpec]:
@@ -109,7 +110,8 @@ def rule(notification) -> list[DeadlineSpec]:
 
     While a pause is open the completion clock is paused: its due date stays where the ended
     pauses put it, and the new date follows when the pause ends. When the review is closed,
-    an agency report still outstanding is closed with it.
+    an agency report still outstanding is closed with it; so is one whose request was
+    withdrawn or marked not needed.
     """
     ref = notification.reference
     officer = [notification.case_officer] if notification.case_officer_id else []
@@ -147,7 +149,7 @@ def rule(notification) -> list[DeadlineSpec]:
                 due_date=request.due_on,
                 responsible_agency=request.agency,
                 met_on=request.received_on,
-                closed_reason=REVIEW_CLOSED if closed else "",
+                closed_reason=REQUEST_ENDED.get(request.ended) or (REVIEW_CLOSED if closed else ""),
             )
         )
     if review.published_on:

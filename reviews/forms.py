@@ -21,6 +21,7 @@ from .models import (
     QaOutcome,
     RecommendationScope,
     ReportType,
+    RequestEnd,
 )
 from .services.notifications import NOTIFICATION_FIELDS
 
@@ -426,6 +427,23 @@ class ChaseForm(GdsForm, forms.Form):
         error_messages={"required": "Enter how the agency was chased"},
     )
     note = forms.CharField(label="Note (optional)", widget=forms.Textarea, required=False)
+
+
+class RequestEndForm(GdsForm, forms.Form):
+    submit_label = "Close the request"
+
+    ended = forms.ChoiceField(
+        label="Why is the report no longer wanted?",
+        choices=RequestEnd.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the request is withdrawn or the report is not needed"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea,
+        help_text="Kept in the review's record and the audit log. Do not name the victim or family.",
+        error_messages={"required": "Enter the reason the report is no longer wanted"},
+    )
 
 
 class ReceiveForm(GdsForm, forms.Form):

@@ -507,6 +507,33 @@ def request_change_due(request, pk: int, request_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+def request_end(request, pk: int, request_pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    report_request = perms.get_request_for_user_or_404(
+        request.user, notification, request_pk, action="manage"
+    )
+    form = f.RequestEndForm(request.POST or None)
+    back = reverse("reviews:request", args=[pk, request_pk])
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.report_request_end(actor=request.user, request=report_request, **form.cleaned_data)
+            messages.success(request, "Request closed. Its deadline is closed and no more reminders go.")
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title=f"Close the request for the {report_request.get_report_type_display().lower()}",
+        intro=(
+            f"Requested from {report_request.agency.name} on {report_request.requested_on:%-d %B %Y}. "
+            "Closing the request closes its deadline. This cannot be undone: if the report is "
+            "wanted after all, make a new request."
+        ),
+        cancel=back,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def request_receive(request, pk: int, request_pk: int):
     notification = perms.get_notification_for_user_or_404(request.user, pk, action="view")
     report_request = perms.get_request_for_user_or_404(

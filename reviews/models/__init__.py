@@ -29,6 +29,7 @@ from .work import (
     FamilyContact,
     Meeting,
     ReportType,
+    RequestEnd,
     ReviewDocument,
 )
 
@@ -57,6 +58,7 @@ __all__ = [
     "RecommendationScope",
     "Relationship",
     "ReportType",
+    "RequestEnd",
     "Review",
     "ReviewDocument",
     "Sex",

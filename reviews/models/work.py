@@ -12,8 +12,18 @@ class ReportType(models.TextChoices):
     CHRONOLOGY = "chronology", "Chronology"
 
 
+class RequestEnd(models.TextChoices):
+    """Why a request still outstanding was closed without a report: its deadline closes too."""
+
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    NOT_NEEDED = "not_needed", "Not needed"
+
+
 class AgencyReportRequest(models.Model):
-    """A request to an agency for its report. The agency's representatives see only these."""
+    """A request to an agency for its report. The agency's representatives see only these.
+
+    One still outstanding can be withdrawn or marked not needed (`ended`, with the reason, who
+    and when): its deadline is then closed, not overdue for ever."""
 
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="report_requests")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
@@ -28,8 +38,16 @@ class AgencyReportRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.TextField(blank=True)
+    ended = models.CharField(
+        max_length=20, choices=RequestEnd.choices, blank=True, help_text="Withdrawn or not needed."
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    ended_reason = models.TextField(blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
-    history = HistoricalRecords(excluded_fields=["document", "contact_name", "notes"])
+    history = HistoricalRecords(excluded_fields=["document", "contact_name", "notes", "ended_reason"])
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -44,10 +62,21 @@ class AgencyReportRequest(models.Model):
             models.UniqueConstraint(
                 fields=["review", "agency", "report_type"], name="reviews_one_request_per_agency_type"
             ),
+            models.CheckConstraint(
+                condition=Q(ended="") | (Q(ended_on__isnull=False) & ~Q(ended_reason="")),
+                name="reviews_request_ended_has_date_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended="") | Q(received_on__isnull=True), name="reviews_request_ended_not_received"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_report_type_display()} from {self.agency}"
+
+    @property
+    def outstanding(self) -> bool:
+        return self.received_on is None and not self.ended
 
 
 class ChaseEntry(models.Model):

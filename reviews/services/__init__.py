@@ -10,6 +10,7 @@ from .agency_requests import (
     report_request_change_due,
     report_request_chase,
     report_request_create,
+    report_request_end,
     report_request_receive,
 )
 from .documents import (
@@ -90,6 +91,7 @@ __all__ = [
     "report_request_create",
     "report_request_change_due",
     "report_request_chase",
+    "report_request_end",
     "report_request_receive",
     "FAMILY_FIELDS",
     "family_contact_add",

@@ -6,12 +6,14 @@ from django.db import transaction
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core.dates import today as local_today
 from somerset_safety.deadlines.services import deadlines_sync
 
 from ..exceptions import ReviewError
 from ..models import (
     AgencyReportRequest,
     ChaseEntry,
+    RequestEnd,
     Review,
 )
 from ._common import _lock_review, _not_future, _refuse_if_closed, _timeline
@@ -68,6 +70,7 @@ def report_request_change_due(*, actor, request: AgencyReportRequest, due_on: da
         .select_related("review__notification")
         .get(pk=request.pk)
     )
+    _refuse_if_ended(request)
     if due_on < request.requested_on:
         raise ReviewError("The due date must be on or after the date requested.")
     request.due_on = due_on
@@ -89,6 +92,7 @@ def report_request_chase(
     )
     if request.received_on:
         raise ReviewError("This report has been received; there is nothing to chase.")
+    _refuse_if_ended(request)
     _not_future(chased_on, "The date chased")
     entry = ChaseEntry.objects.create(
         request=request, chased_on=chased_on, method=method, note=note, actor=actor
@@ -116,6 +120,7 @@ def report_request_receive(
         .select_related("review__notification", "agency")
         .get(pk=request.pk)
     )
+    _refuse_if_ended(request)
     _not_future(received_on, "The date received")
     if received_on < request.requested_on:
         raise ReviewError("The date received cannot be before the date requested.")
@@ -138,5 +143,60 @@ def report_request_receive(
         occurred_on=request.received_on,
         summary=f"{request.get_report_type_display()} received from {request.agency.name}",
     )
+    deadlines_sync(subject=request.review.notification)
+    return request
+
+
+def _refuse_if_ended(request: AgencyReportRequest) -> None:
+    if request.ended:
+        raise ReviewError(
+            f"This request was {request.get_ended_display().lower()} on {request.ended_on:%-d %B %Y}; "
+            "make a new request if the report is wanted after all."
+        )
+
+
+@transaction.atomic
+def report_request_end(
+    *, actor, request: AgencyReportRequest, ended: str, reason: str
+) -> AgencyReportRequest:
+    """Withdraw a request still outstanding, or mark it not needed, with the reason: its
+    deadline is closed (no more reminders, never overdue). Audited and on the timeline.
+
+    Raises ReviewError if the report has been received, the request is already closed, the
+    outcome is not one of RequestEnd or the reason is empty.
+    """
+    request = (
+        AgencyReportRequest.objects.select_for_update()
+        .select_related("review__notification", "agency")
+        .get(pk=request.pk)
+    )
+    if request.received_on:
+        raise ReviewError("This report has been received, so the request cannot be withdrawn.")
+    _refuse_if_ended(request)
+    if ended not in RequestEnd.values:
+        raise ReviewError("Select whether the request is withdrawn or the report is not needed.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError("Enter the reason the report is no longer wanted.")
+    request.ended, request.ended_on, request.ended_reason, request.ended_by = (
+        ended,
+        local_today(),
+        reason,
+        actor,
+    )
+    request.save(update_fields=["ended", "ended_on", "ended_reason", "ended_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=request,
+        changed_fields=["ended", "ended_on", "ended_reason"],
+    )
+    what = request.get_report_type_display()
+    summary = (
+        f"{what} request to {request.agency.name} withdrawn"
+        if ended == RequestEnd.WITHDRAWN
+        else f"{what} from {request.agency.name} marked not needed"
+    )
+    _timeline(request.review.notification, actor=actor, occurred_on=request.ended_on, summary=summary)
     deadlines_sync(subject=request.review.notification)
     return request

@@ -1,0 +1,108 @@
+"""An agency report request that is no longer wanted: withdrawn or not needed, with a reason,
+audited, and its deadline closed (never overdue for ever, no more reminders)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from reviews import services
+from reviews.deadlines import KIND_AGENCY_REPORT
+from reviews.exceptions import ReviewError
+from somerset_safety.audit.models import AuditAction, AuditEvent
+from somerset_safety.deadlines.models import Deadline, DeadlineStatus
+from somerset_safety.deadlines.reminders import log_due_reminders
+from somerset_safety.deadlines.state import State, clock_state
+
+from .factories import advance_to, make_review
+
+pytestmark = pytest.mark.django_db
+
+
+def _requested(officer):
+    review = advance_to(make_review(officer), "reports_requested", officer)
+    return review, review.report_requests.get()
+
+
+def _deadline(request) -> Deadline:
+    return Deadline.objects.get(kind=KIND_AGENCY_REPORT, key=str(request.pk))
+
+
+def test_withdrawing_closes_the_overdue_deadline_and_is_audited(officer, agency_rep):
+    review, request = _requested(officer)
+    assert clock_state(_deadline(request), date(2026, 11, 1)).key == State.OVERDUE
+
+    services.report_request_end(
+        actor=officer, request=request, ended="withdrawn", reason="Agency had no contact."
+    )
+
+    request.refresh_from_db()
+    assert (request.ended, request.ended_on, request.ended_by) == ("withdrawn", date(2026, 11, 1), officer)
+    deadline = _deadline(request)
+    assert deadline.status == DeadlineStatus.CLOSED and deadline.closed_reason == "Request withdrawn"
+    state = clock_state(deadline, date(2026, 11, 1))
+    assert (state.key, state.detail) == (State.CLOSED, "Request withdrawn")
+    event = AuditEvent.objects.filter(object_type__endswith="agencyreportrequest", object_id=str(request.pk))
+    assert event.filter(action=AuditAction.CHANGE).exists()
+    assert review.notification.timeline.filter(
+        summary=f"Individual Management Review request to {request.agency.name} withdrawn"
+    ).exists()
+    # The sweep reminds nobody about it any more.
+    log_due_reminders(date(2026, 11, 1))
+    log_due_reminders(date(2026, 11, 8))
+    assert not deadline.reminders.exists()
+
+
+def test_not_needed_reads_so(officer):
+    _, request = _requested(officer)
+    services.report_request_end(
+        actor=officer, request=request, ended="not_needed", reason="Covered by the police IMR."
+    )
+    assert _deadline(request).closed_reason == "Report not needed"
+
+
+@pytest.mark.parametrize(
+    ("ended", "reason", "message"),
+    [
+        ("withdrawn", "  ", "Enter the reason"),
+        ("lost", "A reason", "Select whether"),
+    ],
+)
+def test_bad_input_changes_nothing(officer, ended, reason, message):
+    _, request = _requested(officer)
+    with pytest.raises(ReviewError, match=message):
+        services.report_request_end(actor=officer, request=request, ended=ended, reason=reason)
+    request.refresh_from_db()
+    assert request.ended == "" and _deadline(request).status == DeadlineStatus.OPEN
+
+
+def test_a_received_or_closed_request_cannot_be_closed_again_nor_chased(officer):
+    _, request = _requested(officer)
+    services.report_request_end(actor=officer, request=request, ended="withdrawn", reason="No longer needed.")
+    with pytest.raises(ReviewError, match="was withdrawn on 1 November 2026"):
+        services.report_request_end(actor=officer, request=request, ended="not_needed", reason="Again.")
+    with pytest.raises(ReviewError, match="make a new request"):
+        services.report_request_chase(
+            actor=officer, request=request, chased_on=date(2026, 11, 1), method="email"
+        )
+    with pytest.raises(ReviewError, match="make a new request"):
+        services.report_request_change_due(actor=officer, request=request, due_on=date(2026, 12, 1))
+
+
+def test_the_page_closes_it_with_a_reason_and_keeps_what_was_typed(as_user, officer, agency_rep):
+    review, request = _requested(officer)
+    url = reverse("reviews:request_end", args=[review.notification_id, request.pk])
+    page = reverse("reviews:request", args=[review.notification_id, request.pk])
+    assert url.encode() in as_user(officer).get(page).content
+    assert url.encode() not in as_user(agency_rep).get(page).content
+    assert as_user(agency_rep).post(url, {"ended": "withdrawn", "reason": "x"}).status_code in (403, 404)
+
+    refused = as_user(officer).post(url, {"ended": "withdrawn", "reason": ""})
+    assert refused.status_code == 200
+    assert b"Enter the reason the report is no longer wanted" in refused.content
+
+    done = as_user(officer).post(url, {"ended": "not_needed", "reason": "Covered elsewhere."})
+    assert done.status_code == 302
+    shown = as_user(agency_rep).get(page).content.decode()
+    assert "Not needed" in shown and "Covered elsewhere." in shown and "Report not needed" in shown
+    assert "Upload the report" not in shown
