@@ -5,9 +5,12 @@ from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from somerset_safety.accounts.models import User
+from somerset_safety.accounts.roles import Role
 from somerset_safety.core.admin import AuditedAdmin
 from somerset_safety.meetings.models import Body
 
+from .deadlines import area_deadlines_sync
 from .models import Board, MaracArea, PartnershipBody, Priority, RiskQuestion
 
 
@@ -57,6 +60,19 @@ class MaracAreaAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_filter = ["active"]
     search_fields = ["code", "name"]
     inlines = [MeetingPatternInline]
+    filter_horizontal = ["coordinators"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "coordinators":
+            kwargs["queryset"] = User.objects.filter(
+                is_active=True, groups__name=Role.MARAC_COORDINATOR.label
+            ).order_by("full_name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "coordinators" in form.changed_data:
+            area_deadlines_sync(form.instance)
 
 
 @admin.register(RiskQuestion)

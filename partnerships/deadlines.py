@@ -1,11 +1,28 @@
-"""MARAC deadline rules (registered in PartnershipsConfig.ready). Labels carry no personal data."""
+"""MARAC deadline rules (registered in PartnershipsConfig.ready). Labels carry no personal data.
 
+An area's agenda and 12-month review deadlines belong to its coordinators (`MaracArea.coordinators`,
+one or more; with none named, every MARAC coordinator), so they get the reminders and see them
+in My deadlines. Actions belong to their owner and agency."""
+
+from somerset_safety.accounts.models import User
+from somerset_safety.accounts.roles import Role
 from somerset_safety.core.dates import add_months, add_working_days
 from somerset_safety.deadlines import registry
+from somerset_safety.deadlines.models import OUTSTANDING, Deadline
 from somerset_safety.deadlines.registry import DeadlineKind, DeadlineSpec
+from somerset_safety.deadlines.services import deadlines_sync
 
 from . import conf
-from .models import Action, ActionStatus, AgendaCase, Meeting, MeetingStatus, Referral, ReferralStatus
+from .models import (
+    Action,
+    ActionStatus,
+    AgendaCase,
+    MaracArea,
+    Meeting,
+    MeetingStatus,
+    Referral,
+    ReferralStatus,
+)
 
 KIND_ACTION = "marac_action"
 KIND_AGENDA = "marac_agenda"
@@ -13,6 +30,18 @@ KIND_12_MONTHS = "marac_12_months"
 MEETING_CONCLUDED = "Meeting concluded without the agenda being recorded as sent"
 MEETING_CANCELLED = "Meeting cancelled"
 CARRIED_FORWARD = "Carried forward to a later meeting"
+
+
+def coordinators_of(area: MaracArea) -> list:
+    """The area's named coordinators who are still active; with none, every MARAC coordinator."""
+    named = list(area.coordinators.filter(is_active=True).order_by("pk"))
+    if named:
+        return named
+    return list(
+        User.objects.filter(is_active=True, groups__name=Role.MARAC_COORDINATOR.label)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def _kind(key: str, name: str) -> DeadlineKind:
@@ -46,6 +75,7 @@ def meeting_rule(meeting: Meeting):
             kind=KIND_AGENDA,
             label=f"Send the agenda for the {meeting.area.code} MARAC of {meeting.date:%-d %B %Y}",
             due_date=add_working_days(meeting.date, -conf.agenda_working_days()),
+            responsible_users=coordinators_of(meeting.area),
             met_on=meeting.agenda_sent_on,
             closed_reason=closed,
         )
@@ -66,9 +96,32 @@ def referral_rule(referral: Referral):
             kind=KIND_12_MONTHS,
             label=f"MARAC case {referral.reference}: 12 months since it was heard",
             due_date=add_months(referral.heard_date, 12),
+            responsible_users=coordinators_of(referral.area),
             met_on=relisted,
         )
     ]
+
+
+def area_deadlines_sync(area: MaracArea) -> int:
+    """After the area's coordinators change: the agenda and 12-month deadlines still to be met
+    move to the new coordinators. Returns how many records were synced."""
+    count = 0
+    for model, ids in (
+        (Meeting, Meeting.objects.filter(body__owner_id=area.pk).values("pk")),
+        (Referral, Referral.objects.filter(area_id=area.pk).values("pk")),
+    ):
+        outstanding = (
+            Deadline.objects.filter(
+                subject_type=model._meta.label_lower, subject_id__in=ids, status__in=OUTSTANDING
+            )
+            .order_by("subject_id")
+            .values_list("subject_id", flat=True)
+            .distinct()
+        )
+        for subject in model.objects.filter(pk__in=list(outstanding)).order_by("pk"):
+            deadlines_sync(subject=subject)
+            count += 1
+    return count
 
 
 def register() -> None:

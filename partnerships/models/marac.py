@@ -26,6 +26,15 @@ class MaracArea(models.Model):
         help_text="Women aged 16 and over living in the area, for the cases per 10,000 rate."
     )
     active = models.BooleanField(default=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "The MARAC coordinators of this area: the area's agenda and 12-month review deadlines "
+            "are theirs, with their reminders. With none named, every MARAC coordinator has them."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

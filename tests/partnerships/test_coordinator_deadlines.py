@@ -1,0 +1,109 @@
+"""MARAC areas' coordinators own the area's agenda and 12-month deadlines (and get their
+reminders); a concluded or cancelled meeting's agenda deadline is closed and sends nothing."""
+
+import datetime as dt
+
+import pytest
+
+from partnerships import services
+from partnerships.deadlines import area_deadlines_sync
+from somerset_safety.accounts.models import Agency
+from somerset_safety.accounts.roles import Role
+from somerset_safety.deadlines.models import Deadline, DeadlineStatus, ReminderSend
+from somerset_safety.deadlines.reminders import log_due_reminders
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def second_coordinator(council_team):
+    return UserFactory(agency=council_team, roles=[Role.MARAC_COORDINATOR], full_name="Colin Coordinator")
+
+
+def _meeting(coordinator, area, day=dt.date(2024, 7, 1)):
+    return services.meeting_create(
+        actor=coordinator, area=area, date=day, chair=None, agencies=[Agency.objects.get(code="POLICE")]
+    )
+
+
+def _agenda_deadline(meeting) -> Deadline:
+    return Deadline.objects.get(subject_type="partnerships.meeting", subject_id=meeting.pk)
+
+
+def _recipients(deadline) -> set:
+    return set(ReminderSend.objects.filter(deadline=deadline).values_list("recipient__full_name", flat=True))
+
+
+def test_the_named_coordinator_owns_the_agenda_and_gets_its_reminder(
+    coordinator, second_coordinator, officer, area
+):
+    area.coordinators.set([second_coordinator])
+    meeting = _meeting(coordinator, area)
+    deadline = _agenda_deadline(meeting)
+    assert list(deadline.responsible_users.all()) == [second_coordinator]
+
+    log_due_reminders(dt.date(2024, 6, 24))  # the due date: 5 working days before 1 July
+    assert _recipients(deadline) == {"Colin Coordinator"}  # not the officers, not Cara
+
+
+def test_with_no_coordinator_named_every_marac_coordinator_owns_it(
+    coordinator, second_coordinator, officer, area
+):
+    meeting = _meeting(coordinator, area)
+    assert set(_agenda_deadline(meeting).responsible_users.all()) == {coordinator, second_coordinator}
+    log_due_reminders(dt.date(2024, 6, 24))
+    assert _recipients(_agenda_deadline(meeting)) == {"Cara Coordinator", "Colin Coordinator"}
+
+
+def test_changing_the_coordinators_moves_what_is_still_to_do(coordinator, second_coordinator, area):
+    done = _meeting(coordinator, area, dt.date(2024, 7, 1))
+    services.meeting_generate_agenda(actor=coordinator, meeting=done)
+    services.meeting_send_agenda(actor=coordinator, meeting=done, sent_on=dt.date(2024, 6, 20))
+    upcoming = _meeting(coordinator, area, dt.date(2024, 8, 1))
+
+    area.coordinators.set([second_coordinator])
+    assert area_deadlines_sync(area) == 1  # only the meeting whose agenda is still to send
+
+    assert list(_agenda_deadline(upcoming).responsible_users.all()) == [second_coordinator]
+    assert set(_agenda_deadline(done).responsible_users.all()) == {coordinator, second_coordinator}
+
+
+def test_twelve_month_review_belongs_to_the_coordinator(coordinator, second_coordinator, area, make_referral):
+    area.coordinators.set([second_coordinator])
+    meeting = _meeting(coordinator, area)
+    make_referral()
+    services.meeting_generate_agenda(actor=coordinator, meeting=meeting)
+    services.meeting_start(actor=coordinator, meeting=meeting)
+    item = meeting.agenda_items.get()
+    services.agenda_item_record(actor=coordinator, item=item, minutes="Discussed")
+    referral = item.cases.get().referral
+    services.referral_update_handling(
+        actor=coordinator, referral=referral, restricted=False, review_at_12_months=True, idva_allocated=True
+    )
+    deadline = Deadline.objects.get(subject_type="partnerships.referral", subject_id=referral.pk)
+    assert list(deadline.responsible_users.all()) == [second_coordinator]
+
+
+def test_a_concluded_meeting_sends_no_escalation(coordinator, officer, area, make_referral):
+    meeting = _meeting(coordinator, area)
+    make_referral()
+    services.meeting_generate_agenda(actor=coordinator, meeting=meeting)
+    services.meeting_start(actor=coordinator, meeting=meeting)
+    services.agenda_item_record(actor=coordinator, item=meeting.agenda_items.get(), minutes="Discussed")
+    services.meeting_conclude(actor=coordinator, meeting=meeting)
+    deadline = _agenda_deadline(meeting)
+    assert deadline.status == DeadlineStatus.CLOSED
+    # 15 days past its due date (24 June) the rule would escalate an open deadline.
+    log_due_reminders(dt.date(2024, 7, 9))
+    log_due_reminders(dt.date(2024, 7, 10))
+    assert not ReminderSend.objects.filter(deadline=deadline).exists()
+
+
+def test_a_cancelled_meeting_closes_its_deadline(coordinator, area):
+    meeting = _meeting(coordinator, area)
+    services.meeting_cancel(actor=coordinator, meeting=meeting, reason="Venue unavailable")
+    deadline = _agenda_deadline(meeting)
+    assert (deadline.status, deadline.closed_reason) == (DeadlineStatus.CLOSED, "Meeting cancelled")
+    log_due_reminders(dt.date(2024, 6, 24))
+    assert not ReminderSend.objects.filter(deadline=deadline).exists()
