@@ -132,6 +132,13 @@ class PartnershipsConfig(AppConfig):
             description="The partnership's boards: members, forward plans, meetings, papers, decisions and action logs.",
             order=33,
         )
+        navigation.register(
+            label="Partnership performance",
+            url_name="partnerships:performance_home",
+            roles=permissions.PERFORMANCE_ROLES,
+            description="Each board's performance framework: priorities, indicators, RAG ratings and trends.",
+            order=34,
+        )
 
 
 def _register_references() -> None:

@@ -8,6 +8,7 @@ from somerset_safety.core.transitions import Move, StateMachine, sync_deadlines
 
 from .exceptions import BoardError, MaracError
 from .models import ForwardPlanStatus, ReferralStatus
+from .models.performance import Release
 
 NOT_YET_HEARD = {ReferralStatus.REFERRED, ReferralStatus.LISTED}
 
@@ -59,5 +60,20 @@ FORWARD_PLAN_MOVES = StateMachine(
             {ForwardPlanStatus.PLANNED, ForwardPlanStatus.DEFERRED},
             ForwardPlanStatus.WITHDRAWN,
         ),
+    ],
+)
+
+
+# The release of an indicator's value: restricted (police data not yet approved for release),
+# approved as provisional, or approved as public (only public values reach the public paper).
+# A released value that must be corrected goes back to restricted, and is approved again.
+VALUE_RELEASE_MOVES = StateMachine(
+    field="release",
+    states=Release,
+    refused=BoardError,
+    moves=[
+        Move("provisional", "Approve as provisional", {Release.RESTRICTED}, Release.PROVISIONAL),
+        Move("publish", "Approve for publication", {Release.RESTRICTED, Release.PROVISIONAL}, Release.PUBLIC),
+        Move("reopen", "Reopen for correction", {Release.PROVISIONAL, Release.PUBLIC}, Release.RESTRICTED),
     ],
 )

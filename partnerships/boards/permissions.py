@@ -3,8 +3,10 @@
 - Community safety officers run the boards: they see and change everything, exempt papers too.
 - A board's current members see its meetings, its public papers, the exempt papers they are named
   on, the minutes, decisions and actions of what they may read, and its action log.
-- Partnership leads read the performance framework as aggregates (see performance pages); they
-  see a board's papers only as its members.
+- Partnership leads read every performance framework as aggregates; a board's members read its
+  framework. Only officers see values still restricted (police data not yet approved for
+  release); others see provisional and public values, and small counts of people suppressed
+  (reports.permissions.can_see_small_counts). They see a board's papers only as its members.
 - Nobody else sees a board. A record the user may not see is a 404; seen but not theirs to change
   is a 403.
 """
@@ -23,6 +25,9 @@ from ..models import (
     BoardMember,
     BoardPaper,
     Decision,
+    Framework,
+    Indicator,
+    Release,
 )
 
 MANAGE_ROLES = frozenset({Role.OFFICER})
@@ -168,3 +173,46 @@ def meeting_paper_recipients(meeting) -> QuerySet:
         board_memberships__board_id=meeting.body.owner_id,
         board_memberships__left_on__isnull=True,
     ).distinct()
+
+
+# --- Performance framework -------------------------------------------------------------------------
+
+PERFORMANCE_ROLES = frozenset({Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.AGENCY_REP, Role.MARAC_COORDINATOR})
+
+
+def frameworks_visible_to(user) -> QuerySet[Framework]:
+    frameworks = Framework.objects.select_related("board__body")
+    if user.has_role(Role.OFFICER, Role.PARTNERSHIP_LEAD):
+        return frameworks
+    return frameworks.filter(board__in=boards_visible_to(user))
+
+
+def get_framework_for_user_or_404(user, pk: int, action: str = "view") -> Framework:
+    framework = frameworks_visible_to(user).filter(pk=pk).first()
+    if framework is None:
+        raise Http404
+    if action != "view" and not can_manage(user):
+        raise PermissionDenied
+    return framework
+
+
+def indicators_visible_to(user) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(framework__in=frameworks_visible_to(user))
+
+
+def get_indicator_for_user_or_404(user, pk: int, action: str = "view") -> Indicator:
+    indicator = (
+        indicators_visible_to(user).select_related("framework__board__body", "priority").filter(pk=pk).first()
+    )
+    if indicator is None:
+        raise Http404
+    if action != "view" and not can_manage(user):
+        raise PermissionDenied
+    return indicator
+
+
+def releases_visible_to(user) -> frozenset[str]:
+    """Which values the user reads: officers every value, others provisional and public ones."""
+    if can_manage(user):
+        return frozenset(Release.values)
+    return frozenset({Release.PROVISIONAL, Release.PUBLIC})

@@ -35,6 +35,15 @@ from .marac import (
     Sex,
     YesNoNotKnown,
 )
+from .performance import (
+    Framework,
+    Indicator,
+    IndicatorValue,
+    Polarity,
+    Release,
+    Source,
+    Unit,
+)
 from .reference import PartnershipBody, Priority
 
 __all__ = [
@@ -51,6 +60,13 @@ __all__ = [
     "Decision",
     "ForwardPlanItem",
     "ForwardPlanStatus",
+    "Framework",
+    "Indicator",
+    "IndicatorValue",
+    "Polarity",
+    "Release",
+    "Source",
+    "Unit",
     "MemberRole",
     "PaperPurpose",
     "Action",
