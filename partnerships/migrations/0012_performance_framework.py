@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0010_reference_boards"),
+        ("partnerships", "0011_marac_area_coordinators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
