@@ -96,10 +96,11 @@ class PartnershipsConfig(AppConfig):
 
     @staticmethod
     def _register_boards() -> None:
-        from somerset_safety.core import navigation
+        from somerset_safety.core import demo, navigation
         from somerset_safety.meetings import registry
 
         from .boards import deadlines, permissions
+        from .boards import demo as boards_demo
         from .models import (
             Board,
             BoardAction,
@@ -109,6 +110,7 @@ class PartnershipsConfig(AppConfig):
             BoardPaper,
             BoardSection,
         )
+        from .performance import reporting
 
         registry.register(
             registry.MeetingKind(
@@ -125,6 +127,8 @@ class PartnershipsConfig(AppConfig):
             )
         )
         deadlines.register()
+        reporting.register()
+        demo.register("Partnership boards and performance (synthetic)", boards_demo.load_demo, order=45)
         navigation.register(
             label="Partnership boards",
             url_name="partnerships:board_list",

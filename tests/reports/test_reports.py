@@ -399,13 +399,15 @@ def test_the_paper_follows_a_council_executive_report_and_prints_no_empty_sectio
         "5. Links to the Council Plan and the medium-term financial plan",
         "6. Domestic Homicide Reviews",  # the sections the apps register, after the background
         "7. MARAC",
-        "8. Commissioned services",
-        "9. Deadlines and statutory clocks",
-        "10. Implications: HR",
-        "11. Implications: privacy",
-        "12. Scrutiny comments",
-        "13. List of appendices",
-        "14. Report sign-off",
+        "8. Partnership performance",
+        "9. Decisions of the partnership boards",
+        "10. Commissioned services",
+        "11. Deadlines and statutory clocks",
+        "12. Implications: HR",
+        "13. Implications: privacy",
+        "14. Scrutiny comments",
+        "15. List of appendices",
+        "16. Report sign-off",
         "Appendix 1 — Statutory duties",
     ]
     assert "Nothing to report" not in preview

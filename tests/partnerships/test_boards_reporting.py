@@ -1,0 +1,118 @@
+"""The performance section and the decisions section of the Executive report, and the boards'
+demo data."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.template.loader import render_to_string
+
+from partnerships.boards import services as board_services
+from partnerships.boards.demo import load_demo
+from partnerships.models import Board, BoardMeeting, Decision, Framework, IndicatorValue
+from partnerships.performance import services
+from partnerships.performance.reporting import decisions_figures, performance_figures
+from somerset_safety.meetings import services as meetings
+from somerset_safety.reports.periods import ReportPeriod
+from somerset_safety.reports.registry import report_sections
+
+from .test_performance import Q1, framework  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = ReportPeriod("quarter", dt.date(2025, 7, 1), dt.date(2025, 9, 30))
+
+
+def test_the_sections_are_registered():
+    keys = [s.key for s in report_sections()]
+    assert "performance" in keys and "board_decisions" in keys
+
+
+def test_only_public_values_reach_the_paper(officer, framework):  # noqa: F811
+    by_code = {i.code: i.pk for i in framework.indicators.all()}
+    services.values_record_quarter(
+        actor=officer,
+        framework=framework,
+        period_start=Q1,
+        entries={
+            by_code["VC1"]: (D("980"), None),
+            by_code["KC1"]: (D("70"), None),
+            by_code["DA1"]: (D("4"), None),
+        },
+    )
+    for code in ("VC1", "DA1"):
+        services.value_release(
+            actor=officer, value=IndicatorValue.objects.get(indicator__code=code), move="publish"
+        )
+    data = performance_figures(PERIOD)
+    (figures,) = data["frameworks"]
+    assert figures["quarter_name"] == "Q1 2025/26"  # Q2 has ended too, but has no public values
+    rows = {r["code"]: r for p in figures["priorities"] for r in p["indicators"]}
+    assert rows["VC1"]["value"] == "980" and rows["VC1"]["rag"] == "green"
+    assert rows["KC1"]["value"] == "–"  # restricted: not in the paper
+    assert rows["DA1"]["value"] == "fewer than 5"  # a small count of people, always suppressed here
+    html = render_to_string("partnerships/performance/report_section.html", {"data": data, "number": 4})
+    assert "4.1" in html and "980" in html and "70" not in html.replace("1970", "")
+
+
+def test_the_decisions_section_lists_the_period_without_exempt_papers(officer, agency_rep):
+    board = Board.objects.get(code="ssp")
+    member = board_services.board_member_add(
+        actor=officer, board=board, user=agency_rep, role="chair", joined_on=dt.date(2025, 1, 1)
+    )
+    meeting = board_services.board_meeting_schedule(actor=officer, board=board, date=dt.date(2025, 8, 5))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    board_services.board_paper_add(
+        actor=officer,
+        meeting=meeting,
+        title="Problem profile (synthetic)",
+        author="Police analyst",
+        author_agency=agency_rep.agency,
+        purpose="decision",
+        document=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n%%EOF\n"),
+        exempt=True,
+        exempt_reason="Police data",
+        readers=[member],
+    )
+    meetings.agenda_add_other_business(actor=officer, meeting=meeting, title="Annual report")
+    meetings.meeting_start(actor=officer, meeting=meeting)
+    exempt_item, public_item = sorted(
+        BoardMeeting.objects.get(pk=meeting.pk).agenda_items.all(), key=lambda i: i.section
+    )
+    board_services.decision_record(
+        actor=officer, item=exempt_item, wording="Target the group.", proposed_by=member
+    )
+    board_services.decision_record(
+        actor=officer, item=public_item, wording="Publish the report.", proposed_by=member
+    )
+    data = decisions_figures(PERIOD)
+    assert data["boards"] == [
+        {
+            "name": "Safer Somerset Partnership",
+            "decisions": [
+                {"reference": "SSP/2025/002", "date": "2025-08-05", "wording": "Publish the report."}
+            ],
+        }
+    ]
+    assert (
+        decisions_figures(ReportPeriod("quarter", dt.date(2025, 4, 1), dt.date(2025, 6, 30)))["boards"] == []
+    )
+
+
+def test_the_demo_loader_is_idempotent_and_synthetic(officer, agency_rep, other_agency_rep, partnership_lead):
+    users = {
+        "officer": officer,
+        "police_rep": agency_rep,
+        "housing_rep": other_agency_rep,
+        "lead": partnership_lead,
+    }
+    load_demo(users)
+    counts = (Decision.objects.count(), BoardMeeting.objects.count(), IndicatorValue.objects.count())
+    load_demo(users)
+    assert counts == (Decision.objects.count(), BoardMeeting.objects.count(), IndicatorValue.objects.count())
+    assert counts[:2] == (1, 2) and counts[2] >= 5
+    demo = Framework.objects.get()
+    assert "(synthetic)" in demo.title
+    assert all("(synthetic)" in i.name for i in demo.indicators.all())
+    assert IndicatorValue.objects.filter(release="public").exists()
