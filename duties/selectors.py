@@ -298,3 +298,10 @@ def slavery_summary(queryset: QuerySet[SlaveryNotification], today: date) -> dic
         awaiting_rg=Count("pk", filter=Q(status=NotificationStatus.AWAITING_RG)),
         rg_late=Count("pk", filter=Q(status=NotificationStatus.AWAITING_RG, rg_expected_on__lt=today)),
     )
+
+
+def evidence_recorded_from_app(obligation_code: str, link: str) -> bool:
+    """Whether evidence with this link stands (not withdrawn) for the obligation with that code."""
+    return EvidenceItem.objects.filter(
+        obligation__code=obligation_code, link=link, withdrawn_at__isnull=True
+    ).exists()

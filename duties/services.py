@@ -123,6 +123,21 @@ def evidence_record(
 
 
 @transaction.atomic
+def evidence_record_from_app(
+    *, actor, obligation_code: str, met_on: date, summary: str, link: str
+) -> EvidenceItem:
+    """Evidence another app holds (for example a partnership board's public meeting, by a link to
+    it in this service), recorded against the obligation with that code. Raises DutiesError if
+    the same evidence is already recorded and not withdrawn, or as `evidence_record` does."""
+    obligation = Obligation.objects.select_for_update().filter(code=obligation_code).first()
+    if obligation is None:
+        raise DutiesError("The statutory duty this evidence is for is not in the register.")
+    if EvidenceItem.objects.filter(obligation=obligation, link=link, withdrawn_at__isnull=True).exists():
+        raise DutiesError(f"This is already recorded as evidence of “{obligation.title}”.")
+    return evidence_record(actor=actor, obligation=obligation, met_on=met_on, summary=summary, link=link)
+
+
+@transaction.atomic
 def evidence_withdraw(*, actor, evidence: EvidenceItem, reason: str) -> EvidenceItem:
     """Withdraw evidence recorded in error. It stays on record, marked withdrawn with the
     reason, and no longer counts towards the obligation. Raises DutiesError if it is already

@@ -238,6 +238,47 @@ def decision_record(
     return decision
 
 
+# --- The partnership's annual public meeting ------------------------------------------------------
+
+PUBLIC_MEETING_OBLIGATION = "pja-public-meeting"
+
+
+def public_meeting_link(meeting: BoardMeeting) -> str:
+    from django.conf import settings
+
+    return f"{settings.SITE_URL.rstrip('/')}{meeting.get_absolute_url()}"
+
+
+def public_meeting_refusal(meeting: BoardMeeting) -> str | None:
+    """Why this meeting cannot be recorded as the partnership's public meeting, or None."""
+    if meeting.body.owner.body.parent_id is not None:
+        return "Only a meeting of the partnership itself counts as its public meeting."
+    if meeting.status != MeetingStatus.CONCLUDED:
+        return "Record the public meeting once it has concluded."
+    return None
+
+
+@transaction.atomic
+def public_meeting_record(*, actor, meeting: BoardMeeting):
+    """Record a concluded meeting of the partnership board as the evidence of its statutory
+    annual public meeting, in the duties register (through the duties app's service, which
+    audits it and moves the duty's next due date). Raises BoardError or DutiesError."""
+    from duties.services import evidence_record_from_app
+
+    meeting = BoardMeeting.objects.select_related("body").get(pk=meeting.pk)
+    refusal = public_meeting_refusal(meeting)
+    if refusal:
+        raise BoardError(refusal)
+    return evidence_record_from_app(
+        actor=actor,
+        obligation_code=PUBLIC_MEETING_OBLIGATION,
+        met_on=meeting.date,
+        summary=f"The public meeting of the {meeting.board.name} on {meeting.date:%-d %B %Y}: its agenda, papers "
+        "and minutes are in Safer Somerset.",
+        link=public_meeting_link(meeting),
+    )
+
+
 # --- Forward plan ------------------------------------------------------------------------------
 
 

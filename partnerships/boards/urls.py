@@ -21,6 +21,7 @@ urlpatterns = [
         views.board_meeting_other_business,
         name="board_meeting_other_business",
     ),
+    path("boards/meetings/<int:pk>/public-meeting/", views.board_meeting_public, name="board_meeting_public"),
     path("boards/meetings/<int:pk>/papers/new/", views.board_paper_add, name="board_paper_add"),
     path("boards/meetings/<int:pk>/<slug:step>/", views.board_meeting_step, name="board_meeting_step"),
     path("boards/papers/<int:pk>/", views.board_paper, name="board_paper"),

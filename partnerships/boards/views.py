@@ -12,6 +12,7 @@ from somerset_safety.accounts.permissions import require_any_role
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.exceptions import DomainError
 from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
@@ -289,9 +290,23 @@ def board_meeting(request, pk: int):
             "attendances": attendances,
             "quorum": meeting_selectors.quorum_met(meeting),
             "present": sum(1 for a in attendances if a.status == "present"),
+            "public_meeting": _public_meeting(request.user, meeting),
             "can_manage": can_manage(request.user),
         },
     )
+
+
+def _public_meeting(user, meeting) -> dict | None:
+    """For the partnership board's concluded meetings: whether it is recorded as the annual public
+    meeting, and whether the viewer may record it."""
+    from duties.selectors import evidence_recorded_from_app
+
+    if services.public_meeting_refusal(meeting):
+        return None
+    recorded = evidence_recorded_from_app(
+        services.PUBLIC_MEETING_OBLIGATION, services.public_meeting_link(meeting)
+    )
+    return {"recorded": recorded, "can_record": can_manage(user) and not recorded}
 
 
 STEPS = {
@@ -444,6 +459,37 @@ def board_meeting_approve(request, pk: int):
         heading="Approve the minutes",
         intro="Once approved as a true record the minutes cannot change.",
         cancel_url=meeting.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_meeting_public(request, pk: int):
+    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
+    error = services.public_meeting_refusal(meeting)
+    if request.method == "POST" and error is None:
+        try:
+            services.public_meeting_record(actor=request.user, meeting=meeting)
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, "The meeting is recorded in the duties register as the annual public meeting."
+            )
+            return redirect(meeting)
+    return render(
+        request,
+        "partnerships/boards/confirm.html",
+        {
+            "caption": str(meeting),
+            "heading": "Record this as the partnership's annual public meeting?",
+            "explanation": "The duties register records it as evidence of the duty to hold at least one public "
+            "meeting a year (Police and Justice Act 2006), with a link to this meeting, and moves the duty's next "
+            "due date on a year.",
+            "button": "Record the public meeting",
+            "error": error,
+            "refused": services.public_meeting_refusal(meeting) is not None,
+            "cancel_url": meeting.get_absolute_url(),
+        },
     )
 
 

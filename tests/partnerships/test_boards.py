@@ -13,6 +13,7 @@ from partnerships.exceptions import BoardError
 from partnerships.models import Board, BoardAction, BoardMeeting, Decision, ForwardPlanStatus, PartnershipBody
 from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.models import AuditEvent
+from somerset_safety.core.exceptions import DomainError
 from somerset_safety.deadlines.models import Deadline
 from somerset_safety.meetings import services as meetings
 from somerset_safety.meetings.exceptions import MeetingError
@@ -482,3 +483,31 @@ def test_every_board_page_renders_for_an_officer(
         assert client.get(url).status_code == 200, url
     assert "Annual strategic assessment" in client.get(urls[0]).content.decode()
     assert client.get(reverse("partnerships:forward_plan_move", args=[plan.pk, "table"])).status_code == 404
+
+
+def test_the_annual_public_meeting_is_recorded_in_the_duties_register(as_user, officer, meeting, members):
+    from duties.models import EvidenceItem, Obligation
+
+    url = reverse("partnerships:board_meeting_public", args=[meeting.pk])
+    client = as_user(officer)
+    refused = client.post(url)
+    assert "once it has concluded" in refused.content.decode() and EvidenceItem.objects.count() == 0
+    meetings.agenda_add_other_business(actor=officer, meeting=meeting, title="Questions from the public")
+    meetings.meeting_start(actor=officer, meeting=meeting)
+    meetings.agenda_item_record(actor=officer, item=meeting.agenda_items.get(), minutes="Questions answered.")
+    meetings.meeting_conclude(actor=officer, meeting=meeting)
+    assert as_user(members[0].user).post(url).status_code == 403
+    assert client.post(url).status_code == 302
+    evidence = EvidenceItem.objects.get()
+    assert evidence.obligation == Obligation.objects.get(code="pja-public-meeting")
+    assert evidence.met_on == dt.date(2026, 1, 20) and evidence.link.endswith(meeting.get_absolute_url())
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Recorded in the duties register" in page
+    with pytest.raises(DomainError, match="already recorded"):
+        services.public_meeting_record(actor=officer, meeting=meeting)
+    # Only the partnership's own board holds the public meeting.
+    prevent = services.board_meeting_schedule(
+        actor=officer, board=Board.objects.get(code="prevent"), date=dt.date(2026, 2, 2)
+    )
+    with pytest.raises(BoardError, match="Only a meeting of the partnership itself"):
+        services.public_meeting_record(actor=officer, meeting=prevent)
