@@ -511,3 +511,38 @@ def test_the_annual_public_meeting_is_recorded_in_the_duties_register(as_user, o
     )
     with pytest.raises(BoardError, match="Only a meeting of the partnership itself"):
         services.public_meeting_record(actor=officer, meeting=prevent)
+
+
+def test_list_pages_keep_their_query_count_as_rows_grow(
+    as_user, officer, meeting, members, housing, django_assert_max_num_queries
+):
+    ann, _ = members
+    add_paper(officer, meeting)
+    open_meeting(officer, meeting)
+    item = meeting.agenda_items.get()
+    for n in range(8):
+        meetings.action_create(
+            actor=officer,
+            item=item,
+            agency=housing,
+            description=f"Action {n} (synthetic)",
+            due_date=dt.date(2026, 3, 1),
+        )
+        services.decision_record(actor=officer, item=item, wording=f"Decision {n}.", proposed_by=ann)
+    client = as_user(officer)
+    for url, limit in [
+        (reverse("partnerships:board_list"), 15),
+        (reverse("partnerships:board_detail", args=["ssp"]), 20),
+        (reverse("partnerships:board_actions", args=["ssp"]) + "?show=all", 20),
+        (reverse("partnerships:board_decisions", args=["ssp"]), 20),
+        (reverse("partnerships:board_meeting", args=[meeting.pk]), 30),
+    ]:
+        with django_assert_max_num_queries(limit):
+            assert client.get(url).status_code == 200
+    # A member of the board reads the same pages; a lead who is not a member gets "not found".
+    assert as_user(ann.user).get(reverse("partnerships:board_actions", args=["ssp"])).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["board_actions", "board_decisions"])
+def test_logs_are_not_found_for_someone_off_the_board(as_user, partnership_lead, name):
+    assert as_user(partnership_lead).get(reverse(f"partnerships:{name}", args=["ssp"])).status_code == 404
