@@ -353,3 +353,28 @@ def grants_won(scoped: QuerySet[Grant], year: int) -> dict:
 
 def _sum(queryset, name: str) -> Decimal:
     return queryset.aggregate(total=Coalesce(Sum(name), Decimal(0)))["total"]
+
+
+# --- For the partnership's performance framework (partnerships.performance) ----------------------
+
+
+def kpis_for_indicators() -> list[tuple[int, str]]:
+    """Active KPIs of the commissioned services, as (id, "contract reference: KPI name")."""
+    return [
+        (kpi.pk, f"{kpi.contract.reference}: {kpi.name}")
+        for kpi in Kpi.objects.filter(active=True)
+        .select_related("contract")
+        .order_by("contract__reference", "order", "pk")
+    ]
+
+
+def kpi_quarter_value(kpi_id: int, quarter_start: date) -> Decimal | None:
+    """The provider's figure for the KPI in the return for the quarter that starts on that day."""
+    quarter = Quarter.containing(quarter_start)
+    return (
+        KpiResult.objects.filter(
+            kpi_id=kpi_id, quarterly_return__year=quarter.year, quarterly_return__quarter=quarter.number
+        )
+        .values_list("value", flat=True)
+        .first()
+    )

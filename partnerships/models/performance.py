@@ -60,11 +60,12 @@ class Source(models.TextChoices):
     SERIOUS_VIOLENCE_DUTY = "serious_violence_duty", "Serious Violence Duty measure"
     MARAC_CASES = "marac_cases", "MARAC cases discussed (from this service)"
     MARAC_REPEAT_RATE = "marac_repeat_rate", "MARAC repeat rate (from this service)"
+    COMMISSIONED_KPI = "commissioned_kpi", "Commissioned-service KPI (from this service)"
     OTHER = "other", "Other (entered or imported)"
 
 
 # Sources whose values this service works out from its own records.
-COMPUTED_SOURCES = {Source.MARAC_CASES, Source.MARAC_REPEAT_RATE}
+COMPUTED_SOURCES = {Source.MARAC_CASES, Source.MARAC_REPEAT_RATE, Source.COMMISSIONED_KPI}
 
 
 class Unit(models.TextChoices):
@@ -118,6 +119,11 @@ class Indicator(models.Model):
     comparator = models.CharField(max_length=10, choices=Comparator.choices, blank=True)
     frequency = models.CharField(
         max_length=20, choices=IndicatorFrequency.choices, default=IndicatorFrequency.QUARTERLY
+    )
+    commissioned_kpi_id = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a commissioned-service KPI: which KPI (its providers' quarterly returns give the values).",
     )
     position = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()

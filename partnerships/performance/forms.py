@@ -60,6 +60,7 @@ class IndicatorForm(GdsFormMixin, forms.ModelForm):
             "comparator": "Comparator",
             "frequency": "How often it is reported",
         }
+        help_texts = {"source": "MARAC figures and commissioned-service KPIs are worked out by this service."}
         error_messages = {
             "code": {"required": "Enter a short code for the indicator"},
             "name": {"required": "Enter the name of the indicator"},
@@ -78,6 +79,17 @@ class IndicatorForm(GdsFormMixin, forms.ModelForm):
         field.empty_label = "Choose the priority"
         for name in ("polarity", "unit", "frequency"):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        from commissioning.selectors import kpis_for_indicators
+
+        self.fields["commissioned_kpi_id"] = forms.TypedChoiceField(
+            label="Commissioned-service KPI",
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[("", "Not a commissioned-service KPI"), *kpis_for_indicators()],
+            initial=self.instance.commissioned_kpi_id if self.instance.pk else None,
+            help_text="Only when the source is a commissioned-service KPI: its providers' returns give the values.",
+        )
 
     def gds_fields(self):
         return [
@@ -86,6 +98,7 @@ class IndicatorForm(GdsFormMixin, forms.ModelForm):
             Field.text("name"),
             Field.textarea("definition", rows=3),
             Field.select("source"),
+            Field.select("commissioned_kpi_id"),
             Field.radios("unit", legend_size=Size.SMALL),
             Field.radios("polarity", legend_size=Size.SMALL, inline=True),
             Field.checkbox("counts_people"),
@@ -96,6 +109,12 @@ class IndicatorForm(GdsFormMixin, forms.ModelForm):
             Field.select("comparator"),
             Field.radios("frequency", legend_size=Size.SMALL),
         ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") == "commissioned_kpi" and not cleaned.get("commissioned_kpi_id"):
+            self.add_error("commissioned_kpi_id", "Choose the commissioned service's KPI")
+        return cleaned
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()

@@ -44,6 +44,7 @@ INDICATOR_FIELDS = [
     "tolerance_pct",
     "comparator",
     "frequency",
+    "commissioned_kpi_id",
     "position",
 ]
 
@@ -147,10 +148,23 @@ def framework_refresh(
 # --- Indicators ----------------------------------------------------------------------------------
 
 
+def _checked_source(values: dict, indicator: Indicator | None = None) -> dict:
+    """A commissioned-service KPI indicator names an active KPI; any other has none."""
+    source = values.get("source", indicator.source if indicator else "")
+    kpi_id = values.get("commissioned_kpi_id", indicator.commissioned_kpi_id if indicator else None)
+    if source == Source.COMMISSIONED_KPI:
+        from commissioning.selectors import kpis_for_indicators
+
+        if kpi_id not in {pk for pk, _ in kpis_for_indicators()}:
+            raise BoardError("Choose the commissioned service's KPI the indicator follows.")
+        return {**values, "commissioned_kpi_id": kpi_id}
+    return {**values, "commissioned_kpi_id": None}
+
+
 @transaction.atomic
 def indicator_create(*, actor, framework: Framework, values: Mapping) -> Indicator:
     """Add an indicator under one of the framework's priorities."""
-    values = {name: values[name] for name in INDICATOR_FIELDS if name in values}
+    values = _checked_source({name: values[name] for name in INDICATOR_FIELDS if name in values})
     if (
         values["priority"].body_id != framework.board.body_id
         or values["priority"].period_start != framework.period_start
@@ -167,7 +181,7 @@ def indicator_create(*, actor, framework: Framework, values: Mapping) -> Indicat
 @transaction.atomic
 def indicator_update(*, actor, indicator: Indicator, values: Mapping) -> list[str]:
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
-    values = {name: values[name] for name in INDICATOR_FIELDS if name in values}
+    values = _checked_source({name: values[name] for name in INDICATOR_FIELDS if name in values}, indicator)
     clash = Indicator.objects.filter(framework_id=indicator.framework_id, code=values.get("code")).exclude(
         pk=indicator.pk
     )
@@ -279,17 +293,24 @@ def value_release(*, actor, value: IndicatorValue, move: str) -> IndicatorValue:
 # --- Values worked out from this service's records ------------------------------------------------------
 
 
-def computed_value(source: str, period_start: date) -> Decimal | None:
-    """An indicator worked out from MARAC: the figures of the SafeLives data return for every
-    area, over the quarter, added up (the repeat rate from the added counts)."""
+def computed_value(indicator: Indicator, period_start: date) -> Decimal | None:
+    """An indicator worked out from this service's own records for one quarter.
+
+    MARAC: the figures of the SafeLives data return for every area over the quarter, added up
+    (the repeat rate from the added counts). A commissioned-service KPI: the provider's figure in
+    its quarterly return for the quarter (None until the return is in)."""
+    if indicator.source == Source.COMMISSIONED_KPI:
+        from commissioning.selectors import kpi_quarter_value
+
+        return kpi_quarter_value(indicator.commissioned_kpi_id, period_start)
     end = add_months(period_start, 3) - timedelta(days=1)
     rows = marac_selectors.data_return(areas=MaracArea.objects.all(), start=period_start, end=end)
     cases = sum(row["cases_discussed"] for row in rows)
-    if source == Source.MARAC_CASES:
+    if indicator.source == Source.MARAC_CASES:
         return Decimal(cases)
-    if source == Source.MARAC_REPEAT_RATE:
+    if indicator.source == Source.MARAC_REPEAT_RATE:
         return marac_selectors.one_place(sum(row["repeat_cases"] for row in rows), cases)
-    raise ValueError(source)
+    raise ValueError(indicator.source)
 
 
 @transaction.atomic
@@ -299,7 +320,7 @@ def values_compute(*, actor, framework: Framework, period_start: date) -> int:
     for indicator in framework.indicators.filter(source__in=COMPUTED_SOURCES):
         if quarter_refusal(indicator, period_start):
             continue
-        value = computed_value(indicator.source, period_start)
+        value = computed_value(indicator, period_start)
         if value is None:
             continue
         _put_value(

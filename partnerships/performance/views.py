@@ -305,9 +305,10 @@ def framework_compute(request, pk: int):
         "partnerships/boards/confirm.html",
         {
             "caption": str(framework),
-            "heading": f"Work out the MARAC indicators for {financial_quarter_name(quarter)}?",
-            "explanation": "Cases discussed and the repeat rate are counted from the MARAC records of every area, as "
-            "in the SafeLives data return, and replace any value recorded for the quarter. They stay restricted "
+            "heading": f"Work out the indicators from this service's records for {financial_quarter_name(quarter)}?",
+            "explanation": "MARAC cases discussed and the repeat rate are counted from the records of every area, as "
+            "in the SafeLives data return; a commissioned-service KPI takes its provider's figure from the "
+            "quarter's return, once it is in. They replace any value recorded for the quarter and stay restricted "
             "until approved.",
             "button": "Work them out",
             "cancel_url": framework.get_absolute_url(),
