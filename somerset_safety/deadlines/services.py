@@ -139,11 +139,11 @@ def deadline_waive(*, actor, deadline: Deadline, reason: str) -> Deadline:
     reason is empty, or if the actor does not manage the record it belongs to.
     """
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
-    _check_may_change(actor, deadline)
     if deadline.statutory or kind(deadline.kind).statutory:
         raise DeadlineError(
             "A statutory deadline cannot be waived. Record a pause or the date it was met instead."
         )
+    _check_may_change(actor, deadline)
     if deadline.status not in OUTSTANDING:
         raise DeadlineError("Only a deadline that is still to be met can be waived.")
     reason = reason.strip()
