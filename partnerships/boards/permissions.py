@@ -32,7 +32,9 @@ from ..models import (
 
 MANAGE_ROLES = frozenset({Role.OFFICER})
 # Who finds "Partnership boards" in the navigation: officers, and the roles members hold.
-BOARD_ROLES = frozenset({Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.AGENCY_REP, Role.MARAC_COORDINATOR})
+BOARD_ROLES = frozenset(
+    {Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.AGENCY_REP, Role.MARAC_COORDINATOR, Role.COMMISSIONING_OFFICER}
+)
 
 
 def can_manage(user) -> bool:
@@ -177,7 +179,7 @@ def meeting_paper_recipients(meeting) -> QuerySet:
 
 # --- Performance framework -------------------------------------------------------------------------
 
-PERFORMANCE_ROLES = frozenset({Role.OFFICER, Role.PARTNERSHIP_LEAD, Role.AGENCY_REP, Role.MARAC_COORDINATOR})
+PERFORMANCE_ROLES = BOARD_ROLES
 
 
 def frameworks_visible_to(user) -> QuerySet[Framework]:

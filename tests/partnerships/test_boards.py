@@ -546,3 +546,12 @@ def test_list_pages_keep_their_query_count_as_rows_grow(
 @pytest.mark.parametrize("name", ["board_actions", "board_decisions"])
 def test_logs_are_not_found_for_someone_off_the_board(as_user, partnership_lead, name):
     assert as_user(partnership_lead).get(reverse(f"partnerships:{name}", args=["ssp"])).status_code == 404
+
+
+def test_a_commissioning_officer_on_a_board_reaches_it_from_the_list(as_user, officer, ssp):
+    commissioner = UserFactory(roles=[Role.COMMISSIONING_OFFICER])
+    services.board_member_add(
+        actor=officer, board=ssp, user=commissioner, role="member", joined_on=dt.date(2025, 1, 1)
+    )
+    page = as_user(commissioner).get(reverse("partnerships:board_list")).content.decode()
+    assert "Safer Somerset Partnership" in page
