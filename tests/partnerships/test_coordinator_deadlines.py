@@ -107,3 +107,33 @@ def test_a_cancelled_meeting_closes_its_deadline(coordinator, area):
     assert (deadline.status, deadline.closed_reason) == (DeadlineStatus.CLOSED, "Meeting cancelled")
     log_due_reminders(dt.date(2024, 6, 24))
     assert not ReminderSend.objects.filter(deadline=deadline).exists()
+
+
+def test_setting_coordinators_in_the_admin_moves_the_deadlines(
+    coordinator, second_coordinator, officer, area, admin_user, rf
+):
+    from django.contrib import admin
+
+    from partnerships.models import MaracArea
+
+    meeting = _meeting(coordinator, area)
+    model_admin = admin.site._registry[MaracArea]
+    request = rf.post("/")
+    request.user = admin_user
+    form_class = model_admin.get_form(request, area, change=True)
+    # Only MARAC coordinators are offered, by name: not the officer.
+    assert list(form_class.base_fields["coordinators"].queryset) == [coordinator, second_coordinator]
+    form = form_class(
+        data={
+            "code": area.code,
+            "name": area.name,
+            "adult_female_population": area.adult_female_population,
+            "active": "on",
+            "coordinators": [second_coordinator.pk],
+        },
+        instance=area,
+    )
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+    model_admin.save_related(request, form, formsets=[], change=True)
+    assert list(_agenda_deadline(meeting).responsible_users.all()) == [second_coordinator]
