@@ -59,8 +59,11 @@ class AgencyReportRequest(models.Model):
                 condition=Q(received_on__isnull=True) | Q(received_on__gte=F("requested_on")),
                 name="reviews_request_received_after",
             ),
+            # One live request per agency and type; a withdrawn one may be asked for again.
             models.UniqueConstraint(
-                fields=["review", "agency", "report_type"], name="reviews_one_request_per_agency_type"
+                fields=["review", "agency", "report_type"],
+                condition=Q(ended=""),
+                name="reviews_one_request_per_agency_type",
             ),
             models.CheckConstraint(
                 condition=Q(ended="") | (Q(ended_on__isnull=False) & ~Q(ended_reason="")),

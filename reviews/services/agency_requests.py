@@ -36,7 +36,7 @@ def report_request_create(
     _refuse_if_closed(review)
     if due_on < requested_on:
         raise ReviewError("The due date must be on or after the date requested.")
-    if review.report_requests.filter(agency=agency, report_type=report_type).exists():
+    if review.report_requests.filter(agency=agency, report_type=report_type, ended="").exists():
         raise ReviewError(f"{agency.name} has already been asked for this type of report.")
     request = AgencyReportRequest.objects.create(
         review=review,

@@ -106,3 +106,28 @@ def test_the_page_closes_it_with_a_reason_and_keeps_what_was_typed(as_user, offi
     shown = as_user(agency_rep).get(page).content.decode()
     assert "Not needed" in shown and "Covered elsewhere." in shown and "Report not needed" in shown
     assert "Upload the report" not in shown
+
+
+def test_a_withdrawn_request_can_be_made_again(officer):
+    review, request = _requested(officer)
+    with pytest.raises(ReviewError, match="already been asked"):
+        services.report_request_create(
+            actor=officer,
+            review=review,
+            agency=request.agency,
+            report_type="imr",
+            requested_on=date(2026, 11, 1),
+            due_on=date(2026, 12, 13),
+        )
+    services.report_request_end(actor=officer, request=request, ended="withdrawn", reason="Wrong team asked.")
+    again = services.report_request_create(
+        actor=officer,
+        review=review,
+        agency=request.agency,
+        report_type="imr",
+        requested_on=date(2026, 11, 1),
+        due_on=date(2026, 12, 13),
+    )
+    assert (
+        _deadline(again).status == DeadlineStatus.OPEN and _deadline(request).status == DeadlineStatus.CLOSED
+    )
