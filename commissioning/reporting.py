@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 
+from somerset_safety.reports.disclosure import RECORDS, Declaration
 from somerset_safety.reports.periods import last_quarter_end
 from somerset_safety.reports.registry import (
     DashboardPanel,
@@ -199,6 +200,41 @@ def commissioning_figures(as_of: date) -> dict:
     }
 
 
+def commissioning_declaration(data: dict) -> Declaration:
+    """The figures of commissioning_figures() for the disclosure-control rule and the comparison
+    of versions: contracts are counted as records; a KPI result that counts people is PEOPLE."""
+    declared = Declaration()
+    total = declared.add("total", "Commissioned service contracts", ("total",), kind=RECORDS)
+    parts = [
+        declared.add(
+            f"contracts.{row['status']}",
+            f"Contracts: {row['label'].lower()}",
+            ("counts", i, "count"),
+            kind=RECORDS,
+        )
+        for i, row in enumerate(data.get("counts", []))
+    ]
+    declared.add_sum(total, parts)
+    for i, row in enumerate(data.get("rated", [])):
+        for j, kpi in enumerate(row["kpis"]):
+            label = f"{row['reference']} {row['title']}: {kpi['kpi']}"
+            place = ("rated", i, "kpis", j)
+            if kpi.get("people") is not None:
+                declared.add(
+                    f"kpi.{row['reference']}.{kpi['kpi']}", label, (*place, "people"), (*place, "value")
+                )
+            else:
+                declared.add(f"kpi.{row['reference']}.{kpi['kpi']}", label, (*place, "value"), kind=RECORDS)
+    for key, label in (
+        ("brought_forward", "Pooled budget: brought forward"),
+        ("contributions", "Pooled budget: contributions received"),
+        ("spent", "Pooled budget: spent"),
+        ("balance", "Pooled budget: balance"),
+    ):
+        declared.add(f"budget.{key}", label, ("budget", key), kind=RECORDS)
+    return declared
+
+
 def register_reporting() -> None:
     for register, kind in (
         (register_report_section, ReportSection),
@@ -211,5 +247,6 @@ def register_reporting() -> None:
                 build=as_at(commissioning_figures),
                 template="commissioning/report_section.html",
                 order=40,
+                declare=commissioning_declaration,
             )
         )

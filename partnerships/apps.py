@@ -41,6 +41,7 @@ class PartnershipsConfig(AppConfig):
             register_report_section,
         )
 
+        from .reporting import marac_declaration
         from .selectors import marac_figures
 
         # One build and one template serve the paper's section and the dashboard panel.
@@ -51,6 +52,7 @@ class PartnershipsConfig(AppConfig):
                 build=as_at(marac_figures),
                 template="partnerships/report_section.html",
                 order=20,
+                declare=marac_declaration,
             )
         )
         register_dashboard_panel(
@@ -60,6 +62,7 @@ class PartnershipsConfig(AppConfig):
                 build=as_at(marac_figures),
                 template="partnerships/report_section.html",
                 order=20,
+                declare=marac_declaration,
             )
         )
 

@@ -146,7 +146,10 @@ def data_return(*, areas: QuerySet[MaracArea] | list[MaracArea], start: date, en
             row[f"{column}_pct"] = one_place(row[column], cases)
         per_10k = Decimal(agg.get("rolling", 0)) * 10000 / Decimal(area.adult_female_population)
         row["cases_per_10k_rolling_12m"] = per_10k.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        rows.append({column: row[column] for column in RETURN_COLUMNS})
+        # The cases the rate per 10,000 is worked from (not a column of the return itself).
+        rows.append(
+            {**{column: row[column] for column in RETURN_COLUMNS}, "rolling_cases": agg.get("rolling", 0)}
+        )
     return rows
 
 

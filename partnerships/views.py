@@ -27,6 +27,7 @@ from somerset_safety.meetings.forms import (
 )
 from somerset_safety.meetings.forms import ReasonForm as MeetingReasonForm
 from somerset_safety.meetings.models import ActionUpdate
+from somerset_safety.reports.disclosure import shown
 from somerset_safety.reports.permissions import can_see_small_counts
 
 from . import conf, selectors, services
@@ -78,6 +79,7 @@ from .permissions import (
     referrals_visible_to,
     require_any_role,
 )
+from .reporting import return_declaration
 from .states import REFERRAL_MOVES
 
 
@@ -999,6 +1001,8 @@ def _return_rows(request):
 def data_return(request):
     require_any_role(request.user, RETURN_ROLES)
     form, rows = _return_rows(request)
+    suppress = not can_see_small_counts(request.user)
+    rows = shown({"rows": rows}, return_declaration, suppress=suppress)["rows"]
     bench = conf.benchmarks()
     tables = []
     for row in rows:
@@ -1015,7 +1019,7 @@ def data_return(request):
             "tables": tables,
             "query": request.GET.urlencode(),
             "submitted": bool(request.GET),
-            "suppress": not can_see_small_counts(request.user),
+            "suppress": suppress,
             "can_download": request.user.has_role(*RETURN_CSV_ROLES),
         },
     )

@@ -1,16 +1,15 @@
 """Helpers for the MARAC section of the Executive report and the partnership dashboard panel.
 
-Small counts are suppressed where the viewer may not see them (partnership leads, the public
-paper): the count reads "fewer than 5", and the percentage or rate worked out from it is not
-shown either, since with the denominator beside it the one gives away the other."""
+The figures come here already protected where the viewer may not see small counts (partnership
+leads, the public paper) by the one disclosure-control rule (partnerships.reporting declares
+them): a hidden figure is a Withheld, which reads "fewer than 5" or "not shown"."""
 
 from urllib.parse import urlencode
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
 
-from somerset_safety.reports.templatetags.report_tags import small_count
+from somerset_safety.reports.disclosure import is_withheld
 
 register = template.Library()
 
@@ -18,22 +17,21 @@ PLURALS = {"case": "cases", "victim": "victims", "perpetrator": "perpetrators", 
 MAX_AREA_LINES = 5
 
 
-def _threshold() -> int:
-    return getattr(settings, "SMALL_COUNT_THRESHOLD", 5)
-
-
-def is_small(value, suppress) -> bool:
-    return bool(suppress) and isinstance(value, int) and 0 < value < _threshold()
-
-
 @register.simple_tag
-def marac_figure(row: dict, suppress=True) -> str:
-    """One KPI as the paper shows it: '37.5% (3 cases)', '6.3', '2' — or 'fewer than 5 cases'."""
+def marac_figure(row: dict) -> str:
+    """One KPI as the paper shows it: '37.5% (3 cases)', '6.3', '2' — or 'fewer than 5 cases',
+    'not shown (fewer than 5 cases)' for a rate worked from one, 'not shown'."""
     count, unit = row["count"], row["unit"]
     units = unit if count == 1 else PLURALS.get(unit, unit + "s")
-    if is_small(count, suppress):
-        fewer = f"fewer than {_threshold()} {PLURALS.get(unit, unit)}"
-        return f"not shown ({fewer})" if row.get("rate") is not None else fewer
+    if is_withheld(count):
+        counted = count.counted(PLURALS.get(unit, unit))
+        if row.get("rate") is not None and count.small:
+            return f"not shown ({counted})"
+        return counted
+    if is_withheld(row.get("rate")):
+        return "not shown"
+    if is_withheld(row.get("percent")):
+        return f"{count} {units} (percentage not shown)"
     if row.get("rate") is not None:
         return row["rate"]
     if row.get("percent") is not None:
@@ -60,24 +58,22 @@ def return_query(base: str, start: str, end: str, area: str = "") -> str:
 
 
 @register.simple_tag
-def marac_trend_chart(trend: dict, suppress=True) -> dict:
+def marac_trend_chart(trend: dict) -> dict:
     """Labels, series, text alternative and data table of the quarterly trend: one line per area
     when there are few enough to tell apart, and all areas together. The table holds the chart's
     figures (a row a quarter, a column a line); each quarter links to the return for every area.
-    Suppressed counts are left out of the chart (a gap in the line), as the SVG carries values."""
+    Hidden counts are left out of the chart (a gap in the line), as the SVG carries values."""
     columns = {}
     if 1 < len(trend["areas"]) <= MAX_AREA_LINES:
         columns = {area["name"]: area["counts"] for area in trend["areas"]}
     columns["All areas"] = trend["total"]
     described = "; ".join(
-        f"{quarter['label']}: {small_count(value, suppress)}"
+        f"{quarter['label']}: {value}"
         for quarter, value in zip(trend["quarters"], trend["total"], strict=True)
     )
     return {
         "labels": [q["short"] for q in trend["quarters"]],
-        "series": {
-            name: [None if is_small(v, suppress) else v for v in values] for name, values in columns.items()
-        },
+        "series": {name: [None if is_withheld(v) else v for v in values] for name, values in columns.items()},
         "alt": f"Line chart of MARAC cases discussed each quarter, all areas: {described}. "
         "The table that follows gives the figures.",
         "columns": list(columns),
@@ -89,8 +85,8 @@ def marac_trend_chart(trend: dict, suppress=True) -> dict:
 
 
 @register.simple_tag
-def marac_counted(value, singular: str, plural: str, suppress=True) -> str:
-    """'1 case', '12 cases', or 'fewer than 5 cases' where small counts are suppressed."""
-    if is_small(value, suppress):
-        return f"fewer than {_threshold()} {plural}"
+def marac_counted(value, singular: str, plural: str) -> str:
+    """'1 case', '12 cases', or 'fewer than 5 cases were' / 'not shown' where hidden."""
+    if is_withheld(value):
+        return value.counted(plural)
     return f"{value} {singular if value == 1 else plural}"

@@ -5,16 +5,13 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from somerset_safety.reports.templatetags.report_tags import small_count
-
 register = template.Library()
 
 
 @register.simple_tag
-def counted(value, singular: str, plural: str, suppress=True) -> str:
-    """'1 review', '7 reviews', or 'fewer than 5 reviews' where small counts are suppressed."""
-    shown = small_count(value, suppress)
-    return f"{shown} {singular if shown == 1 else plural}"
+def counted(value, singular: str, plural: str) -> str:
+    """'1 review', '7 reviews'. Counts of reviews are records, shown as they are."""
+    return f"{value} {singular if value == 1 else plural}"
 
 
 @register.simple_tag(takes_context=True)

@@ -6,7 +6,6 @@ from somerset_safety.audit.services import audit_list
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.models import UnqueuedTask
 from somerset_safety.core.pagination import paginate
-from somerset_safety.reports.permissions import can_see_small_counts
 
 from . import selectors
 from .exceptions import DeadlineError
@@ -49,7 +48,6 @@ def team(request):
         "states": STATES,
         "today": today,
         "problems": None,
-        "suppress": not can_see_small_counts(request.user),
     }
     if request.user.has_role(*REMINDER_PROBLEM_ROLES):
         context["problems"] = {

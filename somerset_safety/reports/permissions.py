@@ -45,5 +45,7 @@ def get_version_for_user_or_404(user, report_pk: int, number: int, action: str =
 
 
 def can_see_small_counts(user) -> bool:
-    """Partnership leads see aggregate figures with small counts suppressed; officers see all."""
+    """Whether the user has detail access: officers, the MARAC coordinator and administrators
+    see every figure exactly; anyone else (partnership leads) sees counts of people protected
+    by the disclosure-control rule (reports.disclosure)."""
     return user.has_role(Role.OFFICER, Role.MARAC_COORDINATOR, Role.ADMIN)

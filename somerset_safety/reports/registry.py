@@ -7,12 +7,18 @@ partnership dashboard here, from their AppConfig.ready(). The platform never imp
 frozen snapshot of a report version, and the `template` renders it, for the preview, the PDF
 and the dashboard alike. A figure's value must not depend on anything that happened after
 `period.end`. `as_at(fn)` adapts a selector that needs only the date.
+
+`declare(data)` says what each figure in the data is called and what kind it is, and the sums
+between them (disclosure.Declaration): the platform applies the one disclosure-control rule
+with it wherever the figures are shown to someone without detail access and always in the
+paper, and compares versions figure by figure with its labels.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from .disclosure import Declare
 from .periods import ReportPeriod
 
 
@@ -35,6 +41,7 @@ class ReportSection:
     template: str
     order: int = 100
     appendix: bool = False
+    declare: Declare | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class DashboardPanel:
     build: Callable[[ReportPeriod], dict]
     template: str
     order: int = 100
+    declare: Declare | None = None
 
 
 _sections: dict[str, ReportSection] = {}

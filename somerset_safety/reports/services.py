@@ -1,6 +1,7 @@
 import hashlib
 import logging
 from datetime import date
+from difflib import SequenceMatcher
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -13,6 +14,8 @@ from somerset_safety.audit.services import audit_record
 from somerset_safety.core.queueing import enqueue
 from somerset_safety.core.transitions import transition
 
+from . import disclosure
+from .disclosure import shown
 from .exceptions import ReportError
 from .models import (
     GENERATED_AFTER,
@@ -151,7 +154,8 @@ def _block(heading: str, **extra) -> dict:
 def document_outline(content: dict, snapshot: dict) -> list[dict]:
     """The paper's numbered sections, in the order of a council Executive report: narrative and
     generated sections, the list of appendices and the sign-off table, then the appendices.
-    A section with nothing in it is left out (and the numbering closes up)."""
+    A section with nothing in it is left out (and the numbering closes up). The paper is public:
+    its figures are protected by the disclosure-control rule."""
     generated = [s for s in report_sections() if s.key in snapshot]
     blocks = []
     for field, heading in NARRATIVE_SECTIONS:
@@ -160,7 +164,7 @@ def document_outline(content: dict, snapshot: dict) -> list[dict]:
             blocks.append(_block(heading, paragraphs=paragraphs))
         if field == GENERATED_AFTER:
             blocks += [
-                _block(s.title, template=s.template, data=snapshot[s.key])
+                _block(s.title, template=s.template, data=shown(snapshot[s.key], s.declare, suppress=True))
                 for s in generated
                 if not s.appendix
             ]
@@ -194,7 +198,7 @@ def document_outline(content: dict, snapshot: dict) -> list[dict]:
             "heading": section.title,
             "label": appendix_names[n - 1],
             "template": section.template,
-            "data": snapshot[section.key],
+            "data": shown(snapshot[section.key], section.declare, suppress=True),
             "number": f"A{n}",
             "appendix": True,
         }
@@ -281,26 +285,77 @@ def report_version_retry(*, actor, version: ReportVersion) -> ReportVersion:
     return version
 
 
-def flatten_figures(data, prefix: str = "") -> dict[str, object]:
-    """{"marac": {"areas": [{"cases": 3}]}} → {"marac › areas › 1 › cases": 3}: for comparing versions."""
-    flat: dict[str, object] = {}
-    if isinstance(data, dict):
-        for key, value in data.items():
-            flat.update(flatten_figures(value, f"{prefix} › {key}" if prefix else str(key)))
-    elif isinstance(data, list):
-        for index, value in enumerate(data, start=1):
-            label = value.get("label") or value.get("name") if isinstance(value, dict) else None
-            flat.update(flatten_figures(value, f"{prefix} › {label or index}"))
+def _section_figures(section, old: dict | None, new: dict | None, suppress: bool) -> list[dict]:
+    """The declared figures of one section that differ between two versions, by their own labels.
+    For a viewer without detail access both versions are protected together: a figure hidden in
+    either is hidden in both, so no difference gives a small count away."""
+    declared_old = section.declare(old) if old is not None else None
+    declared_new = section.declare(new) if new is not None else None
+    if suppress and declared_old and declared_new:
+        before, after = disclosure.protect_together((old, declared_old), (new, declared_new))
     else:
-        flat[prefix] = data
-    return flat
+        protect = disclosure.protect if suppress else disclosure.exact
+        before = protect(old, declared_old) if declared_old else None
+        after = protect(new, declared_new) if declared_new else None
+    labels: dict[str, str] = {}
+    for declared in (declared_old, declared_new):
+        for figure in declared.figures if declared else []:
+            labels.setdefault(figure.key, figure.label)
+    rows = []
+    for key, label in labels.items():
+        was = before.values.get(key) if before else None
+        now = after.values.get(key) if after else None
+        if was == now or (disclosure.is_withheld(was) and disclosure.is_withheld(now)):
+            continue  # unchanged, or hidden in both versions: nothing the reader may compare
+        rows.append({"section": section.title, "figure": label, "before": was, "after": now})
+    return rows
 
 
-def versions_compare(older: ReportVersion, newer: ReportVersion) -> list[dict]:
-    """The figures that differ between two versions, in a stable order."""
-    before, after = flatten_figures(older.snapshot), flatten_figures(newer.snapshot)
-    return [
-        {"figure": key, "before": before.get(key), "after": after.get(key)}
-        for key in sorted(set(before) | set(after))
-        if before.get(key) != after.get(key)
-    ]
+def versions_compare(older: ReportVersion, newer: ReportVersion, *, suppress: bool = True) -> list[dict]:
+    """The figures that differ between two versions, section by section in the paper's order,
+    each by its own label ("North Somerset: repeat cases"). Protected by the disclosure-control
+    rule unless `suppress` is False (viewers with detail access)."""
+    rows = []
+    for section in report_sections():
+        old, new = older.snapshot.get(section.key), newer.snapshot.get(section.key)
+        if section.declare is None or (old is None and new is None):
+            continue
+        rows += _section_figures(section, old, new, suppress)
+    return rows
+
+
+def _words(text: str) -> list[str]:
+    return (text or "").split()
+
+
+def word_diff(before: str, after: str) -> list[dict]:
+    """[{"op": "same" | "removed" | "added", "text": "…"}]: the words of `after` against `before`."""
+    old, new = _words(before), _words(after)
+    parts = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append({"op": "same", "text": " ".join(old[i1:i2])})
+            continue
+        if i2 > i1:
+            parts.append({"op": "removed", "text": " ".join(old[i1:i2])})
+        if j2 > j1:
+            parts.append({"op": "added", "text": " ".join(new[j1:j2])})
+    return parts
+
+
+NARRATIVE_COMPARED = [
+    ("title", "Title"),
+    *NARRATIVE_SECTIONS,
+    ("other_appendices", "Other appendices"),
+]
+
+
+def narrative_compare(older: ReportVersion, newer: ReportVersion) -> list[dict]:
+    """The written sections that changed between two versions, each as a word diff. The exempt
+    (Part II) information is never compared here: it belongs to the confidential appendix."""
+    changes = []
+    for field, heading in NARRATIVE_COMPARED:
+        before, after = older.content.get(field) or "", newer.content.get(field) or ""
+        if _words(before) != _words(after):
+            changes.append({"heading": heading, "words": word_diff(before, after)})
+    return changes

@@ -11,6 +11,7 @@ from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
 
 from . import services
+from .disclosure import shown
 from .forms import DashboardDateForm, ReportForm
 from .models import VersionStatus
 from .periods import PeriodKind, report_period
@@ -37,7 +38,11 @@ def dashboard(request):
         period = report_period(PeriodKind.QUARTER, today)
         if not request.GET:
             picked = DashboardDateForm(initial={"period_end": today, "period_kind": PeriodKind.QUARTER})
-    panels = [{"panel": panel, "data": panel.build(period)} for panel in dashboard_panels()]
+    suppress = not can_see_small_counts(request.user)
+    panels = [
+        {"panel": panel, "data": shown(panel.build(period), panel.declare, suppress=suppress)}
+        for panel in dashboard_panels()
+    ]
     return render(
         request,
         "reports/dashboard.html",
@@ -47,7 +52,7 @@ def dashboard(request):
             "today": today,
             "live": period.end == today,
             "form": picked,
-            "suppress": not can_see_small_counts(request.user),
+            "suppress": suppress,
         },
     )
 
@@ -141,7 +146,12 @@ def version_detail(request, pk: int, number: int):
     if compare_to and compare_to.isdigit():
         other = get_version_for_user_or_404(request.user, pk, int(compare_to))
         older, newer = sorted([other, version], key=lambda v: v.number)
-        differences = {"older": older, "newer": newer, "rows": services.versions_compare(older, newer)}
+        differences = {
+            "older": older,
+            "newer": newer,
+            "rows": services.versions_compare(older, newer, suppress=not can_see_small_counts(request.user)),
+            "narrative": services.narrative_compare(older, newer),
+        }
     return render(
         request,
         "reports/version_detail.html",
@@ -152,6 +162,7 @@ def version_detail(request, pk: int, number: int):
             "differences": differences,
             "can_edit": request.user.has_role(*EDIT_ROLES),
             "ready": version.status == VersionStatus.READY,
+            "suppress": not can_see_small_counts(request.user),
         },
     )
 

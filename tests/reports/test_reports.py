@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import re
 import shutil
@@ -48,6 +49,14 @@ def _agency_count(period):
     }
 
 
+def _agency_figures(data):
+    from somerset_safety.reports.disclosure import RECORDS, Declaration
+
+    declared = Declaration()
+    declared.add("agencies", "Partner agencies on record", ("rows", 0, "value"), kind=RECORDS)
+    return declared
+
+
 @pytest.fixture
 def section():
     registry.register_report_section(
@@ -56,6 +65,7 @@ def section():
             title="Partner agencies",
             build=_agency_count,
             template="reports/sections/figures.html",
+            declare=_agency_figures,
         )
     )
     registry.register_report_section(
@@ -107,7 +117,14 @@ def test_officer_writes_previews_and_generates_a_frozen_version(
     second = ReportVersion.objects.get(number=2)
     assert second.snapshot["test_agencies"]["rows"][0]["value"] == agencies_now + 1
     compare = client.get(reverse("reports:version_detail", args=[report.pk, 2]) + "?compare=1")
-    assert b"test_agencies \xe2\x80\xba rows \xe2\x80\xba Agencies \xe2\x80\xba value" in compare.content
+    cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", compare.content.decode())
+    start = cells.index("Partner agencies on record")
+    assert cells[start - 1 : start + 3] == [
+        "Partner agencies",
+        "Partner agencies on record",
+        str(agencies_now),
+        str(agencies_now + 1),
+    ]
 
     download = client.get(reverse("reports:version_pdf", args=[report.pk, 1]))
     assert download["Content-Disposition"].startswith("attachment")
@@ -250,30 +267,141 @@ def test_bad_input_changes_nothing_and_keeps_what_was_typed(officer, as_user):
     assert not ExecutiveReport.objects.exists()
 
 
+def _people_table(data):
+    from somerset_safety.reports.disclosure import Declaration
+
+    declared = Declaration()
+    parts = [
+        declared.add(row["label"], row["label"], ("rows", i, "value"))
+        for i, row in enumerate(data["rows"][:-1])
+    ]
+    declared.add_sum(declared.add("total", "All", ("rows", len(data["rows"]) - 1, "value")), parts)
+    return declared
+
+
 @pytest.mark.django_db
-def test_dashboard_suppresses_small_counts_for_leads(
+def test_comparison_in_plain_words_protected_for_a_lead_with_the_narrative_as_a_word_diff(
+    officer, partnership_lead, as_user
+):
+    registry.register_report_section(
+        ReportSection(
+            key="test_people",
+            title="Victims by area",
+            build=lambda period: {},
+            template="reports/sections/figures.html",
+            declare=_people_table,
+        )
+    )
+    try:
+        report = ExecutiveReport.objects.create(
+            **{
+                k: v
+                for k, v in FORM.items()
+                if k
+                in {
+                    "title",
+                    "meeting",
+                    "decision_body",
+                    "lead_officer",
+                    "author_and_contact",
+                    "cabinet_member",
+                }
+            },
+            meeting_date=dt.date(2027, 1, 13),
+            period_end=dt.date(2026, 12, 31),
+            created_by=officer,
+        )
+
+        def version(number, east, north, summary):
+            rows = [
+                {"label": "East", "value": east},
+                {"label": "North", "value": north},
+                {"label": "West", "value": 30},
+            ]
+            rows.append({"label": "All areas", "value": east + north + 30})
+            return ReportVersion.objects.create(
+                report=report,
+                number=number,
+                snapshot={"test_people": {"rows": rows}},
+                content={"summary": summary},
+                generated_by=officer,
+                period_kind="quarter",
+                period_start=dt.date(2026, 10, 1),
+                period_end=dt.date(2026, 12, 31),
+                status=VersionStatus.READY,
+            )
+
+        version(1, 3, 10, "Referrals rose in the quarter.")
+        version(2, 6, 10, "Referrals fell sharply in the quarter.")
+        url = reverse("reports:version_detail", args=[report.pk, 2]) + "?compare=1"
+
+        def rows(client):
+            html = client.get(url).content.decode()
+            cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", html)
+            start = cells.index("Section", 0) + 4
+            return [
+                cells[i : i + 4] for i in range(start, len(cells) - 3, 4) if cells[i] == "Victims by area"
+            ], html
+
+        # East 3 → 6 and the total 43 → 46: a lead sees neither East (3 is small in version 1,
+        # so hidden in both) nor North (hidden in both, or 43 − 30 − 10 gives the 3 back).
+        lead_rows, lead_html = rows(as_user(partnership_lead))
+        assert lead_rows == [["Victims by area", "All", "43", "46"]]
+        officer_rows, officer_html = rows(as_user(officer))
+        assert officer_rows == [["Victims by area", "East", "3", "6"], ["Victims by area", "All", "43", "46"]]
+        for html in (lead_html, officer_html):
+            assert '<h4 class="govuk-heading-s">Summary</h4>' in html
+            assert (
+                'Referrals <del><span class="govuk-visually-hidden">Removed: </span>rose</del> '
+                '<ins><span class="govuk-visually-hidden">Added: </span>fell sharply</ins> in the quarter.'
+            ) in html
+    finally:
+        registry._sections.pop("test_people", None)
+
+
+@pytest.mark.django_db
+def test_dashboard_protects_counts_of_people_for_leads(
     officer, partnership_lead, as_user, django_assert_max_num_queries
 ):
+    # 3 + 10 + 12 = 25: a lead sees "fewer than 5" for the 3, and the 10 is not shown either,
+    # or 25 − 10 − 12 would give the 3 back. An officer sees every figure.
     registry.register_dashboard_panel(
         DashboardPanel(
             key="test_small",
             title="Small numbers",
             build=lambda period: {
-                "as_of": period.end.isoformat(),
-                "kinds": [],
-                "states": [],
-                "totals": {key: 3 if key == "overdue" else 0 for key in STATE_NAMES},
+                "caption": "Victims by area",
+                "rows": [
+                    {"label": "East", "value": 3},
+                    {"label": "North", "value": 10},
+                    {"label": "West", "value": 12},
+                    {"label": "All areas", "value": 25},
+                ],
             },
-            template="deadlines/report_section.html",
+            template="reports/sections/figures.html",
+            declare=_people_table,
         )
     )
     try:
         lead = as_user(partnership_lead)
         with django_assert_max_num_queries(20):
-            response = lead.get(reverse("reports:dashboard"))
-        assert b"fewer than 5 deadlines across the partnership were overdue" in response.content
-        officer_page = as_user(officer).get(reverse("reports:dashboard")).content
-        assert b"3 deadlines across the partnership were overdue" in officer_page
+            page = lead.get(reverse("reports:dashboard")).content.decode()
+        cells = re.findall(
+            r'<th scope="row" class="govuk-table__header">(East|North|West|All areas)</th><td[^>]*>([^<]*)</td>',
+            page,
+        )
+        assert cells == [
+            ("East", "fewer than 5"),
+            ("North", "not shown"),
+            ("West", "12"),
+            ("All areas", "25"),
+        ]
+        officer_page = as_user(officer).get(reverse("reports:dashboard")).content.decode()
+        cells = re.findall(
+            r'<th scope="row" class="govuk-table__header">(East|North|West|All areas)</th><td[^>]*>([^<]*)</td>',
+            officer_page,
+        )
+        assert cells == [("East", "3"), ("North", "10"), ("West", "12"), ("All areas", "25")]
     finally:
         registry._panels.pop("test_small", None)
 

@@ -1,17 +1,6 @@
 from django import template
-from django.conf import settings
 
 register = template.Library()
-
-
-@register.filter
-def small_count(value, suppress=True):
-    """Counts below SMALL_COUNT_THRESHOLD (default 5), but above zero, read "fewer than 5"
-    where the viewer may not see small numbers (leads, public papers)."""
-    threshold = getattr(settings, "SMALL_COUNT_THRESHOLD", 5)
-    if suppress and isinstance(value, int) and not isinstance(value, bool) and 0 < value < threshold:
-        return f"fewer than {threshold}"
-    return value
 
 
 @register.filter
