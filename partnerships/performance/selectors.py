@@ -7,27 +7,23 @@ and anything worked from them, for readers without detail access."""
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
-
 from somerset_safety.core.dates import add_months
+from somerset_safety.reports import disclosure
 from somerset_safety.reports.periods import financial_quarter_name, quarter_start
 
 from ..models import Framework, Indicator, IndicatorValue, Release, Unit
 from . import rules
 from .services import quarters_of
 
-
-def threshold() -> int:
-    return getattr(settings, "SMALL_COUNT_THRESHOLD", 5)
+# Each indicator stands alone (no indicator is the sum of others), so the platform's one rule
+# (reports.disclosure) comes down to its primary suppression here: a count of people, marked so
+# on the indicator, that is small reads "fewer than 5", and so does what is worked from it.
+FEWER_THAN = disclosure.Withheld(small=True)
 
 
 def _suppressed(indicator: Indicator, value: Decimal | None, suppress: bool) -> bool:
     return (
-        suppress
-        and value is not None
-        and indicator.counts_people
-        and indicator.unit == Unit.NUMBER
-        and 0 < value < threshold()
+        suppress and indicator.counts_people and indicator.unit == Unit.NUMBER and disclosure.is_small(value)
     )
 
 
@@ -87,17 +83,15 @@ def _row(indicator: Indicator, values: dict, quarter: date, suppress: bool) -> d
         "polarity": indicator.get_polarity_display(),
         "source": indicator.get_source_display(),
         "value": (
-            f"fewer than {threshold()}"
-            if _suppressed(indicator, value, suppress)
-            else show(value, indicator.unit)
+            str(FEWER_THAN) if _suppressed(indicator, value, suppress) else show(value, indicator.unit)
         ),
         "previous": (
-            f"fewer than {threshold()}"
+            str(FEWER_THAN)
             if previous and _suppressed(indicator, previous.value, suppress)
             else show(previous.value if previous else None, indicator.unit)
         ),
         "last_year": (
-            f"fewer than {threshold()}"
+            str(FEWER_THAN)
             if last_year and _suppressed(indicator, last_year.value, suppress)
             else show(last_year.value if last_year else None, indicator.unit)
         ),
@@ -184,7 +178,7 @@ def indicator_history(indicator: Indicator, *, releases, suppress: bool) -> dict
                 "quarter": quarter,
                 "name": financial_quarter_name(quarter),
                 "row": current,
-                "value": f"fewer than {threshold()}" if hidden else show(value, indicator.unit),
+                "value": str(FEWER_THAN) if hidden else show(value, indicator.unit),
                 "comparator_value": show(current.comparator_value, indicator.unit)
                 if current and current.comparator_value is not None
                 else "",

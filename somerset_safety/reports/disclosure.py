@@ -121,6 +121,11 @@ class Withheld:
         return f"Withheld({str(self)!r})"
 
 
+def is_small(value) -> bool:
+    """A count the rule hides on its own (primary suppression): above 0, below the threshold."""
+    return value is not None and not isinstance(value, bool) and 0 < value < threshold()
+
+
 def is_withheld(value) -> bool:
     return isinstance(value, Withheld)
 
@@ -227,7 +232,7 @@ def _suppress(declaration: Declaration, values: dict, forced: Iterable[str] = ()
         f.key for f in declaration.figures if f.kind == PEOPLE and _count(values.get(f.key)) is not None
     }
     order = {f.key: n for n, f in enumerate(declaration.figures)}
-    hidden = {key: 0 < values[key] < limit for key in people if 0 < values[key] < limit}
+    hidden = {key: True for key in people if is_small(values[key])}
     for key in forced:
         if key in people:
             hidden.setdefault(key, False)
