@@ -305,3 +305,26 @@ def evidence_recorded_from_app(obligation_code: str, link: str) -> bool:
     return EvidenceItem.objects.filter(
         obligation__code=obligation_code, link=link, withdrawn_at__isnull=True
     ).exists()
+
+
+def nrm_referral_exists(reference: str) -> bool:
+    """For other apps linking a person to the modern slavery record: is there an NRM referral
+    with this reference? (MS1 notifications are anonymous and never linked.)"""
+    return SlaveryNotification.objects.filter(reference=reference.strip(), route=Route.NRM).exists()
+
+
+def nrm_links(user, references) -> dict[str, dict]:
+    """For other apps: reference -> {"status", "url"} of the NRM referrals among `references`.
+    The status and link are given only to users who may open modern slavery records; others get
+    the reference alone (an empty dict for it)."""
+    wanted = {r for r in references if r}
+    if not wanted:
+        return {}
+    from .permissions import can_use_slavery_records
+
+    if not can_use_slavery_records(user):
+        return {r: {} for r in wanted}
+    found = SlaveryNotification.objects.filter(reference__in=wanted, route=Route.NRM).only(
+        "pk", "reference", "status"
+    )
+    return {n.reference: {"status": n.get_status_display(), "url": n.get_absolute_url()} for n in found}

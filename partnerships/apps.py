@@ -31,6 +31,7 @@ class PartnershipsConfig(AppConfig):
         deadlines.register()
         self._register_meetings()
         self._register_boards()
+        self._register_disruption()
         demo.register("MARAC (synthetic)", load_demo, order=40)
 
         from somerset_safety.reports.registry import (
@@ -144,6 +145,31 @@ class PartnershipsConfig(AppConfig):
             url_name="partnerships:performance_home",
             roles=permissions.PERFORMANCE_ROLES,
             description="Each board's performance framework: priorities, indicators, RAG ratings and trends.",
+            order=34,
+        )
+
+    @staticmethod
+    def _register_disruption() -> None:
+        from somerset_safety.core import navigation, references
+
+        from .disruption import deadlines, permissions
+        from .disruption.services import REFERENCE_KIND
+        from .models import OrganisedCrimeGroup
+
+        references.register(
+            REFERENCE_KIND,
+            "OCG-{year}-{number:04d}",
+            yearly=True,
+            seed=lambda year: references.highest_number(
+                OrganisedCrimeGroup.objects, "reference", f"OCG-{year}-"
+            ),
+        )
+        deadlines.register()
+        navigation.register(
+            label="Disruption Panel",
+            url_name="partnerships:ocg_list",
+            roles=permissions.NAVIGATION_ROLES,
+            description="Organised crime groups and County Lines: assessments, the people exploited and 4P disruption.",
             order=34,
         )
 

@@ -12,6 +12,10 @@ class BoardError(MeetingError):
     """A refused partnership board or performance framework operation, in plain English."""
 
 
+class DisruptionError(MeetingError):
+    """A refused Disruption Panel operation, in plain English."""
+
+
 class ImportRejected(MaracError):
     """An import file was refused. `errors` is a list of (row number, field, message); row 1 is
     the header, so the first referral is row 2, as a spreadsheet numbers it."""

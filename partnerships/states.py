@@ -6,8 +6,8 @@ is heard. Withdrawn and heard are final.
 
 from somerset_safety.core.transitions import Move, StateMachine, sync_deadlines
 
-from .exceptions import BoardError, MaracError
-from .models import ForwardPlanStatus, ReferralStatus
+from .exceptions import BoardError, DisruptionError, MaracError
+from .models import ForwardPlanStatus, GroupStatus, ReferralStatus
 from .models.performance import Release
 
 NOT_YET_HEARD = {ReferralStatus.REFERRED, ReferralStatus.LISTED}
@@ -75,5 +75,32 @@ VALUE_RELEASE_MOVES = StateMachine(
         Move("provisional", "Approve as provisional", {Release.RESTRICTED}, Release.PROVISIONAL),
         Move("publish", "Approve for publication", {Release.RESTRICTED, Release.PROVISIONAL}, Release.PUBLIC),
         Move("reopen", "Reopen for correction", {Release.PROVISIONAL, Release.PUBLIC}, Release.RESTRICTED),
+    ],
+)
+
+
+# An organised crime group at the Disruption Panel: referred, adopted by the panel, active
+# (a plan being worked), reduced (the threat brought down; it can become active again), and
+# archived, from any stage, with a reason. Every move records its reason.
+GROUP_MOVES = StateMachine(
+    field="status",
+    states=GroupStatus,
+    refused=DisruptionError,
+    after=sync_deadlines,
+    moves=[
+        Move("adopt", "Adopt the group", {GroupStatus.REFERRED}, GroupStatus.ADOPTED),
+        Move(
+            "activate",
+            "Make the group active",
+            {GroupStatus.ADOPTED, GroupStatus.REDUCED},
+            GroupStatus.ACTIVE,
+        ),
+        Move("reduce", "Record the threat as reduced", {GroupStatus.ACTIVE}, GroupStatus.REDUCED),
+        Move(
+            "archive",
+            "Archive the group",
+            {GroupStatus.REFERRED, GroupStatus.ADOPTED, GroupStatus.ACTIVE, GroupStatus.REDUCED},
+            GroupStatus.ARCHIVED,
+        ),
     ],
 )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .boards import urls as board_urls
+from .disruption import urls as disruption_urls
 from .performance import urls as performance_urls
 
 app_name = "partnerships"
@@ -48,4 +49,5 @@ urlpatterns = (
     ]
     + board_urls.urlpatterns
     + performance_urls.urlpatterns
+    + disruption_urls.urlpatterns
 )

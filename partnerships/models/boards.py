@@ -239,18 +239,9 @@ class Decision(models.Model):
         return bool(self.paper_id) and self.paper.exempt
 
 
-class _BoardManager(models.Manager):
+def _BoardManager(path: str) -> meetings.OwnedByManager:
     """Only the rows that belong to boards' meetings."""
-
-    def __init__(self, path: str):
-        super().__init__()
-        self.path = path
-
-    def get_queryset(self):
-        from django.contrib.contenttypes.models import ContentType
-
-        boards = ContentType.objects.filter(app_label="partnerships", model="board")
-        return super().get_queryset().filter(**{f"{self.path}__in": boards})
+    return meetings.OwnedByManager("partnerships", "board", path)
 
 
 class BoardMeeting(meetings.Meeting):

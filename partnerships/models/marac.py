@@ -7,7 +7,6 @@ moves of each state machine are tables on the model; one service per move enforc
 """
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -285,16 +284,9 @@ class AgendaSection(models.IntegerChoices):
 NEW_CASE_SECTIONS = (AgendaSection.NEW_WITH_CHILDREN, AgendaSection.NEW_WITHOUT_CHILDREN)
 
 
-class _MaracManager(models.Manager):
+def _MaracManager(path: str) -> meetings.OwnedByManager:
     """Only the rows that belong to MARAC areas' meetings."""
-
-    def __init__(self, path: str):
-        super().__init__()
-        self.path = path
-
-    def get_queryset(self):
-        areas = ContentType.objects.filter(app_label="partnerships", model="maracarea")
-        return super().get_queryset().filter(**{f"{self.path}__in": areas})
+    return meetings.OwnedByManager("partnerships", "maracarea", path)
 
 
 class Meeting(meetings.Meeting):

@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     AGENCY_REP = "agency_representative", "Agency representative"
     REVIEW_CHAIR = "review_chair", "Independent review chair"
     PARTNERSHIP_LEAD = "partnership_lead", "Partnership lead"
+    PANEL_MEMBER = "disruption_panel_member", "Disruption Panel member"
     COMMISSIONING_OFFICER = "commissioning_officer", "Commissioning officer"
     AUDITOR = "information_governance_auditor", "Information governance auditor"
     ADMIN = "system_administrator", "System administrator"

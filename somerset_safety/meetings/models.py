@@ -16,6 +16,20 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 
+class OwnedByManager(models.Manager):
+    """The rows that belong to one app's bodies (`owner` of `app_label.model`), for that app's
+    proxies: `path` leads from the row to its body's owner type."""
+
+    def __init__(self, app_label: str, model: str, path: str):
+        super().__init__()
+        self.owner = (app_label, model)
+        self.path = path
+
+    def get_queryset(self):
+        owners = ContentType.objects.filter(app_label=self.owner[0], model=self.owner[1])
+        return super().get_queryset().filter(**{f"{self.path}__in": owners})
+
+
 class Frequency(models.TextChoices):
     WEEKLY = "weekly", "Weekly"
     FORTNIGHTLY = "fortnightly", "Fortnightly"

@@ -1,0 +1,268 @@
+"""Disruption Panel register: the access matrix, the group's moves, the band's review cycle, a
+child's safeguarding referral and the NRM link through the duties app."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from partnerships.disruption import services
+from partnerships.disruption.permissions import groups_visible_to
+from partnerships.exceptions import DisruptionError
+from partnerships.models import GroupStatus, GroupType, OrganisedCrimeGroup, ThreatBand
+from somerset_safety.accounts.roles import Role
+from somerset_safety.audit.models import AuditEvent
+from somerset_safety.deadlines.models import Deadline
+from somerset_safety.meetings import models as platform
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(police):
+    return UserFactory(agency=police, roles=[Role.PANEL_MEMBER], full_name="Pat Panel")
+
+
+@pytest.fixture
+def other_member(council_team):
+    return UserFactory(agency=council_team, roles=[Role.PANEL_MEMBER], full_name="Mo Member")
+
+
+@pytest.fixture
+def make_group(member, police):
+    def make(**overrides):
+        values = dict(
+            actor=member,
+            name="Blue Line (synthetic)",
+            operation_name="Operation Test",
+            group_type=GroupType.objects.get(code="county_line"),
+            areas="Taunton",
+            referred_on=dt.date(2026, 1, 5),
+            referring_agency=police,
+            lead_agency=police,
+            senior_responsible_officer=None,
+            line_type="imported",
+            line_names="BLUE 07700 900000",
+            restricted=False,
+        )
+        values.update(overrides)
+        return services.group_create(**values)
+
+    return make
+
+
+def _task(group, agency):
+    """A 4P action for `agency` on the group, as a panel meeting would agree it."""
+    from partnerships.models import DisruptionPanel
+
+    panel = DisruptionPanel.objects.get()
+    from somerset_safety.meetings.services import body_for
+
+    body = body_for(panel)
+    meeting = platform.Meeting.objects.filter(body=body).first() or platform.Meeting.objects.create(
+        body=body, date=dt.date(2026, 2, 1)
+    )
+    return platform.Action.objects.create(
+        meeting=meeting,
+        subject_type=ContentType.objects.get_for_model(group),
+        subject_id=group.pk,
+        agency=agency,
+        description="Visit the address",
+        due_date=dt.date(2026, 3, 1),
+    )
+
+
+def test_references_are_numbered_per_referral_year(make_group):
+    first, second = make_group(), make_group(referred_on=dt.date(2025, 12, 1))
+    third = make_group()
+    assert (first.reference, second.reference, third.reference) == (
+        "OCG-2026-0001",
+        "OCG-2025-0001",
+        "OCG-2026-0002",
+    )
+
+
+def test_a_county_line_needs_its_line_type(make_group):
+    with pytest.raises(DisruptionError, match="outside the area or within"):
+        make_group(line_type="")
+
+
+def test_access_matrix(
+    as_user, make_group, member, other_member, agency_rep, other_agency_rep, officer, partnership_lead, police
+):
+    group = make_group()
+    restricted = make_group(restricted=True)
+    _task(group, police)
+    _task(restricted, police)
+    url, restricted_url = group.get_absolute_url(), restricted.get_absolute_url()
+    # Panel members see the group with its line names; the restricted one only its named people.
+    page = as_user(member).get(url)
+    assert page.status_code == 200 and "BLUE 07700 900000" in page.content.decode()
+    assert as_user(member).get(restricted_url).status_code == 200  # named: they restricted it
+    assert as_user(other_member).get(restricted_url).status_code == 404
+    # The tasked agency sees the group, without line names; not the restricted one.
+    tasked = as_user(agency_rep).get(url)
+    assert tasked.status_code == 200 and "BLUE 07700" not in tasked.content.decode()
+    assert as_user(agency_rep).get(restricted_url).status_code == 404
+    assert as_user(agency_rep).get(reverse("partnerships:ocg_edit", args=[group.pk])).status_code == 403
+    # Everyone else: nothing exists.
+    for user in (other_agency_rep, officer, partnership_lead):
+        assert as_user(user).get(url).status_code == 404
+    assert as_user(partnership_lead).get(reverse("partnerships:ocg_list")).status_code == 403
+    listed = as_user(other_agency_rep).get(reverse("partnerships:ocg_list")).content.decode()
+    assert group.reference not in listed
+    assert list(groups_visible_to(other_member)) == [group]
+
+
+def test_every_view_of_a_group_is_audited(as_user, make_group, member):
+    group = make_group()
+    as_user(member).get(group.get_absolute_url())
+    assert AuditEvent.objects.filter(action="view", object_id=str(group.pk)).count() == 1
+
+
+def test_moves_need_a_reason_and_follow_the_table(make_group, member):
+    group = make_group()
+    with pytest.raises(DisruptionError, match="reason"):
+        services.group_move(actor=member, group=group, move="adopt", reason=" ", on=dt.date(2026, 1, 6))
+    with pytest.raises(DisruptionError):
+        services.group_move(
+            actor=member, group=group, move="reduce", reason="Fewer sales", on=dt.date(2026, 1, 6)
+        )
+    group = services.group_move(
+        actor=member, group=group, move="adopt", reason="Meets threshold", on=dt.date(2026, 1, 6)
+    )
+    group = services.group_move(
+        actor=member, group=group, move="activate", reason="Plan agreed", on=dt.date(2026, 1, 7)
+    )
+    group = services.group_move(
+        actor=member, group=group, move="reduce", reason="Line closed", on=dt.date(2026, 2, 7)
+    )
+    assert (group.status, group.status_reason) == (GroupStatus.REDUCED, "Line closed")
+
+
+def test_the_current_band_sets_the_review_date_and_its_deadline(make_group, member):
+    group = make_group()
+    services.group_move(
+        actor=member, group=group, move="adopt", reason="Meets threshold", on=dt.date(2026, 1, 6)
+    )
+    band1, band3 = ThreatBand.objects.get(code="1"), ThreatBand.objects.get(code="3")
+    services.mapping_assessment_record(
+        actor=member,
+        group=group,
+        band=band3,
+        supplied_by="ROCU",
+        supplied_on=dt.date(2026, 1, 10),
+        rationale="x",
+    )
+    group.refresh_from_db()
+    assert group.review_date == dt.date(2026, 4, 10)  # band 3: quarterly
+    services.mapping_assessment_record(
+        actor=member,
+        group=group,
+        band=band1,
+        supplied_by="ROCU",
+        supplied_on=dt.date(2026, 1, 20),
+        rationale="y",
+    )
+    group.refresh_from_db()
+    assert group.review_date == dt.date(2026, 2, 20)  # band 1: monthly
+    deadline = Deadline.objects.get(kind="disruption_group_review", subject_id=group.pk)
+    assert deadline.due_date == dt.date(2026, 2, 20) and "OCG-2026-0001" in deadline.label
+    # Reviewed at a meeting on 15 February: the next review is a band-1 cycle on.
+    services.group_refresh_review_date(group=group, actor=member, reviewed_on=dt.date(2026, 2, 15))
+    group.refresh_from_db()
+    assert group.review_date == dt.date(2026, 3, 15)
+    assert len(group.mapping_assessments.all()) == 2  # history kept
+
+
+def _exploited(**overrides):
+    values = dict(
+        age_group="child",
+        full_name="",
+        date_of_birth=None,
+        exploitation_types=["criminal"],
+        safeguarding_referral_made=False,
+        safeguarding_referral_to=None,
+        safeguarding_referral_on=None,
+        no_referral_reason="",
+        nrm_reference="",
+        missing_episodes=0,
+        last_missing_on=None,
+    )
+    return values | overrides
+
+
+def test_a_child_needs_a_safeguarding_referral_or_the_reason(make_group, member, council_team):
+    group = make_group()
+    with pytest.raises(DisruptionError, match="safeguarding referral"):
+        services.exploited_person_save(actor=member, group=group, **_exploited())
+    person = services.exploited_person_save(
+        actor=member,
+        group=group,
+        **_exploited(
+            safeguarding_referral_made=True,
+            safeguarding_referral_to=council_team,
+            safeguarding_referral_on=dt.date(2026, 1, 2),
+        ),
+    )
+    assert person.reference.startswith("E")
+    adult = services.exploited_person_save(actor=member, group=group, **_exploited(age_group="adult"))
+    assert adult.pk
+
+
+def test_the_nrm_link_goes_through_the_duties_selector(make_group, member, monkeypatch):
+    group = make_group()
+    seen = []
+
+    def exists(reference):
+        seen.append(reference)
+        return reference == "MS-2026-0001"
+
+    monkeypatch.setattr("duties.selectors.nrm_referral_exists", exists)
+    with pytest.raises(DisruptionError, match="no NRM referral MS-2026-0009"):
+        services.exploited_person_save(
+            actor=member, group=group, **_exploited(age_group="adult", nrm_reference="MS-2026-0009")
+        )
+    person = services.exploited_person_save(
+        actor=member, group=group, **_exploited(age_group="adult", nrm_reference="MS-2026-0001")
+    )
+    assert person.nrm_reference == "MS-2026-0001" and seen == ["MS-2026-0009", "MS-2026-0001"]
+
+
+def test_history_keeps_no_line_names(make_group, member):
+    group = make_group()
+    fields = {f.name for f in OrganisedCrimeGroup.history.model._meta.fields}
+    assert "line_names" not in fields and "status" in fields
+    assert group.history.count() == 1
+
+
+def test_panel_member_records_a_group_through_the_page(as_user, member, police):
+    response = as_user(member).post(
+        reverse("partnerships:ocg_create"),
+        {
+            "name": "Red Line (synthetic)",
+            "group_type": GroupType.objects.get(code="drugs_supply").pk,
+            "areas": "Yeovil",
+            "referred_on_0": "5",
+            "referred_on_1": "1",
+            "referred_on_2": "2026",
+            "referring_agency": police.pk,
+            "lead_agency": police.pk,
+        },
+    )
+    group = OrganisedCrimeGroup.objects.get()
+    assert response.status_code == 302 and response["Location"] == group.get_absolute_url()
+    bad = as_user(member).post(reverse("partnerships:ocg_create"), {"name": "Only a name"})
+    assert bad.status_code == 200 and "Only a name" in bad.content.decode()
+    assert OrganisedCrimeGroup.objects.count() == 1
+
+
+def test_list_query_count_is_fixed(as_user, make_group, member, django_assert_max_num_queries):
+    for _ in range(6):
+        make_group()
+    client = as_user(member)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("partnerships:ocg_list"))
+    assert page.content.decode().count("OCG-2026-") == 6
