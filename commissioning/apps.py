@@ -6,6 +6,9 @@ class CommissioningConfig(AppConfig):
     verbose_name = "Commissioned services"
 
     def ready(self) -> None:
+        from .records import register_records
+
+        register_records()
         from somerset_safety.accounts.roles import Role
         from somerset_safety.core import demo, navigation
 

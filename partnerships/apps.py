@@ -6,6 +6,9 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnerships, MARAC and the Disruption Panel"
 
     def ready(self) -> None:
+        from .records import register_records
+
+        register_records()
         from somerset_safety.core import demo, navigation
 
         from . import deadlines

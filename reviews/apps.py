@@ -6,6 +6,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Domestic Homicide Reviews"
 
     def ready(self) -> None:
+        from .records import register_records
+
+        register_records()
         from somerset_safety.core import demo, navigation
 
         from . import deadlines

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "somerset_safety.deadlines",
     "somerset_safety.meetings",
     "somerset_safety.reports",
+    "somerset_safety.records",
     "reviews",
     "partnerships",
     "commissioning",

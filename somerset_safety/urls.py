@@ -19,6 +19,7 @@ urlpatterns = [
     path("audit/", include("somerset_safety.audit.urls")),
     path("deadlines/", include("somerset_safety.deadlines.urls")),
     path("", include("somerset_safety.reports.urls")),
+    path("records/", include("somerset_safety.records.urls")),
     path("reviews/", include("reviews.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("duties/", include("duties.urls")),

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "disruption_panel_member", "Disruption Panel member"
     COMMISSIONING_OFFICER = "commissioning_officer", "Commissioning officer"
     AUDITOR = "information_governance_auditor", "Information governance auditor"
+    RECORDS_MANAGER = "records_manager", "Records manager"
     ADMIN = "system_administrator", "System administrator"
 
 

@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class RetentionTrigger(models.TextChoices):
+    CREATED = "created", "Created"
+    CLOSED = "closed", "Closed"
+    LAST_REFERRAL = "last_referral", "Last referral for the person"
+    CONTRACT_END = "contract_end", "Contract end"
+    PUBLICATION = "publication", "Publication"
+
+
+class RetentionAction(models.TextChoices):
+    REVIEW = "review", "Review by a person first"
+    DESTROY = "destroy", "Destroy"
+    ANONYMISE = "anonymise", "Anonymise: keep the figures, drop the identity"
+
+
+class RetentionRule(models.Model):
+    """The council's retention schedule: for one kind of record, how long it is kept after its
+    trigger and what then happens to it. One rule per registered record type."""
+
+    record_type = models.CharField(max_length=60, unique=True)
+    period_months = models.PositiveIntegerField(
+        "retention period in months",
+        help_text="How long the record is kept after the trigger. 6 years is 72 months.",
+    )
+    trigger = models.CharField(max_length=20, choices=RetentionTrigger.choices)
+    action = models.CharField(max_length=20, choices=RetentionAction.choices)
+    notes = models.TextField(
+        blank=True, help_text="Where the rule comes from, for example the schedule's line number."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["record_type"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_months__gte=1), name="retention_period_at_least_a_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.record_type
+
+    @property
+    def period_label(self) -> str:
+        years, months = divmod(self.period_months, 12)
+        parts = []
+        if years:
+            parts.append(f"{years} year{'s' if years != 1 else ''}")
+        if months:
+            parts.append(f"{months} month{'s' if months != 1 else ''}")
+        return " ".join(parts)

@@ -1,0 +1,68 @@
+"""Fetch with authorisation, validate, call one service, redirect (STYLE.md)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from somerset_safety.audit.services import audit_list
+from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.forms import errors_on
+from somerset_safety.core.pagination import paginate
+
+from . import registry, selectors, services
+from .forms import RetentionRuleForm
+from .models import RetentionRule
+from .permissions import can_manage_records, require_records_manager, require_records_reader
+
+
+def schedule(request):
+    require_records_reader(request.user)
+    today = local_today()
+    return render(
+        request,
+        "records/schedule.html",
+        {"lines": selectors.schedule(today), "today": today, "can_manage": can_manage_records(request.user)},
+    )
+
+
+def _rule_and_type(key: str):
+    record_type = registry.record_type(key)
+    if record_type is None:
+        raise Http404
+    return get_object_or_404(RetentionRule, record_type=key), record_type
+
+
+def rule_edit(request, key: str):
+    require_records_manager(request.user)
+    rule, record_type = _rule_and_type(key)
+    initial = {name: getattr(rule, name) for name in ("period_months", "trigger", "action", "notes")}
+    form = RetentionRuleForm(request.POST or None, initial=initial, record_type=record_type)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            changed = services.rule_update(actor=request.user, rule=rule, **form.cleaned_data)
+            if changed:
+                messages.success(request, f"Retention rule for {record_type.label.lower()} saved.")
+            else:
+                messages.info(request, "Nothing was changed.")
+            return redirect("records:schedule")
+    return render(request, "records/rule_form.html", {"form": form, "rule": rule, "record_type": record_type})
+
+
+def due(request, key: str):
+    """The records of one type whose retention period has ended: references and dates only."""
+    require_records_reader(request.user)
+    rule, record_type = _rule_and_type(key)
+    today = local_today()
+    page = paginate(request, selectors.due_records(record_type, rule, today))
+    audit_list(actor=request.user, model=record_type.model, ids=[row.pk for row in page], purpose="retention")
+    return render(
+        request,
+        "records/due.html",
+        {
+            "page": page,
+            "rule": rule,
+            "record_type": record_type,
+            "cutoff": selectors.cutoff_for(rule, today),
+            "today": today,
+        },
+    )
