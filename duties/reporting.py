@@ -2,6 +2,7 @@
 with the platform in DutiesConfig.ready(). Aggregate figures about duties only: modern
 slavery records are not part of either."""
 
+from somerset_safety.reports.disclosure import RECORDS, Declaration
 from somerset_safety.reports.registry import (
     DashboardPanel,
     ReportSection,
@@ -13,6 +14,18 @@ from somerset_safety.reports.registry import (
 from .selectors import duties_appendix, duties_status_panel
 
 
+def duties_declaration(data: dict) -> Declaration:
+    """Duties by status for the comparison of report versions: duties are records, shown as
+    they are."""
+    declared = Declaration()
+    declared.add("total", "Statutory duties", ("total",), kind=RECORDS)
+    for i, row in enumerate(data.get("counts", [])):
+        declared.add(
+            f"status.{row['status']}", f"Duties {row['label'].lower()}", ("counts", i, "count"), kind=RECORDS
+        )
+    return declared
+
+
 def register_reporting() -> None:
     register_report_section(
         ReportSection(
@@ -22,6 +35,7 @@ def register_reporting() -> None:
             template="duties/report_appendix.html",
             order=10,
             appendix=True,
+            declare=duties_declaration,
         )
     )
     register_dashboard_panel(
@@ -31,5 +45,6 @@ def register_reporting() -> None:
             build=as_at(duties_status_panel),
             template="duties/dashboard_panel.html",
             order=70,
+            declare=duties_declaration,
         )
     )

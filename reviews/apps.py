@@ -41,6 +41,7 @@ class ReviewsConfig(AppConfig):
             register_report_section,
         )
 
+        from .reporting import dhr_declaration
         from .selectors import dhr_position
         from .views import display_name
 
@@ -52,6 +53,7 @@ class ReviewsConfig(AppConfig):
                 build=as_at(dhr_position),
                 template="reviews/report_section.html",
                 order=10,
+                declare=dhr_declaration,
             )
         )
         register_dashboard_panel(
@@ -61,6 +63,7 @@ class ReviewsConfig(AppConfig):
                 build=as_at(dhr_position),
                 template="reviews/report_section.html",
                 order=10,
+                declare=dhr_declaration,
             )
         )
 

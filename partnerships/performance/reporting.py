@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db.models import Q
 
 from somerset_safety.core.dates import add_months
+from somerset_safety.reports.disclosure import RECORDS, Declaration
 from somerset_safety.reports.periods import ReportPeriod
 
 from ..models import Decision, Framework, IndicatorValue, Release
@@ -42,6 +43,30 @@ def performance_figures(period: ReportPeriod) -> dict:
             continue
         shown.append(framework_figures(framework, quarter, releases={Release.PUBLIC}, suppress=True))
     return {"as_of": period.end.isoformat(), "frameworks": shown}
+
+
+def performance_declaration(data: dict) -> Declaration:
+    """performance_figures() for the comparison of report versions. The values are built with
+    the small-count rule already applied (selectors._suppressed: no indicator is a sum of
+    others), so they are declared as they are printed."""
+    declared = Declaration()
+    for f, framework in enumerate(data.get("frameworks", [])):
+        for p, priority in enumerate(framework["priorities"]):
+            place = ("frameworks", f, "priorities", p)
+            declared.add(
+                f"{framework['board']}.{priority['number']}",
+                f"{framework['board']}: priority {priority['number']} {priority['title']} status",
+                (*place, "status_label"),
+                kind=RECORDS,
+            )
+            for i, indicator in enumerate(priority["indicators"]):
+                declared.add(
+                    f"{framework['board']}.{indicator['code']}",
+                    f"{framework['board']}: {indicator['code']} {indicator['name']}",
+                    (*place, "indicators", i, "value"),
+                    kind=RECORDS,
+                )
+    return declared
 
 
 def decisions_figures(period: ReportPeriod) -> dict:
@@ -82,6 +107,7 @@ def register() -> None:
             build=performance_figures,
             template="partnerships/performance/report_section.html",
             order=25,
+            declare=performance_declaration,
         )
     )
     register_report_section(
@@ -100,5 +126,6 @@ def register() -> None:
             build=performance_figures,
             template="partnerships/performance/report_section.html",
             order=25,
+            declare=performance_declaration,
         )
     )

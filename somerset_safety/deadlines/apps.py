@@ -18,7 +18,7 @@ class DeadlinesConfig(AppConfig):
         )
 
         from .permissions import LIST_ROLES, TEAM_ROLES
-        from .selectors import deadline_figures
+        from .selectors import deadline_declaration, deadline_figures
 
         navigation.register(
             label="My deadlines",
@@ -40,6 +40,7 @@ class DeadlinesConfig(AppConfig):
                 key="deadlines",
                 title="Deadlines",
                 build=as_at(deadline_figures),
+                declare=deadline_declaration,
                 template="deadlines/report_section.html",
                 order=90,
             )
@@ -49,6 +50,7 @@ class DeadlinesConfig(AppConfig):
                 key="deadlines",
                 title="Deadlines and statutory clocks",
                 build=as_at(deadline_figures),
+                declare=deadline_declaration,
                 template="deadlines/report_section.html",
                 order=90,
             )

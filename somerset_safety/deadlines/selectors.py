@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QueryS
 
 from somerset_safety.accounts.models import User
 from somerset_safety.accounts.roles import Role
+from somerset_safety.reports.disclosure import RECORDS, Declaration
 
 from .models import Deadline
 from .permissions import deadlines_visible_to, with_may_manage
@@ -94,6 +95,20 @@ def deadline_figures(as_of: date) -> dict:
         "totals": totals(rows),
         "states": [{"key": key, "label": label} for key, label, _ in STATES],
     }
+
+
+def deadline_declaration(data: dict) -> Declaration:
+    """deadline_figures() for the disclosure-control rule and the comparison of report versions:
+    deadlines are records, so every count is shown as it is."""
+    declared = Declaration()
+    for i, row in enumerate(data.get("kinds", [])):
+        for key, name, _ in STATES:
+            declared.add(
+                f"{row['kind']}.{key}", f"{row['name']}: {name.lower()}", ("kinds", i, key), kind=RECORDS
+            )
+    for key, name, _ in STATES:
+        declared.add(f"all.{key}", f"All kinds: {name.lower()}", ("totals", key), kind=RECORDS)
+    return declared
 
 
 def deadlines_of(model: type[Model], ids: Iterable[int]) -> dict[int, list[Deadline]]:

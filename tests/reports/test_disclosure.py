@@ -141,3 +141,27 @@ def test_the_data_is_not_changed_and_missing_figures_are_ignored():
 def test_a_derived_figure_says_what_it_is_worked_from():
     with pytest.raises(ValueError):
         Declaration().add("rate", "Rate", ("rate",), kind=DERIVED)
+
+
+@pytest.mark.django_db
+def test_every_section_and_panel_with_figures_declares_them_where_they_are():
+    """Each registered build's declaration names places that exist in its data, each figure once."""
+    from datetime import date
+
+    from somerset_safety.reports.disclosure import _get
+    from somerset_safety.reports.periods import PeriodKind, report_period
+    from somerset_safety.reports.registry import dashboard_panels, report_sections
+
+    period = report_period(PeriodKind.QUARTER, date(2026, 9, 30))
+    undeclared = {"board_decisions"}  # decisions are wording, not figures
+    for item in [*report_sections(), *dashboard_panels()]:
+        if item.key in undeclared:
+            continue
+        assert item.declare is not None, item.key
+        data = item.build(period)
+        declared = item.declare(data)
+        keys = [f.key for f in declared.figures]
+        assert len(keys) == len(set(keys)), item.key
+        for figure in declared.figures:
+            for path in figure.paths:
+                _get(data, path)  # raises if the place does not exist
