@@ -3,7 +3,7 @@
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from somerset_safety.core.forms import GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin
 
 from .models import RetentionAction
 
@@ -53,3 +53,35 @@ class RetentionRuleForm(GdsFormMixin, forms.Form):
             Field.radios("action"),
             Field.textarea("notes"),
         ]
+
+
+class HoldForm(GdsFormMixin, forms.Form):
+    submit_label = "Place the legal hold"
+
+    reason = forms.CharField(
+        label="Why the record is held",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: the coroner's inquest has not concluded; civil claim against the council. "
+        "Do not name people.",
+        error_messages={"required": "Enter why the record is held"},
+    )
+    review_on = DateField(label="Review the hold on", help_text="For example, 27 3 2027")
+
+    def gds_fields(self):
+        return [Field.textarea("reason"), Field("review_on")]
+
+
+class HoldReleaseForm(GdsFormMixin, forms.Form):
+    submit_label = "Release the hold"
+
+    reason = forms.CharField(
+        label="Why the hold is released",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Once released, the record is disposed of by its retention rule when its period has ended.",
+        error_messages={"required": "Enter why the hold is released"},
+    )
+
+    def gds_fields(self):
+        return [Field.textarea("reason")]

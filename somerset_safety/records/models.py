@@ -56,3 +56,41 @@ class RetentionRule(models.Model):
         if months:
             parts.append(f"{months} month{'s' if months != 1 else ''}")
         return " ".join(parts)
+
+
+class HoldStatus(models.TextChoices):
+    ACTIVE = "active", "In force"
+    RELEASED = "released", "Released"
+
+
+class LegalHold(models.Model):
+    """A stop on disposal of one record (litigation, an inquiry, a further review). A record
+    with a hold in force is never due for disposal, whatever its retention rule says."""
+
+    record_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    reference = models.CharField(max_length=60, help_text="The record's reference when the hold was placed.")
+    reason = models.TextField()
+    review_on = models.DateField("review the hold on")
+    status = models.CharField(max_length=10, choices=HoldStatus.choices, default=HoldStatus.ACTIVE)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "object_id"],
+                condition=Q(status="active"),
+                name="one_legal_hold_in_force_per_record",
+            ),
+        ]
+        indexes = [models.Index(fields=["record_type", "object_id", "status"])]
+
+    def __str__(self) -> str:
+        return f"Legal hold on {self.reference}"

@@ -5,9 +5,11 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Cast
 
 from . import registry
-from .models import RetentionRule
+from .models import HoldStatus, LegalHold, RetentionRule
 
 
 @dataclass(frozen=True)
@@ -26,11 +28,26 @@ def cutoff_for(rule: RetentionRule, today: date) -> date:
 
 def due_records(record_type: registry.RecordType, rule: RetentionRule, today: date) -> models.QuerySet:
     """The records of this type whose retention period has ended, oldest trigger first. A
-    record whose trigger has not happened (an empty date) is never due."""
+    record whose trigger has not happened (an empty date) or with a legal hold in force is
+    never due."""
     return (
         record_type.with_trigger_date(rule.trigger)
         .filter(trigger_date__isnull=False, trigger_date__lte=cutoff_for(rule, today))
+        .exclude(
+            Exists(holds_in_force(record_type.key).filter(object_id=Cast(OuterRef("pk"), models.CharField())))
+        )
         .order_by("trigger_date", "pk")
+    )
+
+
+def holds_in_force(record_type_key: str) -> models.QuerySet:
+    return LegalHold.objects.filter(record_type=record_type_key, status=HoldStatus.ACTIVE)
+
+
+def holds() -> models.QuerySet:
+    """Every legal hold, those in force first, then the newest."""
+    return LegalHold.objects.select_related("placed_by", "released_by").order_by(
+        "status", "-placed_at", "-id"
     )
 
 

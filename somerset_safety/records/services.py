@@ -1,12 +1,20 @@
 """Every write of records management: one service each, with its audit (STYLE.md)."""
 
-from django.db import transaction
+from datetime import date
 
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.services import audit_record
+from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.edits import save_changes
+from somerset_safety.core.transitions import transition
 
 from . import registry
 from .exceptions import RecordsError
-from .models import RetentionAction, RetentionRule, RetentionTrigger
+from .models import LegalHold, RetentionAction, RetentionRule, RetentionTrigger
+from .states import HOLD_MOVES
 
 
 def rules_load_defaults(sender=None, **kwargs) -> int:
@@ -58,3 +66,50 @@ def rule_update(
         rule.updated_by = actor
         rule.save(update_fields=["updated_by", "updated_at"])
     return changed
+
+
+@transaction.atomic
+def hold_place(*, actor, record_type_key: str, object_id, reason: str, review_on: date) -> LegalHold:
+    """Put a legal hold on one record: from now on it is never due for disposal. Audited on the
+    hold and on the record. Raises RecordsError when the record does not exist, already has a
+    hold in force, the reason is empty or the review date is not in the future."""
+    record_type = registry.record_type(record_type_key)
+    if record_type is None:
+        raise RecordsError("This kind of record is not on the retention schedule.")
+    record = record_type.model._default_manager.filter(pk=object_id).first()
+    if record is None:
+        raise RecordsError("That record no longer exists.")
+    if not reason.strip():
+        raise RecordsError("Enter why the record is held")
+    if review_on <= local_today():
+        raise RecordsError("The date to review the hold must be in the future")
+    try:
+        with transaction.atomic():
+            hold = LegalHold.objects.create(
+                record_type=record_type.key,
+                object_id=str(record.pk),
+                reference=str(record),
+                reason=reason.strip(),
+                review_on=review_on,
+                placed_by=actor,
+            )
+    except IntegrityError:
+        raise RecordsError(f"{record} already has a legal hold in force.") from None
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=hold, detail={"record_type": record_type.key})
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=record, changed_fields=["legal_hold"])
+    return hold
+
+
+@transaction.atomic
+def hold_release(*, actor, hold: LegalHold, reason: str) -> LegalHold:
+    """End a legal hold: the record is again disposed of by its retention rule. Raises
+    RecordsError when the hold is already released or no reason is given."""
+    if not reason.strip():
+        raise RecordsError("Enter why the hold is released")
+    return transition(
+        hold,
+        "release",
+        machine=HOLD_MOVES,
+        actor=actor,
+        values={"released_by": actor, "released_at": timezone.now(), "release_reason": reason.strip()},
+    )

@@ -10,8 +10,8 @@ from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 
 from . import registry, selectors, services
-from .forms import RetentionRuleForm
-from .models import RetentionRule
+from .forms import HoldForm, HoldReleaseForm, RetentionRuleForm
+from .models import HoldStatus, LegalHold, RetentionRule
 from .permissions import can_manage_records, require_records_manager, require_records_reader
 
 
@@ -64,5 +64,53 @@ def due(request, key: str):
             "record_type": record_type,
             "cutoff": selectors.cutoff_for(rule, today),
             "today": today,
+            "can_manage": can_manage_records(request.user),
         },
     )
+
+
+def holds(request):
+    require_records_reader(request.user)
+    page = paginate(request, selectors.holds())
+    labels = {t.key: t.label for t in registry.record_types()}
+    return render(
+        request,
+        "records/holds.html",
+        {
+            "page": page,
+            "labels": labels,
+            "statuses": HoldStatus,
+            "can_manage": can_manage_records(request.user),
+        },
+    )
+
+
+def hold_place(request, key: str, object_id: int):
+    require_records_manager(request.user)
+    record_type = registry.record_type(key)
+    if record_type is None:
+        raise Http404
+    record = get_object_or_404(record_type.rows(), pk=object_id)
+    form = HoldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            hold = services.hold_place(
+                actor=request.user, record_type_key=key, object_id=record.pk, **form.cleaned_data
+            )
+            messages.success(request, f"Legal hold placed on {hold.reference}. It will not be disposed of.")
+            return redirect("records:holds")
+    return render(
+        request, "records/hold_form.html", {"form": form, "record": record, "record_type": record_type}
+    )
+
+
+def hold_release(request, pk: int):
+    require_records_manager(request.user)
+    hold = get_object_or_404(LegalHold, pk=pk, status=HoldStatus.ACTIVE)
+    form = HoldReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.hold_release(actor=request.user, hold=hold, **form.cleaned_data)
+            messages.success(request, f"Legal hold on {hold.reference} released.")
+            return redirect("records:holds")
+    return render(request, "records/hold_release.html", {"form": form, "hold": hold})
