@@ -1,6 +1,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -297,3 +298,35 @@ def test_marac_home_links_to_the_return_only_for_those_who_may_open_it(as_user, 
     return_url = reverse("partnerships:data_return")
     assert return_url not in as_user(agency_rep).get(reverse("partnerships:marac_home")).content.decode()
     assert return_url in as_user(coordinator).get(reverse("partnerships:marac_home")).content.decode()
+
+
+def test_return_page_hides_what_would_give_a_small_count_back(as_user, partnership_lead, coordinator, area):
+    # 7 cases: 6 referred by the police, 1 by another agency. The 1 reads "fewer than 5"; the 6
+    # would give it back (7 − 6), so it is not shown either, nor the percentages worked from
+    # them. The 7 cases, and figures not in that sum, are shown.
+    from tests.factories import AgencyFactory
+
+    for day in range(1, 7):
+        ReferralFactory(area=area, status="heard", heard_date=dt.date(2024, 2, day))
+    ReferralFactory(
+        area=area, status="heard", heard_date=dt.date(2024, 2, 9), referring_agency=AgencyFactory()
+    )
+    query = f"?area={area.code}&start=2024-01-01&end=2024-03-31"
+
+    def figures(user):
+        body = as_user(user).get(reverse("partnerships:data_return") + query).content.decode()
+        rows = re.findall(
+            r'<th scope="row" class="govuk-table__header">([^<]*)</th><td[^>]*>([^<]*)</td>', body
+        )
+        return dict(rows)
+
+    lead = figures(partnership_lead)
+    assert lead["Cases discussed"] == "7"
+    assert lead["Referred by other agencies"] == "fewer than 5"
+    assert lead["Referred by the police"] == "not shown"
+    assert lead["Referred by other agencies (%)"] == "not shown"
+    assert lead["Repeat cases"] == "0"
+    coordinator_sees = figures(coordinator)
+    assert coordinator_sees["Referred by the police"] == "6"
+    assert coordinator_sees["Referred by other agencies"] == "1"
+    assert coordinator_sees["Referred by other agencies (%)"] == "14.3"
