@@ -186,7 +186,7 @@ def time_report(as_of: dt.date, user) -> None:
 
     render.render_pdf = timed_render_pdf
     report = ExecutiveReport.objects.filter(title=REPORT["title"]).first() or services.report_create(
-        actor=user, data=REPORT
+        actor=user, data={**REPORT, "period_end": as_of, "period_kind": "quarter"}
     )
     print(f"\nEXECUTIVE REPORT as of {as_of} (report {report.pk})")
     with time_machine.travel(dt.datetime.combine(as_of, dt.time(12), tzinfo=LONDON), tick=True):
