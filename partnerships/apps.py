@@ -150,6 +150,30 @@ class PartnershipsConfig(AppConfig):
             description="Each board's performance framework: priorities, indicators, RAG ratings and trends.",
             order=34,
         )
+        from somerset_safety.reports.registry import (
+            DashboardPanel,
+            ReportSection,
+            as_at,
+            register_dashboard_panel,
+            register_report_section,
+        )
+
+        from .disruption.reporting import disruption_declaration, disruption_figures
+
+        for register, kind, title in (
+            (register_report_section, ReportSection, "Disruption Panel"),
+            (register_dashboard_panel, DashboardPanel, "Disruption Panel: organised crime and County Lines"),
+        ):
+            register(
+                kind(
+                    key="disruption",
+                    title=title,
+                    build=as_at(disruption_figures),
+                    template="partnerships/disruption/report_section.html",
+                    order=25,
+                    declare=disruption_declaration,
+                )
+            )
 
     @staticmethod
     def _register_disruption() -> None:

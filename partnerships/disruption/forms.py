@@ -8,6 +8,7 @@ from somerset_safety.accounts.roles import Role
 from somerset_safety.core.forms import DateField, GdsFormMixin
 
 from ..models import (
+    DisruptionOutcome,
     ExploitationType,
     ExploitedPerson,
     GroupType,
@@ -167,3 +168,35 @@ class ExploitedPersonForm(GdsFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["safeguarding_referral_to"].queryset = Agency.objects.filter(active=True)
         self.fields["age_group"].widget = forms.RadioSelect(choices=self.fields["age_group"].choices[1:])
+
+
+class OutcomeForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Record the disruption"
+    occurred_on = DateField(label="Date of the disruption", not_future=True)
+
+    class Meta:
+        model = DisruptionOutcome
+        fields = [
+            "outcome_type",
+            "strand",
+            "occurred_on",
+            "agency",
+            "grading",
+            "number",
+            "value",
+            "line_type",
+            "description",
+        ]
+        labels = {
+            "outcome_type": "Disruption",
+            "strand": "4P strand",
+            "grading": "Disruption grading",
+            "number": "How many",
+            "value": "Value of assets seized (£)",
+            "line_type": "Line type (for a line closed)",
+        }
+        help_texts = {"number": "For example 3 for three arrests on one day."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(active=True)

@@ -22,6 +22,7 @@ from somerset_safety.deadlines.services import deadlines_sync
 from ..exceptions import DisruptionError
 from ..models import (
     AssessmentScale,
+    DisruptionOutcome,
     ExploitationType,
     ExploitedPerson,
     GroupStatus,
@@ -30,6 +31,7 @@ from ..models import (
     MorileAssessment,
     Nominal,
     OrganisedCrimeGroup,
+    OutcomeType,
     PersonAge,
     ProblemProfile,
     ProfileVersion,
@@ -422,3 +424,48 @@ def exploited_person_save(
 
 
 OPEN_STATUSES = (GroupStatus.ADOPTED, GroupStatus.ACTIVE, GroupStatus.REDUCED)
+
+
+# --- Disruptions -------------------------------------------------------------------------------
+
+OUTCOME_FIELDS = (
+    "outcome_type",
+    "strand",
+    "occurred_on",
+    "agency",
+    "grading",
+    "number",
+    "value",
+    "line_type",
+    "description",
+)
+
+
+@transaction.atomic
+def outcome_record(*, actor, group: OrganisedCrimeGroup, action=None, **values) -> DisruptionOutcome:
+    """Record a disruption against a group, by one agency, graded by the panel. An asset seizure
+    needs its value; a line closed, whether it was run from outside the area or within it (the
+    group's own line type unless given). Raises DisruptionError otherwise."""
+    values = {name: values.get(name) for name in OUTCOME_FIELDS}
+    values["description"] = (values["description"] or "").strip()
+    values["number"] = values["number"] or 1
+    if values["occurred_on"] > local_today():
+        raise DisruptionError("The date of the disruption cannot be in the future.")
+    if values["occurred_on"] < group.referred_on:
+        raise DisruptionError("The date of the disruption cannot be before the group was referred.")
+    if values["outcome_type"] == OutcomeType.ASSET_SEIZURE:
+        if not values["value"] or values["value"] <= 0:
+            raise DisruptionError("Enter the value of the assets seized, in pounds.")
+    else:
+        values["value"] = None
+    if values["outcome_type"] == OutcomeType.LINE_CLOSED:
+        values["line_type"] = values["line_type"] or group.line_type
+        if not values["line_type"]:
+            raise DisruptionError("Say whether the line was run from outside the area or within it.")
+    else:
+        values["line_type"] = values["line_type"] or ""
+    if action is not None and action.subject_id != group.pk:
+        raise DisruptionError("The action must be one of this group's.")
+    outcome = DisruptionOutcome.objects.create(group=group, action=action, recorded_by=actor, **values)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=outcome, changed_fields=list(OUTCOME_FIELDS))
+    return outcome

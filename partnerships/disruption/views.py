@@ -24,7 +24,15 @@ from ..models import (
 )
 from ..states import GROUP_MOVES
 from . import selectors, services
-from .forms import ExploitedPersonForm, GroupForm, LocationForm, MappingForm, MoveForm, NominalForm
+from .forms import (
+    ExploitedPersonForm,
+    GroupForm,
+    LocationForm,
+    MappingForm,
+    MoveForm,
+    NominalForm,
+    OutcomeForm,
+)
 from .permissions import (
     NAVIGATION_ROLES,
     PANEL_ROLES,
@@ -216,5 +224,26 @@ def person_save(request, pk: int, kind: str, item: int | None = None):
         caption=group.reference,
         heading=("Change " if instance else "Add ") + noun,
         intro=intro,
+        cancel_url=group.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outcome_add(request, pk: int):
+    group = get_group_for_user_or_404(request.user, pk, action="change")
+    form = OutcomeForm(
+        request.POST or None, initial={"agency": group.lead_agency_id, "line_type": group.line_type}
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.outcome_record(actor=request.user, group=group, **form.cleaned_data)
+            messages.success(request, "The disruption has been recorded.")
+            return redirect(group)
+    return _form_page(
+        request,
+        form=form,
+        caption=group.reference,
+        heading="Record a disruption",
+        intro="Lines closed, arrests and people safeguarded are counted as the national County Lines figures count them.",
         cancel_url=group.get_absolute_url(),
     )

@@ -266,3 +266,75 @@ def test_list_query_count_is_fixed(as_user, make_group, member, django_assert_ma
     with django_assert_max_num_queries(20):
         page = client.get(reverse("partnerships:ocg_list"))
     assert page.content.decode().count("OCG-2026-") == 6
+
+
+def _outcome(group, member, police, **overrides):
+    from partnerships.models import DisruptionGrading
+
+    values = dict(
+        outcome_type="arrest",
+        strand="pursue",
+        occurred_on=dt.date(2026, 2, 10),
+        agency=police,
+        grading=DisruptionGrading.objects.get(code="major"),
+        number=1,
+        value=None,
+        line_type="",
+        description="",
+    )
+    return services.outcome_record(actor=member, group=group, **(values | overrides))
+
+
+def test_outcome_rules(make_group, member, police):
+    group = make_group()
+    with pytest.raises(DisruptionError, match="value of the assets"):
+        _outcome(group, member, police, outcome_type="asset_seizure")
+    line = _outcome(group, member, police, outcome_type="line_closed")
+    assert line.line_type == "imported"  # the group's own line type
+    with pytest.raises(DisruptionError, match="before the group was referred"):
+        _outcome(group, member, police, occurred_on=dt.date(2025, 12, 31))
+
+
+def test_figures_against_hand_worked_counts(make_group, member, police, today_is):
+    from decimal import Decimal
+
+    from partnerships.disruption.reporting import disruption_figures
+
+    today_is(dt.date(2026, 1, 5))
+    band1 = ThreatBand.objects.get(code="1")
+    a, b, c = make_group(), make_group(), make_group()
+    today_is(dt.date(2026, 3, 20))
+    services.group_move(actor=member, group=a, move="adopt", reason="r", on=dt.date(2026, 1, 6))
+    services.group_move(actor=member, group=c, move="archive", reason="r", on=dt.date(2026, 1, 6))
+    services.mapping_assessment_record(
+        actor=member, group=a, band=band1, supplied_by="ROCU", supplied_on=dt.date(2026, 1, 7), rationale="r"
+    )
+    _outcome(a, member, police, number=3)  # 3 arrests, Q1 2026
+    _outcome(a, member, police, outcome_type="line_closed", strand="pursue")
+    _outcome(b, member, police, outcome_type="safeguarded", strand="protect", number=2)
+    _outcome(b, member, police, outcome_type="asset_seizure", value=Decimal("1500.50"), strand="pursue")
+    data = disruption_figures(dt.date(2026, 3, 20))
+    # Open groups: a adopted at band 1; b referred, not yet banded; c archived (not open).
+    by_band = {row["band"]: row["counts"] for row in data["by_band"]}
+    assert by_band["Band 1"] == [0, 1, 0, 0] and by_band["Not yet banded"] == [1, 0, 0, 0]
+    assert data["open_groups"] == 2
+    # Q1 2026 (Jan to Mar): pursue 3 records, protect 1.
+    assert data["quarters"][-1]["counts"] == [3, 0, 1, 0] and data["disruptions"] == 4
+    assert {m["key"]: m["count"] for m in data["measures"]} == {
+        "lines_closed": 1,
+        "arrests": 3,
+        "safeguarded": 2,
+    }
+    assert data["seized_value"] == "1500.50"
+    # As at 6 January, before the band and the archiving: the figures as they stood then.
+    earlier = disruption_figures(dt.date(2026, 1, 5))
+    assert earlier["open_groups"] == 3 and earlier["disruptions"] == 0
+
+
+def test_dashboard_suppresses_small_counts_for_leads(as_user, make_group, member, police, partnership_lead):
+    group = make_group()
+    _outcome(group, member, police, outcome_type="safeguarded", strand="protect", number=2)
+    page = as_user(partnership_lead).get(reverse("reports:dashboard")).content.decode()
+    assert "Disruption Panel: organised crime and County Lines" in page
+    assert "people safeguarded fewer than 5" in page
+    assert group.reference not in page and "Blue Line" not in page

@@ -1,0 +1,158 @@
+"""The Disruption Panel's aggregate figures: the dashboard panel and the Executive report
+section. No group, person or place is named; counts of groups and of people are protected by
+the platform's disclosure-control rule (reports.disclosure) for anyone without detail access.
+
+Every figure is as the records stood at the end of `as_of`: a group's status from its history,
+its band from the latest assessment supplied by then, disruptions by the date they happened.
+"""
+
+import datetime as dt
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from somerset_safety.reports.disclosure import RECORDS, Declaration
+
+from ..models import (
+    ActionStatus,
+    DisruptionOutcome,
+    GroupStatus,
+    MappingAssessment,
+    OrganisedCrimeGroup,
+    OutcomeType,
+    PanelAction,
+    Strand,
+    ThreatBand,
+)
+from ..selectors import _financial_quarter, _quarter_label, trend_quarters
+
+OPEN = (GroupStatus.REFERRED, GroupStatus.ADOPTED, GroupStatus.ACTIVE, GroupStatus.REDUCED)
+NOT_BANDED = "Not yet banded"
+# The national County Lines measures [C], each a count of what the outcome records.
+MEASURES = (
+    ("lines_closed", "Lines closed", OutcomeType.LINE_CLOSED),
+    ("arrests", "Arrests", OutcomeType.ARREST),
+    ("safeguarded", "People safeguarded", OutcomeType.SAFEGUARDED),
+)
+
+
+def _end_of(day: date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
+def _groups_as_at(as_of: date) -> dict[int, str]:
+    """group id -> status, as each group stood at the end of `as_of` (from its history)."""
+    history = OrganisedCrimeGroup.history.filter(history_date__lt=_end_of(as_of))
+    rows = history.filter(
+        history_id__in=Subquery(
+            history.filter(id=OuterRef("id"))
+            .order_by("-history_date", "-history_id")
+            .values("history_id")[:1]
+        )
+    ).values_list("id", "status", "history_type")
+    return {pk: status for pk, status, kind in rows if kind != "-"}
+
+
+def disruption_figures(as_of: date) -> dict:
+    statuses = _groups_as_at(as_of)
+    supplied = MappingAssessment.objects.filter(
+        group_id=OuterRef("pk"), supplied_on__lte=as_of, recorded_at__lt=_end_of(as_of)
+    ).order_by("-supplied_on", "-id")
+    bands_of = dict(
+        OrganisedCrimeGroup.objects.filter(pk__in=list(statuses))
+        .annotate(band=Subquery(supplied.values("band__label")[:1]))
+        .values_list("pk", "band")
+    )
+    band_names = list(
+        ThreatBand.objects.order_by("scale_id", "rank").values_list("label", flat=True).distinct()
+    )
+    band_names = list(dict.fromkeys(band_names)) + [NOT_BANDED]
+    open_statuses = [s for s in GroupStatus if s in OPEN]
+    by_band = []
+    for band in band_names:
+        counts = [
+            sum(1 for pk, s in statuses.items() if s == status and (bands_of.get(pk) or NOT_BANDED) == band)
+            for status in open_statuses
+        ]
+        by_band.append({"band": band, "counts": counts, "total": sum(counts)})
+    quarters = trend_quarters(as_of, 4)
+    start = quarters[0][0]
+    outcomes = DisruptionOutcome.objects.filter(
+        occurred_on__gte=start, occurred_on__lte=as_of, recorded_at__lt=_end_of(as_of)
+    )
+    rows = list(outcomes.values_list("occurred_on", "strand", "outcome_type", "number", "value"))
+    strands = list(Strand)
+    quarter_rows = []
+    for q_start, q_end in quarters:
+        counts = [
+            sum(1 for day, strand, _, _, _ in rows if q_start <= day <= q_end and strand == s)
+            for s in strands
+        ]
+        quarter_rows.append(
+            {
+                "label": _quarter_label(q_start, q_end),
+                "short": _financial_quarter(q_start),
+                "counts": counts,
+                "total": sum(counts),
+            }
+        )
+    measures = [
+        {"key": key, "label": label, "count": sum(n for _, _, kind, n, _ in rows if kind == outcome)}
+        for key, label, outcome in MEASURES
+    ]
+    seized = sum((value for _, _, kind, _, value in rows if kind == OutcomeType.ASSET_SEIZURE), Decimal(0))
+    overdue = PanelAction.objects.filter(
+        status=ActionStatus.OPEN, due_date__lt=as_of, created_at__lt=_end_of(as_of)
+    ).count()
+    return {
+        "as_of": as_of.isoformat(),
+        "period_start": start.isoformat(),
+        "statuses": [str(s.label) for s in open_statuses],
+        "by_band": by_band,
+        "open_groups": sum(row["total"] for row in by_band),
+        "strands": [str(s.label) for s in strands],
+        "quarters": quarter_rows,
+        "disruptions": sum(row["total"] for row in quarter_rows),
+        "measures": measures,
+        "seized_value": str(seized),
+        "actions_overdue": overdue,
+    }
+
+
+def disruption_declaration(data: dict) -> Declaration:
+    """Groups and people are protected; disruption records are counted as groups are (the panel
+    works on few groups, so a small count could point to one)."""
+    declared = Declaration()
+    columns: dict[int, list[str]] = {}
+    row_totals = []
+    for i, row in enumerate(data["by_band"]):
+        cells = []
+        for j, status in enumerate(data["statuses"]):
+            key = declared.add(
+                f"band.{i}.{j}", f"{row['band']}: {status.lower()} groups", ("by_band", i, "counts", j)
+            )
+            cells.append(key)
+            columns.setdefault(j, []).append(key)
+        total = declared.add(f"band.{i}", f"{row['band']}: open groups", ("by_band", i, "total"))
+        declared.add_sum(total, cells)
+        row_totals.append(total)
+    declared.add("open_groups", "Open groups", ("open_groups",))
+    declared.add_sum("open_groups", row_totals)
+    quarter_totals = []
+    for i, row in enumerate(data["quarters"]):
+        cells = [
+            declared.add(f"q.{i}.{j}", f"{row['label']}: {strand} disruptions", ("quarters", i, "counts", j))
+            for j, strand in enumerate(data["strands"])
+        ]
+        total = declared.add(f"q.{i}", f"{row['label']}: disruptions", ("quarters", i, "total"))
+        declared.add_sum(total, cells)
+        quarter_totals.append(total)
+    declared.add("disruptions", "Disruptions in the year", ("disruptions",))
+    declared.add_sum("disruptions", quarter_totals)
+    for i, measure in enumerate(data["measures"]):
+        declared.add(f"m.{measure['key']}", measure["label"], ("measures", i, "count"))
+    declared.add("seized_value", "Value of assets seized", ("seized_value",), kind=RECORDS)
+    declared.add("actions_overdue", "4P actions overdue", ("actions_overdue",), kind=RECORDS)
+    return declared
