@@ -150,6 +150,7 @@ class PartnershipsConfig(AppConfig):
             description="Each board's performance framework: priorities, indicators, RAG ratings and trends.",
             order=34,
         )
+        from somerset_safety.core import demo
         from somerset_safety.reports.registry import (
             DashboardPanel,
             ReportSection,
@@ -158,7 +159,10 @@ class PartnershipsConfig(AppConfig):
             register_report_section,
         )
 
+        from .disruption.demo import load_demo
         from .disruption.reporting import disruption_declaration, disruption_figures
+
+        demo.register("Disruption Panel (synthetic)", load_demo, order=46)
 
         for register, kind, title in (
             (register_report_section, ReportSection, "Disruption Panel"),

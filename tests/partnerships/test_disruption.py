@@ -338,3 +338,15 @@ def test_dashboard_suppresses_small_counts_for_leads(as_user, make_group, member
     assert "Disruption Panel: organised crime and County Lines" in page
     assert "people safeguarded fewer than 5" in page
     assert group.reference not in page and "Blue Line" not in page
+
+
+def test_demo_data_is_synthetic_and_idempotent(member):
+    from partnerships.disruption.demo import load_demo
+    from partnerships.models import DisruptionOutcome
+
+    load_demo({"panel": member})
+    load_demo({"panel": member})
+    groups = OrganisedCrimeGroup.objects.all()
+    assert groups.count() == 3 and all("(synthetic)" in g.name for g in groups)
+    assert sorted(groups.values_list("status", flat=True)) == ["active", "adopted", "referred"]
+    assert DisruptionOutcome.objects.count() == 4

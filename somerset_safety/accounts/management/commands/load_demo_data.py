@@ -33,6 +33,13 @@ PERSONAS = [
         "HOUSING",
         [Role.AGENCY_REP],
     ),
+    (
+        "panel",
+        "panel@demo.invalid",
+        "Demo Disruption Panel Member (synthetic)",
+        "POLICE",
+        [Role.PANEL_MEMBER],
+    ),
     ("chair", "chair@demo.invalid", "Demo Independent Chair (synthetic)", "INDEPENDENT", [Role.REVIEW_CHAIR]),
     ("lead", "lead@demo.invalid", "Demo Partnership Lead (synthetic)", "ICB", [Role.PARTNERSHIP_LEAD]),
     (
