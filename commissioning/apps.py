@@ -25,7 +25,25 @@ class CommissioningConfig(AppConfig):
             order=70,
         )
         register_rules()
+        _register_references()
         register_reporting()
         demo.register(
             "Commissioned services (synthetic contracts, returns, budget and bids)", load_demo, order=70
         )
+
+
+def _register_references() -> None:
+    """CON-0001, CON-0002, …: the counter starts after the highest number contracts already
+    have (made before it existed), and does not change when the prefix does."""
+    from somerset_safety.core import references
+
+    from . import conf
+    from .models import Contract
+    from .services.contracts import REFERENCE_KIND
+
+    references.register(
+        REFERENCE_KIND,
+        lambda number, year: f"{conf.reference_prefix()}-{number:04d}",
+        yearly=False,
+        seed=lambda year: Contract.objects.order_by("-number").values_list("number", flat=True).first() or 0,
+    )

@@ -21,6 +21,11 @@ from dateutil.relativedelta import relativedelta
 from somerset_safety.core.dates import add_working_days
 
 
+def long_date(day: date) -> str:
+    """5 January 2026, as the service writes a date in a sentence."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def is_month_end(day: date) -> bool:
     return day.day == calendar.monthrange(day.year, day.month)[1]
 

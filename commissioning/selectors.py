@@ -15,7 +15,6 @@ from somerset_safety.deadlines.state import clock_state
 from . import conf, deadlines, rag, schedule
 from .clocks import Quarter
 from .models import (
-    MOVES,
     BudgetContribution,
     BudgetSpend,
     Contract,
@@ -31,8 +30,9 @@ from .models import (
     Regime,
     SpendCategory,
 )
-from .services.contracts import move_refusal, psr_headroom
+from .services.contracts import psr_headroom
 from .services.performance import return_quarters
+from .states import CONTRACT_MOVES
 
 CONTRACT_TYPE = Contract._meta.label_lower
 DECISION_KINDS = (deadlines.EXTENSION_DECISION, deadlines.REPROCUREMENT_START)
@@ -126,21 +126,10 @@ def _notices():
     return PublishedNotice.objects.select_related("modification").prefetch_related("ratings__kpi")
 
 
-@dataclass(frozen=True)
-class MoveOffer:
-    name: str
-    label: str
-    refusal: str | None
-
-
-def moves_for(contract: Contract, today: date) -> list[MoveOffer]:
+def moves_for(contract: Contract) -> list:
     """The moves the contract's status allows, each with the reason it cannot be made now (the
     page draws a link, or the reason). Extensions are offered with their options."""
-    return [
-        MoveOffer(name, move.label, move_refusal(contract, name, today=today))
-        for name, move in MOVES.items()
-        if contract.status in move.sources and name != "extend"
-    ]
+    return [option for option in CONTRACT_MOVES.options(contract) if option.name != "extend"]
 
 
 @dataclass
@@ -216,7 +205,7 @@ def contract_detail(contract: Contract, today: date) -> dict:
         "clocks": clocks,
         "decision_clocks": [c for c in clocks if c.deadline.kind != deadlines.RETURN_DUE],
         "reprocurement": next((c for c in clocks if c.deadline.kind == deadlines.REPROCUREMENT_START), None),
-        "moves": moves_for(contract, today),
+        "moves": moves_for(contract),
         "options": [
             (o, extensions.get(o.pk)) for o in sorted(contract.options.all(), key=lambda o: o.number)
         ],

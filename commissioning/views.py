@@ -53,7 +53,7 @@ from .forms import (
     SignOffForm,
     SpendForm,
 )
-from .models import MOVES, ContractFunding, ExtensionOption, GrantReport, Kpi, Representation, Risk
+from .models import ContractFunding, ExtensionOption, GrantReport, Kpi, Representation, Risk
 from .permissions import (
     can_manage,
     contracts_visible_to,
@@ -67,6 +67,7 @@ from .permissions import (
     require_manager,
     require_reader,
 )
+from .states import CONTRACT_MOVES
 
 
 def _action(
@@ -228,9 +229,9 @@ def contract_move(request, pk: int, name: str):
         call=_move_call(name, request, contract),
         success=success,
         done_url=contract.get_absolute_url(),
-        title=MOVES[name].label,
+        title=CONTRACT_MOVES[name].label,
         intro=[MOVE_INTROS[name]] if name in MOVE_INTROS else [],
-        refusal=services.move_refusal(contract, name),
+        refusal=CONTRACT_MOVES.refusal(contract, name),
         **page,
     )
 
@@ -299,7 +300,7 @@ def extension_take(request, pk: int, option_pk: int):
     from .clocks import add_months
 
     new_end = add_months(contract.current_end_date, option.months)
-    refusal = services.move_refusal(contract, "extend")
+    refusal = CONTRACT_MOVES.refusal(contract, "extend")
     if refusal is None and option.status != "agreed":
         refusal = f"Option {option.number} is {option.get_status_display().lower()}: only an agreed option can be taken."
     return _action(

@@ -1,5 +1,4 @@
 from .contracts import (
-    MOVES,
     OPEN_OPTION_STATUSES,
     RUNNING_STATUSES,
     SIGNED_STATUSES,
@@ -14,7 +13,6 @@ from .contracts import (
     KpiRating,
     Modification,
     ModificationKind,
-    Move,
     NoticeKind,
     OptionStatus,
     PerformanceRating,
@@ -49,7 +47,6 @@ from .performance import (
 
 __all__ = [
     "DHR_CATEGORIES",
-    "MOVES",
     "OPEN_OPTION_STATUSES",
     "RUNNING_STATUSES",
     "SIGNED_STATUSES",
@@ -75,7 +72,6 @@ __all__ = [
     "KpiResult",
     "Modification",
     "ModificationKind",
-    "Move",
     "NoticeKind",
     "OptionStatus",
     "PerformanceRating",

@@ -1,8 +1,7 @@
 """Providers and contracts: the contract's terms, its extension options and the extensions
 taken, modifications, funding streams, standstill representations, published notices, risks
-and documents. A contract's status changes only through the services, which check MOVES."""
-
-from dataclasses import dataclass
+and documents. A contract's status changes only through the services, by the moves of
+states.CONTRACT_MOVES."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -50,53 +49,6 @@ class EndingReason(models.TextChoices):
     EXPIRY = "expiry", "Expiry at the end date"
     TERMINATION = "termination", "Early termination"
     ABANDONED = "abandoned", "Procurement abandoned before award"
-
-
-@dataclass(frozen=True)
-class Move:
-    name: str
-    label: str
-    sources: frozenset
-    target: str
-
-
-def _move(name, label, sources, target) -> Move:
-    return Move(name, label, frozenset(sources), target)
-
-
-# The contract's whole state machine. One service per move (services.py) checks it.
-MOVES: dict[str, Move] = {
-    m.name: m
-    for m in [
-        _move("start_procurement", "Start procurement", [ContractStatus.PLANNED], ContractStatus.PROCURING),
-        _move(
-            "issue_intention",
-            "Record the intention-to-award notice",
-            [ContractStatus.PROCURING],
-            ContractStatus.STANDSTILL,
-        ),
-        _move("sign", "Record the contract as signed", [ContractStatus.STANDSTILL], ContractStatus.LIVE),
-        _move(
-            "extend",
-            "Take an extension",
-            [ContractStatus.LIVE, ContractStatus.IN_EXTENSION],
-            ContractStatus.IN_EXTENSION,
-        ),
-        _move(
-            "begin_ending",
-            "Record that the contract is ending",
-            [ContractStatus.LIVE, ContractStatus.IN_EXTENSION],
-            ContractStatus.ENDING,
-        ),
-        _move("end", "Record the contract as ended", [ContractStatus.ENDING], ContractStatus.ENDED),
-        _move(
-            "abandon",
-            "Abandon the procurement",
-            [ContractStatus.PLANNED, ContractStatus.PROCURING, ContractStatus.STANDSTILL],
-            ContractStatus.ENDED,
-        ),
-    ]
-}
 
 
 class Provider(models.Model):

@@ -5,18 +5,18 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
-from somerset_safety.core.dates import today as local_today
+from somerset_safety.core import references
+from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines.services import deadlines_sync
 
 from .. import clocks, conf, schedule
 from ..exceptions import CommissioningError
 from ..models import (
-    MOVES,
     Contract,
     ContractDocument,
     ContractFunding,
@@ -37,7 +37,11 @@ from ..models import (
     Risk,
     RiskStatus,
 )
+from ..states import CONTRACT_MOVES
 from ._common import audit_created, long_date, not_future, require_text, save_changes
+
+# CON-0001, CON-0002, …: one counter whatever the prefix (COMMISSIONING_REFERENCE_PREFIX).
+REFERENCE_KIND = "commissioning_contract"
 
 PROVIDER_FIELDS = ["name", "agency", "notes"]
 CONTRACT_FIELDS = [
@@ -95,22 +99,6 @@ def _check_terms(values: dict) -> None:
         )
 
 
-def _numbered_reference(contract: Contract) -> None:
-    """Sequential numbers; a clash with a concurrent save takes the next one."""
-    for _attempt in range(5):
-        number = (Contract.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-        contract.number, contract.reference = number, f"{conf.reference_prefix()}-{number:04d}"
-        try:
-            with transaction.atomic():
-                contract.save()
-        except IntegrityError:
-            if Contract.objects.filter(number=number).exists():
-                continue
-            raise
-        return
-    raise CommissioningError("Could not give the contract a reference number. Try again.")
-
-
 @transaction.atomic
 def contract_create(
     *,
@@ -141,7 +129,9 @@ def contract_create(
         latest_end_date=values["initial_end_date"],
         created_by=actor,
     )
-    _numbered_reference(contract)
+    reference = references.next_reference(REFERENCE_KIND)
+    contract.number, contract.reference = reference.number, reference.text
+    contract.save()
     for number in range(1, (option_count or 0) + 1):
         ExtensionOption.objects.create(contract=contract, number=number, months=option_months)
     audit_created(contract, actor, [*values, "status"] + (["signed_on"] if signed_on else []))
@@ -208,58 +198,13 @@ def funding_remove(*, actor, funding: ContractFunding) -> None:
     funding.delete()
 
 
-# --- The contract's moves: one service each, all checked against MOVES --------------------------
-
-
-def move_refusal(contract: Contract, name: str, *, today: date | None = None) -> str | None:
-    """Why the move cannot be made now; None if it can. The confirmation page shows it before
-    anyone fills in the form, and the service enforces it."""
-    move = MOVES[name]
-    if contract.status not in move.sources:
-        allowed = " or ".join(
-            f"“{ContractStatus(s).label.lower()}”" for s in ContractStatus if s in move.sources
-        )
-        return (
-            f"This contract is {contract.get_status_display().lower()}. "
-            f"You can {move.label[0].lower()}{move.label[1:]} only when it is {allowed}."
-        )
-    today = today or local_today()
-    if name == "sign":
-        end = schedule.standstill_end(contract)
-        if end is None:
-            return (
-                "A representation is waiting for the council's re-decision: the standstill is still running."
-            )
-        if today <= end:
-            return f"The standstill runs to midnight at the end of {long_date(end)}. The contract can be signed after that."
-        if contract.is_notifiable:
-            needed = conf.pa2023_min_kpis()
-            have = contract.kpis.filter(active=True).count()
-            if have < needed:
-                return (
-                    f"Under the Procurement Act 2023 a contract over £5 million needs at least {needed} KPIs "
-                    f"set before it is signed. This one has {have}."
-                )
-    return None
+# --- The contract's moves: one service each, all made through CONTRACT_MOVES ---------------------
 
 
 def _move(contract: Contract, name: str, *, actor, updates: dict) -> Contract:
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    refusal = move_refusal(contract, name)
-    if refusal:
-        raise CommissioningError(refusal)
-    for field, value in updates.items():
-        setattr(contract, field, value)
-    contract.status = MOVES[name].target
-    fields = ["status", *updates]
-    contract.save(update_fields=fields)
-    audit_record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=contract,
-        changed_fields=fields,
-        detail={"move": name, "to": contract.status},
-    )
+    """Make one of CONTRACT_MOVES (refused with the reason the page shows), then bring the end
+    dates and clocks into line."""
+    contract = transition(contract, name, machine=CONTRACT_MOVES, actor=actor, values=updates)
     return contract_refresh(contract=contract)
 
 
@@ -426,9 +371,7 @@ def extension_take(
     agreed and the contract live or already in extension."""
     option = _lock_option(option)
     contract = option.contract
-    refusal = move_refusal(contract, "extend")
-    if refusal:
-        raise CommissioningError(refusal)
+    CONTRACT_MOVES.check(contract, "extend")
     if option.status != OptionStatus.AGREED:
         raise CommissioningError(f"Option {option.number} has not been agreed. Record it as agreed first.")
     not_future(decided_on, "date of the decision")

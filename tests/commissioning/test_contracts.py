@@ -16,7 +16,8 @@ from commissioning.deadlines import (
     STANDSTILL_END,
 )
 from commissioning.exceptions import CommissioningError
-from commissioning.models import MOVES, ContractStatus, EndingReason, OptionStatus, Regime
+from commissioning.models import ContractStatus, EndingReason, OptionStatus, Regime
+from commissioning.states import CONTRACT_MOVES
 from somerset_safety.audit.models import AuditEvent
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 
@@ -172,8 +173,10 @@ EXPECTED_TARGETS = {
 
 
 def test_the_transition_table_is_the_hand_written_matrix():
-    assert {name: {str(s) for s in move.sources} for name, move in MOVES.items()} == EXPECTED_MOVES
-    assert {name: str(move.target) for name, move in MOVES.items()} == EXPECTED_TARGETS
+    assert {
+        name: {str(s) for s in move.sources} for name, move in CONTRACT_MOVES.moves.items()
+    } == EXPECTED_MOVES
+    assert {name: str(move.target) for name, move in CONTRACT_MOVES.moves.items()} == EXPECTED_TARGETS
 
 
 @pytest.mark.parametrize("status", [s.value for s in ContractStatus])
@@ -224,7 +227,7 @@ def test_psr_standstill_over_christmas_with_a_representation(make_contract, comm
     )
     assert open_due(contract, STANDSTILL_END) == date(2026, 1, 5)
     with time_machine.travel(date(2026, 1, 2), tick=False):
-        assert "runs to midnight at the end of 5 January 2026" in services.move_refusal(contract, "sign")
+        assert "runs to midnight at the end of 5 January 2026" in CONTRACT_MOVES.refusal(contract, "sign")
         representation = services.representation_record(
             actor=commissioner,
             contract=contract,
@@ -343,3 +346,20 @@ def test_values_cannot_be_negative_in_funding(sidas, commissioner):
     services.funding_set(actor=commissioner, contract=sidas, stream=stream, annual_amount=Decimal("400000"))
     services.funding_set(actor=commissioner, contract=sidas, stream=stream, annual_amount=Decimal("450000"))
     assert list(sidas.funding.values_list("annual_amount", flat=True)) == [Decimal("450000.00")]
+
+
+def test_references_follow_contracts_made_before_the_counter_and_a_prefix_change(
+    make_contract, settings
+):
+    first = make_contract()
+    assert first.reference == "CON-0001"
+    # A contract numbered 9,999 by the earlier generator (an imported register): the counter,
+    # made afresh, starts after it and the 10,000th is numbered as a number, not as text.
+    from commissioning.models import Contract
+    from somerset_safety.core.models import ReferenceSequence
+
+    Contract.objects.filter(pk=first.pk).update(number=9999, reference="CON-9999")
+    ReferenceSequence.objects.filter(kind="commissioning_contract").delete()
+    assert make_contract().reference == "CON-10000"
+    settings.COMMISSIONING_REFERENCE_PREFIX = "SOM"
+    assert make_contract().reference == "SOM-10001"

@@ -17,6 +17,7 @@ from commissioning.deadlines import (
 )
 from commissioning.exceptions import CommissioningError
 from commissioning.models import ContractStatus, Direction, ModificationKind, NoticeKind, Regime
+from commissioning.states import CONTRACT_MOVES
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 
 from .test_contracts import clocks
@@ -69,7 +70,7 @@ def test_over_5_million_needs_three_kpis_before_signing(make_contract, commissio
     contract = in_standstill(make_contract, commissioner)
     add_kpi(contract, commissioner, "Engagement")
     add_kpi(contract, commissioner, "Risk reduced")
-    refusal = services.move_refusal(contract, "sign")
+    refusal = CONTRACT_MOVES.refusal(contract, "sign")
     assert "at least 3 KPIs" in refusal and "This one has 2" in refusal
     with pytest.raises(CommissioningError, match="at least 3 KPIs"):
         services.contract_sign(actor=commissioner, contract=contract, signed_on=date(2026, 2, 16))
