@@ -348,9 +348,7 @@ def test_values_cannot_be_negative_in_funding(sidas, commissioner):
     assert list(sidas.funding.values_list("annual_amount", flat=True)) == [Decimal("450000.00")]
 
 
-def test_references_follow_contracts_made_before_the_counter_and_a_prefix_change(
-    make_contract, settings
-):
+def test_references_follow_contracts_made_before_the_counter_and_a_prefix_change(make_contract, settings):
     first = make_contract()
     assert first.reference == "CON-0001"
     # A contract numbered 9,999 by the earlier generator (an imported register): the counter,
