@@ -175,6 +175,10 @@ def _restore_reference_data(request):
         from django.contrib.auth.models import Group
         from django.contrib.contenttypes.models import ContentType
 
+        from somerset_safety.records.models import RetentionRule
+
+        # post_migrate also loaded the default retention rules again: the snapshot has them.
+        RetentionRule.objects.all().delete()
         Group.objects.all().delete()
         ContentType.objects.all().delete()
         ContentType.objects.clear_cache()

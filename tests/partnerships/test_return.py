@@ -43,6 +43,8 @@ def test_every_figure_worked_out_by_hand(hand_worked, django_assert_max_num_quer
         "repeat_rate_pct": Decimal("37.5"),
         # 8 in the quarter + 1 Apr 2023 + 31 Dec 2023 = 10; 10 / 16,000 x 10,000 = 6.25 -> 6.3
         "cases_per_10k_rolling_12m": Decimal("6.3"),
+        # The count that rate is worked from (the disclosure rule checks it): the 10 above.
+        "rolling_cases": 10,
         "police_referrals": 5,
         "non_police_referrals": 3,
         "non_police_pct": Decimal("37.5"),
