@@ -1,10 +1,44 @@
 """The MARAC records on the council's retention schedule (somerset_safety.records)."""
 
-from django.db.models import Max
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max, Q
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from somerset_safety.records import registry
 from somerset_safety.records.models import RetentionAction, RetentionTrigger
+
+REMOVED = "Removed when the record was anonymised under the retention schedule."
+
+
+def anonymise_person(person) -> list[registry.Scrub]:
+    """Drop who the person is and the free text written about their cases; keep every field the
+    data return and the dashboard count (dates, areas, risk, ages, sex, ethnicity, outcomes), so
+    figures for closed periods do not change. A person stays linked to their referrals: the
+    repeat count needs it."""
+    from somerset_safety.meetings.models import Action, ActionUpdate, AgendaItem
+
+    from .models import Person, Referral
+
+    as_victim = Referral.objects.filter(victim=person)
+    subjects = Q(subject_type=ContentType.objects.get_for_model(Person), subject_id=person.pk) | Q(
+        subject_type=ContentType.objects.get_for_model(Referral),
+        subject_id__in=as_victim.values_list("pk", flat=True),
+    )
+    actions = Action.objects.filter(subjects)
+    return [
+        registry.Scrub(
+            Person.objects.filter(pk=person.pk),
+            {"full_name": "", "date_of_birth": None, "address": "", "source_ref": ""},
+        ),
+        registry.Scrub(
+            as_victim.exclude(professional_judgement_reasons=""), {"professional_judgement_reasons": REMOVED}
+        ),
+        registry.Scrub(as_victim.exclude(withdrawn_reason=""), {"withdrawn_reason": REMOVED}),
+        registry.Scrub(AgendaItem.objects.filter(subjects).exclude(minutes=""), {"minutes": REMOVED}),
+        registry.Scrub(actions, {"description": REMOVED}),
+        registry.Scrub(actions.exclude(outcome=""), {"outcome": REMOVED}),
+        registry.Scrub(ActionUpdate.objects.filter(action__in=actions), {"text": REMOVED}),
+    ]
 
 
 def register_records() -> None:
@@ -27,6 +61,9 @@ def register_records() -> None:
             default=registry.Default(
                 years=6, trigger=RetentionTrigger.LAST_REFERRAL, action=RetentionAction.ANONYMISE
             ),
+            # The referrals are the MARAC's figures: a person is anonymised, never deleted.
+            destroy=False,
+            anonymise=anonymise_person,
             order=20,
         )
     )

@@ -29,6 +29,8 @@ def register_records() -> None:
             label="DHR review and its documents",
             model=Review,
             queryset=lambda: Review.objects.select_related("notification"),
+            # The notification holds the victim's details: it goes with its review.
+            destroy_with=lambda review: [review.notification],
             triggers={
                 RetentionTrigger.CLOSED: "closed_on",
                 RetentionTrigger.PUBLICATION: "published_on",

@@ -85,3 +85,54 @@ class HoldReleaseForm(GdsFormMixin, forms.Form):
 
     def gds_fields(self):
         return [Field.textarea("reason")]
+
+
+class DisposalForm(GdsFormMixin, forms.Form):
+    """The confirmation of a disposal: the records (ticked, each can be unticked), what happens
+    to them, and that the person understands it cannot be undone."""
+
+    records = forms.TypedMultipleChoiceField(
+        label="Records to dispose of",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select the records to dispose of",
+            "invalid_choice": "A record you selected is no longer due for disposal. Check the list and try again",
+        },
+    )
+    action = forms.ChoiceField(
+        label="What happens to them",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to destroy or anonymise the records"},
+    )
+    confirm = forms.BooleanField(
+        label="I have reviewed these records and understand that this cannot be undone",
+        error_messages={
+            "required": "Confirm that you have reviewed the records and understand this cannot be undone"
+        },
+    )
+
+    ACTION_HINTS = {
+        RetentionAction.DESTROY: "Each record is deleted with everything kept with it: its history, deadlines "
+        "and stored files.",
+        RetentionAction.ANONYMISE: "Names, dates of birth, addresses and notes are removed; the record stays, so "
+        "the figures already reported do not change.",
+    }
+
+    def __init__(self, *args, records, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["records"].choices = [
+            (row.pk, f"{row} ({row.trigger_date:%-d %B %Y})") for row in records
+        ]
+        self.fields["action"].choices = [(a, RetentionAction(a).label.split(":")[0]) for a in actions]
+        if len(actions) == 1:
+            self.fields["action"].initial = actions[0]
+        self.fields["action"].help_text = " ".join(self.ACTION_HINTS[a] for a in actions)
+        self.submit_label = "Dispose of the records"
+
+    def gds_fields(self):
+        return [
+            Field.checkboxes("records", legend_size="m", small=True),
+            Field.radios("action", legend_size="m"),
+            Field.checkbox("confirm"),
+        ]

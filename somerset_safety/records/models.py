@@ -94,3 +94,44 @@ class LegalHold(models.Model):
 
     def __str__(self) -> str:
         return f"Legal hold on {self.reference}"
+
+
+class DisposalAction(models.TextChoices):
+    DESTROY = "destroy", "Destroyed"
+    ANONYMISE = "anonymise", "Anonymised"
+
+
+class ErasureLog(models.Model):
+    """One disposal: which record (by type, id and system reference), what was done under which
+    rule, who approved it and when. It holds no personal data, is never changed and is kept
+    after the record has gone. One disposal per record (a database constraint), so approving the
+    same record twice disposes of it once."""
+
+    record_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    reference = models.CharField(max_length=60, help_text="The record's system reference, never a name.")
+    action = models.CharField(max_length=10, choices=DisposalAction.choices)
+    rule_period_months = models.PositiveIntegerField("retention period in months")
+    rule_trigger = models.CharField("kept from", max_length=20, choices=RetentionTrigger.choices)
+    rule_action = models.CharField("the rule's action", max_length=20, choices=RetentionAction.choices)
+    trigger_date = models.DateField()
+    rows_removed = models.PositiveIntegerField(
+        default=0, help_text="Rows deleted or overwritten, history rows included."
+    )
+    files_removed = models.PositiveIntegerField(default=0)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    disposed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-disposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record_type", "object_id"], name="one_disposal_per_record"),
+        ]
+        indexes = [models.Index(fields=["-disposed_at", "-id"], name="erasure_newest_first")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.get_action_display().lower()}"
+
+    @property
+    def rule_period_label(self) -> str:
+        return RetentionRule(period_months=self.rule_period_months).period_label

@@ -16,6 +16,12 @@
   review), so one model can carry two record types.
 - `default` is the council's starting rule, loaded once; the records manager changes it on the
   retention schedule page and the change is kept (periods are data, not code: S15).
+- Disposal (`disposal.py`): a record is **destroyed** by deleting it with everything that
+  cascades from it, its history rows, its deadlines and its stored files. `destroy_with` names
+  other rows that go with it, deleted after it in that order (a DHR review takes its
+  notification). A type that must keep its figures gives `anonymise`: a function of the record
+  returning the `Scrub`s that drop the identity (the same fields are overwritten in the history
+  tables). `destroy=False` for a type that may only be anonymised.
 
 The platform imports no domain app: each app brings its own types.
 """
@@ -41,6 +47,14 @@ class Default:
 
 
 @dataclass(frozen=True)
+class Scrub:
+    """Overwrite `values` on `rows` (a queryset), and the same fields in their history rows."""
+
+    rows: models.QuerySet
+    values: Mapping[str, object]
+
+
+@dataclass(frozen=True)
 class RecordType:
     key: str
     label: str
@@ -51,6 +65,9 @@ class RecordType:
     reference: str = "reference"
     description: str = ""
     order: int = 100
+    destroy: bool = True
+    destroy_with: Callable[[models.Model], list[models.Model]] | None = None
+    anonymise: Callable[[models.Model], list[Scrub]] | None = None
 
     def __post_init__(self):
         unknown = set(self.triggers) - set(RetentionTrigger.values)
@@ -58,6 +75,21 @@ class RecordType:
             raise ValueError(f"Record type {self.key!r} names unknown triggers: {sorted(unknown)}")
         if self.default.trigger not in self.triggers:
             raise ValueError(f"Record type {self.key!r}: its default trigger is not one of its triggers.")
+
+    def disposal_actions(self, rule_action: str) -> list[str]:
+        """What the records manager may do with a record due under a rule with this action: the
+        rule's own action, or either that this type supports when the rule asks for a review."""
+        supported = [
+            a
+            for a, ok in (
+                (RetentionAction.DESTROY, self.destroy),
+                (RetentionAction.ANONYMISE, self.anonymise),
+            )
+            if ok
+        ]
+        if rule_action == RetentionAction.REVIEW:
+            return supported
+        return [rule_action] if rule_action in supported else []
 
     def rows(self) -> models.QuerySet:
         return self.queryset() if self.queryset else self.model._default_manager.all()

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Cast
 
 from . import registry
-from .models import HoldStatus, LegalHold, RetentionRule
+from .models import ErasureLog, HoldStatus, LegalHold, RetentionRule
 
 
 @dataclass(frozen=True)
@@ -28,16 +28,22 @@ def cutoff_for(rule: RetentionRule, today: date) -> date:
 
 def due_records(record_type: registry.RecordType, rule: RetentionRule, today: date) -> models.QuerySet:
     """The records of this type whose retention period has ended, oldest trigger first. A
-    record whose trigger has not happened (an empty date) or with a legal hold in force is
-    never due."""
+    record whose trigger has not happened (an empty date), with a legal hold in force, or
+    already disposed of (anonymised records stay in their tables) is never due."""
+    object_id = Cast(OuterRef("pk"), models.CharField())
     return (
         record_type.with_trigger_date(rule.trigger)
         .filter(trigger_date__isnull=False, trigger_date__lte=cutoff_for(rule, today))
-        .exclude(
-            Exists(holds_in_force(record_type.key).filter(object_id=Cast(OuterRef("pk"), models.CharField())))
-        )
+        .exclude(Exists(holds_in_force(record_type.key).filter(object_id=object_id)))
+        .exclude(Exists(ErasureLog.objects.filter(record_type=record_type.key, object_id=object_id)))
         .order_by("trigger_date", "pk")
     )
+
+
+def erasure_log(record_type_key: str = "") -> models.QuerySet:
+    """The erasure log, newest first, narrowed to one kind of record when given."""
+    rows = ErasureLog.objects.select_related("approved_by")
+    return rows.filter(record_type=record_type_key) if record_type_key else rows
 
 
 def holds_in_force(record_type_key: str) -> models.QuerySet:

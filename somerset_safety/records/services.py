@@ -11,10 +11,13 @@ from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.edits import save_changes
 from somerset_safety.core.transitions import transition
 
-from . import registry
+from . import disposal, registry, selectors
 from .exceptions import RecordsError
-from .models import LegalHold, RetentionAction, RetentionRule, RetentionTrigger
+from .models import DisposalAction, ErasureLog, LegalHold, RetentionAction, RetentionRule, RetentionTrigger
 from .states import HOLD_MOVES
+
+# A disposal is reviewed record by record: one page of the list at most.
+DISPOSAL_BATCH_MAX = 100
 
 
 def rules_load_defaults(sender=None, **kwargs) -> int:
@@ -76,9 +79,13 @@ def hold_place(*, actor, record_type_key: str, object_id, reason: str, review_on
     record_type = registry.record_type(record_type_key)
     if record_type is None:
         raise RecordsError("This kind of record is not on the retention schedule.")
-    record = record_type.model._default_manager.filter(pk=object_id).first()
+    # Locked, so that a disposal approved at the same moment either sees this hold or has
+    # already happened (then the record has gone or is in the erasure log).
+    record = record_type.model._default_manager.select_for_update().filter(pk=object_id).first()
     if record is None:
         raise RecordsError("That record no longer exists.")
+    if ErasureLog.objects.filter(record_type=record_type.key, object_id=str(record.pk)).exists():
+        raise RecordsError(f"{record} has already been disposed of.")
     if not reason.strip():
         raise RecordsError("Enter why the record is held")
     if review_on <= local_today():
@@ -113,3 +120,82 @@ def hold_release(*, actor, hold: LegalHold, reason: str) -> LegalHold:
         actor=actor,
         values={"released_by": actor, "released_at": timezone.now(), "release_reason": reason.strip()},
     )
+
+
+@transaction.atomic
+def records_dispose(*, actor, record_type_key: str, object_ids, action: str) -> list[ErasureLog]:
+    """Destroy or anonymise the chosen records of one type, all or none. Each must be due now
+    (its period ended, no legal hold in force, not disposed of already) and the action one its
+    rule allows (`RecordType.disposal_actions`). Writes one erasure log entry and one audit event
+    per record, neither holding personal data; stored files are removed after commit.
+
+    Raises RecordsError, changing nothing, when a record is not due, the action is not allowed,
+    no record or too many are chosen, or a record cannot be destroyed because others point at it.
+    """
+    record_type = registry.record_type(record_type_key)
+    rule = RetentionRule.objects.filter(record_type=record_type_key).first()
+    if record_type is None or rule is None:
+        raise RecordsError("This kind of record is not on the retention schedule.")
+    allowed = record_type.disposal_actions(rule.action)
+    if action not in allowed:
+        if not allowed:
+            raise RecordsError(
+                f"The rule for {record_type.label.lower()} says “{rule.get_action_display().lower()}”, "
+                "which this kind of record does not allow. Change the rule first."
+            )
+        choices = " or ".join(RetentionAction(a).label.lower() for a in allowed)
+        raise RecordsError(f"Under its rule, {record_type.label.lower()} can only be: {choices}.")
+    ids = sorted({int(pk) for pk in object_ids})
+    if not ids:
+        raise RecordsError("Select the records to dispose of")
+    if len(ids) > DISPOSAL_BATCH_MAX:
+        raise RecordsError(f"Dispose of at most {DISPOSAL_BATCH_MAX} records at a time.")
+    # Lock the rows (in id order, so two disposals cannot deadlock), then ask again which are due:
+    # a hold placed or a disposal made meanwhile has committed by the time the lock is ours.
+    locked = {
+        record.pk: record
+        for record in record_type.model._default_manager.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+    due = {
+        row.pk: row.trigger_date
+        for row in selectors.due_records(record_type, rule, local_today()).filter(pk__in=locked)
+    }
+    not_due = [str(locked[pk]) if pk in locked else f"Record {pk}" for pk in ids if pk not in due]
+    if not_due:
+        raise RecordsError(
+            f"{', '.join(not_due)}: no longer due for disposal (a legal hold, already disposed of, or no "
+            "longer held). Nothing was disposed of."
+        )
+    logs = []
+    files = []
+    for pk in ids:
+        record = locked[pk]
+        reference = str(getattr(record, record_type.reference, "") or record)[:60]
+        if action == DisposalAction.DESTROY:
+            outcome = disposal.destroy(record_type, record)
+        else:
+            outcome = disposal.anonymise(record_type, record)
+        files += outcome.files
+        log = ErasureLog.objects.create(
+            record_type=record_type.key,
+            object_id=str(pk),
+            reference=reference,
+            action=action,
+            rule_period_months=rule.period_months,
+            rule_trigger=rule.trigger,
+            rule_action=rule.action,
+            trigger_date=due[pk],
+            rows_removed=outcome.rows,
+            files_removed=len(outcome.files),
+            approved_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.ERASE,
+            object_type=record_type.model._meta.label_lower,
+            object_id=pk,
+            detail={"record_type": record_type.key, "disposal": action, "erasure_log": log.pk},
+        )
+        logs.append(log)
+    transaction.on_commit(lambda: disposal.remove_files(files))
+    return logs

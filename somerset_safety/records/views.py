@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from somerset_safety.audit.services import audit_list
 from somerset_safety.core.dates import today as local_today
@@ -10,8 +11,8 @@ from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 
 from . import registry, selectors, services
-from .forms import HoldForm, HoldReleaseForm, RetentionRuleForm
-from .models import HoldStatus, LegalHold, RetentionRule
+from .forms import DisposalForm, HoldForm, HoldReleaseForm, RetentionRuleForm
+from .models import HoldStatus, LegalHold, RetentionAction, RetentionRule
 from .permissions import can_manage_records, require_records_manager, require_records_reader
 
 
@@ -65,7 +66,71 @@ def due(request, key: str):
             "cutoff": selectors.cutoff_for(rule, today),
             "today": today,
             "can_manage": can_manage_records(request.user),
+            "actions": record_type.disposal_actions(rule.action),
         },
+    )
+
+
+def _chosen_ids(values) -> list[int]:
+    return sorted({int(v) for v in values if v.isdigit()})[: services.DISPOSAL_BATCH_MAX]
+
+
+def dispose(request, key: str):
+    """Confirm, then make, the disposal of the records ticked on the list of records due: the
+    records manager sees each one again (and may untick it) before the irreversible step."""
+    require_records_manager(request.user)
+    rule, record_type = _rule_and_type(key)
+    actions = record_type.disposal_actions(rule.action)
+    if not actions:
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    field = "records" if request.method == "POST" else "record"
+    chosen = _chosen_ids(source.getlist(field))
+    rows = list(selectors.due_records(record_type, rule, local_today()).filter(pk__in=chosen))
+    if request.method == "GET" and not rows:
+        messages.error(request, "Select the records to dispose of.")
+        return redirect("records:due", key)
+    form = DisposalForm(
+        request.POST or None, initial={"records": [row.pk for row in rows]}, records=rows, actions=actions
+    )
+    if request.method == "GET":
+        audit_list(
+            actor=request.user, model=record_type.model, ids=[row.pk for row in rows], purpose="disposal"
+        )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            logs = services.records_dispose(
+                actor=request.user,
+                record_type_key=key,
+                object_ids=form.cleaned_data["records"],
+                action=form.cleaned_data["action"],
+            )
+            done = "destroyed" if form.cleaned_data["action"] == RetentionAction.DESTROY else "anonymised"
+            messages.success(
+                request,
+                f"{len(logs)} {record_type.label.lower()} record{'s' if len(logs) != 1 else ''} {done}. "
+                "Each disposal is in the erasure log.",
+            )
+            return redirect(f"{reverse('records:erasures')}?type={key}")
+    return render(
+        request,
+        "records/dispose.html",
+        {"form": form, "rule": rule, "record_type": record_type, "count": len(rows)},
+    )
+
+
+def erasures(request):
+    """The erasure log: every disposal, newest first. It holds no personal data."""
+    require_records_reader(request.user)
+    types = registry.record_types()
+    key = request.GET.get("type", "")
+    if key not in {t.key for t in types}:
+        key = ""
+    page = paginate(request, selectors.erasure_log(key), keyset=True)
+    return render(
+        request,
+        "records/erasures.html",
+        {"page": page, "types": types, "labels": {t.key: t.label for t in types}, "current_type": key},
     )
 
 
