@@ -11,7 +11,21 @@ from somerset_safety.core.admin import AuditedAdmin
 from somerset_safety.meetings.models import Body
 
 from .deadlines import area_deadlines_sync
-from .models import Board, MaracArea, PartnershipBody, Priority, RiskQuestion
+from .models import (
+    AssessmentScale,
+    Board,
+    DisruptionGrading,
+    DisruptionPanel,
+    GroupType,
+    MaracArea,
+    PartnershipBody,
+    Priority,
+    ProblemProfile,
+    RiskQuestion,
+    Tactic,
+    TacticTarget,
+    ThreatBand,
+)
 
 
 @admin.register(PartnershipBody)
@@ -102,3 +116,67 @@ class BoardAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_filter = ["active"]
     search_fields = ["code", "body__name"]
     inlines = [BoardMeetingPatternInline]
+
+
+# --- Disruption Panel configuration -----------------------------------------------------------
+
+
+@admin.register(DisruptionPanel)
+class DisruptionPanelAdmin(AuditedAdmin):
+    """The panel: its usual meeting pattern, time, venue and the agencies invited to every meeting.
+    Groups, meetings and 4P actions are kept on the service's own pages."""
+
+    list_display = ["name", "body"]
+    inlines = [MeetingPatternInline]
+
+
+@admin.register(GroupType)
+class GroupTypeAdmin(AuditedAdmin):
+    list_display = ["name", "code", "is_county_line", "order", "active"]
+    list_filter = ["active", "is_county_line"]
+
+
+class ThreatBandInline(admin.TabularInline):
+    """A scale's bands; `review_months` is how often the panel reviews a group in the band."""
+
+    model = ThreatBand
+    extra = 0
+    fields = ["code", "label", "rank", "review_months"]
+
+
+@admin.register(AssessmentScale)
+class AssessmentScaleAdmin(AuditedAdmin):
+    """OCG mapping and MoRiLE scales as the police supply them: each with its method and version.
+    A new version is a new scale, so earlier assessments keep the one they were made on."""
+
+    list_display = ["name", "kind", "version", "score_max", "active"]
+    list_filter = ["kind", "active"]
+    inlines = [ThreatBandInline]
+
+
+@admin.register(TacticTarget)
+class TacticTargetAdmin(AuditedAdmin):
+    list_display = ["name", "code", "order"]
+
+
+@admin.register(Tactic)
+class TacticAdmin(AuditedAdmin):
+    """The tactics library: each power or tactic, what part of a group's activity it targets, its
+    legal basis and which agency can use it."""
+
+    list_display = ["name", "target", "legal_basis", "used_by", "active"]
+    list_filter = ["target", "active"]
+    search_fields = ["name", "legal_basis", "used_by"]
+
+
+@admin.register(DisruptionGrading)
+class DisruptionGradingAdmin(AuditedAdmin):
+    list_display = ["name", "code", "rank"]
+
+
+@admin.register(ProblemProfile)
+class ProblemProfileAdmin(AuditedAdmin):
+    """A problem profile the panel works from. Its versions are recorded on the panel's Problem
+    profiles page, where each refresh date becomes a deadline."""
+
+    list_display = ["title", "kind"]

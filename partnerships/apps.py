@@ -182,10 +182,34 @@ class PartnershipsConfig(AppConfig):
     @staticmethod
     def _register_disruption() -> None:
         from somerset_safety.core import navigation, references
+        from somerset_safety.meetings import registry
 
         from .disruption import deadlines, permissions
         from .disruption.services import REFERENCE_KIND
-        from .models import OrganisedCrimeGroup
+        from .models import (
+            DisruptionPanel,
+            OrganisedCrimeGroup,
+            PanelAction,
+            PanelAgendaItem,
+            PanelAttendance,
+            PanelMeeting,
+            PanelSection,
+        )
+
+        registry.register(
+            registry.MeetingKind(
+                owner_model=DisruptionPanel,
+                meeting_model=PanelMeeting,
+                attendance_model=PanelAttendance,
+                item_model=PanelAgendaItem,
+                action_model=PanelAction,
+                sections=PanelSection,
+                other_business=PanelSection.ANY_OTHER_BUSINESS,
+                noun="Disruption Panel",
+                paper_recipients=permissions.panel_paper_recipients,
+                subject_models=(OrganisedCrimeGroup,),
+            )
+        )
 
         references.register(
             REFERENCE_KIND,

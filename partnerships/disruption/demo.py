@@ -1,13 +1,15 @@
 """Synthetic Disruption Panel demo data: groups at several bands and stages, with a person
-exploited and disruptions recorded. Idempotent; every name is labelled (synthetic)."""
+exploited and disruptions recorded, a concluded panel meeting that tasked two 4P actions (one now
+overdue) and the next meeting with its agenda. Idempotent; every name is labelled (synthetic)."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 from somerset_safety.accounts.models import Agency
 from somerset_safety.core.dates import today
+from somerset_safety.meetings import services as meetings
 
-from ..models import DisruptionGrading, GroupType, OrganisedCrimeGroup, ThreatBand
+from ..models import DisruptionGrading, GroupType, OrganisedCrimeGroup, PanelAgendaItem, Tactic, ThreatBand
 from . import services
 
 # name, type, line type, band, moves, days ago referred
@@ -95,3 +97,56 @@ def load_demo(users: dict) -> None:
             line_type="",
             description="Synthetic disruption.",
         )
+    _meetings(member, orange, police, csc, now, users.get("police_rep"))
+
+
+def _meetings(member, orange, police, csc, now, police_rep) -> None:
+    """A meeting four weeks ago that reviewed the Orange Line and tasked a Pursue and a Prevent
+    action on its plan, and the next meeting in a week, its agenda generated."""
+    services.plan_save(
+        actor=member,
+        group=orange,
+        owning_agency=police,
+        aim="Close the line and safeguard the children it exploits (synthetic).",
+    )
+    last = services.panel_meeting_schedule(
+        actor=member, date=now - timedelta(days=28), venue="Police HQ (synthetic)"
+    )
+    services.panel_agenda_generate(actor=member, meeting=last)
+    meetings.meeting_start(actor=member, meeting=last)
+    for item in PanelAgendaItem.objects.filter(meeting=last):
+        if item.subject_id == orange.pk:
+            for strand, tactic, agency, owner, text, due in (
+                (
+                    "pursue",
+                    "closure_order",
+                    police,
+                    police_rep,
+                    "Apply for a closure order on the cuckooed address (synthetic).",
+                    -7,
+                ),
+                (
+                    "prevent",
+                    "youth_engagement",
+                    csc,
+                    None,
+                    "Offer the children youth service support (synthetic).",
+                    14,
+                ),
+            ):
+                services.plan_action_create(
+                    actor=member,
+                    item=item,
+                    strand=strand,
+                    tactic=Tactic.objects.get(code=tactic),
+                    agency=agency,
+                    description=text,
+                    due_date=now + timedelta(days=due),
+                    owner=owner,
+                )
+        services.panel_item_record(actor=member, item=item, minutes="Discussed at the panel (synthetic).")
+    meetings.meeting_conclude(actor=member, meeting=last)
+    upcoming = services.panel_meeting_schedule(
+        actor=member, date=now + timedelta(days=7), venue="Police HQ (synthetic)"
+    )
+    services.panel_agenda_generate(actor=member, meeting=upcoming)

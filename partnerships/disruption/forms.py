@@ -1,20 +1,29 @@
 """Input shape of the Disruption Panel's register pages: fields named explicitly (S10)."""
 
-from crispy_forms_gds.layout import Field
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from somerset_safety.accounts.models import Agency, User
 from somerset_safety.accounts.roles import Role
 from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.meetings.forms import ActionForm
 
 from ..models import (
+    AssessmentScale,
+    CawnType,
     DisruptionOutcome,
+    DisruptionPlan,
     ExploitationType,
     ExploitedPerson,
     GroupType,
     Location,
     Nominal,
     OrganisedCrimeGroup,
+    PanelAction,
+    ProfileVersion,
+    ScaleKind,
+    Strand,
+    Tactic,
     ThreatBand,
     Vulnerability,
 )
@@ -173,6 +182,12 @@ class ExploitedPersonForm(GdsFormMixin, forms.ModelForm):
 class OutcomeForm(GdsFormMixin, forms.ModelForm):
     submit_label = "Record the disruption"
     occurred_on = DateField(label="Date of the disruption", not_future=True)
+    action = forms.ModelChoiceField(
+        queryset=PanelAction.objects.none(),
+        required=False,
+        label="4P action it came from",
+        empty_label="Not from a 4P action",
+    )
 
     class Meta:
         model = DisruptionOutcome
@@ -181,6 +196,7 @@ class OutcomeForm(GdsFormMixin, forms.ModelForm):
             "strand",
             "occurred_on",
             "agency",
+            "action",
             "grading",
             "number",
             "value",
@@ -197,6 +213,199 @@ class OutcomeForm(GdsFormMixin, forms.ModelForm):
         }
         help_texts = {"number": "For example 3 for three arrests on one day."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(active=True)
+        action = self.fields["action"]
+        action.queryset = (
+            actions.select_related("agency", "plan_detail__tactic")
+            if actions is not None
+            else PanelAction.objects.none()
+        )
+        action.label_from_instance = lambda a: (
+            f"{a.agency.name}, due {a.due_date:%-d %B %Y}: {a.plan_detail.tactic.name if hasattr(a, 'plan_detail') else a.description[:60]}"
+        )
+
+
+class MorileForm(GdsFormMixin, forms.Form):
+    submit_label = "Record the assessment"
+    scale = forms.ModelChoiceField(queryset=AssessmentScale.objects.none(), label="MoRiLE scale")
+    harm = forms.IntegerField(label="Harm", min_value=1)
+    likelihood = forms.IntegerField(label="Likelihood", min_value=1)
+    organisational_position = forms.IntegerField(label="Organisational position", min_value=1)
+    confidence = forms.IntegerField(label="Confidence", min_value=1)
+    assessed_on = DateField(label="Date assessed", not_future=True)
+    assessed_by = forms.CharField(max_length=200, label="Assessed by")
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Rationale")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scales = AssessmentScale.objects.filter(kind=ScaleKind.MORILE, active=True)
+        self.fields["scale"].queryset = scales
+        self.fields["scale"].label_from_instance = (
+            lambda s: f"{s.name} version {s.version} (1 to {s.score_max})"
+        )
+        if len(scales) == 1:
+            self.fields["scale"].initial = scales[0].pk
+
+    def gds_fields(self):
+        return [
+            Field.select("scale"),
+            *(
+                Field.text(name, field_width=3)
+                for name in ("harm", "likelihood", "organisational_position", "confidence")
+            ),
+            Field("assessed_on"),
+            Field.text("assessed_by"),
+            Field.textarea("rationale"),
+        ]
+
+
+class LinksForm(GdsFormMixin, forms.Form):
+    submit_label = "Save links"
+    linked = forms.ModelMultipleChoiceField(
+        queryset=OrganisedCrimeGroup.objects.none(),
+        required=False,
+        label="Linked groups",
+        help_text="Groups that work with, supply or compete with this one. Links go both ways.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["linked"].queryset = (
+            choices if choices is not None else OrganisedCrimeGroup.objects.none()
+        )
+
+    def gds_fields(self):
+        return [Field.checkboxes("linked", legend_size=Size.SMALL)]
+
+
+class PlanForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save the plan"
+
+    class Meta:
+        model = DisruptionPlan
+        fields = ["owning_agency", "aim", "profile_version"]
+        labels = {
+            "owning_agency": "Agency that owns the plan",
+            "aim": "Aim of the plan",
+            "profile_version": "Problem profile it is built on",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owning_agency"].queryset = Agency.objects.filter(active=True)
+        self.fields["profile_version"].queryset = ProfileVersion.objects.select_related("profile").order_by(
+            "profile__title", "-number"
+        )
+        self.fields["profile_version"].empty_label = "Not built on a profile"
+        self.fields["profile_version"].label_from_instance = (
+            lambda v: f"{v.profile.title}, version {v.number} ({v.published_on:%-d %B %Y})"
+        )
+
+    def gds_fields(self):
+        return [Field.select("owning_agency"), Field.textarea("aim"), Field.select("profile_version")]
+
+
+class PlanActionForm(ActionForm):
+    """A 4P action: the platform's action (agency, owner, due date) with its strand and tactic."""
+
+    submit_label = "Task the action"
+    strand = forms.ChoiceField(
+        label="4P strand",
+        choices=Strand.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the 4P strand"},
+    )
+    tactic = forms.ModelChoiceField(
+        queryset=Tactic.objects.none(),
+        label="Power or tactic",
+        empty_label="Choose from the tactics library",
+        error_messages={"required": "Choose the power or tactic"},
+    )
+    affects_child = forms.BooleanField(required=False, label="The tactic affects a child")
+    child_check = forms.CharField(
+        required=False,
+        label="Proportionality and trauma-informed check",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="Needed before a tactic that affects a child is agreed: why it is proportionate, and how "
+        "the child will be supported.",
+    )
+    cawn_type = forms.ChoiceField(
+        required=False,
+        label="Child Abduction Warning Notice: which kind",
+        choices=CawnType.choices,
+        widget=forms.RadioSelect,
+        help_text="Only for a Child Abduction Warning Notice.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tactic = self.fields["tactic"]
+        tactic.queryset = Tactic.objects.filter(active=True).select_related("target")
+        tactic.label_from_instance = lambda t: f"{t.target.name}: {t.name}"
+
+    def gds_fields(self):
+        return [
+            Field.radios("strand", legend_size=Size.SMALL, inline=True),
+            Field.select("tactic"),
+            Field.select("agency"),
+            Field.textarea("description"),
+            Field.select("owner"),
+            Field("due_date"),
+            Field.checkbox("affects_child"),
+            Field.textarea("child_check"),
+            Field.radios("cawn_type", legend_size=Size.SMALL),
+        ]
+
+
+class ProfileVersionForm(GdsFormMixin, forms.Form):
+    submit_label = "Record the version"
+    published_on = DateField(label="Date published", not_future=True)
+    next_refresh_due = DateField(
+        label="Next refresh due", help_text="When the profile must next be refreshed. For example, 27 3 2027"
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Summary",
+        help_text="What this version found, and where the document is kept.",
+    )
+
+    def gds_fields(self):
+        return [Field("published_on"), Field("next_refresh_due"), Field.textarea("summary")]
+
+
+class ActionFilterForm(GdsFormMixin, forms.Form):
+    """The 4P action list's filters, read from the address (GET)."""
+
+    submit_label = "Show actions"
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("open", "Open"), ("overdue", "Overdue"), ("all", "Every action")],
+    )
+    strand = forms.ChoiceField(
+        label="4P strand", required=False, choices=[("", "Any strand"), *Strand.choices]
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency", required=False, queryset=Agency.objects.none(), empty_label="Any agency"
+    )
+    as_of = DateField(
+        label="As at",
+        required=False,
+        help_text="Open and overdue as the actions stood on this date. For example, 27 3 2026",
+    )
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
+
+    def gds_fields(self):
+        return [Field.select("show"), Field.select("strand"), Field.select("agency"), Field("as_of")]
+
+
+class AsAtForm(GdsFormMixin, forms.Form):
+    submit_label = "Show figures"
+    as_of = DateField(label="As at", required=False, not_future=True, help_text="For example, 27 3 2026")

@@ -20,7 +20,14 @@ from django.http import Http404
 from somerset_safety.accounts.roles import Role
 from somerset_safety.meetings import models as platform
 
-from ..models import DisruptionOutcome, OrganisedCrimeGroup, PanelAction, PanelMeeting
+from ..models import (
+    DisruptionOutcome,
+    OrganisedCrimeGroup,
+    PanelAction,
+    PanelAgendaItem,
+    PanelMeeting,
+    ProblemProfile,
+)
 
 PANEL_ROLES = frozenset({Role.PANEL_MEMBER})
 # Who finds the Disruption Panel in the navigation: members, and agencies that may be tasked.
@@ -92,6 +99,30 @@ def get_panel_meeting_for_user_or_404(user, pk: int, action: str = "view") -> Pa
     return meeting
 
 
+def panel_items_visible_to(user) -> QuerySet[PanelAgendaItem]:
+    """Items of the meetings the user sees; a restricted group's item only for its named people."""
+    items = PanelAgendaItem.objects.filter(meeting__in=panel_meetings_visible_to(user))
+    return items.filter(Q(subject_id__isnull=True) | Q(subject_id__in=groups_visible_to(user).values("pk")))
+
+
+def get_panel_item_for_user_or_404(user, pk: int, action: str = "view") -> PanelAgendaItem:
+    item = panel_items_visible_to(user).select_related("meeting__body").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def profiles_visible_to(user) -> QuerySet[ProblemProfile]:
+    return ProblemProfile.objects.all() if is_panel_member(user) else ProblemProfile.objects.none()
+
+
+def get_profile_for_user_or_404(user, pk: int) -> ProblemProfile:
+    profile = profiles_visible_to(user).filter(pk=pk).first()
+    if profile is None:
+        raise Http404
+    return profile
+
+
 def panel_actions_visible_to(user) -> QuerySet[PanelAction]:
     """Panel members: the actions on the groups they see (and other business). Agency
     representatives: their own agency's actions on the groups they see."""
@@ -117,9 +148,16 @@ def get_panel_action_for_user_or_404(user, pk: int, action: str = "view") -> Pan
         raise Http404
     if action == "view" or is_panel_member(user):
         return found
-    if action == "progress" and _tasked_agency_id(user) == found.agency_id:
+    if action == "progress" and can_record_progress(user, found):
         return found
     raise PermissionDenied
+
+
+def can_record_progress(user, action: PanelAction) -> bool:
+    """Panel members, and the representatives of the agency tasked with it."""
+    return is_panel_member(user) or (
+        _tasked_agency_id(user) is not None and _tasked_agency_id(user) == action.agency_id
+    )
 
 
 def outcomes_visible_to(user) -> QuerySet[DisruptionOutcome]:

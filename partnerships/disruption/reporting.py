@@ -16,7 +16,6 @@ from django.utils import timezone
 from somerset_safety.reports.disclosure import RECORDS, Declaration
 
 from ..models import (
-    ActionStatus,
     DisruptionOutcome,
     GroupStatus,
     MappingAssessment,
@@ -27,6 +26,7 @@ from ..models import (
     ThreatBand,
 )
 from ..selectors import _financial_quarter, _quarter_label, trend_quarters
+from .selectors import overdue_as_at
 
 OPEN = (GroupStatus.REFERRED, GroupStatus.ADOPTED, GroupStatus.ACTIVE, GroupStatus.REDUCED)
 NOT_BANDED = "Not yet banded"
@@ -103,9 +103,7 @@ def disruption_figures(as_of: date) -> dict:
         for key, label, outcome in MEASURES
     ]
     seized = sum((value for _, _, kind, _, value in rows if kind == OutcomeType.ASSET_SEIZURE), Decimal(0))
-    overdue = PanelAction.objects.filter(
-        status=ActionStatus.OPEN, due_date__lt=as_of, created_at__lt=_end_of(as_of)
-    ).count()
+    overdue = overdue_as_at(PanelAction.objects.all(), as_of).count()
     return {
         "as_of": as_of.isoformat(),
         "period_start": start.isoformat(),

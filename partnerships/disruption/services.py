@@ -1,14 +1,20 @@
 """Every write to the Disruption Panel's register: groups and their moves, assessments, problem
 profiles, and the people and places of a group. Each service checks its rules, audits what it
 did (field names only) and keeps the stored deadlines in step. Raises DisruptionError, whose
-message is safe to show. Panel meetings, the 4P plan and disruptions are in `work.py`.
+message is safe to show.
+
+Panel meetings are rows of the platform meetings mechanism (somerset_safety.meetings) through the
+proxies in partnerships.models.disruption_plans, as partnership boards' are: attendance, papers,
+minutes, completing an action and progress call the platform's services as they are; the panel's
+own rules (its agenda, a group reviewed when its item is minuted, an action's strand and tactic)
+are here, in the same transaction.
 """
 
 from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
@@ -18,11 +24,17 @@ from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.edits import save_changes
 from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines.services import deadlines_sync
+from somerset_safety.meetings import selectors as meeting_selectors
+from somerset_safety.meetings import services as meetings
 
 from ..exceptions import DisruptionError
 from ..models import (
+    ActionStatus,
     AssessmentScale,
+    CawnType,
     DisruptionOutcome,
+    DisruptionPanel,
+    DisruptionPlan,
     ExploitationType,
     ExploitedPerson,
     GroupStatus,
@@ -32,10 +44,17 @@ from ..models import (
     Nominal,
     OrganisedCrimeGroup,
     OutcomeType,
+    PanelAction,
+    PanelAgendaItem,
+    PanelMeeting,
+    PanelSection,
     PersonAge,
+    PlanAction,
     ProblemProfile,
     ProfileVersion,
     ScaleKind,
+    Strand,
+    Tactic,
     ThreatBand,
     Vulnerability,
 )
@@ -165,8 +184,11 @@ def group_refresh_review_date(
     values = {}
     if reviewed_on is not None and (group.last_reviewed_on is None or reviewed_on > group.last_reviewed_on):
         values["last_reviewed_on"] = reviewed_on
-        group.last_reviewed_on = reviewed_on
+    # The review date is worked out from the new last review; save_changes then sees both change.
+    stored = group.last_reviewed_on
+    group.last_reviewed_on = values.get("last_reviewed_on", stored)
     values["review_date"] = review_date_for(group)
+    group.last_reviewed_on = stored
     if save_changes(group, values, actor):
         deadlines_sync(subject=group)
     return group
@@ -469,3 +491,274 @@ def outcome_record(*, actor, group: OrganisedCrimeGroup, action=None, **values) 
     outcome = DisruptionOutcome.objects.create(group=group, action=action, recorded_by=actor, **values)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=outcome, changed_fields=list(OUTCOME_FIELDS))
     return outcome
+
+
+# --- Links between groups ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def group_links_set(
+    *, actor, group: OrganisedCrimeGroup, linked: Iterable[OrganisedCrimeGroup], visible
+) -> list[str]:
+    """Set the groups linked to this one (links go both ways). `visible` is the groups the actor
+    may see: links to groups they may not see are kept as they are, never shown or removed.
+    Returns ["linked_groups"] when the links changed, else []."""
+    group = OrganisedCrimeGroup.objects.select_for_update().get(pk=group.pk)
+    chosen = {g.pk for g in linked}
+    if group.pk in chosen:
+        raise DisruptionError("A group cannot be linked to itself.")
+    visible_ids = set(visible.values_list("pk", flat=True))
+    if chosen - visible_ids:
+        raise DisruptionError("Choose from the groups listed.")
+    before = set(group.linked_groups.values_list("pk", flat=True))
+    after = chosen | (before - visible_ids)
+    if after == before:
+        return []
+    group.linked_groups.set(after)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=group,
+        changed_fields=["linked_groups"],
+        detail={"added": sorted(after - before), "removed": sorted(before - after)},
+    )
+    return ["linked_groups"]
+
+
+# --- Panel meetings ----------------------------------------------------------------------------
+
+
+def the_panel() -> DisruptionPanel:
+    """The Disruption Panel (loaded with the reference data)."""
+    panel = DisruptionPanel.objects.order_by("pk").first()
+    if panel is None:
+        raise DisruptionError("The Disruption Panel has not been set up: ask an administrator.")
+    return panel
+
+
+def panel_agencies():
+    """The agencies invited to a panel meeting: those of the panel's members, and those holding an
+    open 4P action."""
+    from somerset_safety.accounts.models import Agency
+    from somerset_safety.accounts.roles import Role
+
+    members = Agency.objects.filter(
+        users__is_active=True, users__groups__name=Role.PANEL_MEMBER.label
+    ).values("pk")
+    tasked = PanelAction.objects.filter(status=ActionStatus.OPEN).values("agency_id")
+    return Agency.objects.filter(active=True).filter(Q(pk__in=members) | Q(pk__in=tasked)).order_by("name")
+
+
+@transaction.atomic
+def panel_meeting_schedule(
+    *,
+    actor,
+    date: date,
+    chair=None,
+    start_time=None,
+    end_time=None,
+    venue: str = "",
+    online_link: str = "",
+) -> PanelMeeting:
+    """Schedule a meeting of the Disruption Panel and invite the agencies of its members and of
+    open 4P actions. Raises MeetingError (from the platform) if the panel already meets that day."""
+    return meetings.meeting_schedule(
+        actor=actor,
+        body=meetings.body_for(the_panel()),
+        date=date,
+        agencies=list(panel_agencies()),
+        chair=chair,
+        start_time=start_time,
+        end_time=end_time,
+        venue=venue,
+        online_link=online_link,
+    )
+
+
+REVIEWED_STATUSES = (GroupStatus.ADOPTED, GroupStatus.ACTIVE, GroupStatus.REDUCED)
+
+
+def agenda_wanted(meeting: PanelMeeting) -> list[tuple[int, int]]:
+    """(section, group id) for every group the panel's rule puts on this agenda, in order: groups
+    whose review (their band's cycle) falls due by the meeting date; groups referred by then and
+    not yet decided on; then groups with a 4P action overdue on the meeting date or coming back to
+    this meeting still open. A group is listed once, in the first of these that has it."""
+    wanted: list[tuple[int, int]] = []
+    due = OrganisedCrimeGroup.objects.filter(
+        status__in=REVIEWED_STATUSES, review_date__lte=meeting.date
+    ).order_by("review_date", "id")
+    wanted += [(PanelSection.DUE_FOR_REVIEW, pk) for pk in due.values_list("pk", flat=True)]
+    new = OrganisedCrimeGroup.objects.filter(
+        status=GroupStatus.REFERRED, referred_on__lte=meeting.date
+    ).order_by("referred_on", "id")
+    wanted += [(PanelSection.NEW_REFERRALS, pk) for pk in new.values_list("pk", flat=True)]
+    open_groups = OrganisedCrimeGroup.objects.exclude(status=GroupStatus.ARCHIVED).values("pk")
+    overdue = meeting_selectors.overdue(PanelAction.objects.all(), meeting.date).values("subject_id")
+    reviewed = meeting_selectors.open_for_review(meeting).values("subject_id")
+    chased = (
+        OrganisedCrimeGroup.objects.filter(pk__in=open_groups)
+        .filter(Q(pk__in=overdue) | Q(pk__in=reviewed))
+        .order_by("reference")
+    )
+    wanted += [(PanelSection.OVERDUE_ACTIONS, pk) for pk in chased.values_list("pk", flat=True)]
+    seen: set[int] = set()
+    listed = []
+    for section, pk in wanted:
+        if pk not in seen:
+            seen.add(pk)
+            listed.append((section, pk))
+    return listed
+
+
+@transaction.atomic
+def panel_agenda_generate(*, actor, meeting: PanelMeeting) -> list[PanelAgendaItem]:
+    """Build the agenda by the panel's rule (agenda_wanted). Safe to run again: groups already on
+    it keep their item and place, and new ones are added at the end of their section. Returns the
+    items added. Raises MeetingError once the meeting has started."""
+    result = meetings.agenda_add(
+        actor=actor,
+        meeting=meeting,
+        entries=[
+            meetings.AgendaEntry(section=section, subject=OrganisedCrimeGroup(pk=pk))
+            for section, pk in agenda_wanted(meeting)
+        ],
+    )
+    return result.created
+
+
+@transaction.atomic
+def panel_item_record(*, actor, item: PanelAgendaItem, minutes: str) -> PanelAgendaItem:
+    """Record the minutes of an item. A group discussed is a group reviewed: its review date moves
+    on its band's cycle from the meeting date."""
+    item = meetings.agenda_item_record(actor=actor, item=item, minutes=minutes)
+    if item.subject_id:
+        group_refresh_review_date(
+            group=OrganisedCrimeGroup(pk=item.subject_id), actor=actor, reviewed_on=item.meeting.date
+        )
+    return item
+
+
+# --- The 4P plan ---------------------------------------------------------------------------------
+
+PLAN_FIELDS = ("owning_agency", "profile_version", "aim")
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    actor,
+    group: OrganisedCrimeGroup,
+    owning_agency,
+    aim: str,
+    profile_version: ProfileVersion | None = None,
+) -> DisruptionPlan:
+    """Record a group's 4P plan, or change it: the agency that owns it, its aim and the problem
+    profile version it is built on. Raises DisruptionError for an archived group or no aim."""
+    group = OrganisedCrimeGroup.objects.select_for_update().get(pk=group.pk)
+    if group.status == GroupStatus.ARCHIVED:
+        raise DisruptionError("An archived group has no plan: make it active first.")
+    values = {"owning_agency": owning_agency, "profile_version": profile_version, "aim": (aim or "").strip()}
+    if not values["aim"]:
+        raise DisruptionError("Enter what the plan sets out to achieve against the group.")
+    plan = DisruptionPlan.objects.select_for_update().filter(group=group).first()
+    if plan is None:
+        plan = DisruptionPlan.objects.create(group=group, created_by=actor, **values)
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=plan, changed_fields=list(PLAN_FIELDS))
+    else:
+        save_changes(plan, values, actor)
+    return plan
+
+
+CHILD_CHECK_NEEDED = (
+    "A tactic that affects a child needs the proportionality and trauma-informed check made before "
+    "it is agreed."
+)
+
+
+@transaction.atomic
+def plan_action_create(
+    *,
+    actor,
+    item: PanelAgendaItem,
+    strand: str,
+    tactic: Tactic,
+    agency,
+    description: str,
+    due_date: date,
+    owner=None,
+    affects_child: bool = False,
+    child_check: str = "",
+    cawn_type: str = "",
+) -> PanelAction:
+    """Task a 4P action on a group's item at a meeting in progress: its strand, the power or tactic
+    from the library, the agency and named owner, and the due date (a deadline). A tactic that
+    affects a child records its proportionality and trauma-informed check; a Child Abduction
+    Warning Notice always affects a child and records its type. Raises DisruptionError, or
+    MeetingError from the platform (the meeting not in progress, the due date before it)."""
+    item = PanelAgendaItem.objects.select_related("meeting").get(pk=item.pk)
+    if not item.subject_id:
+        raise DisruptionError("4P actions are tasked on a group's item, not on other business.")
+    plan = DisruptionPlan.objects.filter(group_id=item.subject_id).first()
+    if plan is None:
+        raise DisruptionError(
+            "Record the group's 4P plan (its owning agency and aim) before tasking actions."
+        )
+    if strand not in Strand.values:
+        raise DisruptionError("Choose the 4P strand: Pursue, Prevent, Protect or Prepare.")
+    if not tactic.active:
+        raise DisruptionError("Choose a power or tactic from the library.")
+    child_check = (child_check or "").strip()
+    if tactic.is_cawn:
+        affects_child = True
+        if cawn_type not in CawnType.values:
+            raise DisruptionError(
+                "Say which Child Abduction Warning Notice this is: a child under 16, or under 18 in care."
+            )
+    else:
+        cawn_type = ""
+    if affects_child and not child_check:
+        raise DisruptionError(CHILD_CHECK_NEEDED)
+    if not affects_child:
+        child_check = ""
+    action = meetings.action_create(
+        actor=actor, item=item, agency=agency, description=description, due_date=due_date, owner=owner
+    )
+    PlanAction.objects.create(
+        action=action,
+        plan=plan,
+        strand=strand,
+        tactic=tactic,
+        affects_child=affects_child,
+        child_check=child_check,
+        cawn_type=cawn_type,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=action,
+        changed_fields=["strand", "tactic", "affects_child", "child_check", "cawn_type"],
+    )
+    return action
+
+
+@transaction.atomic
+def plan_action_carry_forward(
+    *, actor, action: PanelAction, to_meeting, reason: str, due_date: date | None = None
+) -> PanelAction:
+    """Carry an incomplete 4P action to a later panel meeting (the platform's rule), keeping its
+    strand, tactic and child check on the open copy."""
+    carried = meetings.action_carry_forward(
+        actor=actor, action=action, to_meeting=to_meeting, reason=reason, due_date=due_date
+    )
+    detail = PlanAction.objects.filter(action_id=action.pk).first()
+    if detail is not None:
+        PlanAction.objects.create(
+            action_id=carried.pk,
+            plan_id=detail.plan_id,
+            strand=detail.strand,
+            tactic_id=detail.tactic_id,
+            affects_child=detail.affects_child,
+            child_check=detail.child_check,
+            cawn_type=detail.cawn_type,
+        )
+    return carried

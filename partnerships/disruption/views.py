@@ -13,34 +13,68 @@ from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
+from somerset_safety.meetings import selectors as meeting_selectors
+from somerset_safety.meetings import services as meetings
+from somerset_safety.meetings.exceptions import MeetingError
+from somerset_safety.meetings.forms import (
+    ApproveMinutesForm,
+    AttendanceForm,
+    CarryForwardForm,
+    CompleteActionForm,
+    MeetingDetailsForm,
+    MinutesForm,
+    OtherBusinessForm,
+    ProgressForm,
+    ReasonForm,
+)
+from somerset_safety.meetings.models import ActionStatus, ActionUpdate
 
 from ..models import (
+    DisruptionPlan,
     ExploitedPerson,
     Location,
     MappingAssessment,
     MorileAssessment,
     Nominal,
     OrganisedCrimeGroup,
+    PanelAction,
+    PanelAttendance,
+    Strand,
 )
+from ..selectors import trend_quarters
 from ..states import GROUP_MOVES
 from . import selectors, services
 from .forms import (
+    ActionFilterForm,
+    AsAtForm,
     ExploitedPersonForm,
     GroupForm,
+    LinksForm,
     LocationForm,
     MappingForm,
+    MorileForm,
     MoveForm,
     NominalForm,
     OutcomeForm,
+    PlanActionForm,
+    PlanForm,
+    ProfileVersionForm,
 )
 from .permissions import (
     NAVIGATION_ROLES,
     PANEL_ROLES,
+    can_record_progress,
     get_group_for_user_or_404,
+    get_panel_action_for_user_or_404,
+    get_panel_item_for_user_or_404,
+    get_panel_meeting_for_user_or_404,
+    get_profile_for_user_or_404,
     groups_visible_to,
     is_panel_member,
     outcomes_visible_to,
     panel_actions_visible_to,
+    panel_meetings_visible_to,
+    profiles_visible_to,
 )
 
 
@@ -98,17 +132,22 @@ def group_detail(request, pk: int):
     context = {
         "group": group,
         "detail": detail,
+        "plan": DisruptionPlan.objects.filter(group=group)
+        .select_related("owning_agency", "profile_version__profile")
+        .first(),
         "actions": selectors.group_actions(panel_actions_visible_to(request.user), group, local_today()),
         "outcomes": outcomes_visible_to(request.user).filter(group=group).select_related("agency", "grading"),
     }
     if detail:
         people = list(ExploitedPerson.objects.filter(group=group).select_related("safeguarding_referral_to"))
+        moriles = list(MorileAssessment.objects.filter(group=group).select_related("scale"))
         audit_list(actor=request.user, model=ExploitedPerson, ids=[p.pk for p in people], group=group.pk)
         context.update(
             {
                 "moves": GROUP_MOVES.options(group),
                 "mappings": MappingAssessment.objects.filter(group=group).select_related("band", "scale"),
-                "moriles": MorileAssessment.objects.filter(group=group).select_related("scale"),
+                "moriles": moriles,
+                "morile_chart": selectors.morile_chart(group, moriles),
                 "nominals": Nominal.objects.filter(group=group),
                 "locations": Location.objects.filter(group=group),
                 "exploited": people,
@@ -231,9 +270,15 @@ def person_save(request, pk: int, kind: str, item: int | None = None):
 @require_http_methods(["GET", "POST"])
 def outcome_add(request, pk: int):
     group = get_group_for_user_or_404(request.user, pk, action="change")
-    form = OutcomeForm(
-        request.POST or None, initial={"agency": group.lead_agency_id, "line_type": group.line_type}
-    )
+    actions = panel_actions_visible_to(request.user).filter(subject_id=group.pk)
+    initial = {"agency": group.lead_agency_id, "line_type": group.line_type}
+    wanted = request.GET.get("action", "")
+    source = actions.select_related("plan_detail").filter(pk=wanted).first() if wanted.isdigit() else None
+    if source is not None:
+        initial.update({"action": source.pk, "agency": source.agency_id})
+        if hasattr(source, "plan_detail"):
+            initial["strand"] = source.plan_detail.strand
+    form = OutcomeForm(request.POST or None, initial=initial, actions=actions)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             services.outcome_record(actor=request.user, group=group, **form.cleaned_data)
@@ -246,4 +291,577 @@ def outcome_add(request, pk: int):
         heading="Record a disruption",
         intro="Lines closed, arrests and people safeguarded are counted as the national County Lines figures count them.",
         cancel_url=group.get_absolute_url(),
+    )
+
+
+def _on(day) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def _confirm(request, *, caption, heading, explanation, button, cancel_url, error=None, refused=False):
+    return render(
+        request,
+        "partnerships/boards/confirm.html",
+        {
+            "caption": caption,
+            "heading": heading,
+            "explanation": explanation,
+            "button": button,
+            "error": error,
+            "refused": refused,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
+# --- More on a group: MoRiLE, links, the 4P plan ----------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def morile_add(request, pk: int):
+    group = get_group_for_user_or_404(request.user, pk, action="change")
+    form = MorileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.morile_assessment_record(actor=request.user, group=group, **form.cleaned_data)
+            messages.success(request, "The MoRiLE assessment has been recorded.")
+            return redirect(group)
+    return _form_page(
+        request,
+        form=form,
+        caption=group.reference,
+        heading="Record a MoRiLE assessment",
+        intro="Score each measure on the scale chosen. The four scores are kept as they are: they are never "
+        "added into one number, and never combined with the OCG mapping band.",
+        cancel_url=group.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def links_edit(request, pk: int):
+    group = get_group_for_user_or_404(request.user, pk, action="change")
+    visible = groups_visible_to(request.user).exclude(pk=group.pk)
+    form = LinksForm(
+        request.POST or None,
+        choices=visible.order_by("reference"),
+        initial={"linked": list(group.linked_groups.filter(pk__in=visible.values("pk")))},
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            changed = services.group_links_set(
+                actor=request.user, group=group, linked=form.cleaned_data["linked"], visible=visible
+            )
+            messages.success(
+                request, "The linked groups have been saved." if changed else "No links changed."
+            )
+            return redirect(group)
+    return _form_page(
+        request,
+        form=form,
+        caption=group.reference,
+        heading="Linked groups",
+        intro="Links to groups you cannot see are kept as they are.",
+        cancel_url=group.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk: int):
+    group = get_group_for_user_or_404(request.user, pk, action="change")
+    plan = DisruptionPlan.objects.filter(group=group).first()
+    form = PlanForm(
+        request.POST or None, instance=plan, initial=None if plan else {"owning_agency": group.lead_agency_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.plan_save(actor=request.user, group=group, **form.cleaned_data)
+            messages.success(request, "The 4P plan has been saved.")
+            return redirect(group.get_absolute_url() + "#plan")
+    return _form_page(
+        request,
+        form=form,
+        caption=group.reference,
+        heading="Change the 4P plan" if plan else "Record the 4P plan",
+        intro="Actions are tasked on the plan at panel meetings, each under one strand: Pursue, Prevent, "
+        "Protect or Prepare.",
+        cancel_url=group.get_absolute_url(),
+    )
+
+
+# --- Problem profiles -------------------------------------------------------------------------
+
+
+def profile_list(request):
+    require_any_role(request.user, PANEL_ROLES)
+    today = local_today()
+    profiles = list(profiles_visible_to(request.user).prefetch_related("versions__recorded_by"))
+    for profile in profiles:
+        versions = sorted(profile.versions.all(), key=lambda v: -v.number)
+        profile.latest = versions[0] if versions else None
+        profile.older = versions[1:]
+        profile.overdue = profile.latest is not None and profile.latest.next_refresh_due < today
+    return render(request, "partnerships/disruption/profiles.html", {"profiles": profiles, "today": today})
+
+
+@require_http_methods(["GET", "POST"])
+def profile_publish(request, pk: int):
+    profile = get_profile_for_user_or_404(request.user, pk)
+    form = ProfileVersionForm(request.POST or None, initial={"published_on": local_today()})
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            version = services.profile_version_publish(
+                actor=request.user, profile=profile, **form.cleaned_data
+            )
+            messages.success(request, f"Version {version.number} of {profile.title} has been recorded.")
+            return redirect("partnerships:profile_list")
+    return _form_page(
+        request,
+        form=form,
+        caption=profile.title,
+        heading="Record a new version",
+        intro="It meets the refresh due for the version before it. Its own next refresh date goes on the panel's "
+        "deadlines.",
+        cancel_url=reverse("partnerships:profile_list"),
+    )
+
+
+# --- Panel meetings ---------------------------------------------------------------------------
+
+
+def panel_meetings(request):
+    require_any_role(request.user, PANEL_ROLES)
+    page = paginate(
+        request, panel_meetings_visible_to(request.user).select_related("chair").order_by("-date")
+    )
+    return render(request, "partnerships/disruption/meetings.html", {"page": page, "today": local_today()})
+
+
+@require_http_methods(["GET", "POST"])
+def panel_meeting_create(request):
+    require_any_role(request.user, PANEL_ROLES)
+    form = MeetingDetailsForm(request.POST or None)
+    form.submit_label = "Schedule meeting"
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meeting = services.panel_meeting_schedule(actor=request.user, **form.cleaned_data)
+            messages.success(request, f"The panel meeting on {_on(meeting.date)} has been scheduled.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption="Disruption Panel",
+        heading="Schedule a panel meeting",
+        intro="The agencies of the panel's members, and of open 4P actions, are invited. Generate the agenda "
+        "once it is scheduled.",
+        cancel_url=reverse("partnerships:panel_meetings"),
+    )
+
+
+def panel_meeting(request, pk: int):
+    meeting = get_panel_meeting_for_user_or_404(request.user, pk)
+    today = local_today()
+    agenda = selectors.meeting_agenda(
+        request.user,
+        meeting,
+        today,
+        visible_groups=groups_visible_to(request.user),
+        visible_actions=panel_actions_visible_to(request.user),
+    )
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=meeting)
+    audit_list(actor=request.user, model=OrganisedCrimeGroup, ids=agenda.group_ids, meeting=meeting.pk)
+    return render(
+        request,
+        "partnerships/disruption/meeting.html",
+        {
+            "meeting": meeting,
+            "agenda": agenda,
+            "attendances": PanelAttendance.objects.filter(meeting=meeting).select_related("agency"),
+        },
+    )
+
+
+STEPS = {
+    "agenda": (
+        services.panel_agenda_generate,
+        "Generate the agenda?",
+        "Adds, in order: groups due for review by their band's cycle on the meeting date, new referrals, then "
+        "groups with 4P actions overdue or coming back to this meeting. Groups already on the agenda keep their "
+        "place, so it is safe to generate it again.",
+        "Generate the agenda",
+        "The agenda has been generated.",
+    ),
+    "send_papers": (
+        meetings.meeting_send_papers,
+        "Record that the papers have been sent?",
+        "Records today as the date the agenda went to the panel. Its members get an email saying only that "
+        "papers are ready.",
+        "Record papers as sent",
+        "The papers have been recorded as sent.",
+    ),
+    "start": (
+        meetings.meeting_start,
+        "Open the meeting?",
+        "Minutes and 4P actions can be recorded once the meeting is open. Record who is present first.",
+        "Open the meeting",
+        "The meeting is open.",
+    ),
+    "conclude": (
+        meetings.meeting_conclude,
+        "Close the meeting?",
+        "Every item needs its minutes, and every action that comes back to this meeting must be completed or "
+        "carried forward. After this, minutes and attendance cannot be changed.",
+        "Close the meeting",
+        "The meeting has closed.",
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def panel_meeting_step(request, pk: int, step: str):
+    if step not in STEPS:
+        raise Http404
+    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
+    service, heading, explanation, button, done = STEPS[step]
+    error = None
+    if request.method == "POST":
+        try:
+            service(actor=request.user, meeting=meeting)
+        except MeetingError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, done)
+            return redirect(meeting)
+    return _confirm(
+        request,
+        caption=str(meeting),
+        heading=heading,
+        explanation=explanation,
+        button=button,
+        error=error,
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_meeting_edit(request, pk: int):
+    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
+    initial = {name: getattr(meeting, name) for name in meetings.DETAIL_FIELDS}
+    form = MeetingDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.meeting_update_details(actor=request.user, meeting=meeting, values=form.cleaned_data)
+            messages.success(request, "The meeting details have been saved.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Change the meeting details",
+        intro="The date can change only until the papers have gone out.",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_meeting_cancel(request, pk: int):
+    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+            messages.success(request, "The meeting has been cancelled.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Cancel the meeting?",
+        intro="Its agenda stays on record. Actions carried forward to it come back at the next meeting instead.",
+        cancel_url=meeting.get_absolute_url(),
+        cancel_label="Keep the meeting",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_meeting_attendance(request, pk: int):
+    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
+    attendances = list(PanelAttendance.objects.filter(meeting=meeting).select_related("agency"))
+    form = AttendanceForm(request.POST or None, attendances=attendances)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.meeting_record_attendance(actor=request.user, meeting=meeting, entries=form.entries())
+            messages.success(request, "Attendance has been saved.")
+            return redirect(meeting)
+    return render(request, "partnerships/disruption/attendance.html", {"meeting": meeting, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def panel_meeting_other_business(request, pk: int):
+    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
+    form = OtherBusinessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.agenda_add_other_business(
+                actor=request.user, meeting=meeting, title=form.cleaned_data["title"]
+            )
+            messages.success(request, "The item has been added under any other business.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Add any other business",
+        intro="Name no one in the title: it is shown on the agenda to every panel member.",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_meeting_approve(request, pk: int):
+    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
+    form = ApproveMinutesForm(request.POST or None, initial={"approved_on": local_today()})
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.meeting_approve_minutes(
+                actor=request.user, meeting=meeting, approved_on=form.cleaned_data["approved_on"]
+            )
+            messages.success(
+                request, "The minutes have been approved. Panel members are told they are ready."
+            )
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Approve the minutes",
+        intro="Once approved as a true record the minutes cannot change.",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+def _number(item) -> int:
+    rows = meeting_selectors.agenda(item.meeting, list(item.meeting.agenda_items.all()))
+    return next(row.number for row in rows if row.item.pk == item.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def panel_item(request, pk: int):
+    item = get_panel_item_for_user_or_404(request.user, pk, action="change")
+    meeting = get_panel_meeting_for_user_or_404(request.user, item.meeting_id)
+    item.meeting = meeting
+    group = (
+        groups_visible_to(request.user).select_related("group_type").filter(pk=item.subject_id).first()
+        if item.subject_id
+        else None
+    )
+    form = MinutesForm(request.POST or None, initial={"minutes": item.minutes}, label="Minutes for this item")
+    form.fields[
+        "minutes"
+    ].help_text = "What was shared and decided about the group. 4P actions are added separately."
+    form.fields["minutes"].error_messages["required"] = "Enter the minutes for this item"
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.panel_item_record(actor=request.user, item=item, minutes=form.cleaned_data["minutes"])
+            done = f"Minutes saved for item {_number(item)}."
+            if group is not None:
+                done += " The group's next review date has been set from this meeting."
+            messages.success(request, done)
+            return redirect(meeting)
+    if group is not None:
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=group, detail={"meeting": meeting.pk})
+    today = local_today()
+    actions = list(
+        PanelAction.objects.filter(item=item, carried_from__isnull=True).select_related(
+            "agency", "owner", "plan_detail__tactic"
+        )
+    )
+    for action in actions:
+        action.state = meeting_selectors.action_state(action, today)
+    return render(
+        request,
+        "partnerships/disruption/item.html",
+        {
+            "item": item,
+            "meeting": meeting,
+            "number": _number(item),
+            "group": group,
+            "has_plan": group is not None and DisruptionPlan.objects.filter(group=group).exists(),
+            "form": form,
+            "actions": actions,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_action_add(request, pk: int):
+    item = get_panel_item_for_user_or_404(request.user, pk, action="change")
+    meeting = get_panel_meeting_for_user_or_404(request.user, item.meeting_id)
+    item.meeting = meeting
+    if not item.subject_id:
+        raise Http404
+    form = PlanActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.plan_action_create(actor=request.user, item=item, **form.cleaned_data)
+            messages.success(request, f"4P action tasked to {form.cleaned_data['agency'].name}.")
+            return redirect("partnerships:panel_item", pk=item.pk)
+    return _form_page(
+        request,
+        form=form,
+        caption=f"{meeting}, item {_number(item)}",
+        heading="Task a 4P action",
+        intro="The action goes on the group's 4P plan and the agency's deadlines, and comes back at the next "
+        "panel meeting.",
+        cancel_url=reverse("partnerships:panel_item", args=[item.pk]),
+    )
+
+
+# --- 4P actions --------------------------------------------------------------------------------
+
+
+def panel_actions(request):
+    require_any_role(request.user, NAVIGATION_ROLES)
+    today = local_today()
+    visible = panel_actions_visible_to(request.user)
+    from somerset_safety.accounts.models import Agency
+
+    form = ActionFilterForm(
+        request.GET or None,
+        agencies=Agency.objects.filter(pk__in=visible.values("agency_id")).order_by("name"),
+    )
+    show, strand, agency, as_of = "open", "", None, today
+    if form.is_valid():
+        show = form.cleaned_data["show"] or "open"
+        strand = form.cleaned_data["strand"]
+        agency = form.cleaned_data["agency"]
+        as_of = form.cleaned_data["as_of"] or today
+    queryset = selectors.action_list(
+        visible, show=show, as_of=as_of, strand=strand, agency_id=agency.pk if agency else None
+    )
+    page = paginate(request, queryset)
+    for action in page:
+        action.state = meeting_selectors.action_state(action, today)
+    audit_list(actor=request.user, model=PanelAction, ids=[a.pk for a in page])
+    return render(
+        request,
+        "partnerships/disruption/actions.html",
+        {"page": page, "form": form, "show": show, "as_of": as_of, "today": today},
+    )
+
+
+def panel_action(request, pk: int):
+    action = get_panel_action_for_user_or_404(request.user, pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=action)
+    chain = meeting_selectors.carry_chain(action)
+    is_open = action.status == ActionStatus.OPEN
+    group = (
+        groups_visible_to(request.user).filter(pk=action.subject_id).first() if action.subject_id else None
+    )
+    return render(
+        request,
+        "partnerships/disruption/action.html",
+        {
+            "action": action,
+            "group": group,
+            "state": meeting_selectors.action_state(action, local_today()),
+            "review_meeting": meeting_selectors.review_meeting(action),
+            "chain": chain,
+            "updates": ActionUpdate.objects.filter(action__in=chain).select_related(
+                "recorded_by", "recorded_by__agency"
+            ),
+            "can_update": is_open and can_record_progress(request.user, action),
+            "can_manage": is_open and is_panel_member(request.user),
+            "member": is_panel_member(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_action_complete(request, pk: int):
+    action = get_panel_action_for_user_or_404(request.user, pk, action="complete")
+    form = CompleteActionForm(request.POST or None, initial={"completed_on": local_today()})
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.action_complete(actor=request.user, action=action, **form.cleaned_data)
+            messages.success(request, "The 4P action has been marked as complete.")
+            return redirect(action)
+    return _form_page(
+        request,
+        form=form,
+        caption=f"4P action for {action.agency.name}",
+        heading="Mark the action as complete",
+        intro="Record any disruption it achieved on the group's page, so it is counted.",
+        cancel_url=action.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_action_progress(request, pk: int):
+    action = get_panel_action_for_user_or_404(request.user, pk, action="progress")
+    form = ProgressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.action_add_update(actor=request.user, action=action, text=form.cleaned_data["text"])
+            messages.success(request, "The progress has been saved.")
+            return redirect(action)
+    return _form_page(
+        request,
+        form=form,
+        caption=f"4P action for {action.agency.name}",
+        heading="Record progress",
+        intro="The panel sees this update with the action. Name no one who is not already on the group's record.",
+        cancel_url=action.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_action_carry(request, pk: int):
+    action = get_panel_action_for_user_or_404(request.user, pk, action="carry")
+    targets = meeting_selectors.carry_targets(action)
+    form = CarryForwardForm(request.POST or None, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            carried = services.plan_action_carry_forward(
+                actor=request.user, action=action, **form.cleaned_data
+            )
+            review = meeting_selectors.review_meeting(carried)
+            where = f"the meeting of {_on(review.date)}" if review else "the next meeting"
+            messages.success(request, f"The action has been carried forward to {where}.")
+            return redirect(carried)
+    if not (targets.current or targets.later):
+        form.fields[
+            "to_meeting"
+        ].help_text = "Schedule the panel's next meeting first: there is none to carry it to."
+    return _form_page(
+        request,
+        form=form,
+        caption=f"4P action for {action.agency.name}",
+        heading="Carry the action forward",
+        intro="It keeps its strand and tactic, with the reason, and comes up at the meeting you choose.",
+        cancel_url=action.get_absolute_url(),
+    )
+
+
+def panel_figures(request):
+    require_any_role(request.user, PANEL_ROLES)
+    today = local_today()
+    form = AsAtForm(request.GET or None)
+    as_of = today
+    if form.is_valid() and form.cleaned_data["as_of"]:
+        as_of = form.cleaned_data["as_of"]
+    since = trend_quarters(as_of, 4)[0][0]
+    rows, totals = selectors.figures_by_agency(
+        panel_actions_visible_to(request.user), outcomes_visible_to(request.user), as_of=as_of, since=since
+    )
+    return render(
+        request,
+        "partnerships/disruption/figures.html",
+        {
+            "form": form,
+            "rows": rows,
+            "totals": totals,
+            "as_of": as_of,
+            "since": since,
+            "strands": list(Strand),
+        },
     )

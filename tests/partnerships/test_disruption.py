@@ -350,3 +350,13 @@ def test_demo_data_is_synthetic_and_idempotent(member):
     assert groups.count() == 3 and all("(synthetic)" in g.name for g in groups)
     assert sorted(groups.values_list("status", flat=True)) == ["active", "adopted", "referred"]
     assert DisruptionOutcome.objects.count() == 4
+    # A concluded meeting that tasked two 4P actions (one overdue now), and the next one.
+    from partnerships.models import PanelAction, PanelMeeting
+    from somerset_safety.meetings.selectors import overdue
+
+    assert list(PanelMeeting.objects.order_by("date").values_list("status", flat=True)) == [
+        "concluded",
+        "scheduled",
+    ]
+    assert PanelAction.objects.count() == 2
+    assert overdue(PanelAction.objects.all(), dt.date.today()).count() == 1
