@@ -123,6 +123,23 @@ class MeetingAgenda:
     sections: list[dict]
     reviewed: list[PanelAction]
     group_ids: list[int]
+    tasking: list[dict] = field(default_factory=list)
+
+
+def tasking_by_agency(actions: list[PanelAction]) -> list[dict]:
+    """The 4P actions agreed at a meeting, per agency: how many under each strand, and in all."""
+    strands = list(Strand)
+    rows: dict[str, dict] = {}
+    for action in actions:
+        row = rows.setdefault(
+            action.agency.name, {"agency": action.agency.name, "strands": [0] * len(strands)}
+        )
+        detail = getattr(action, "plan_detail", None)
+        if detail is not None:
+            row["strands"][strands.index(Strand(detail.strand))] += 1
+    for row in rows.values():
+        row["total"] = sum(row["strands"])
+    return [rows[name] for name in sorted(rows)]
 
 
 def meeting_agenda(
@@ -138,11 +155,12 @@ def meeting_agenda(
     }
     bands = current_bands(list(groups))
     actions: dict[int, list] = {}
-    for action in (
+    agreed = list(
         visible_actions.filter(meeting=meeting, carried_from__isnull=True)
         .select_related("agency", "owner", "plan_detail__tactic")
         .order_by("due_date", "id")
-    ):
+    )
+    for action in agreed:
         action.state = meeting_selectors.action_state(action, today)
         actions.setdefault(action.item_id, []).append(action)
     lines = []
@@ -171,7 +189,9 @@ def meeting_agenda(
         {"section": section, "lines": [line for line in lines if line.item.section == section]}
         for section in PanelSection
     ]
-    return MeetingAgenda(sections, reviewed, list(groups))
+    readable_items = {line.item.pk for line in lines if line.readable}
+    tasking = tasking_by_agency([a for a in agreed if a.item_id in readable_items])
+    return MeetingAgenda(sections, reviewed, list(groups), tasking)
 
 
 # --- 4P actions and figures by agency ----------------------------------------------------------

@@ -38,6 +38,7 @@ urlpatterns = [
         views.panel_meeting_other_business,
         name="panel_meeting_other_business",
     ),
+    path("disruption/meetings/<int:pk>/invite/", views.panel_meeting_invite, name="panel_meeting_invite"),
     path("disruption/meetings/<int:pk>/<slug:step>/", views.panel_meeting_step, name="panel_meeting_step"),
     path("disruption/items/<int:pk>/", views.panel_item, name="panel_item"),
     path("disruption/items/<int:pk>/actions/new/", views.plan_action_add, name="panel_action_add"),
@@ -46,5 +47,6 @@ urlpatterns = [
     path("disruption/actions/<int:pk>/complete/", views.panel_action_complete, name="panel_action_complete"),
     path("disruption/actions/<int:pk>/progress/", views.panel_action_progress, name="panel_action_progress"),
     path("disruption/actions/<int:pk>/carry-forward/", views.panel_action_carry, name="panel_action_carry"),
+    path("disruption/actions/<int:pk>/owner/", views.panel_action_assign, name="panel_action_assign"),
     path("disruption/figures/", views.panel_figures, name="panel_figures"),
 ]

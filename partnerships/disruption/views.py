@@ -18,9 +18,11 @@ from somerset_safety.meetings import services as meetings
 from somerset_safety.meetings.exceptions import MeetingError
 from somerset_safety.meetings.forms import (
     ApproveMinutesForm,
+    AssignForm,
     AttendanceForm,
     CarryForwardForm,
     CompleteActionForm,
+    InviteForm,
     MeetingDetailsForm,
     MinutesForm,
     OtherBusinessForm,
@@ -476,7 +478,33 @@ def panel_meeting(request, pk: int):
             "meeting": meeting,
             "agenda": agenda,
             "attendances": PanelAttendance.objects.filter(meeting=meeting).select_related("agency"),
+            "strand_labels": [s.label for s in Strand],
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_meeting_invite(request, pk: int):
+    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
+    form = InviteForm(request.POST or None)
+    form.fields["agency"].queryset = form.fields["agency"].queryset.exclude(
+        pk__in=PanelAttendance.objects.filter(meeting=meeting).values("agency_id")
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.meeting_invite_agency(
+                actor=request.user, meeting=meeting, agency=form.cleaned_data["agency"]
+            )
+            messages.success(request, f"{form.cleaned_data['agency'].name} has been invited.")
+            return redirect(meeting)
+    return _form_page(
+        request,
+        form=form,
+        caption=str(meeting),
+        heading="Invite another agency",
+        intro="Invite an agency whose powers the panel may task. The email saying papers are ready goes to panel "
+        "members only.",
+        cancel_url=meeting.get_absolute_url(),
     )
 
 
@@ -810,6 +838,24 @@ def panel_action_progress(request, pk: int):
         caption=f"4P action for {action.agency.name}",
         heading="Record progress",
         intro="The panel sees this update with the action. Name no one who is not already on the group's record.",
+        cancel_url=action.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_action_assign(request, pk: int):
+    action = get_panel_action_for_user_or_404(request.user, pk, action="progress")
+    form = AssignForm(request.POST or None, agency=action.agency, initial={"owner": action.owner})
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meetings.action_assign(actor=request.user, action=action, owner=form.cleaned_data["owner"])
+            messages.success(request, "The owner has been saved. They get the action's reminders.")
+            return redirect(action)
+    return _form_page(
+        request,
+        form=form,
+        caption=f"4P action for {action.agency.name}",
+        heading="Name the owner",
         cancel_url=action.get_absolute_url(),
     )
 

@@ -597,3 +597,40 @@ def test_a_disruption_is_recorded_against_the_action_it_came_from(as_user, membe
     data["action"] = action.pk
     assert client.post(url, data).status_code == 302
     assert DisruptionOutcome.objects.get().action_id == action.pk
+
+
+def test_tasking_by_agency_an_invited_agency_and_an_owner_named_by_the_agency(
+    as_user, member, police, housing, agency_rep, today_is
+):
+    today_is(dt.date(2026, 2, 20))
+    group = adopt(make_group(member, police), member)
+    plan(group, member, police)
+    meeting = open_meeting(member, dt.date(2026, 2, 18))
+    client = as_user(member)
+    response = client.post(
+        reverse("partnerships:panel_meeting_invite", args=[meeting.pk]), {"agency": housing.pk}
+    )
+    assert response.status_code == 302
+    assert meeting.attendances.filter(agency=housing).exists()
+    item = item_for(meeting, group)
+    action = task(member, item, police)
+    task(member, item, police, strand="prevent", tactic="youth_engagement")
+    task(member, item, housing, strand="protect", tactic="tenancy_action")
+    page = client.get(meeting.get_absolute_url())
+    # Police: one Pursue, one Prevent; housing: one Protect (strands in 4P order).
+    expected = [
+        {"agency": police.name, "strands": [1, 1, 0, 0], "total": 2},
+        {"agency": housing.name, "strands": [0, 0, 1, 0], "total": 1},
+    ]
+    assert page.context["agenda"].tasking == sorted(expected, key=lambda row: row["agency"])  # by name
+    # The tasked agency names the owner, someone in its own agency.
+    colleague = UserFactory(agency=police, roles=[Role.AGENCY_REP], full_name="Col League")
+    rep = as_user(agency_rep)
+    url = reverse("partnerships:panel_action_assign", args=[action.pk])
+    assert rep.post(url, {"owner": colleague.pk}).status_code == 302
+    action.refresh_from_db()
+    assert action.owner == colleague
+    assert (
+        Deadline.objects.get(kind="disruption_action", subject_id=action.pk).responsible_users.get()
+        == colleague
+    )
