@@ -85,3 +85,8 @@ def import_max_bytes() -> int:
 def due_soon_days() -> int:
     """Days before its due date a MARAC action, agenda or 12-month review counts as due soon."""
     return getattr(settings, "MARAC_DUE_SOON_DAYS", 7)
+
+
+def research_days_after() -> int:
+    """Days after a meeting that its invited agencies can still see the research list."""
+    return getattr(settings, "MARAC_RESEARCH_DAYS_AFTER", 7)

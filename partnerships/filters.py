@@ -51,6 +51,12 @@ class ReferralFilter(django_filters.FilterSet):
     criterion = django_filters.ChoiceFilter(
         choices=CRITERIA, empty_label="Any criterion", label="Criterion met", method="filter_criterion"
     )
+    duplicate = django_filters.ChoiceFilter(
+        choices=[("yes", "Possible duplicates only")],
+        empty_label="Possible duplicate or not",
+        label="Possible duplicate",
+        method="filter_duplicate",
+    )
     sort = django_filters.OrderingFilter(
         fields=(
             ("referral_date", "referral_date"),
@@ -88,6 +94,9 @@ class ReferralFilter(django_filters.FilterSet):
 
     def filter_repeat(self, queryset, name, value):
         return queryset.filter(is_repeat=(value == "yes"))
+
+    def filter_duplicate(self, queryset, name, value):
+        return queryset.filter(possible_duplicate=True)
 
     def filter_criterion(self, queryset, name, value):
         return queryset.filter(**{value: True})

@@ -324,6 +324,109 @@ class ReasonForm(GdsFormMixin, forms.Form):
         return [Field.textarea("reason")]
 
 
+class TransferForm(GdsFormMixin, forms.Form):
+    to_area = forms.ModelChoiceField(
+        queryset=MaracArea.objects.filter(active=True),
+        label="MARAC area the case moves to",
+        empty_label="Choose the MARAC area",
+        error_messages={"required": "Choose the MARAC area the case moves to"},
+    )
+    reason = forms.CharField(
+        label="Why is the case moving?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="For example, the victim has moved to the area. Do not include names or addresses.",
+        error_messages={"required": "Enter the reason for the transfer"},
+    )
+    submit_label = "Transfer the case"
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            self.fields["to_area"].queryset = MaracArea.objects.filter(active=True).exclude(pk=current.pk)
+
+    def gds_fields(self):
+        return [Field.select("to_area"), Field.textarea("reason")]
+
+
+class DuplicateForm(GdsFormMixin, forms.Form):
+    """What the coordinator decides about a referral with same-day referrals of its victim: the
+    choices are "separate", or "merge:<id>" to fold it into that referral."""
+
+    decision = forms.ChoiceField(
+        label="What are these referrals?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to merge this referral or keep the referrals separate"},
+    )
+    submit_label = "Confirm"
+
+    def __init__(self, *args, others=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            *[
+                (f"merge:{other.pk}", f"A duplicate of {other.reference}: merge it into {other.reference}")
+                for other in others
+            ],
+            ("separate", "Separate referrals: keep them all"),
+        ]
+
+    def gds_fields(self):
+        return [Field.radios("decision", legend_size=Size.MEDIUM)]
+
+
+class ResearchReturnForm(GdsFormMixin, forms.Form):
+    """One agency's research on one case, before the meeting. No names of other people."""
+
+    information_held = forms.TypedChoiceField(
+        label="Does your agency hold information on this case?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether your agency holds information on this case"},
+    )
+    summary = forms.CharField(
+        label="Summary of the information held",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=10000,
+        help_text="What your records show that is relevant to the risk. Needed when information is held.",
+    )
+    risks = forms.CharField(
+        label="Risks your agency knows of",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
+    researched_on = DateField(label="Date your agency searched its records", not_future=True)
+    submit_label = "Save research return"
+
+    def gds_fields(self):
+        return [
+            Field.radios("information_held", inline=True, legend_size=Size.SMALL),
+            Field.textarea("summary"),
+            Field.textarea("risks"),
+            Field("researched_on"),
+        ]
+
+
+class ResearchAccessForm(GdsFormMixin, forms.Form):
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.none(),
+        label="Agencies that may research this restricted case",
+        help_text="Only the agencies invited to the meeting. The others see it as Restricted.",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    submit_label = "Save"
+
+    def __init__(self, *args, invited=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = invited if invited is not None else Agency.objects.none()
+
+    def gds_fields(self):
+        return [Field.checkboxes("agencies", small=True, legend_size=Size.SMALL)]
+
+
 class MeetingForm(MeetingDetailsForm):
     submit_label = "Schedule meeting"
     area = forms.ModelChoiceField(

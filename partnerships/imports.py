@@ -8,6 +8,7 @@ out across each victim's whole history exactly as for referrals entered in the b
 import csv
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,11 +18,25 @@ from django.utils import timezone
 from somerset_safety.accounts.models import Agency
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core.queueing import enqueue
+from somerset_safety.core.transitions import transition
 
 from . import conf
 from .exceptions import ImportRejected
-from .models import Ethnicity, ImportBatch, MaracArea, Person, PersonRole, Referral, ReferralStatus, Sex
+from .models import (
+    Ethnicity,
+    ImportBatch,
+    ImportJob,
+    ImportStatus,
+    MaracArea,
+    Person,
+    PersonRole,
+    Referral,
+    ReferralStatus,
+    Sex,
+)
 from .services import referrals_recompute_repeats
+from .states import IMPORT_MOVES
 
 COLUMNS = [
     "referral_id",
@@ -48,11 +63,27 @@ MAX_ERRORS = 200
 BATCH = 5000
 
 
+PROGRESS_EVERY = 2000  # rows between progress reports while checking a file
+
+Progress = Callable[[int, int], None]  # (rows checked, rows in the file)
+
+
 @dataclass
 class ImportResult:
     batch: ImportBatch
     created: int
     repeats: int
+    new_people: int = 0
+    possible_duplicates: int = 0
+
+    def figures(self) -> dict:
+        """What the preview shows before the officer confirms."""
+        return {
+            "referrals": self.created,
+            "new_people": self.new_people,
+            "repeats": self.repeats,
+            "possible_duplicates": self.possible_duplicates,
+        }
 
 
 def _date(value: str) -> date:
@@ -70,16 +101,49 @@ def _whole(value: str, low: int, high: int) -> int:
     return number
 
 
-def _parse(text: str) -> tuple[list[dict], list[tuple[int, str, str]]]:
+def header_errors(header: list[str]) -> list[tuple[int, str, str]]:
+    """Each missing, unknown, repeated or misplaced column of the header row, by name."""
+    errors = []
+    for name in COLUMNS:
+        if name not in header:
+            errors.append((1, name, f"The column {name} is missing."))
+    seen = set()
+    for position, name in enumerate(header, start=1):
+        if name not in COLUMNS:
+            shown = f"“{name}”" if name else "with no name"
+            errors.append(
+                (
+                    1,
+                    name or f"column {position}",
+                    f"Column {position}, {shown}, is not a column of the import.",
+                )
+            )
+        elif name in seen:
+            errors.append(
+                (1, name, f"The column {name} appears more than once (again at column {position}).")
+            )
+        seen.add(name)
+    if not errors:
+        for position, (found, wanted) in enumerate(zip(header, COLUMNS, strict=True), start=1):
+            if found != wanted:
+                errors.append((1, found, f"Column {position} should be {wanted}, not {found}."))
+    return errors
+
+
+def _shown(value: str) -> str:
+    """A value echoed in a message, as it was in the file."""
+    return f"“{value}”" if value else "blank"
+
+
+def _parse(text: str, progress: Progress | None = None) -> tuple[list[dict], list[tuple[int, str, str]]]:
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None:
         return [], [(1, "header", "The file is empty.")]
     header = [h.strip().lstrip("\ufeff") for h in header]
-    if header != COLUMNS:
-        return [], [
-            (1, "header", "The header row must list these columns in this order: " + ", ".join(COLUMNS))
-        ]
+    problems = header_errors(header)
+    if problems:
+        return [], problems
     areas = dict(MaracArea.objects.values_list("code", "id"))
     agencies = {
         code: (pk, kind) for code, pk, kind in Agency.objects.values_list("code", "id", "agency_type")
@@ -96,6 +160,8 @@ def _parse(text: str) -> tuple[list[dict], list[tuple[int, str, str]]]:
         )
     threshold = conf.high_risk_threshold()
     for line, raw in enumerate(raw_rows, start=2):
+        if progress is not None and (line - 2) % PROGRESS_EVERY == 0:
+            progress(line - 2, len(raw_rows))
         if not raw or all(not cell.strip() for cell in raw):
             continue
         if len(raw) != len(COLUMNS):
@@ -104,8 +170,10 @@ def _parse(text: str) -> tuple[list[dict], list[tuple[int, str, str]]]:
         values = {name: cell.strip() for name, cell in zip(COLUMNS, raw, strict=True)}
         row_errors = []
 
-        def bad(field: str, message: str) -> None:
-            row_errors.append((line, field, message))  # noqa: B023 - used within this iteration only
+        def bad(field: str, message: str, ref: str = values["referral_id"]) -> None:
+            # Every message names the referral (when the row has an id) and echoes the value.
+            prefix = f"Referral {ref}: " if ref and field != "referral_id" else ""
+            row_errors.append((line, field, prefix + message))  # noqa: B023 - used within this iteration only
 
         row = {}
         ref = values["referral_id"]
@@ -120,13 +188,10 @@ def _parse(text: str) -> tuple[list[dict], list[tuple[int, str, str]]]:
         seen.setdefault(ref, line)
         row["reference"] = ref
         if values["marac_area"] not in areas:
-            bad("marac_area", f"There is no MARAC area with the code {values['marac_area'] or '(blank)'}.")
+            bad("marac_area", f"{_shown(values['marac_area'])} is not the code of a MARAC area.")
         row["area_id"] = areas.get(values["marac_area"])
         if values["referring_agency"] not in agencies:
-            bad(
-                "referring_agency",
-                f"There is no agency with the code {values['referring_agency'] or '(blank)'}.",
-            )
+            bad("referring_agency", f"{_shown(values['referring_agency'])} is not the code of an agency.")
         row["referring_agency_id"] = agencies.get(values["referring_agency"], (None, None))[0]
         for field in ("referral_date", "heard_date"):
             if field == "heard_date" and not values[field]:
@@ -135,7 +200,7 @@ def _parse(text: str) -> tuple[list[dict], list[tuple[int, str, str]]]:
             try:
                 row[field] = _date(values[field])
             except ValueError:
-                bad(field, "Enter a real date as YYYY-MM-DD.")
+                bad(field, f"{_shown(values[field])} is not a real date as YYYY-MM-DD.")
                 row[field] = None
         if row.get("referral_date") and row.get("heard_date") and row["heard_date"] < row["referral_date"]:
             bad("heard_date", "The heard date must be on or after the referral date.")
@@ -151,20 +216,26 @@ def _parse(text: str) -> tuple[list[dict], list[tuple[int, str, str]]]:
             try:
                 row["dash_score"] = _whole(values["dash_score"], 0, 24)
             except ValueError:
-                bad("dash_score", "The checklist score must be a whole number from 0 to 24, or blank.")
+                bad(
+                    "dash_score",
+                    f"{_shown(values['dash_score'])}: the checklist score must be a whole number from 0 to 24, or blank.",
+                )
         for field in ("professional_judgement", "escalation"):
             if values[field] not in YES_NO:
-                bad(field, "Enter yes or no.")
+                bad(field, f"{_shown(values[field])}: enter yes or no.")
             row[field] = values[field] == "yes"
         if values["victim_sex"] not in Sex.values:
-            bad("victim_sex", "Enter female, male, other or not_known.")
+            bad("victim_sex", f"{_shown(values['victim_sex'])}: enter female, male, other or not_known.")
         row["victim_sex"] = values["victim_sex"]
         if values["victim_ethnicity"] not in Ethnicity.values:
-            bad("victim_ethnicity", "Enter one of the 2021 census ethnicity codes.")
+            bad(
+                "victim_ethnicity",
+                f"{_shown(values['victim_ethnicity'])} is not one of the 2021 census ethnicity codes.",
+            )
         row["victim_ethnicity"] = values["victim_ethnicity"]
         for field in ("victim_disabled", "victim_lgbt"):
             if values[field] not in YES_NO_NOT_KNOWN:
-                bad(field, "Enter yes, no or not_known.")
+                bad(field, f"{_shown(values[field])}: enter yes, no or not_known.")
             row[field] = values[field]
         for field in ("victim_age", "perpetrator_age"):
             row[field] = None
@@ -172,11 +243,17 @@ def _parse(text: str) -> tuple[list[dict], list[tuple[int, str, str]]]:
                 try:
                     row[field] = _whole(values[field], 0, 120)
                 except ValueError:
-                    bad(field, "The age must be a whole number from 0 to 120, or blank.")
+                    bad(
+                        field,
+                        f"{_shown(values[field])}: the age must be a whole number from 0 to 120, or blank.",
+                    )
         try:
             row["children_in_household"] = _whole(values["children_in_household"], 0, 30)
         except ValueError:
-            bad("children_in_household", "Enter the number of children as a whole number of 0 or more.")
+            bad(
+                "children_in_household",
+                f"{_shown(values['children_in_household'])}: enter the number of children as a whole number of 0 or more.",
+            )
         row["visible_high_risk"] = row["dash_score"] is not None and row["dash_score"] >= threshold
         row["line"] = line
         if row_errors:
@@ -188,6 +265,8 @@ def _parse(text: str) -> tuple[list[dict], list[tuple[int, str, str]]]:
             break
     if not rows and not errors:
         errors.append((1, "file", "The file has a header row but no referrals."))
+    if progress is not None:
+        progress(len(raw_rows), len(raw_rows))
     return rows, errors
 
 
@@ -240,7 +319,7 @@ def _bulk_insert(model, values: list[dict]) -> None:
         copy.write(buffer.getvalue())
 
 
-def _people(role: str, refs: set[str]) -> dict[str, int]:
+def _people(role: str, refs: set[str]) -> tuple[dict[str, int], int]:
     found: dict[str, int] = {}
     refs_list = sorted(refs)
     for start in range(0, len(refs_list), _chunk()):
@@ -259,24 +338,63 @@ def _people(role: str, refs: set[str]) -> dict[str, int]:
                     role=role, source_ref__in=refs_list[start : start + _chunk()]
                 ).values_list("source_ref", "id")
             )
-    return found
+    return found, len(missing)
 
 
-def import_referrals(*, actor, data: bytes, file_name: str) -> ImportResult:
-    """Import a referrals CSV, all or nothing.
+def already_imported(data: bytes) -> ImportBatch | None:
+    """The earlier import of exactly this file, if there was one."""
+    return ImportBatch.objects.filter(sha256=hashlib.sha256(data).hexdigest()).order_by("created_at").first()
 
-    Raises ImportRejected (with every bad row and field) and writes nothing if any row is bad,
-    including a row that, once repeats are worked out, meets no MARAC criterion.
-    """
+
+def refuse_reimport(data: bytes) -> None:
+    """One plain message for a file that has been imported before."""
+    earlier = already_imported(data)
+    if earlier is not None:
+        raise ImportRejected(
+            [
+                (
+                    1,
+                    "file",
+                    f"This file was already imported on {timezone.localtime(earlier.created_at):%-d %B %Y} "
+                    f"({earlier.row_count} referrals, {earlier.file_name}).",
+                )
+            ]
+        )
+
+
+def _checked(data: bytes, progress: Progress | None) -> list[dict]:
+    refuse_reimport(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRejected([(1, "file", "The file must be a CSV saved as UTF-8.")]) from None
-    rows, errors = _parse(text)
+    rows, errors = _parse(text, progress)
     if errors:
         raise ImportRejected(errors)
+    return rows
+
+
+def import_referrals(*, actor, data: bytes, file_name: str, progress: Progress | None = None) -> ImportResult:
+    """Import a referrals CSV, all or nothing.
+
+    Raises ImportRejected (with every bad row and field) and writes nothing if any row is bad,
+    including a row that, once repeats are worked out, meets no MARAC criterion, or if the same
+    file has been imported before.
+    """
+    rows = _checked(data, progress)
     with transaction.atomic():
         return _write(actor=actor, rows=rows, data=data, file_name=file_name)
+
+
+def preview_referrals(*, actor, data: bytes, file_name: str, progress: Progress | None = None) -> dict:
+    """What importing the file would write (referrals, new people, repeats found, possible
+    duplicates), worked out exactly as the import does and then undone: nothing is saved.
+    Raises ImportRejected as import_referrals does."""
+    rows = _checked(data, progress)
+    with transaction.atomic():
+        figures = _write(actor=actor, rows=rows, data=data, file_name=file_name).figures()
+        transaction.set_rollback(True)
+    return figures
 
 
 def _write(*, actor, rows: list[dict], data: bytes, file_name: str) -> ImportResult:
@@ -286,8 +404,8 @@ def _write(*, actor, rows: list[dict], data: bytes, file_name: str) -> ImportRes
         row_count=len(rows),
         imported_by=actor,
     )
-    victims = _people(PersonRole.VICTIM, {r["victim_ref"] for r in rows})
-    perpetrators = _people(
+    victims, new_victims = _people(PersonRole.VICTIM, {r["victim_ref"] for r in rows})
+    perpetrators, new_perpetrators = _people(
         PersonRole.PERPETRATOR, {r["perpetrator_ref"] for r in rows if r["perpetrator_ref"]}
     )
     now = timezone.now()
@@ -344,6 +462,7 @@ def _write(*, actor, rows: list[dict], data: bytes, file_name: str) -> ImportRes
             ]
         )
     repeats = Referral.objects.filter(import_batch=batch, is_repeat=True).count()
+    duplicates = Referral.objects.filter(import_batch=batch, possible_duplicate=True).count()
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -351,4 +470,104 @@ def _write(*, actor, rows: list[dict], data: bytes, file_name: str) -> ImportRes
         changed_fields=["referrals"],
         detail={"rows": len(rows), "sha256": batch.sha256},
     )
-    return ImportResult(batch=batch, created=len(rows), repeats=repeats)
+    return ImportResult(
+        batch=batch,
+        created=len(rows),
+        repeats=repeats,
+        new_people=new_victims + new_perpetrators,
+        possible_duplicates=duplicates,
+    )
+
+
+# --- In the background, with a preview ---------------------------------------------------------
+
+
+def import_job_create(*, actor, upload) -> ImportJob:
+    """Keep an uploaded file and queue its check; the officer watches its progress and sees
+    the preview when it is done. Raises ImportRejected at once for a file imported before."""
+    data = upload.read()
+    refuse_reimport(data)
+    upload.seek(0)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            file=upload,
+            file_name=upload.name[:200],
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by=actor,
+        )
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=job, changed_fields=["file"])
+        enqueue("partnerships.import_check", job.pk)
+    return job
+
+
+def _progress_of(job_id: int) -> Progress:
+    def report(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(rows_checked=done, rows_total=total)
+
+    return report
+
+
+def _read(job: ImportJob) -> bytes:
+    with job.file.open("rb") as handle:
+        return handle.read()
+
+
+def import_job_check(job_id: int) -> str:
+    """Check a queued file and work out its preview (writing nothing). Safe to run twice: a job
+    that is no longer being checked is left alone. Returns the job's status."""
+    job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+    if job.status != ImportStatus.CHECKING:
+        return job.status
+    try:
+        figures = preview_referrals(
+            actor=job.uploaded_by, data=_read(job), file_name=job.file_name, progress=_progress_of(job.pk)
+        )
+    except ImportRejected as exc:
+        job = _finish(job, "reject", errors=[list(error) for error in exc.errors])
+    except Exception:
+        _finish(job, "fail")
+        raise
+    else:
+        job = transition(
+            job, "checked", machine=IMPORT_MOVES, actor=job.uploaded_by, values={"preview": figures}
+        )
+    return job.status
+
+
+def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
+    """The officer has seen the preview: queue the import itself. Raises MaracError unless the
+    job is ready."""
+    with transaction.atomic():
+        job = transition(job, "confirm", machine=IMPORT_MOVES, actor=actor, values={"rows_checked": 0})
+        enqueue("partnerships.import_write", job.pk)
+    return job
+
+
+def import_job_write(job_id: int) -> str:
+    """Import a confirmed file, all or nothing (its history may have changed since the preview,
+    so it is checked again). Safe to run twice. Returns the job's status."""
+    job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+    if job.status != ImportStatus.IMPORTING:
+        return job.status
+    try:
+        result = import_referrals(
+            actor=job.uploaded_by, data=_read(job), file_name=job.file_name, progress=_progress_of(job.pk)
+        )
+    except ImportRejected as exc:
+        job = _finish(job, "reject", errors=[list(error) for error in exc.errors])
+    except Exception:
+        _finish(job, "fail")
+        raise
+    else:
+        job = _finish(job, "imported", batch=result.batch, preview=result.figures())
+    return job.status
+
+
+def _finish(job: ImportJob, move: str, **values) -> ImportJob:
+    return transition(
+        job,
+        move,
+        machine=IMPORT_MOVES,
+        actor=job.uploaded_by,
+        values={**values, "finished_at": timezone.now()},
+    )

@@ -7,8 +7,13 @@
   to; the actions assigned to their agency; and the meetings their agency is invited to.
 - Partnership leads see the aggregate data return only.
 Victim and perpetrator name, date of birth and address are shown only to the coordinator and to
-the agencies on the case.
+the agencies on the case; and, in a meeting's research stage (from the day its agenda is sent
+until MARAC_RESEARCH_DAYS_AFTER days after it), to every agency invited to it, for each
+unrestricted case on its agenda and each restricted case the coordinator opened to that agency.
+Afterwards the need-to-know rule above applies again.
 """
+
+from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -17,9 +22,11 @@ from django.http import Http404
 
 from somerset_safety.accounts.permissions import require_any_role  # noqa: F401 - used by views
 from somerset_safety.accounts.roles import Role
+from somerset_safety.core.dates import today as local_today
 from somerset_safety.meetings import models as platform
 
-from .models import Action, AgendaCase, Meeting, Referral
+from . import conf
+from .models import Action, AgendaCase, Meeting, Referral, ResearchAccess
 
 MARAC_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.AGENCY_REP})
 RETURN_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.PARTNERSHIP_LEAD})
@@ -60,6 +67,42 @@ def _on_case(agency_id: int) -> Q:
     )
 
 
+def research_meetings(agency_id: int, today: date | None = None) -> QuerySet:
+    """The meetings whose research stage is open today for an agency invited to them: the agenda
+    has been sent, and the meeting was no more than MARAC_RESEARCH_DAYS_AFTER days ago."""
+    today = today or local_today()
+    return (
+        platform.Meeting.objects.filter(
+            Exists(platform.Attendance.objects.filter(meeting_id=OuterRef("pk"), agency_id=agency_id)),
+            agenda_sent_on__isnull=False,
+            agenda_sent_on__lte=today,
+            date__gte=today - timedelta(days=conf.research_days_after()),
+        )
+        .exclude(status=platform.MeetingStatus.CANCELLED)
+        .order_by()
+    )
+
+
+def _researchable(agency_id: int, meetings: QuerySet) -> Q:
+    """Referrals an agency may research in these meetings: unrestricted cases on their agendas,
+    and restricted ones the coordinator opened to it."""
+    on_agenda = AgendaCase.objects.filter(item__meeting__in=meetings.values("pk")).values("referral_id")
+    granted = ResearchAccess.objects.filter(agency_id=agency_id, meeting__in=meetings.values("pk"))
+    return Q(pk__in=on_agenda, restricted=False) | Q(pk__in=granted.values("referral_id"))
+
+
+def researching(user, referral: Referral, meeting=None) -> bool:
+    """Whether the user's agency is researching this case now (in `meeting`, or in any meeting
+    whose research stage is open)."""
+    agency_id = _agency_rep_agency_id(user)
+    if agency_id is None:
+        return False
+    meetings = research_meetings(agency_id)
+    if meeting is not None:
+        meetings = meetings.filter(pk=meeting.pk)
+    return Referral.objects.filter(pk=referral.pk).filter(_researchable(agency_id, meetings)).exists()
+
+
 def referrals_visible_to(user) -> QuerySet[Referral]:
     referrals = Referral.objects.all()
     if is_coordinator(user):
@@ -77,8 +120,15 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     on_agenda = AgendaCase.objects.filter(
         item__meeting__in=platform.Attendance.objects.filter(agency_id=agency_id).values("meeting_id")
     ).values("referral_id")
+    # A restricted case the coordinator opened to the agency for research, while that lasts.
+    opened = ResearchAccess.objects.filter(
+        agency_id=agency_id, meeting__in=research_meetings(agency_id).values("pk")
+    ).values("referral_id")
     return referrals.filter(
-        Q(referring_agency_id=agency_id) | Q(pk__in=holds_action) | Q(pk__in=on_agenda, restricted=False)
+        Q(referring_agency_id=agency_id)
+        | Q(pk__in=holds_action)
+        | Q(pk__in=on_agenda, restricted=False)
+        | Q(pk__in=opened)
     )
 
 
@@ -89,7 +139,9 @@ def identity_visible(user, referral: Referral) -> bool:
     agency_id = _agency_rep_agency_id(user)
     if agency_id is None:
         return False
-    return Referral.objects.filter(pk=referral.pk).filter(_on_case(agency_id)).exists()
+    if Referral.objects.filter(pk=referral.pk).filter(_on_case(agency_id)).exists():
+        return True
+    return researching(user, referral)
 
 
 def get_referral_for_user_or_404(user, pk: int, action: str = "view") -> Referral:

@@ -1,14 +1,16 @@
 """MARAC reads: the SafeLives data return and KPIs, the dashboard and report figures, possible
 person matches, list querysets."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from somerset_safety.accounts.models import AgencyType
 from somerset_safety.core.dates import add_months
+from somerset_safety.core.dates import today as local_today
 from somerset_safety.meetings.models import Body, MeetingStatus
 from somerset_safety.meetings.models import Meeting as PlatformMeeting
 
@@ -374,3 +376,275 @@ def areas_with_schedule(today: date) -> QuerySet[MaracArea]:
         next_meeting=Subquery(held.filter(date__gte=today).order_by("date").values("date")[:1]),
         last_meeting=Subquery(held.filter(date__lt=today).order_by("-date").values("date")[:1]),
     ).order_by("name")
+
+
+# --- Research before the meeting --------------------------------------------------------------
+
+
+@dataclass
+class ResearchCase:
+    referral: Referral
+    shown: bool  # False: "Restricted" for this reader
+    returns: list  # the research returns the reader may see on this case
+
+
+@dataclass
+class ResearchRow:
+    number: int
+    item: object
+    cases: list[ResearchCase]
+
+
+def research_referral_ids(user, meeting) -> set[int] | None:
+    """The referrals of the meeting's agenda the user may research (None: every one, for the
+    coordinator; an empty set outside the research stage)."""
+    from .permissions import _agency_rep_agency_id, _researchable, is_coordinator, research_meetings
+
+    if is_coordinator(user):
+        return None
+    agency_id = _agency_rep_agency_id(user)
+    if agency_id is None:
+        return set()
+    meetings = research_meetings(agency_id).filter(pk=meeting.pk)
+    return set(Referral.objects.filter(_researchable(agency_id, meetings)).values_list("pk", flat=True))
+
+
+def research_list(user, meeting) -> list[ResearchRow]:
+    """The research list of a meeting as the user may see it: each agenda item with a subject, in
+    agenda order, with its referrals (name, date of birth, address, children, perpetrator) or
+    "Restricted". The coordinator sees every return; an agency sees its own."""
+    from somerset_safety.meetings import selectors as meeting_selectors
+
+    from .models import AgendaCase, AgendaItem, ResearchReturn
+
+    allowed = research_referral_ids(user, meeting)
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting, subject_id__isnull=False).prefetch_related(
+            Prefetch(
+                "cases",
+                queryset=AgendaCase.objects.select_related(
+                    "referral__victim", "referral__perpetrator", "referral__referring_agency"
+                ),
+            )
+        )
+    )
+    returns = ResearchReturn.objects.filter(meeting_id=meeting.pk).select_related("agency", "recorded_by")
+    if allowed is not None:
+        returns = returns.filter(agency_id=user.agency_id)
+    by_referral: dict[int, list] = {}
+    for found in returns:
+        by_referral.setdefault(found.referral_id, []).append(found)
+    rows = []
+    for row in meeting_selectors.agenda(meeting, items):
+        cases = [
+            ResearchCase(
+                referral=case.referral,
+                shown=allowed is None or case.referral_id in allowed,
+                returns=by_referral.get(case.referral_id, []),
+            )
+            for case in row.item.cases.all()
+        ]
+        rows.append(ResearchRow(number=row.number, item=row.item, cases=cases))
+    return rows
+
+
+def research_returns_by_agency(meeting) -> list[dict]:
+    """For the coordinator: each invited agency, how many of the cases it may research it has
+    returned on, and the references of those still to come."""
+    from .models import AgendaCase, MeetingAttendance, ResearchAccess, ResearchReturn
+
+    cases = list(
+        AgendaCase.objects.filter(item__meeting_id=meeting.pk)
+        .order_by("referral__reference")
+        .values_list("referral_id", "referral__reference", "referral__restricted")
+    )
+    opened = set(ResearchAccess.objects.filter(meeting_id=meeting.pk).values_list("agency_id", "referral_id"))
+    returned = set(
+        ResearchReturn.objects.filter(meeting_id=meeting.pk).values_list("agency_id", "referral_id")
+    )
+    rows = []
+    for attendance in MeetingAttendance.objects.filter(meeting_id=meeting.pk).select_related("agency"):
+        agency_id = attendance.agency_id
+        due = [
+            (pk, reference)
+            for pk, reference, restricted in cases
+            if not restricted or (agency_id, pk) in opened
+        ]
+        missing = [reference for pk, reference in due if (agency_id, pk) not in returned]
+        rows.append(
+            {
+                "agency": attendance.agency,
+                "due": len(due),
+                "returned": len(due) - len(missing),
+                "missing": missing,
+            }
+        )
+    return rows
+
+
+# --- The case at the table --------------------------------------------------------------------
+
+
+@dataclass
+class CaseAtTable:
+    referral: Referral
+    questions_yes: list  # the checklist items answered yes
+    returns: list  # research returns for this meeting
+    actions: list  # every action on the referral, with its state
+
+
+def case_at_the_table(item) -> dict:
+    """Everything the meeting needs on screen for one victim's item: each referral listed under it
+    (summary, checklist answers, criteria and reasons, children, IDVA), the research returns for
+    this meeting, and the victim's MARAC history (earlier referrals: when heard, their actions
+    and outcomes)."""
+    from somerset_safety.meetings import selectors as meeting_selectors
+
+    from .models import Action, AgendaCase, ResearchReturn, RiskQuestion
+
+    today = local_today()
+    cases = list(
+        AgendaCase.objects.filter(item=item).select_related(
+            "referral__referring_agency", "referral__victim", "referral__perpetrator"
+        )
+    )
+    listed = [case.referral for case in cases]
+    victim_id = item.subject_id
+    earlier = list(
+        Referral.objects.filter(victim_id=victim_id)
+        .exclude(pk__in=[r.pk for r in listed])
+        .select_related("referring_agency", "heard_at__body", "area")
+        .order_by("-referral_date", "-id")
+    )
+    ids = [r.pk for r in listed + earlier]
+    actions_by: dict[int, list] = {}
+    for action in (
+        Action.objects.filter(subject_type=ContentType.objects.get_for_model(Referral), subject_id__in=ids)
+        .select_related("agency", "owner", "meeting")
+        .order_by("meeting__date", "id")
+    ):
+        action.state = meeting_selectors.action_state(action, today)
+        actions_by.setdefault(action.subject_id, []).append(action)
+    returns_by: dict[int, list] = {}
+    for found in ResearchReturn.objects.filter(
+        meeting_id=item.meeting_id, referral_id__in=ids
+    ).select_related("agency"):
+        returns_by.setdefault(found.referral_id, []).append(found)
+    questions = {str(q.number): q for q in RiskQuestion.objects.all()}
+    return {
+        "cases": [
+            CaseAtTable(
+                referral=referral,
+                questions_yes=[q for n, q in questions.items() if referral.dash_answers.get(n) == "yes"],
+                returns=returns_by.get(referral.pk, []),
+                actions=actions_by.get(referral.pk, []),
+            )
+            for referral in listed
+        ],
+        "history": [
+            {"referral": referral, "actions": actions_by.get(referral.pk, [])} for referral in earlier
+        ],
+    }
+
+
+def return_presets(today: date) -> dict[str, list[tuple[str, date, date]]]:
+    """Periods the data return page offers: the last eight completed calendar quarters, newest
+    first, and the financial years (April to March) — the current one to date and the three
+    before it. Each is (label, first day, last day)."""
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    quarters = []
+    for _ in range(8):
+        end = quarter_start - timedelta(days=1)
+        quarter_start = add_months(quarter_start, -3)
+        quarters.append((f"{quarter_start:%B} to {end:%B %Y}", quarter_start, end))
+    first_april = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+    years = [(f"{first_april.year}/{(first_april.year + 1) % 100:02d} so far", first_april, today)]
+    for back in range(1, 4):
+        start = date(first_april.year - back, 4, 1)
+        years.append((f"{start.year}/{(start.year + 1) % 100:02d}", start, date(start.year + 1, 3, 31)))
+    return {"quarters": quarters, "years": years}
+
+
+# --- Representation: attendance and research returns by agency per quarter ---------------------
+
+
+def last_quarters(today: date, count: int = 4) -> list[tuple[str, date, date]]:
+    """The `count` calendar quarters up to and including the current one, oldest first."""
+    start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    quarters = []
+    for _ in range(count):
+        end = add_months(start, 3) - timedelta(days=1)
+        quarters.append((f"{start:%b}–{end:%b %Y}", start, end))
+        start = add_months(start, -3)
+    return list(reversed(quarters))
+
+
+def representation_by_agency(quarters: list[tuple[str, date, date]]) -> list[dict]:
+    """For each agency invited to a concluded MARAC meeting in the quarters, per quarter: the
+    meetings it was invited to and attended, and the cases it could research and returned on,
+    with the rates. Counts of meetings and returns, not of people. A few queries, whatever the
+    number of meetings."""
+    from somerset_safety.meetings.models import Attendance, AttendanceStatus
+
+    from .models import AgendaCase, Meeting, ResearchAccess, ResearchReturn
+
+    if not quarters:
+        return []
+    meetings = Meeting.objects.filter(
+        status=MeetingStatus.CONCLUDED, date__gte=quarters[0][1], date__lte=quarters[-1][2]
+    )
+    dates = dict(meetings.values_list("pk", "date"))
+    if not dates:
+        return []
+
+    def quarter_of(day: date) -> int:
+        return next(i for i, (_, start, end) in enumerate(quarters) if start <= day <= end)
+
+    cases: dict[int, list[tuple[int, bool]]] = {}
+    for meeting_id, referral_id, restricted in AgendaCase.objects.filter(
+        item__meeting_id__in=list(dates)
+    ).values_list("item__meeting_id", "referral_id", "referral__restricted"):
+        cases.setdefault(meeting_id, []).append((referral_id, restricted))
+    opened = set(
+        ResearchAccess.objects.filter(meeting_id__in=list(dates)).values_list(
+            "meeting_id", "agency_id", "referral_id"
+        )
+    )
+    returned = set(
+        ResearchReturn.objects.filter(meeting_id__in=list(dates)).values_list(
+            "meeting_id", "agency_id", "referral_id"
+        )
+    )
+    rows: dict[int, dict] = {}
+    for meeting_id, agency_id, agency_name, status in (
+        Attendance.objects.filter(meeting_id__in=list(dates))
+        .order_by("agency__name", "agency_id")
+        .values_list("meeting_id", "agency_id", "agency__name", "status")
+    ):
+        row = rows.setdefault(
+            agency_id,
+            {
+                "agency": agency_name,
+                "quarters": [{"invited": 0, "present": 0, "due": 0, "returned": 0} for _ in quarters],
+            },
+        )
+        cell = row["quarters"][quarter_of(dates[meeting_id])]
+        cell["invited"] += 1
+        cell["present"] += status == AttendanceStatus.PRESENT
+        for referral_id, restricted in cases.get(meeting_id, []):
+            if restricted and (meeting_id, agency_id, referral_id) not in opened:
+                continue
+            cell["due"] += 1
+            cell["returned"] += (meeting_id, agency_id, referral_id) in returned
+    for row in rows.values():
+        for cell in row["quarters"]:
+            cell["attendance_rate"] = _whole_percent(cell["present"], cell["invited"])
+            cell["return_rate"] = _whole_percent(cell["returned"], cell["due"])
+    return list(rows.values())
+
+
+def _whole_percent(part: int, whole: int) -> int | None:
+    """A whole-number percentage, halves rounded up; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (200 * part + whole) // (2 * whole)

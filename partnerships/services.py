@@ -16,6 +16,7 @@ from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import add_months, refuse_future
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.edits import save_changes
+from somerset_safety.core.queueing import enqueue
 from somerset_safety.core.references import next_reference
 from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines.services import deadlines_sync
@@ -39,6 +40,9 @@ from .models import (
     PersonRole,
     Referral,
     ReferralStatus,
+    ReferralTransfer,
+    ResearchAccess,
+    ResearchReturn,
     RiskQuestion,
 )
 from .states import REFERRAL_MOVES
@@ -57,26 +61,47 @@ def repeat_window_start(referral_date: date) -> date:
     return add_months(referral_date, -REPEAT_MONTHS)
 
 
+NOT_COUNTED = (ReferralStatus.WITHDRAWN, ReferralStatus.MERGED)
+
+
 def referral_is_repeat(*, victim_id: int, referral_date: date, exclude_pk: int | None = None) -> bool:
-    """Whether a referral of this victim on this date would be a repeat of an earlier one."""
+    """Whether a referral of this victim on this date is a repeat: the victim has a referral with
+    a strictly earlier date on or after the date 12 calendar months before."""
     earlier = Referral.objects.filter(
         victim_id=victim_id,
         referral_date__gte=repeat_window_start(referral_date),
-        referral_date__lte=referral_date,
-    ).exclude(status=ReferralStatus.WITHDRAWN)
+        referral_date__lt=referral_date,
+    ).exclude(status__in=NOT_COUNTED)
     if exclude_pk is not None:
-        earlier = earlier.exclude(pk=exclude_pk).filter(
-            Q(referral_date__lt=referral_date) | Q(pk__lt=exclude_pk)
-        )
+        earlier = earlier.exclude(pk=exclude_pk)
     return earlier.exists()
 
 
-def referrals_recompute_repeats(*, victim_ids: Iterable[int]) -> int:
-    """Work out `is_repeat` for every referral of these victims, across their whole history.
+def _repeat_flags(rows: list[tuple[int, int, date, bool, bool, bool]]):
+    """(id, repeat, possible duplicate) for one victim's referrals, from rows of (id, victim id,
+    referral date, was repeat, was possible duplicate, confirmed separate) in date order. Only
+    dates matter, never the order rows were entered: referrals on the same date are not repeats
+    of each other but possible duplicates (unless the coordinator confirmed them separate)."""
+    by_date: dict[date, list] = {}
+    for row in rows:
+        by_date.setdefault(row[2], []).append(row)
+    earlier: date | None = None
+    for day in sorted(by_date):
+        group = by_date[day]
+        repeat = earlier is not None and earlier >= repeat_window_start(day)
+        for pk, _victim, _day, _was_repeat, _was_duplicate, separate in group:
+            yield pk, repeat, len(group) > 1 and not separate
+        earlier = day
 
-    A referral is a repeat when the same victim has an earlier referral (an earlier date, or the
-    same date entered before it) whose date is on or after the date exactly 12 calendar months
-    before. Withdrawn referrals never count and are never repeats. Returns how many changed.
+
+def referrals_recompute_repeats(*, victim_ids: Iterable[int]) -> int:
+    """Work out `is_repeat` and `possible_duplicate` for every referral of these victims, across
+    their whole history, the same whatever order the referrals were entered or imported in.
+
+    A referral is a repeat when the same victim has a referral with a strictly earlier date on or
+    after the date exactly 12 calendar months before. Referrals of one victim on the same date are
+    flagged as possible duplicates, for the coordinator to merge or confirm as separate. Withdrawn
+    and merged referrals never count and are neither. Returns how many referrals changed.
     """
     victim_ids = sorted(set(victim_ids))
     size = 10_000 if connection.vendor == "postgresql" else 900
@@ -85,23 +110,37 @@ def referrals_recompute_repeats(*, victim_ids: Iterable[int]) -> int:
         chunk = victim_ids[start : start + size]
         rows = (
             Referral.objects.filter(victim_id__in=chunk)
-            .exclude(status=ReferralStatus.WITHDRAWN)
+            .exclude(status__in=NOT_COUNTED)
             .order_by("victim_id", "referral_date", "id")
-            .values_list("id", "victim_id", "referral_date", "is_repeat")
+            .values_list(
+                "id", "victim_id", "referral_date", "is_repeat", "possible_duplicate", "confirmed_separate"
+            )
         )
-        to_true, to_false = [], []
-        last_victim, last_date = None, None
-        for pk, victim_id, referral_date, was_repeat in rows.iterator(chunk_size=5000):
-            repeat = victim_id == last_victim and last_date >= repeat_window_start(referral_date)
-            if repeat != was_repeat:
-                (to_true if repeat else to_false).append(pk)
-            last_victim, last_date = victim_id, referral_date
-        for ids, value in ((to_true, True), (to_false, False)):
+        updates: dict[tuple[bool, bool], list[int]] = {}
+        victim_rows: list = []
+
+        def flush(victim_rows=victim_rows, updates=updates):
+            before = {row[0]: (row[3], row[4]) for row in victim_rows}
+            for pk, repeat, duplicate in _repeat_flags(victim_rows):
+                if before[pk] != (repeat, duplicate):
+                    updates.setdefault((repeat, duplicate), []).append(pk)
+            victim_rows.clear()
+
+        for row in rows.iterator(chunk_size=5000):
+            if victim_rows and victim_rows[-1][1] != row[1]:
+                flush()
+            victim_rows.append(row)
+        flush()
+        for (repeat, duplicate), ids in updates.items():
             for i in range(0, len(ids), size):
-                changed += Referral.objects.filter(pk__in=ids[i : i + size]).update(is_repeat=value)
-        changed += Referral.objects.filter(
-            victim_id__in=chunk, status=ReferralStatus.WITHDRAWN, is_repeat=True
-        ).update(is_repeat=False)
+                changed += Referral.objects.filter(pk__in=ids[i : i + size]).update(
+                    is_repeat=repeat, possible_duplicate=duplicate
+                )
+        changed += (
+            Referral.objects.filter(victim_id__in=chunk, status__in=NOT_COUNTED)
+            .filter(Q(is_repeat=True) | Q(possible_duplicate=True))
+            .update(is_repeat=False, possible_duplicate=False)
+        )
     return changed
 
 
@@ -218,7 +257,7 @@ def referral_create(
     )
     # A back-dated referral can turn a later one of the same victim into a repeat.
     referrals_recompute_repeats(victim_ids=[victim_obj.pk])
-    referral.refresh_from_db(fields=["is_repeat"])
+    referral.refresh_from_db(fields=["is_repeat", "possible_duplicate"])
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -294,6 +333,116 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
     )
     referrals_recompute_repeats(victim_ids=[referral.victim_id])
     return referral
+
+
+def same_day_referrals(referral: Referral):
+    """The victim's other referrals with the same referral date that still count."""
+    return (
+        Referral.objects.filter(victim_id=referral.victim_id, referral_date=referral.referral_date)
+        .exclude(pk=referral.pk)
+        .exclude(status__in=NOT_COUNTED)
+        .order_by("id")
+    )
+
+
+@transaction.atomic
+def referral_merge(*, actor, duplicate: Referral, into: Referral) -> Referral:
+    """Fold a same-day duplicate into the referral kept: the duplicate becomes "merged" (its
+    record and history stay, pointing at the one kept), leaves any agenda not yet held, stops
+    counting in the data return, and its actions move to the one kept. Raises MaracError unless
+    both are referrals of the same victim on the same date that still count."""
+    duplicate = Referral.objects.select_for_update().get(pk=duplicate.pk)
+    into = Referral.objects.select_for_update().get(pk=into.pk)
+    if duplicate.pk == into.pk:
+        raise MaracError("Choose a different referral to keep.")
+    if (duplicate.victim_id, duplicate.referral_date) != (into.victim_id, into.referral_date):
+        raise MaracError("Only referrals of the same victim with the same referral date can be merged.")
+    if into.status in NOT_COUNTED:
+        raise MaracError(
+            f"Referral {into.reference} has been {into.get_status_display().lower()}; keep another."
+        )
+    REFERRAL_MOVES.check(duplicate, "merge")
+    for case in AgendaCase.objects.filter(
+        referral=duplicate, item__meeting__status=MeetingStatus.SCHEDULED
+    ).select_related("item"):
+        item = case.item
+        case.delete()
+        if not item.cases.exists() and not item.actions.exists():
+            item.delete()
+    moved = list(
+        Action.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Referral), subject_id=duplicate.pk
+        ).values_list("pk", flat=True)
+    )
+    Action.objects.filter(pk__in=moved).update(subject_id=into.pk)
+    duplicate = transition(
+        duplicate,
+        "merge",
+        machine=REFERRAL_MOVES,
+        actor=actor,
+        values={"merged_into": into, "heard_date": None, "possible_duplicate": False},
+        detail={"kept": into.pk, "actions_moved": moved},
+    )
+    referrals_recompute_repeats(victim_ids=[into.victim_id])
+    return duplicate
+
+
+@transaction.atomic
+def referral_confirm_separate(*, actor, referral: Referral) -> list[Referral]:
+    """Confirm that a referral and its victim's other referrals of the same date are separate
+    referrals, not duplicates: none of them is flagged again. Returns the referrals confirmed."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    group = [referral, *Referral.objects.select_for_update().filter(pk__in=same_day_referrals(referral))]
+    if len(group) < 2:
+        raise MaracError("This referral has no other referral of the victim on the same date.")
+    for each in group:
+        save_changes(each, {"confirmed_separate": True}, actor)
+    referrals_recompute_repeats(victim_ids=[referral.victim_id])
+    return group
+
+
+@transaction.atomic
+def referral_transfer(*, actor, referral: Referral, to_area: MaracArea, reason: str) -> ReferralTransfer:
+    """Move a case to another MARAC area because the victim has moved. The referral keeps its
+    reference, history, actions and the meetings it was heard at; it leaves any agenda of the old
+    area not yet held (a case not yet heard goes to the new area's next agenda); its 12-month
+    review moves to the new area's coordinators, who are told by an email with a link only.
+    Raises MaracError for the same area, an inactive one, a withdrawn or merged case, or no reason."""
+    referral = Referral.objects.select_for_update().select_related("area").get(pk=referral.pk)
+    reason = reason.strip()
+    if not reason:
+        raise MaracError("Enter the reason for the transfer, for example that the victim has moved.")
+    if to_area.pk == referral.area_id:
+        raise MaracError(f"The case is already in {to_area.name}.")
+    if not to_area.active:
+        raise MaracError(f"{to_area.name} is no longer an active MARAC area.")
+    if referral.status in NOT_COUNTED:
+        raise MaracError(f"A {referral.get_status_display().lower()} referral cannot be transferred.")
+    from_area = referral.area
+    for case in AgendaCase.objects.filter(
+        referral=referral, item__meeting__status=MeetingStatus.SCHEDULED
+    ).select_related("item"):
+        item = case.item
+        case.delete()
+        if not item.cases.exists() and not item.actions.exists():
+            item.delete()
+    values = {"area": to_area}
+    if referral.status == ReferralStatus.LISTED:
+        values["status"] = ReferralStatus.REFERRED
+    save_changes(referral, values, actor)
+    transfer = ReferralTransfer.objects.create(
+        referral=referral, from_area=from_area, to_area=to_area, reason=reason, transferred_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=transfer,
+        changed_fields=["from_area", "to_area", "reason"],
+        detail={"referral": referral.pk},
+    )
+    deadlines_sync(subject=referral)
+    enqueue("partnerships.notify_transfer", transfer.pk)
+    return transfer
 
 
 # --- Meetings (the platform mechanism, with MARAC's own rules around it) ---------------------
@@ -609,6 +758,98 @@ def meetings_schedule_year(
     return meetings.meetings_schedule_dates(
         actor=actor, body=meetings.body_for(area), dates=dates, agencies=agencies
     )
+
+
+# --- Research before the meeting --------------------------------------------------------------
+
+
+def _on_agenda(meeting: Meeting, referral: Referral) -> bool:
+    return AgendaCase.objects.filter(item__meeting_id=meeting.pk, referral_id=referral.pk).exists()
+
+
+@transaction.atomic
+def research_return_record(
+    *,
+    actor,
+    meeting: Meeting,
+    referral: Referral,
+    information_held: bool,
+    summary: str = "",
+    risks: str = "",
+    researched_on: date,
+) -> ResearchReturn:
+    """Record (or correct) what the actor's agency found on one case of a meeting's agenda.
+    Raises MaracError outside the meeting's research stage, once it has concluded, for a case
+    the agency may not research, or when information is held but not summarised."""
+    from .permissions import researching
+
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status in (MeetingStatus.CONCLUDED, MeetingStatus.CANCELLED):
+        raise MaracError("Research returns can be recorded only until the meeting concludes.")
+    if not _on_agenda(meeting, referral) or not researching(actor, referral, meeting):
+        raise MaracError("Your agency is not researching this case for this meeting.")
+    refuse_future(researched_on, "The date of the research", MaracError)
+    summary, risks = summary.strip(), risks.strip()
+    if information_held and not summary:
+        raise MaracError("Summarise the information your agency holds.")
+    values = {
+        "information_held": information_held,
+        "summary": summary,
+        "risks": risks,
+        "researched_on": researched_on,
+    }
+    existing = (
+        ResearchReturn.objects.select_for_update()
+        .filter(meeting=meeting, referral=referral, agency_id=actor.agency_id)
+        .first()
+    )
+    if existing is not None:
+        save_changes(existing, values | {"recorded_by": actor}, actor)
+        return existing
+    found = ResearchReturn.objects.create(
+        meeting=meeting, referral=referral, agency_id=actor.agency_id, recorded_by=actor, **values
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=found, changed_fields=list(values))
+    return found
+
+
+@transaction.atomic
+def research_access_set(*, actor, meeting: Meeting, referral: Referral, agencies: Iterable) -> list[int]:
+    """The coordinator's decision on which invited agencies may research a restricted case on a
+    meeting's agenda (the others see "Restricted"). Returns the agency ids now allowed. Raises
+    MaracError for an unrestricted case, a case not on the agenda, or an agency not invited."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not referral.restricted:
+        raise MaracError("Every invited agency researches an unrestricted case; there is nothing to decide.")
+    if not _on_agenda(meeting, referral):
+        raise MaracError("This case is not on the meeting's agenda.")
+    chosen = {agency.pk for agency in agencies}
+    invited = set(MeetingAttendance.objects.filter(meeting=meeting).values_list("agency_id", flat=True))
+    if chosen - invited:
+        raise MaracError("Only agencies invited to the meeting can research its cases.")
+    current = set(
+        ResearchAccess.objects.filter(meeting=meeting, referral=referral).values_list("agency_id", flat=True)
+    )
+    ResearchAccess.objects.filter(meeting=meeting, referral=referral, agency_id__in=current - chosen).delete()
+    ResearchAccess.objects.bulk_create(
+        [
+            ResearchAccess(meeting=meeting, referral=referral, agency_id=agency_id, granted_by=actor)
+            for agency_id in sorted(chosen - current)
+        ]
+    )
+    if chosen != current:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=referral,
+            changed_fields=["research_access"],
+            detail={
+                "meeting": meeting.pk,
+                "opened": sorted(chosen - current),
+                "closed": sorted(current - chosen),
+            },
+        )
+    return sorted(chosen)
 
 
 # --- Actions ---------------------------------------------------------------------------------

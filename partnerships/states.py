@@ -1,13 +1,14 @@
 """MARAC's state machines, in the platform's shape (somerset_safety/core/transitions).
 
 A referral is referred, put on an agenda (listed), heard at a meeting, or withdrawn before it
-is heard. Withdrawn and heard are final.
+is heard; a same-day duplicate is merged into the referral kept. Withdrawn and merged are final;
+heard is final except for a merge.
 """
 
 from somerset_safety.core.transitions import Move, StateMachine, sync_deadlines
 
 from .exceptions import BoardError, DisruptionError, MaracError
-from .models import ForwardPlanStatus, GroupStatus, ReferralStatus
+from .models import ForwardPlanStatus, GroupStatus, ImportStatus, ReferralStatus
 from .models.performance import Release
 
 NOT_YET_HEARD = {ReferralStatus.REFERRED, ReferralStatus.LISTED}
@@ -18,6 +19,8 @@ def _referral_refusal(referral, move: Move) -> str:
         return f"A referral that has been heard at a meeting cannot be {move.label.lower()}."
     if referral.status == ReferralStatus.WITHDRAWN:
         return f"This referral has been withdrawn, so it cannot be {move.label.lower()}."
+    if referral.status == ReferralStatus.MERGED:
+        return f"This referral has been merged into another, so it cannot be {move.label.lower()}."
     return (
         f"This referral is “{referral.get_status_display().lower()}”, so it cannot be {move.label.lower()}."
     )
@@ -35,6 +38,25 @@ REFERRAL_MOVES = StateMachine(
         Move("unlist", "Taken off the agenda", {ReferralStatus.LISTED}, ReferralStatus.REFERRED),
         Move("hear", "Heard", {ReferralStatus.LISTED}, ReferralStatus.HEARD),
         Move("withdraw", "Withdrawn", NOT_YET_HEARD, ReferralStatus.WITHDRAWN),
+        # A same-day duplicate of another referral of the victim, folded into the one kept.
+        Move("merge", "Merged", {*NOT_YET_HEARD, ReferralStatus.HEARD}, ReferralStatus.MERGED),
+    ],
+)
+
+
+# An import file: checked in the background, then ready for the officer to confirm or rejected
+# with its problems; once confirmed it is written in the background. A check or write that
+# breaks (not a problem in the file) is failed, and nothing is saved.
+IMPORT_MOVES = StateMachine(
+    field="status",
+    states=ImportStatus,
+    refused=MaracError,
+    moves=[
+        Move("checked", "Checked", {ImportStatus.CHECKING}, ImportStatus.READY),
+        Move("reject", "Rejected", {ImportStatus.CHECKING, ImportStatus.IMPORTING}, ImportStatus.REJECTED),
+        Move("confirm", "Confirmed", {ImportStatus.READY}, ImportStatus.IMPORTING),
+        Move("imported", "Imported", {ImportStatus.IMPORTING}, ImportStatus.IMPORTED),
+        Move("fail", "Failed", {ImportStatus.CHECKING, ImportStatus.IMPORTING}, ImportStatus.FAILED),
     ],
 )
 

@@ -38,6 +38,7 @@ from .forms import (
     AttendanceForm,
     CarryForwardForm,
     CompleteActionForm,
+    DuplicateForm,
     HandlingForm,
     ImportForm,
     InviteForm,
@@ -46,15 +47,20 @@ from .forms import (
     PersonForm,
     ReasonForm,
     ReferralForm,
+    ResearchAccessForm,
+    ResearchReturnForm,
     ReturnForm,
+    TransferForm,
 )
-from .imports import COLUMNS, import_referrals
+from .imports import COLUMNS, import_job_confirm, import_job_create
 from .models import (
     Action,
     ActionStatus,
     AgendaCase,
     AgendaItem,
     AgendaSection,
+    ImportJob,
+    ImportStatus,
     MaracArea,
     Meeting,
     MeetingAttendance,
@@ -78,6 +84,7 @@ from .permissions import (
     meetings_visible_to,
     referrals_visible_to,
     require_any_role,
+    research_meetings,
 )
 from .reporting import return_declaration
 from .states import REFERRAL_MOVES
@@ -105,6 +112,7 @@ def marac_home(request):
     actions = actions_visible_to(request.user)
     if request.user.has_role(Role.AGENCY_REP) and not is_coordinator(request.user):
         actions = actions.filter(agency_id=request.user.agency_id)
+    quarters = selectors.last_quarters(today)
     counts = {
         "awaiting": referrals_visible_to(request.user).filter(status=ReferralStatus.REFERRED).count(),
         "overdue": meeting_selectors.overdue(actions, today).count(),
@@ -118,6 +126,8 @@ def marac_home(request):
             "counts": counts,
             "is_coordinator": is_coordinator(request.user),
             "can_see_return": request.user.has_role(*RETURN_ROLES),
+            "quarters": quarters,
+            "representation": selectors.representation_by_agency(quarters),
         },
     )
 
@@ -296,6 +306,8 @@ def referral_detail(request, pk: int):
             "questions_yes": questions,
             "is_coordinator": is_coordinator(request.user),
             "can_withdraw": REFERRAL_MOVES.refusal(referral, "withdraw") is None,
+            "merged_referrals": list(referral.merged_referrals.all()),
+            "transfers": list(referral.transfers.select_related("from_area", "to_area")),
             "can_view_audit": _can_view_audit(request.user),
             "threshold": conf.high_risk_threshold(),
         },
@@ -352,6 +364,49 @@ def referral_withdraw(request, pk: int):
             messages.success(request, f"Referral {referral.reference} has been withdrawn.")
             return redirect(referral)
     return render(request, "partnerships/referral_withdraw.html", {"referral": referral, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def referral_transfer(request, pk: int):
+    referral = get_referral_for_user_or_404(request.user, pk, action="transfer")
+    form = TransferForm(request.POST or None, current=referral.area)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            transfer = services.referral_transfer(actor=request.user, referral=referral, **form.cleaned_data)
+            messages.success(
+                request,
+                f"Referral {referral.reference} has moved to {transfer.to_area.name}; its coordinators have been told.",
+            )
+            return redirect(referral)
+    return render(request, "partnerships/referral_transfer.html", {"referral": referral, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def referral_duplicates(request, pk: int):
+    referral = get_referral_for_user_or_404(request.user, pk, action="merge")
+    others = list(services.same_day_referrals(referral).select_related("referring_agency"))
+    if not others:
+        messages.info(
+            request, f"Referral {referral.reference} has no other referral of its victim on that date."
+        )
+        return redirect(referral)
+    form = DuplicateForm(request.POST or None, others=others)
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        with errors_on(form):
+            if decision == "separate":
+                services.referral_confirm_separate(actor=request.user, referral=referral)
+                messages.success(request, "The referrals are recorded as separate referrals.")
+                return redirect(referral)
+            into = next(o for o in others if decision == f"merge:{o.pk}")
+            services.referral_merge(actor=request.user, duplicate=referral, into=into)
+            messages.success(request, f"Referral {referral.reference} has been merged into {into.reference}.")
+            return redirect(into)
+    return render(
+        request,
+        "partnerships/referral_duplicates.html",
+        {"referral": referral, "others": others, "form": form},
+    )
 
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -490,6 +545,7 @@ def meeting_detail(request, pk: int):
             "is_coordinator": is_coordinator(request.user),
             "can_view_audit": _can_view_audit(request.user),
             "several": services.several_referrals(meeting) if is_coordinator(request.user) else [],
+            "papers": {name: _papers_ready(request.user, meeting, name) for name in PAPERS},
         },
     )
 
@@ -729,6 +785,206 @@ def meeting_approve(request, pk: int):
     )
 
 
+# --- Research before the meeting -------------------------------------------------------------
+
+
+def _research_stage(meeting) -> dict:
+    """When the meeting's research stage opens and closes, for the page to say."""
+    closes = meeting.date + dt.timedelta(days=conf.research_days_after())
+    today = local_today()
+    is_open = (
+        meeting.agenda_sent_on is not None
+        and meeting.status != MeetingStatus.CANCELLED
+        and meeting.agenda_sent_on <= today <= closes
+    )
+    return {"opens": meeting.agenda_sent_on, "closes": closes, "open": is_open}
+
+
+def meeting_research(request, pk: int):
+    require_any_role(request.user, MARAC_ROLES)
+    meeting = get_meeting_for_user_or_404(request.user, pk)
+    coordinator = is_coordinator(request.user)
+    stage = _research_stage(meeting)
+    if not coordinator and not (
+        request.user.agency_id
+        and request.user.has_role(Role.AGENCY_REP)
+        and research_meetings(request.user.agency_id).filter(pk=meeting.pk).exists()
+    ):
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=meeting, detail={"research": "closed"})
+        return render(request, "partnerships/research_closed.html", {"meeting": meeting, "stage": stage})
+    rows = selectors.research_list(request.user, meeting)
+    shown = [case.referral for row in rows for case in row.cases if case.shown]
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=meeting, detail={"research": "list"})
+    for referral in shown:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            obj=referral,
+            detail={"restricted_fields": True, "research_list": meeting.pk},
+        )
+    return render(
+        request,
+        "partnerships/research_list.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "stage": stage,
+            "is_coordinator": coordinator,
+            "by_agency": selectors.research_returns_by_agency(meeting) if coordinator else [],
+            "can_return": meeting.status in (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS)
+            and not coordinator,
+        },
+    )
+
+
+def _research_case(request, pk: int, referral_pk: int):
+    meeting = get_meeting_for_user_or_404(request.user, pk)
+    case = (
+        AgendaCase.objects.filter(item__meeting_id=meeting.pk, referral_id=referral_pk)
+        .select_related("referral__victim", "item")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return meeting, case.referral
+
+
+@require_http_methods(["GET", "POST"])
+def research_return(request, pk: int, referral_pk: int):
+    require_any_role(request.user, {Role.AGENCY_REP})
+    meeting, referral = _research_case(request, pk, referral_pk)
+    allowed = selectors.research_referral_ids(request.user, meeting)
+    if allowed is not None and referral.pk not in allowed:
+        raise Http404
+    from .models import ResearchReturn
+
+    existing = ResearchReturn.objects.filter(
+        meeting_id=meeting.pk, referral=referral, agency_id=request.user.agency_id
+    ).first()
+    initial = {"researched_on": local_today()}
+    if existing is not None:
+        initial = {
+            "information_held": "yes" if existing.information_held else "no",
+            "summary": existing.summary,
+            "risks": existing.risks,
+            "researched_on": existing.researched_on,
+        }
+    form = ResearchReturnForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.research_return_record(
+                actor=request.user, meeting=meeting, referral=referral, **form.cleaned_data
+            )
+            messages.success(request, f"Your research return on {referral.reference} has been saved.")
+            return redirect("partnerships:meeting_research", meeting.pk)
+    return render(
+        request,
+        "partnerships/research_return.html",
+        {"meeting": meeting, "referral": referral, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def research_access(request, pk: int, referral_pk: int):
+    meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
+    meeting, referral = _research_case(request, pk, referral_pk)
+    from somerset_safety.accounts.models import Agency
+
+    from .models import ResearchAccess
+
+    invited = Agency.objects.filter(
+        pk__in=MeetingAttendance.objects.filter(meeting=meeting).values("agency_id")
+    ).order_by("name")
+    current = ResearchAccess.objects.filter(meeting_id=meeting.pk, referral=referral).values_list(
+        "agency_id", flat=True
+    )
+    form = ResearchAccessForm(request.POST or None, invited=invited, initial={"agencies": list(current)})
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.research_access_set(
+                actor=request.user, meeting=meeting, referral=referral, agencies=form.cleaned_data["agencies"]
+            )
+            messages.success(request, f"Who may research {referral.reference} has been saved.")
+            return redirect("partnerships:meeting_research", meeting.pk)
+    return render(
+        request,
+        "partnerships/research_access.html",
+        {"meeting": meeting, "referral": referral, "form": form},
+    )
+
+
+# --- Papers as PDFs ----------------------------------------------------------------------------
+
+PAPERS = ("agenda", "research", "minutes")
+
+
+def _papers_ready(user, meeting, papers: str) -> bool:
+    """The coordinator has every paper once it exists. Others who may see the meeting (its invited
+    agencies, officers): the agenda once it is sent, the research list in the research stage (its
+    invited agencies only), the minutes once approved."""
+    if papers == "agenda":
+        return meeting.agenda_generated_at is not None and (
+            is_coordinator(user) or meeting.agenda_sent_on is not None
+        )
+    if papers == "minutes":
+        return meeting.status == MeetingStatus.CONCLUDED and (
+            is_coordinator(user) or meeting.minutes_approved_on is not None
+        )
+    if is_coordinator(user):
+        return meeting.agenda_generated_at is not None
+    return bool(
+        user.agency_id
+        and user.has_role(Role.AGENCY_REP)
+        and research_meetings(user.agency_id).filter(pk=meeting.pk).exists()
+    )
+
+
+def meeting_papers_pdf(request, pk: int, papers: str):
+    """A meeting's agenda, research list or minutes as an A4 PDF marked OFFICIAL-SENSITIVE, for
+    those who may see the meeting (404 for an agency not invited, and before the papers are
+    ready); each download is logged as a disclosure."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    from somerset_safety.core.exports import MARKING
+    from somerset_safety.pdf.render import PdfRenderError, render_pdf
+
+    require_any_role(request.user, MARAC_ROLES)
+    if papers not in PAPERS:
+        raise Http404
+    meeting = get_meeting_for_user_or_404(request.user, pk)
+    if not _papers_ready(request.user, meeting, papers):
+        raise Http404
+    context = {
+        "meeting": meeting,
+        "marking": MARKING,
+        "today": local_today(),
+        "attendances": MeetingAttendance.objects.filter(meeting=meeting).select_related("agency"),
+    }
+    shown: list[int] = []
+    if papers == "research":
+        context["rows"] = selectors.research_list(request.user, meeting)
+        shown = [case.referral.pk for row in context["rows"] for case in row.cases if case.shown]
+    else:
+        context["sections"], shown = _agenda_rows(request.user, meeting)
+    try:
+        body = render_pdf(render_to_string(f"partnerships/pdf/{papers}.html", context))
+    except PdfRenderError as exc:
+        messages.error(request, f"The {papers} PDF could not be made. {exc}")
+        return redirect(meeting)
+    filename = f"{MARKING}-marac-{meeting.area.code}-{meeting.date:%Y%m%d}-{papers}.pdf"
+    audit_record(
+        actor=request.user,
+        action=AuditAction.DISCLOSE,
+        obj=meeting,
+        detail={"format": "pdf", "papers": papers, "file": filename, "referrals": shown},
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Protective-Marking"] = MARKING
+    return response
+
+
 def _item_for(request, pk: int, action: str) -> AgendaItem:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting__body"), pk=pk)
     item.meeting = get_meeting_for_user_or_404(request.user, item.meeting_id, action=action)
@@ -765,6 +1021,15 @@ def agenda_item_minutes(request, pk: int):
     )
     for action in actions:
         action.state = meeting_selectors.action_state(action, today)
+    table = selectors.case_at_the_table(item) if item.subject_id else {"cases": [], "history": []}
+    if request.method == "GET":
+        for case in table["cases"]:
+            audit_record(
+                actor=request.user,
+                action=AuditAction.VIEW,
+                obj=case.referral,
+                detail={"restricted_fields": False, "agenda_item": item.pk},
+            )
     return render(
         request,
         "partnerships/agenda_item.html",
@@ -772,6 +1037,7 @@ def agenda_item_minutes(request, pk: int):
             "item": item,
             "number": _item_number(item),
             "cases": _item_cases(item),
+            "table": table,
             "form": form,
             "actions": actions,
         },
@@ -972,18 +1238,53 @@ def import_view(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            result = import_referrals(actor=request.user, data=upload.read(), file_name=upload.name)
+            job = import_job_create(actor=request.user, upload=form.cleaned_data["file"])
         except ImportRejected as exc:
             errors = exc.errors
-            form.add_error("file", str(exc))
+            form.add_error("file", errors[0][2] if len(errors) == 1 else str(exc))
         else:
-            messages.success(
-                request, f"{result.created} referrals imported ({result.repeats} of them repeats)."
-            )
-            return redirect("partnerships:referral_list")
-    return render(request, "partnerships/import.html", {"form": form, "errors": errors, "columns": COLUMNS})
+            return redirect(job)
+    jobs = ImportJob.objects.select_related("batch")[:10]
+    return render(
+        request,
+        "partnerships/import.html",
+        {"form": form, "errors": errors, "columns": COLUMNS, "jobs": jobs},
+    )
+
+
+def _import_job(request, pk: int) -> ImportJob:
+    require_any_role(request.user, MANAGE_ROLES)
+    return get_object_or_404(ImportJob.objects.select_related("batch", "uploaded_by"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def import_job(request, pk: int):
+    job = _import_job(request, pk)
+    if request.method == "POST":
+        try:
+            import_job_confirm(actor=request.user, job=job)
+        except MaracError as exc:
+            messages.error(request, str(exc))
+        return redirect(job)
+    running = job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+    return render(request, "partnerships/import_job.html", {"job": job, "running": running})
+
+
+def import_job_progress(request, pk: int):
+    """The job's progress for the page's script to show (no personal data)."""
+    from django.http import JsonResponse
+
+    job = _import_job(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "checked": job.rows_checked,
+            "total": job.rows_total,
+            "percent": job.percent,
+        }
+    )
 
 
 def _return_rows(request):
@@ -1021,6 +1322,8 @@ def data_return(request):
             "submitted": bool(request.GET),
             "suppress": suppress,
             "can_download": request.user.has_role(*RETURN_CSV_ROLES),
+            "presets": selectors.return_presets(local_today()),
+            "area_code": request.GET.get("area", ""),
         },
     )
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from somerset_safety.core.choices import Ethnicity, Sex, YesNoNotKnown
+from somerset_safety.core.uploads import PrivateFileField
 from somerset_safety.meetings import models as meetings
 
 
@@ -121,6 +122,7 @@ class ReferralStatus(models.TextChoices):
     LISTED = "listed", "On an agenda"
     HEARD = "heard", "Heard"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    MERGED = "merged", "Merged into another referral"
 
 
 class ImportBatch(models.Model):
@@ -169,6 +171,17 @@ class Referral(models.Model):
     potential_escalation = models.BooleanField(default=False)
     incidents_in_period = models.PositiveSmallIntegerField(null=True, blank=True)
     is_repeat = models.BooleanField(default=False)
+    possible_duplicate = models.BooleanField(
+        default=False,
+        help_text="Another referral of the same victim has the same referral date, and the coordinator "
+        "has not yet merged them or confirmed them as separate.",
+    )
+    confirmed_separate = models.BooleanField(
+        default=False, help_text="The coordinator confirmed it is not a duplicate of a same-day referral."
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_referrals"
+    )
     children_in_household = models.PositiveSmallIntegerField(default=0)
     victim_sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_KNOWN)
     victim_age = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -206,7 +219,12 @@ class Referral(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(
-        excluded_fields=["created_at", "dash_answers", "professional_judgement_reasons", "withdrawn_reason"]
+        excluded_fields=[
+            "created_at",
+            "dash_answers",
+            "professional_judgement_reasons",
+            "withdrawn_reason",
+        ]
     )
 
     class Meta:
@@ -237,6 +255,11 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=Q(incident_date__isnull=True) | Q(incident_date__lte=models.F("referral_date")),
                 name="referral_incident_before_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="merged", merged_into__isnull=False)
+                | (~Q(status="merged") & Q(merged_into__isnull=True)),
+                name="referral_merged_names_the_kept_one",
             ),
         ]
         indexes = [
@@ -414,3 +437,120 @@ class Action(meetings.Action):
     @property
     def reference(self) -> str:
         return f"{self.referral.reference} action {self.pk}"
+
+
+class ResearchReturn(models.Model):
+    """What one invited agency found when it searched its own systems for one case on a meeting's
+    agenda, recorded before the meeting (SafeLives: research by every agency)."""
+
+    meeting = models.ForeignKey("partnerships.Meeting", on_delete=models.CASCADE, related_name="+")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="research_returns")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    information_held = models.BooleanField(help_text="Whether the agency holds information on the case.")
+    summary = models.TextField(blank=True)
+    risks = models.TextField(blank=True, help_text="Risks the agency knows of.")
+    researched_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["summary", "risks", "recorded_at"])
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "referral", "agency"], name="research_return_once_per_agency"
+            ),
+            models.CheckConstraint(
+                condition=Q(information_held=False) | ~Q(summary=""), name="research_return_held_has_summary"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Research return by {self.agency} on {self.referral}"
+
+
+class ResearchAccess(models.Model):
+    """The coordinator's decision that an invited agency may research a restricted case on one
+    meeting's agenda (unrestricted cases need no decision)."""
+
+    meeting = models.ForeignKey("partnerships.Meeting", on_delete=models.CASCADE, related_name="+")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "referral", "agency"], name="research_access_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} may research {self.referral}"
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", "Checking the file"
+    READY = "ready", "Checked: confirm to import"
+    REJECTED = "rejected", "Problems found: nothing saved"
+    IMPORTING = "importing", "Importing"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Could not be finished: nothing saved"
+
+
+class ImportJob(models.Model):
+    """An uploaded referrals file on its way in: checked in the background, previewed (what it
+    would write), confirmed by the officer and written in the background. Its status moves only
+    through partnerships/states.py IMPORT_MOVES; the result stays for the officer to come back to."""
+
+    file = PrivateFileField()
+    file_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    batch = models.OneToOneField(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="job"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:import_job", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return int(self.rows_checked * 100 / self.rows_total) if self.rows_total else 0
+
+
+class ReferralTransfer(models.Model):
+    """A case moved to another MARAC area (the victim moved): the referral, its history, actions
+    and agenda listings stay as they are; the area changes and the receiving coordinators are
+    told, once (`notified_at` is claimed before the email is sent)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="transfers")
+    from_area = models.ForeignKey(MaracArea, on_delete=models.PROTECT, related_name="+")
+    to_area = models.ForeignKey(MaracArea, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    transferred_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["transferred_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_area=models.F("to_area")), name="transfer_to_another_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} moved from {self.from_area} to {self.to_area}"

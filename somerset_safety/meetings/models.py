@@ -118,12 +118,7 @@ class Meeting(models.Model):
     """One meeting of a body. Papers go out (`agenda_sent_on`), the chair opens it
     (`started_at`), items are minuted, it concludes, and its minutes are approved."""
 
-    TRANSITIONS = {
-        MeetingStatus.SCHEDULED: {MeetingStatus.IN_PROGRESS, MeetingStatus.CANCELLED},
-        MeetingStatus.IN_PROGRESS: {MeetingStatus.CONCLUDED},
-        MeetingStatus.CONCLUDED: set(),
-        MeetingStatus.CANCELLED: set(),
-    }
+    # Its status moves only through meetings/states.py MEETING_MOVES.
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
@@ -280,11 +275,7 @@ class Action(models.Model):
     chosen: so an action can skip meetings and still reach the right one.
     """
 
-    TRANSITIONS = {
-        ActionStatus.OPEN: {ActionStatus.COMPLETED, ActionStatus.CARRIED_FORWARD},
-        ActionStatus.COMPLETED: set(),
-        ActionStatus.CARRIED_FORWARD: set(),
-    }
+    # Its status moves only through meetings/states.py ACTION_MOVES.
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
     item = models.ForeignKey(

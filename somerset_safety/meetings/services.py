@@ -19,6 +19,7 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.queueing import enqueue
+from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines import registry as deadline_registry
 from somerset_safety.deadlines.services import deadlines_sync
 
@@ -37,6 +38,7 @@ from .models import (
     MeetingStatus,
 )
 from .registry import kind_of
+from .states import ACTION_MOVES, MEETING_MOVES
 
 
 def _sync(obj) -> None:
@@ -54,11 +56,6 @@ def _as(model: type[models.Model], obj: models.Model) -> models.Model:
 def _locked(obj):
     """Re-read `obj` for update, keeping its class (the app's proxy)."""
     return type(obj)._base_manager.select_for_update().get(pk=obj.pk)
-
-
-def _refuse_unless_allowed(obj, new_status: str, message: str) -> None:
-    if new_status not in obj.TRANSITIONS[obj.status]:
-        raise MeetingError(message)
 
 
 def _on(day: date) -> str:
@@ -288,57 +285,20 @@ def meeting_send_papers(*, actor, meeting: Meeting, sent_on: date | None = None)
 @transaction.atomic
 def meeting_start(*, actor, meeting: Meeting):
     """Open the meeting (for MARAC, once the confidentiality statement has been read and agreed)."""
-    meeting = _locked(meeting)
-    _refuse_unless_allowed(meeting, MeetingStatus.IN_PROGRESS, "This meeting has already started.")
-    meeting.status = MeetingStatus.IN_PROGRESS
-    meeting.started_at = timezone.now()
-    meeting.started_by = actor
-    meeting.save(update_fields=["status", "started_at", "started_by"])
-    audit_record(
+    return transition(
+        _locked(meeting),
+        "start",
+        machine=MEETING_MOVES,
         actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=meeting,
-        changed_fields=["status", "started_at"],
-        detail={"to": meeting.status},
+        values={"started_at": timezone.now(), "started_by": actor},
     )
-    _sync(meeting)
-    return meeting
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 @transaction.atomic
 def meeting_conclude(*, actor, meeting: Meeting):
     """Close the meeting. Refused while an item has no minutes, or while an action that comes back
     to this meeting has been neither completed nor carried forward."""
-    meeting = _locked(meeting)
-    _refuse_unless_allowed(meeting, MeetingStatus.CONCLUDED, "Only a meeting in progress can be concluded.")
-    undiscussed = meeting.agenda_items.filter(discussed=False).count()
-    if undiscussed:
-        raise MeetingError(
-            f"{_plural(undiscussed, 'item')} on the agenda "
-            f"{'have' if undiscussed != 1 else 'has'} no minutes. Record minutes or take "
-            f"{'them' if undiscussed != 1 else 'it'} off the agenda."
-        )
-    waiting = selectors.open_for_review(meeting).count()
-    if waiting:
-        raise MeetingError(
-            f"{_plural(waiting, 'action')} from the last meeting or carried forward to this one "
-            "must be marked complete or carried forward first."
-        )
-    meeting.status = MeetingStatus.CONCLUDED
-    meeting.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=meeting,
-        changed_fields=["status"],
-        detail={"to": meeting.status},
-    )
-    _sync(meeting)
-    return meeting
+    return transition(_locked(meeting), "conclude", machine=MEETING_MOVES, actor=actor)
 
 
 @transaction.atomic
@@ -346,25 +306,19 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str):
     """Cancel a meeting that has not started. Its agenda is kept as a record; actions sent to it by
     name go back to coming up at the next meeting after their own. Raises MeetingError otherwise."""
     meeting = _locked(meeting)
-    _refuse_unless_allowed(
-        meeting, MeetingStatus.CANCELLED, "Only a meeting that has not started can be cancelled."
-    )
+    MEETING_MOVES.check(meeting, "cancel")
     if not reason.strip():
         raise MeetingError("Enter the reason for cancelling the meeting.")
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.cancelled_reason = reason.strip()
-    meeting.save(update_fields=["status", "cancelled_reason"])
     redirected = list(Action.objects.filter(review_at=meeting).values_list("pk", flat=True))
     Action.objects.filter(pk__in=redirected).update(review_at=None)
-    audit_record(
+    return transition(
+        meeting,
+        "cancel",
+        machine=MEETING_MOVES,
         actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=meeting,
-        changed_fields=["status", "cancelled_reason"],
-        detail={"to": meeting.status, "actions_redirected": redirected},
+        values={"cancelled_reason": reason.strip()},
+        detail={"actions_redirected": redirected},
     )
-    _sync(meeting)
-    return meeting
 
 
 @transaction.atomic
@@ -562,26 +516,20 @@ def action_create(
 def action_complete(*, actor, action: Action, outcome: str, completed_on: date) -> Action:
     """Mark an open action done with its outcome. Raises MeetingError otherwise."""
     action = _locked(action)
-    _refuse_unless_allowed(action, ActionStatus.COMPLETED, "Only an open action can be marked complete.")
+    ACTION_MOVES.check(action, "complete")
     if not outcome.strip():
         raise MeetingError("Describe the outcome of the action.")
     if completed_on > local_today():
         raise MeetingError("The completion date cannot be in the future.")
     if completed_on < action.meeting.date:
         raise MeetingError("The completion date cannot be before the meeting that agreed the action.")
-    action.status = ActionStatus.COMPLETED
-    action.outcome = outcome.strip()
-    action.completed_on = completed_on
-    action.save(update_fields=["status", "outcome", "completed_on"])
-    audit_record(
+    return transition(
+        action,
+        "complete",
+        machine=ACTION_MOVES,
         actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=action,
-        changed_fields=["status", "outcome", "completed_on"],
-        detail={"to": action.status},
+        values={"outcome": outcome.strip(), "completed_on": completed_on},
     )
-    _sync(action)
-    return action
 
 
 @transaction.atomic
@@ -596,9 +544,7 @@ def action_carry_forward(
     meeting reviewing it (if that has started) and for review at the chosen one. Raises
     MeetingError otherwise."""
     action = type(action)._base_manager.select_for_update().select_related("meeting").get(pk=action.pk)
-    _refuse_unless_allowed(
-        action, ActionStatus.CARRIED_FORWARD, "Only an open action can be carried forward."
-    )
+    ACTION_MOVES.check(action, "carry_forward")
     if reason not in CarryReason.values:
         raise MeetingError("Choose why the action is being carried forward.")
     to_meeting = Meeting.objects.get(pk=to_meeting.pk)
@@ -621,8 +567,6 @@ def action_carry_forward(
         raise MeetingError("The new due date must be on or after the date of the meeting.")
     started = reviewing is not None and reviewing.status != MeetingStatus.SCHEDULED
     recorded_at = reviewing if started else action.meeting
-    action.status = ActionStatus.CARRIED_FORWARD
-    action.save(update_fields=["status"])
     carried = type(action).objects.create(
         meeting=recorded_at,
         item=action.item,
@@ -636,12 +580,12 @@ def action_carry_forward(
         carry_reason=reason,
         review_at=None if to_meeting == targets.current else to_meeting,
     )
-    audit_record(
+    transition(
+        action,
+        "carry_forward",
+        machine=ACTION_MOVES,
         actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=action,
-        changed_fields=["status"],
-        detail={"to": action.status, "carried_to": carried.pk, "reason": reason, "meeting": to_meeting.pk},
+        detail={"carried_to": carried.pk, "reason": reason, "meeting": to_meeting.pk},
     )
     audit_record(
         actor=actor,
@@ -649,7 +593,6 @@ def action_carry_forward(
         obj=carried,
         changed_fields=["carried_from", "carry_reason", "due_date", "review_at"],
     )
-    _sync(action)
     _sync(carried)
     return carried
 

@@ -33,3 +33,27 @@ if (warning) {
   });
   arm();
 }
+
+// A background job's progress (an import being checked or written): the page works without
+// script (a link to refresh it); with script the bar moves and the page reloads when it is done.
+const progress = document.querySelector("[data-progress-url]");
+if (progress) {
+  const bar = progress.querySelector("progress");
+  const text = progress.querySelector("[data-progress-text]");
+  const poll = async () => {
+    const response = await fetch(progress.dataset.progressUrl, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) return;
+    const state = await response.json();
+    if (state.status !== progress.dataset.status) {
+      window.location.reload();
+      return;
+    }
+    bar.value = state.percent;
+    text.textContent = `${state.checked} of ${state.total} rows checked`;
+    setTimeout(poll, 2000);
+  };
+  setTimeout(poll, 2000);
+}

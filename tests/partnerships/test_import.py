@@ -12,6 +12,8 @@ from partnerships.models import ImportBatch, MaracArea, Person, Referral
 from partnerships.services import agencies_load, areas_load
 from somerset_safety.accounts.models import Agency
 
+from .factories import ReferralFactory
+
 # A copy of the synthetic example files in /work/shared/examples/marac.
 EXAMPLES = Path(__file__).parent / "data"
 pytestmark = pytest.mark.django_db
@@ -131,7 +133,8 @@ def test_duplicate_ids_in_file_and_already_imported(area):
 def test_wrong_header_empty_file_and_wrong_encoding(area):
     with pytest.raises(ImportRejected) as info:
         import_referrals(actor=None, data=b"referral_id,marac_area\nX,Y\n", file_name="h.csv")
-    assert info.value.errors[0][:2] == (1, "header")
+    assert [field for _, field, _ in info.value.errors] == COLUMNS[2:]
+    assert info.value.errors[0] == (1, "referral_date", "The column referral_date is missing.")
     with pytest.raises(ImportRejected):
         import_referrals(actor=None, data=b"", file_name="e.csv")
     with pytest.raises(ImportRejected, match="problem"):
@@ -139,6 +142,44 @@ def test_wrong_header_empty_file_and_wrong_encoding(area):
     with pytest.raises(ImportRejected) as info:
         import_referrals(actor=None, data=b"\xff\xfe\x00", file_name="u.csv")
     assert "UTF-8" in info.value.errors[0][2]
+
+
+def _header(names: list[str]) -> bytes:
+    return ",".join(names).encode() + b"\n" + b",".join(b"x" for _ in names) + b"\n"
+
+
+def test_header_errors_name_each_missing_unknown_and_misplaced_column(area):
+    with pytest.raises(ImportRejected) as info:
+        renamed = [("victims_sex" if name == "victim_sex" else name) for name in COLUMNS]
+        import_referrals(actor=None, data=_header(renamed), file_name="h.csv")
+    assert info.value.errors == [
+        (1, "victim_sex", "The column victim_sex is missing."),
+        (1, "victims_sex", "Column 11, “victims_sex”, is not a column of the import."),
+    ]
+    swapped = list(COLUMNS)
+    swapped[2], swapped[3] = swapped[3], swapped[2]  # heard_date before referral_date
+    with pytest.raises(ImportRejected) as info:
+        import_referrals(actor=None, data=_header(swapped), file_name="h.csv")
+    assert info.value.errors == [
+        (1, "heard_date", "Column 3 should be referral_date, not heard_date."),
+        (1, "referral_date", "Column 4 should be heard_date, not referral_date."),
+    ]
+    with pytest.raises(ImportRejected) as info:
+        import_referrals(actor=None, data=_header([*COLUMNS, "notes"]), file_name="h.csv")
+    assert info.value.errors == [(1, "notes", "Column 18, “notes”, is not a column of the import.")]
+
+
+def test_bad_values_are_echoed_with_the_row_and_referral_id(area):
+    rows = [
+        GOOD | {"referral_id": "R7", "referral_date": "10/01/2024", "victim_sex": "f", "marac_area": "NOPE"}
+    ]
+    with pytest.raises(ImportRejected) as info:
+        import_referrals(actor=None, data=to_csv(rows), file_name="bad.csv")
+    assert info.value.errors == [
+        (2, "marac_area", "Referral R7: “NOPE” is not the code of a MARAC area."),
+        (2, "referral_date", "Referral R7: “10/01/2024” is not a real date as YYYY-MM-DD."),
+        (2, "victim_sex", "Referral R7: “f”: enter female, male, other or not_known."),
+    ]
 
 
 def test_command_imports_and_reports_bad_rows(area, tmp_path, capsys):
@@ -164,3 +205,90 @@ def test_area_and_agency_commands(tmp_path):
     bad.write_text("code,name,type\nX,Y,spaceship\n")
     with pytest.raises(CommandError, match="not an agency type"):
         call_command("load_marac_agencies", str(bad))
+
+
+def test_the_preview_writes_nothing_and_gives_the_figures(area):
+    from partnerships.imports import preview_referrals
+    from somerset_safety.audit.models import AuditEvent
+
+    existing = Person.objects.create(role="victim", source_ref="V1")
+    ReferralFactory(victim=existing, area=area, referral_date="2023-12-01", reference="OLD")
+    rows = [
+        GOOD,  # V1 again on 10 Jan 2024: a repeat of 1 Dec 2023
+        GOOD | {"referral_id": "X2", "victim_ref": "V2", "perpetrator_ref": "P2"},
+        GOOD | {"referral_id": "X3", "victim_ref": "V2", "perpetrator_ref": "P2"},  # same day as X2
+    ]
+    before = (
+        Referral.objects.count(),
+        Person.objects.count(),
+        ImportBatch.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    figures = preview_referrals(actor=None, data=to_csv(rows), file_name="p.csv")
+    # New people: V2, P1, P2 (V1 exists). Repeats: X1. Possible duplicates: X2 and X3.
+    assert figures == {"referrals": 3, "new_people": 3, "repeats": 1, "possible_duplicates": 2}
+    after = (
+        Referral.objects.count(),
+        Person.objects.count(),
+        ImportBatch.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    assert after == before
+
+
+def test_background_import_checks_previews_and_writes_on_confirmation(
+    area, coordinator, as_user, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partnerships.models import ImportJob
+
+    client = as_user(coordinator)
+    upload = SimpleUploadedFile(
+        "history.csv", to_csv([GOOD, GOOD | {"referral_id": "X2", "victim_ref": "V2"}])
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/partnerships/marac/referrals/import/", {"file": upload})
+    job = ImportJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert (job.status, job.rows_checked, job.rows_total) == ("ready", 2, 2)
+    assert Referral.objects.count() == 0
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Nothing has been saved yet" in page and "Confirm and import" in page
+    progress = client.get(f"/partnerships/marac/referrals/import/{job.pk}/progress/").json()
+    assert progress == {
+        "status": "ready",
+        "label": "Checked: confirm to import",
+        "checked": 2,
+        "total": 2,
+        "percent": 100,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(job.get_absolute_url())
+    job.refresh_from_db()
+    assert job.status == "imported" and job.batch.row_count == 2
+    assert Referral.objects.count() == 2
+    again = SimpleUploadedFile("again.csv", to_csv([GOOD, GOOD | {"referral_id": "X2", "victim_ref": "V2"}]))
+    refused = client.post("/partnerships/marac/referrals/import/", {"file": again})
+    assert "This file was already imported on" in refused.content.decode()
+    assert ImportJob.objects.count() == 1
+
+
+def test_a_rejected_file_keeps_its_problems_on_the_job(
+    area, coordinator, as_user, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partnerships.models import ImportJob
+
+    client = as_user(coordinator)
+    upload = SimpleUploadedFile("bad.csv", to_csv([GOOD | {"victim_sex": "x"}]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/partnerships/marac/referrals/import/", {"file": upload})
+    job = ImportJob.objects.get()
+    assert job.status == "rejected"
+    assert job.errors == [[2, "victim_sex", "Referral X1: “x”: enter female, male, other or not_known."]]
+    assert "Problems found (1)" in client.get(job.get_absolute_url()).content.decode()
+    assert client.post(job.get_absolute_url()).status_code == 302
+    job.refresh_from_db()
+    assert job.status == "rejected" and Referral.objects.count() == 0

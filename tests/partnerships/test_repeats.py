@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from partnerships.models import ReferralStatus
+from partnerships.models import Referral, ReferralStatus
 from partnerships.services import referral_is_repeat, referrals_recompute_repeats, repeat_window_start
 
 from .factories import PersonFactory, ReferralFactory
@@ -74,11 +74,32 @@ def test_withdrawn_referral_does_not_count_and_recompute_reverses():
     assert second.is_repeat is False
 
 
-def test_same_day_referrals_second_is_repeat():
+def test_same_day_referrals_are_possible_duplicates_not_repeats():
     victim = PersonFactory()
     a = ReferralFactory(victim=victim, referral_date=dt.date(2024, 1, 1))
     b = ReferralFactory(victim=victim, referral_date=dt.date(2024, 1, 1))
+    c = ReferralFactory(victim=victim, referral_date=dt.date(2024, 1, 2))
+    referrals_recompute_repeats(victim_ids=[victim.pk])
+    flags = {r.pk: (r.is_repeat, r.possible_duplicate) for r in Referral.objects.filter(victim=victim)}
+    # a and b: neither is a repeat of the other; c, a day later, repeats them.
+    assert flags == {a.pk: (False, True), b.pk: (False, True), c.pk: (True, False)}
+    assert referral_is_repeat(victim_id=victim.pk, referral_date=dt.date(2024, 1, 1)) is False
+
+
+def test_same_day_pair_after_an_earlier_referral_are_both_repeats():
+    victim = PersonFactory()
+    ReferralFactory(victim=victim, referral_date=dt.date(2023, 6, 1))
+    later = [ReferralFactory(victim=victim, referral_date=dt.date(2024, 5, 31)) for _ in range(2)]
+    referrals_recompute_repeats(victim_ids=[victim.pk])
+    for referral in later:
+        referral.refresh_from_db()
+        assert (referral.is_repeat, referral.possible_duplicate) == (True, True)
+
+
+def test_withdrawn_same_day_referral_leaves_no_duplicate():
+    victim = PersonFactory()
+    a = ReferralFactory(victim=victim, referral_date=dt.date(2024, 1, 1))
+    ReferralFactory(victim=victim, referral_date=dt.date(2024, 1, 1), status=ReferralStatus.WITHDRAWN)
     referrals_recompute_repeats(victim_ids=[victim.pk])
     a.refresh_from_db()
-    b.refresh_from_db()
-    assert (a.is_repeat, b.is_repeat) == (False, True)
+    assert a.possible_duplicate is False

@@ -186,3 +186,20 @@ def test_command_writes_the_csv(hand_worked, tmp_path):
         call_command("marac_return", "--area", "NOPE", "--start", "2024-01-01", "--end", "2024-03-31")
     with pytest.raises(CommandError, match="on or after"):
         call_command("marac_return", "--area", "HAND", "--start", "2024-03-01", "--end", "2024-01-31")
+
+
+def test_the_page_offers_the_last_eight_quarters_and_financial_years():
+    from partnerships.selectors import return_presets
+
+    presets = return_presets(dt.date(2026, 12, 3))
+    assert [(start, end) for _, start, end in presets["quarters"]][:2] == [
+        (dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+        (dt.date(2026, 4, 1), dt.date(2026, 6, 30)),
+    ]
+    assert len(presets["quarters"]) == 8
+    assert presets["quarters"][-1][1:] == (dt.date(2024, 10, 1), dt.date(2024, 12, 31))
+    assert presets["quarters"][0][0] == "July to September 2026"
+    assert [label for label, _, _ in presets["years"]] == ["2026/27 so far", "2025/26", "2024/25", "2023/24"]
+    assert presets["years"][1][1:] == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    # In March the financial year started the April before.
+    assert return_presets(dt.date(2027, 3, 31))["years"][0][1:] == (dt.date(2026, 4, 1), dt.date(2027, 3, 31))

@@ -12,6 +12,7 @@ from partnerships.states import REFERRAL_MOVES
 from somerset_safety.audit.models import AuditAction, AuditEvent
 from somerset_safety.core.exceptions import DomainError
 from somerset_safety.core.transitions import Move, StateMachine, TransitionRefused, transition
+from somerset_safety.meetings.states import ACTION_MOVES, MEETING_MOVES
 from somerset_safety.reports.states import VERSION_MOVES
 
 
@@ -44,8 +45,31 @@ def test_marac_referral_matrix():
         ("listed", "hear", None, "heard"),
         ("referred", "withdraw", None, "withdrawn"),
         ("listed", "withdraw", None, "withdrawn"),
+        ("referred", "merge", None, "merged"),
+        ("listed", "merge", None, "merged"),
+        ("heard", "merge", None, "merged"),
     }
-    assert REFERRAL_MOVES.moves_from("heard") == [] and REFERRAL_MOVES.moves_from("withdrawn") == []
+    assert [m.name for m in REFERRAL_MOVES.moves_from("heard")] == ["merge"]
+    assert REFERRAL_MOVES.moves_from("withdrawn") == [] and REFERRAL_MOVES.moves_from("merged") == []
+
+
+def test_meeting_matrix():
+    # Scheduled → in progress → concluded; only a meeting not yet started can be cancelled.
+    assert _declared(MEETING_MOVES) == {
+        ("scheduled", "start", None, "in_progress"),
+        ("in_progress", "conclude", None, "concluded"),
+        ("scheduled", "cancel", None, "cancelled"),
+    }
+    assert MEETING_MOVES.moves_from("concluded") == [] and MEETING_MOVES.moves_from("cancelled") == []
+
+
+def test_meeting_action_matrix():
+    # An open action is completed, or carried forward (its open copy goes on); both are final.
+    assert _declared(ACTION_MOVES) == {
+        ("open", "complete", None, "completed"),
+        ("open", "carry_forward", None, "carried_forward"),
+    }
+    assert ACTION_MOVES.moves_from("completed") == [] and ACTION_MOVES.moves_from("carried_forward") == []
 
 
 def test_report_version_matrix():
