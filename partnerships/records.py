@@ -17,7 +17,7 @@ def anonymise_person(person) -> list[registry.Scrub]:
     repeat count needs it."""
     from somerset_safety.meetings.models import Action, ActionUpdate, AgendaItem
 
-    from .models import Person, Referral
+    from .models import Person, Referral, ReferralTransfer, ResearchReturn
 
     as_victim = Referral.objects.filter(victim=person)
     subjects = Q(subject_type=ContentType.objects.get_for_model(Person), subject_id=person.pk) | Q(
@@ -25,6 +25,7 @@ def anonymise_person(person) -> list[registry.Scrub]:
         subject_id__in=as_victim.values_list("pk", flat=True),
     )
     actions = Action.objects.filter(subjects)
+    returns = ResearchReturn.objects.filter(referral__in=as_victim)
     return [
         registry.Scrub(
             Person.objects.filter(pk=person.pk),
@@ -38,6 +39,9 @@ def anonymise_person(person) -> list[registry.Scrub]:
         registry.Scrub(actions, {"description": REMOVED}),
         registry.Scrub(actions.exclude(outcome=""), {"outcome": REMOVED}),
         registry.Scrub(ActionUpdate.objects.filter(action__in=actions), {"text": REMOVED}),
+        registry.Scrub(returns.exclude(summary=""), {"summary": REMOVED}),
+        registry.Scrub(returns.exclude(risks=""), {"risks": REMOVED}),
+        registry.Scrub(ReferralTransfer.objects.filter(referral__in=as_victim), {"reason": REMOVED}),
     ]
 
 
