@@ -55,6 +55,14 @@ def _groups_as_at(as_of: date) -> dict[int, str]:
     return {pk: status for pk, status, kind in rows if kind != "-"}
 
 
+def _by_agency(outcomes) -> dict[str, list[str]]:
+    """agency name -> the strand of each disruption it recorded, agencies in name order."""
+    grouped: dict[str, list[str]] = {}
+    for agency, strand in outcomes.order_by("agency__name", "id").values_list("agency__name", "strand"):
+        grouped.setdefault(agency, []).append(strand)
+    return grouped
+
+
 def disruption_figures(as_of: date) -> dict:
     statuses = _groups_as_at(as_of)
     supplied = MappingAssessment.objects.filter(
@@ -83,6 +91,10 @@ def disruption_figures(as_of: date) -> dict:
         occurred_on__gte=start, occurred_on__lte=as_of, recorded_at__lt=_end_of(as_of)
     )
     rows = list(outcomes.values_list("occurred_on", "strand", "outcome_type", "number", "value"))
+    by_agency = []
+    for agency, agency_rows in _by_agency(outcomes).items():
+        counts = [sum(1 for strand in agency_rows if strand == s) for s in Strand]
+        by_agency.append({"agency": agency, "counts": counts, "total": sum(counts)})
     strands = list(Strand)
     quarter_rows = []
     for q_start, q_end in quarters:
@@ -113,6 +125,7 @@ def disruption_figures(as_of: date) -> dict:
         "strands": [str(s.label) for s in strands],
         "quarters": quarter_rows,
         "disruptions": sum(row["total"] for row in quarter_rows),
+        "by_agency": by_agency,
         "measures": measures,
         "seized_value": str(seized),
         "actions_overdue": overdue,
@@ -149,6 +162,23 @@ def disruption_declaration(data: dict) -> Declaration:
         quarter_totals.append(total)
     declared.add("disruptions", "Disruptions in the year", ("disruptions",))
     declared.add_sum("disruptions", quarter_totals)
+    # Versions stored before the table by agency have no "by_agency".
+    agency_totals = []
+    for i, row in enumerate(data.get("by_agency", [])):
+        cells = [
+            declared.add(
+                f"agency.{i}.{j}",
+                f"{row['agency']}: {strand} disruptions in the year",
+                ("by_agency", i, "counts", j),
+            )
+            for j, strand in enumerate(data["strands"])
+        ]
+        total = declared.add(
+            f"agency.{i}", f"{row['agency']}: disruptions in the year", ("by_agency", i, "total")
+        )
+        declared.add_sum(total, cells)
+        agency_totals.append(total)
+    declared.add_sum("disruptions", agency_totals)
     for i, measure in enumerate(data["measures"]):
         declared.add(f"m.{measure['key']}", measure["label"], ("measures", i, "count"))
     declared.add("seized_value", "Value of assets seized", ("seized_value",), kind=RECORDS)

@@ -634,3 +634,40 @@ def test_tasking_by_agency_an_invited_agency_and_an_owner_named_by_the_agency(
         Deadline.objects.get(kind="disruption_action", subject_id=action.pk).responsible_users.get()
         == colleague
     )
+
+
+def test_the_report_section_counts_disruptions_by_agency_and_hides_small_ones(
+    member, police, housing, today_is
+):
+    """Police: six Pursue disruptions and one Protect; housing: five Protect (records, as the
+    quarters count them). A lead sees the police's single Protect hidden."""
+    from partnerships.disruption.reporting import disruption_declaration, disruption_figures
+    from somerset_safety.reports.disclosure import is_withheld, shown
+
+    today_is(dt.date(2026, 3, 20))
+    group = make_group(member, police)
+    grading = DisruptionGrading.objects.get(code="minor")
+    for agency, strand, times in ((police, "pursue", 6), (police, "protect", 1), (housing, "protect", 5)):
+        for _ in range(times):
+            services.outcome_record(
+                actor=member,
+                group=group,
+                outcome_type="other",
+                strand=strand,
+                occurred_on=dt.date(2026, 3, 1),
+                agency=agency,
+                grading=grading,
+                number=1,
+                value=None,
+                line_type="",
+                description="",
+            )
+    data = disruption_figures(dt.date(2026, 3, 20))
+    expected = [
+        {"agency": police.name, "counts": [6, 0, 1, 0], "total": 7},
+        {"agency": housing.name, "counts": [0, 0, 5, 0], "total": 5},
+    ]
+    assert data["by_agency"] == sorted(expected, key=lambda row: row["agency"])
+    protected = shown(data, disruption_declaration, suppress=True)
+    police_row = next(row for row in protected["by_agency"] if row["agency"] == police.name)
+    assert is_withheld(police_row["counts"][2])
