@@ -57,8 +57,9 @@ class DutyAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
                 obligation_changed_by_admin(
                     actor=request.user, obligation=obligation, changed_fields=obligation_form.changed_data
                 )
-        # A duty made inactive (or active again) takes its obligations' deadlines with it.
-        if "active" in form.changed_data:
+        # A duty made inactive (or active again), or in force from another date, takes its
+        # obligations' deadlines with it.
+        if {"active", "in_force_on"} & set(form.changed_data):
             for obligation in form.instance.obligations.all():
                 obligation_refresh(obligation=obligation)
 

@@ -21,20 +21,20 @@ SLAVERY_RG_CHECK = "modern_slavery_rg_check"
 def obligation_cycles(obligation: Obligation) -> list[tuple[date, date | None]]:
     """Every cycle of an obligation as (due date, date met), from its current evidence.
 
-    The first cycle is due on its first due date (if it has one); evidence met on a day meets
-    the cycle then due, and the next cycle falls due its cycle of months later. The last cycle
-    is the one still open: its due date is the obligation's next due date.
+    The first cycle is due on its first due date (the one set, or the register's rule);
+    evidence met on a day meets the cycle then due, and the next cycle falls due its cycle of
+    months later. The last cycle is the one still open: its due date is the obligation's next
+    due date.
     """
     met_dates = sorted(
         set(obligation.evidence.filter(withdrawn_at__isnull=True).values_list("met_on", flat=True))
     )
     cycles: dict[date, date | None] = {}
-    due = obligation.first_due_on
+    due = obligation.first_due_date()
     for met in met_dates:
-        if due is not None:
-            cycles.setdefault(due, met)
+        cycles.setdefault(due, met)
         due = add_months(met, obligation.cycle_months)
-    if due is not None and due not in cycles:
+    if due not in cycles:
         cycles[due] = None
     return sorted(cycles.items())
 

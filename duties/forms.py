@@ -244,6 +244,13 @@ class _SafeguardingFields(forms.Form):
         max_length=200,
         help_text="For example, children's social care or adult social care.",
     )
+    safeguarding_not_made_reason = forms.CharField(
+        label="If no safeguarding referral has been made, why not?",
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+        help_text="Needed for a child: a child's record has the referral to children's services or the reason.",
+    )
     notes = forms.CharField(
         label="Notes (optional)",
         widget=forms.Textarea,
@@ -252,8 +259,20 @@ class _SafeguardingFields(forms.Form):
         help_text="Keep to what is needed. Do not record details that identify an adult notified on an MS1.",
     )
 
+    def _is_child(self, cleaned) -> bool:
+        return cleaned.get("age_group") == AgeGroup.CHILD
+
     def clean(self):
         cleaned = super().clean()
+        if (
+            self._is_child(cleaned)
+            and cleaned.get("safeguarding_referral_made") is False
+            and not cleaned.get("safeguarding_not_made_reason", "").strip()
+        ):
+            self.add_error(
+                "safeguarding_not_made_reason",
+                "Enter why no safeguarding referral to children's services has been made",
+            )
         types = cleaned.get("exploitation_types") or []
         if ExploitationType.OTHER in types and not cleaned.get("exploitation_other", "").strip():
             self.add_error("exploitation_other", "Describe the other type of exploitation")
@@ -324,6 +343,7 @@ class SlaveryNotificationForm(GdsFormMixin, _SafeguardingFields):
         "safeguarding_referral_made",
         "safeguarding_referral_on",
         "safeguarding_referral_to",
+        "safeguarding_not_made_reason",
         "notes",
     ]
 
@@ -354,6 +374,7 @@ class SlaveryNotificationForm(GdsFormMixin, _SafeguardingFields):
             Field.radios("safeguarding_referral_made", legend_size="s", inline=True),
             Field("safeguarding_referral_on"),
             Field.text("safeguarding_referral_to"),
+            Field.textarea("safeguarding_not_made_reason", rows=3),
             Field.textarea("notes", rows=3),
         ]
 
@@ -404,13 +425,18 @@ class SlaveryUpdateForm(GdsFormMixin, _SafeguardingFields):
         "safeguarding_referral_made",
         "safeguarding_referral_on",
         "safeguarding_referral_to",
+        "safeguarding_not_made_reason",
         "notes",
     ]
 
-    def __init__(self, *args, anonymous: bool = False, **kwargs):
+    def __init__(self, *args, anonymous: bool = False, child: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.child = child
         if anonymous:
             del self.fields["nrm_reference"]  # an MS1 has no NRM reference to change
+
+    def _is_child(self, cleaned) -> bool:
+        return self.child
 
     def gds_fields(self):
         widgets = {
@@ -419,6 +445,7 @@ class SlaveryUpdateForm(GdsFormMixin, _SafeguardingFields):
                 "safeguarding_referral_made", legend_size="s", inline=True
             ),
             "notes": Field.textarea("notes", rows=3),
+            "safeguarding_not_made_reason": Field.textarea("safeguarding_not_made_reason", rows=3),
             "safeguarding_referral_on": Field("safeguarding_referral_on"),
         }
         return [widgets.get(name, Field.text(name)) for name in self.fields]

@@ -58,14 +58,15 @@ def _obligations_last_met_late():
 
 def _obligation_conditions(today: date, prefix: str = "") -> dict[str, Q]:
     active = Q(**{f"{prefix}active": True})
-    met_before = Q(**{f"{prefix}last_met_on__isnull": False})
     pk_in = f"{prefix}pk__in"
     return {
         "active": active,
-        "overdue": active & met_before & Q(**{pk_in: _obligations_in_state(State.OVERDUE, today)}),
+        "overdue": active & Q(**{pk_in: _obligations_in_state(State.OVERDUE, today)}),
+        "due_soon": active & Q(**{pk_in: _obligations_in_state(State.DUE_SOON, today)}),
         "no_evidence": active & Q(**{f"{prefix}last_met_on__isnull": True}),
-        "due_soon": active & met_before & Q(**{pk_in: _obligations_in_state(State.DUE_SOON, today)}),
-        "met_late": active & met_before & Q(**{pk_in: _obligations_last_met_late()}),
+        "met_late": active
+        & Q(**{f"{prefix}last_met_on__isnull": False})
+        & Q(**{pk_in: _obligations_last_met_late()}),
     }
 
 
@@ -85,16 +86,17 @@ def _status_cases(whens: list[tuple[Q, DutyStatus]]) -> dict:
 
 
 def with_obligation_status(queryset: QuerySet[Obligation], today: date) -> QuerySet[Obligation]:
-    """Annotates each obligation with `computed_status` from its stored deadlines: no evidence
-    yet; overdue, due soon (DUTIES_DUE_SOON_DAYS) or met by its open cycle; met but late when
-    its latest cycle was met after its due date."""
+    """Annotates each obligation with `computed_status` from its stored deadlines: overdue or
+    due soon (DUTIES_DUE_SOON_DAYS) by its open cycle, evidenced or not (one never evidenced is
+    due on its first due date); otherwise no evidence yet, met but late when its latest cycle
+    was met after its due date, or met."""
     c = _obligation_conditions(today)
     return queryset.annotate(
         **_status_cases(
             [
-                (c["no_evidence"], DutyStatus.NO_EVIDENCE),
                 (c["overdue"], DutyStatus.OVERDUE),
                 (c["due_soon"], DutyStatus.DUE_SOON),
+                (c["no_evidence"], DutyStatus.NO_EVIDENCE),
                 (c["met_late"], DutyStatus.MET_LATE),
             ]
         )
@@ -118,8 +120,8 @@ def with_duty_status(queryset: QuerySet[Duty], today: date) -> QuerySet[Duty]:
         **_status_cases(
             [
                 (Q(overdue_count__gt=0), DutyStatus.OVERDUE),
-                (Q(no_evidence_count__gt=0) | Q(obligation_count=0), DutyStatus.NO_EVIDENCE),
                 (Q(due_soon_count__gt=0), DutyStatus.DUE_SOON),
+                (Q(no_evidence_count__gt=0) | Q(obligation_count=0), DutyStatus.NO_EVIDENCE),
                 (Q(met_late_count__gt=0), DutyStatus.MET_LATE),
             ]
         )
@@ -141,8 +143,8 @@ def status_counts(duties: QuerySet[Duty]) -> dict[str, int]:
 # Worst first, as the register page lists them.
 STATUS_ORDER = [
     DutyStatus.OVERDUE,
-    DutyStatus.NO_EVIDENCE,
     DutyStatus.DUE_SOON,
+    DutyStatus.NO_EVIDENCE,
     DutyStatus.MET_LATE,
     DutyStatus.MET,
 ]
@@ -266,11 +268,82 @@ def duty_detail(duty: Duty, user, today: date) -> dict:
             o,
             DutyStatus(o.computed_status),
             [(d, clock_state(d, today)) for d in reversed(cycles.get(o.pk, []))][:6],
+            obligation_explanation(o, o.computed_status, cycles.get(o.pk, []), today),
         )
         for o in obligations
     ]
-    worst = max((STATUS_RANK[s] for _, s, _ in rows), default=STATUS_RANK[DutyStatus.NO_EVIDENCE])
+    worst = max((STATUS_RANK[row[1]] for row in rows), default=STATUS_RANK[DutyStatus.NO_EVIDENCE])
     return {"obligations": rows, "evidence": evidence, "status": STATUS_BY_RANK[worst]}
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _in_days(days: int) -> str:
+    return {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+
+
+def _days(days: int) -> str:
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def obligation_explanation(obligation: Obligation, status: str, cycles: list[Deadline], today: date) -> str:
+    """Why an obligation has its status, in a sentence: its next due date and, for a cycle met
+    late, that cycle from its stored deadlines."""
+    title = f"“{obligation.title}”"
+    met = [d for d in cycles if d.status == DeadlineStatus.MET and d.met_on is not None]
+    last_met = max(met, key=lambda d: (d.met_on, d.due_date), default=None)
+    never = obligation.last_met_on is None
+    due = obligation.next_due_on
+    if not obligation.active or due is None:
+        return f"{title} is not active, so it has no due date."
+    if status == DutyStatus.OVERDUE:
+        if never:
+            return (
+                f"{title} was first due on {_long(due)} and no evidence has been recorded: "
+                f"{_days((today - due).days)} overdue."
+            )
+        return (
+            f"{title} was due on {_long(due)}, a cycle after it was last met on "
+            f"{_long(obligation.last_met_on)}: {_days((today - due).days)} overdue."
+        )
+    if status == DutyStatus.DUE_SOON:
+        when = f"due {_in_days((due - today).days)} ({_long(due)})"
+        if never:
+            return f"{title} is first {when} and no evidence has been recorded yet."
+        return f"{title} is {when}; it was last met on {_long(obligation.last_met_on)}."
+    if status == DutyStatus.NO_EVIDENCE:
+        return f"No evidence has been recorded for {title} yet; it is first due on {_long(due)}."
+    if status == DutyStatus.MET_LATE and last_met is not None:
+        return (
+            f"{title} was due on {_long(last_met.due_date)} and met on {_long(last_met.met_on)}, "
+            f"{_days((last_met.met_on - last_met.due_date).days)} late. Next due on {_long(due)}."
+        )
+    return f"{title} was last met on {_long(obligation.last_met_on)}, on time. Next due on {_long(due)}."
+
+
+def status_explanations(duties, user, today: date) -> dict[int, str]:
+    """Each duty's status explained in words: its most urgent obligation's explanation (or why
+    it has none). Two queries whatever the number of duties."""
+    duty_ids = [d.pk for d in duties]
+    obligations = list(
+        with_obligation_status(
+            obligations_visible_to(user).filter(duty_id__in=duty_ids, active=True), today
+        ).order_by("-status_rank", "next_due_on", "display_order", "title")
+    )
+    cycles = deadlines_of(Obligation, [o.pk for o in obligations])
+    explained: dict[int, str] = {}
+    for obligation in obligations:
+        if obligation.duty_id not in explained:
+            explained[obligation.duty_id] = obligation_explanation(
+                obligation, obligation.computed_status, cycles.get(obligation.pk, []), today
+            )
+    for duty_id in duty_ids:
+        explained.setdefault(
+            duty_id, "This duty has no recurring obligations yet, so nothing shows it is met."
+        )
+    return explained
 
 
 def prevent_checklist(user, today: date) -> list[tuple[Obligation, DutyStatus, EvidenceItem | None]]:

@@ -19,6 +19,7 @@ from somerset_safety.deadlines.services import deadlines_sync
 
 from .exceptions import DutiesError
 from .models import (
+    AgeGroup,
     Decision,
     EvidenceItem,
     ExploitationType,
@@ -38,6 +39,7 @@ SLAVERY_REFERENCE = "slavery_notification"  # MS-<year>-NNNN
 # Obligations that section 17 and equality assessments count as evidence for (reference data).
 S17_OBLIGATION_CODE = "cda-s17-decisions-assessed"
 EQUALITY_OBLIGATION_CODE = "psed-equality-assessments"
+AFTER_DECISION_WITHDRAWN = "Assessed after the decision, so it is not evidence of due regard."
 
 
 def _long(day: date) -> str:
@@ -67,6 +69,16 @@ def obligation_refresh(*, obligation: Obligation) -> Obligation:
         obligation.save(update_fields=["last_met_on", "next_due_on"])
     deadlines_sync(subject=obligation)
     return obligation
+
+
+def obligations_refresh_all() -> int:
+    """Bring every obligation's dates and deadlines into line (one transaction each), as after
+    an upgrade or a change to the register's start date. Returns how many were refreshed."""
+    count = 0
+    for obligation in Obligation.objects.order_by("pk").iterator(chunk_size=200):
+        obligation_refresh(obligation=obligation)
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -207,11 +219,12 @@ def _check_assessment(values: dict) -> None:
 
 def _link_assessment_evidence(*, assessment: ImpactAssessment, actor) -> None:
     """An assessment is evidence for the section 17 obligation, the equality obligation, or
-    both, dated when it was assessed. Refreshes each obligation it touches."""
+    both, dated when it was assessed; one made after its decision is evidence of neither (it
+    could not have informed the decision). Refreshes each obligation it touches."""
     wanted = set()
-    if assessment.covers_crime_and_disorder:
+    if assessment.covers_crime_and_disorder and not assessment.after_decision:
         wanted.add(S17_OBLIGATION_CODE)
-    if assessment.covers_equality:
+    if assessment.covers_equality and not assessment.after_decision:
         wanted.add(EQUALITY_OBLIGATION_CODE)
     touched = []
     for obligation in Obligation.objects.filter(code__in=[S17_OBLIGATION_CODE, EQUALITY_OBLIGATION_CODE]):
@@ -235,7 +248,11 @@ def _link_assessment_evidence(*, assessment: ImpactAssessment, actor) -> None:
                 )
         elif evidence is not None and not evidence.is_withdrawn:
             evidence.withdrawn_at, evidence.withdrawn_by = timezone.now(), actor
-            evidence.withdrawn_reason = "The assessment no longer covers this duty."
+            evidence.withdrawn_reason = (
+                AFTER_DECISION_WITHDRAWN
+                if assessment.after_decision
+                else "The assessment no longer covers this duty."
+            )
             evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
         touched.append(obligation)
     for obligation in touched:
@@ -245,7 +262,8 @@ def _link_assessment_evidence(*, assessment: ImpactAssessment, actor) -> None:
 @transaction.atomic
 def assessment_create(*, actor, **values) -> ImpactAssessment:
     """Log a section 17 and/or equality assessment with the next IA-<year>-NNNN reference and
-    record it as evidence against the matching duties. Raises DutiesError for missing findings,
+    record it as evidence against the matching duties (unless it was made after its decision:
+    then it is logged, flagged and not counted). Raises DutiesError for missing findings,
     a future date, or neither kind of assessment chosen."""
     values = {name: values[name] for name in ASSESSMENT_FIELDS}
     _check_assessment(values)
@@ -281,9 +299,17 @@ def _check_exploitation(exploitation_types: list[str], exploitation_other: str) 
         raise DutiesError("Describe the other type of exploitation.")
 
 
-def _check_safeguarding(made: bool, on: date | None, to: str) -> None:
+CHILD_NEEDS_SAFEGUARDING = (
+    "A child's referral needs the safeguarding referral to children's services: record who it went to "
+    "and when, or why none has been made."
+)
+
+
+def _check_safeguarding(made: bool, on: date | None, to: str, *, child: bool, reason_not_made: str) -> None:
     if made and (on is None or not to.strip()):
         raise DutiesError("Enter when the safeguarding referral was made and who it went to.")
+    if child and not made and not reason_not_made.strip():
+        raise DutiesError(CHILD_NEEDS_SAFEGUARDING)
     refuse_future(on, "The safeguarding referral date", DutiesError)
 
 
@@ -314,6 +340,7 @@ def slavery_notification_create(
     safeguarding_referral_made: bool = False,
     safeguarding_referral_on: date | None = None,
     safeguarding_referral_to: str = "",
+    safeguarding_not_made_reason: str = "",
     notes: str = "",
 ) -> SlaveryNotification:
     """Record a duty-to-notify submission (Modern Slavery Act 2015 s52).
@@ -321,8 +348,10 @@ def slavery_notification_create(
     Guarantees: the route is the one the law allows (NRM for a child or a consenting adult,
     MS1 for an adult who does not consent); an MS1 record keeps no name, date of birth or NRM
     reference; an NRM referral gets its reasonable-grounds decision check
-    DUTIES_RG_DECISION_WORKING_DAYS working days after submission, as a deadline.
-    Raises DutiesError for a wrong route, identifying details on an MS1, or impossible dates.
+    DUTIES_RG_DECISION_WORKING_DAYS working days after submission, as a deadline; a child's
+    record has the safeguarding referral to children's services (who and when) or the reason
+    there is none. Raises DutiesError for a wrong route, identifying details on an MS1, a child
+    without either, or impossible dates.
     """
     expected = route_for(age_group, consent)
     if expected is None:
@@ -348,7 +377,13 @@ def slavery_notification_create(
     if submitted_on < encounter_date:
         raise DutiesError("The date submitted must be on or after the date of the encounter.")
     _check_exploitation(exploitation_types, exploitation_other)
-    _check_safeguarding(safeguarding_referral_made, safeguarding_referral_on, safeguarding_referral_to)
+    _check_safeguarding(
+        safeguarding_referral_made,
+        safeguarding_referral_on,
+        safeguarding_referral_to,
+        child=age_group == AgeGroup.CHILD,
+        reason_not_made=safeguarding_not_made_reason,
+    )
     notification = SlaveryNotification(
         encounter_date=encounter_date,
         age_group=age_group,
@@ -367,6 +402,9 @@ def slavery_notification_create(
         safeguarding_referral_made=safeguarding_referral_made,
         safeguarding_referral_on=safeguarding_referral_on if safeguarding_referral_made else None,
         safeguarding_referral_to=safeguarding_referral_to.strip() if safeguarding_referral_made else "",
+        safeguarding_not_made_reason=""
+        if safeguarding_referral_made
+        else safeguarding_not_made_reason.strip(),
         notes=notes.strip(),
         recorded_by=actor,
     )
@@ -384,7 +422,14 @@ def slavery_notification_create(
     ]
     fields += [
         name
-        for name in ("person_name", "date_of_birth", "nrm_reference", "exploitation_other", "notes")
+        for name in (
+            "person_name",
+            "date_of_birth",
+            "nrm_reference",
+            "exploitation_other",
+            "safeguarding_not_made_reason",
+            "notes",
+        )
         if getattr(notification, name)
     ]
     audit_record(actor=actor, action=AuditAction.CREATE, obj=notification, changed_fields=fields)
@@ -403,16 +448,24 @@ def slavery_notification_update(
     safeguarding_referral_made: bool = False,
     safeguarding_referral_on: date | None = None,
     safeguarding_referral_to: str = "",
+    safeguarding_not_made_reason: str = "",
     notes: str = "",
 ) -> SlaveryNotification:
     """Update what can change after submission: exploitation types, the Home Office NRM
-    reference (NRM only), the safeguarding referral and notes. The route, age group and consent
-    are fixed once submitted. Raises DutiesError as on creation."""
+    reference (NRM only), the safeguarding referral (or, for a child, why none has been made)
+    and notes. The route, age group and consent are fixed once submitted. Raises DutiesError as
+    on creation."""
     notification = SlaveryNotification.objects.select_for_update().get(pk=notification.pk)
     if notification.route == Route.MS1 and nrm_reference.strip():
         raise DutiesError("An MS1 notification is anonymous and has no NRM reference.")
     _check_exploitation(exploitation_types, exploitation_other)
-    _check_safeguarding(safeguarding_referral_made, safeguarding_referral_on, safeguarding_referral_to)
+    _check_safeguarding(
+        safeguarding_referral_made,
+        safeguarding_referral_on,
+        safeguarding_referral_to,
+        child=notification.age_group == AgeGroup.CHILD,
+        reason_not_made=safeguarding_not_made_reason,
+    )
     values = {
         "exploitation_other": exploitation_other.strip()
         if ExploitationType.OTHER in exploitation_types
@@ -421,6 +474,9 @@ def slavery_notification_update(
         "safeguarding_referral_made": safeguarding_referral_made,
         "safeguarding_referral_on": safeguarding_referral_on if safeguarding_referral_made else None,
         "safeguarding_referral_to": safeguarding_referral_to.strip() if safeguarding_referral_made else "",
+        "safeguarding_not_made_reason": ""
+        if safeguarding_referral_made
+        else safeguarding_not_made_reason.strip(),
         "notes": notes.strip(),
     }
     before_types = set(notification.exploitations.values_list("exploitation_type", flat=True))

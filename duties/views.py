@@ -24,8 +24,8 @@ from .forms import (
     SlaveryUpdateForm,
     WithdrawEvidenceForm,
 )
-from .models import DutyStatus, ImpactAssessment, NotificationStatus, SlaveryNotification
-from .models.register import due_soon_days
+from .models import AgeGroup, DutyStatus, ImpactAssessment, NotificationStatus, SlaveryNotification
+from .models.register import due_soon_days, register_started_on
 from .permissions import (
     assessments_visible_to,
     can_edit_register,
@@ -52,6 +52,9 @@ def register(request):
     annotated = selectors.register_queryset(scoped, today)
     duty_filter = DutyFilter(request.GET, queryset=annotated, scoped=scoped)
     page = paginate(request, duty_filter.qs)
+    explanations = selectors.status_explanations(page.rows, request.user, today)
+    for duty in page:
+        duty.status_explanation = explanations[duty.pk]
     return render(
         request,
         "duties/register.html",
@@ -61,6 +64,7 @@ def register(request):
             "counts": selectors.status_counts(annotated),
             "statuses": DutyStatus,
             "due_soon_days": due_soon_days(),
+            "register_started_on": register_started_on(),
             "today": today,
         },
     )
@@ -210,7 +214,16 @@ def assessment_create(request):
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             assessment = services.assessment_create(actor=request.user, **form.service_values())
-            messages.success(request, f"Assessment {assessment.reference} saved and recorded as evidence.")
+            if assessment.after_decision:
+                messages.warning(
+                    request,
+                    f"Assessment {assessment.reference} saved. It was made after the decision, so it is not "
+                    "counted as evidence of due regard.",
+                )
+            else:
+                messages.success(
+                    request, f"Assessment {assessment.reference} saved and recorded as evidence."
+                )
             return redirect(assessment)
     return render(request, "duties/assessment_form.html", {"form": form, "assessment": None})
 
@@ -306,9 +319,15 @@ def slavery_edit(request, pk: int):
         "safeguarding_referral_made": "yes" if notification.safeguarding_referral_made else "no",
         "safeguarding_referral_on": notification.safeguarding_referral_on,
         "safeguarding_referral_to": notification.safeguarding_referral_to,
+        "safeguarding_not_made_reason": notification.safeguarding_not_made_reason,
         "notes": notification.notes,
     }
-    form = SlaveryUpdateForm(request.POST or None, initial=initial, anonymous=notification.is_anonymous)
+    form = SlaveryUpdateForm(
+        request.POST or None,
+        initial=initial,
+        anonymous=notification.is_anonymous,
+        child=notification.age_group == AgeGroup.CHILD,
+    )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         values.setdefault("nrm_reference", "")

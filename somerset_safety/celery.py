@@ -73,6 +73,10 @@ app.conf.beat_schedule = {
         "task": "deadlines.reminder_sweep",
         "schedule": crontab(hour=6, minute=0),
     },
+    "Bring the statutory duties' due dates into line before the reminder sweep (05:45)": {
+        "task": "duties.refresh_obligations",
+        "schedule": crontab(hour=5, minute=45),
+    },
     "Release reminders whose sender stopped, and hand over any waiting": {
         "task": "deadlines.retry_reminders",
         "schedule": crontab(minute="*/15"),

@@ -8,7 +8,7 @@ manage.py command that checks), and gunicorn, the Celery worker and beat refuse 
 Nothing falls back to a development default there.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -346,6 +346,9 @@ DUTIES_DUE_SOON_DAYS = env.int("DUTIES_DUE_SOON_DAYS", default=60)
 DUTIES_RG_DECISION_WORKING_DAYS = env.int("DUTIES_RG_DECISION_WORKING_DAYS", default=5)
 DUTIES_RG_CHECK_DUE_SOON_DAYS = env.int("DUTIES_RG_CHECK_DUE_SOON_DAYS", default=2)
 DUTIES_RECOVERY_PERIOD_MIN_DAYS = env.int("DUTIES_RECOVERY_PERIOD_MIN_DAYS", default=30)
+# The day the council began keeping the register here (YYYY-MM-DD): an obligation never evidenced
+# is first due one cycle later (or one cycle after its duty came into force, if later).
+DUTIES_REGISTER_STARTED_ON = date.fromisoformat(env.str("DUTIES_REGISTER_STARTED_ON", default="2026-04-01"))
 
 # Commissioned services (DOMAIN §5). Read through commissioning/conf.py, which has the defaults.
 COMMISSIONING_REFERENCE_PREFIX = env.str("COMMISSIONING_REFERENCE_PREFIX", default="CON")

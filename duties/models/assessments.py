@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+AFTER_DECISION = "After the decision — not evidence of due regard"
+
 
 class AssessmentKind(models.TextChoices):
     DECISION = "decision", "Decision"
@@ -48,6 +50,7 @@ class ImpactAssessment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    after_decision_label = AFTER_DECISION
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
@@ -71,6 +74,12 @@ class ImpactAssessment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("duties:assessment_detail", args=[self.pk])
+
+    @property
+    def after_decision(self) -> bool:
+        """Assessed after the decision it is about: it could not have informed the decision, so it
+        does not show due regard and is not counted as evidence."""
+        return self.decision_date is not None and self.assessed_on > self.decision_date
 
     @property
     def types_label(self) -> str:

@@ -18,22 +18,36 @@ def due_soon_days() -> int:
     return getattr(settings, "DUTIES_DUE_SOON_DAYS", 60)
 
 
+def register_started_on() -> date:
+    """The day the council began keeping the register here (DUTIES_REGISTER_STARTED_ON)."""
+    return getattr(settings, "DUTIES_REGISTER_STARTED_ON", date(2026, 4, 1))
+
+
+def first_due(*, cycle_months: int, in_force_on: date | None, started_on: date) -> date:
+    """When an obligation never evidenced is first due: one cycle after the register started, or
+    after its duty came into force if that is later. Evidence dated before then counts."""
+    since = max(started_on, in_force_on) if in_force_on is not None else started_on
+    return add_months(since, cycle_months)
+
+
 class DutyStatus(models.TextChoices):
     """Computed from the obligations' stored deadlines, never typed. Ordered from best to
-    worst: a duty takes its worst obligation's."""
+    worst: a duty takes its worst obligation's. Every obligation has a due date (its first
+    one until evidence is recorded), so one never evidenced is due soon or overdue in time;
+    "no evidence" is one not yet due."""
 
     MET = "met", "Met"
     MET_LATE = "met_late", "Met, but late last time"
-    DUE_SOON = "due_soon", "Due soon"
     NO_EVIDENCE = "no_evidence", "No evidence"
+    DUE_SOON = "due_soon", "Due soon"
     OVERDUE = "overdue", "Overdue"
 
 
 STATUS_RANK = {
     DutyStatus.MET: 0,
     DutyStatus.MET_LATE: 1,
-    DutyStatus.DUE_SOON: 2,
-    DutyStatus.NO_EVIDENCE: 3,
+    DutyStatus.NO_EVIDENCE: 2,
+    DutyStatus.DUE_SOON: 3,
     DutyStatus.OVERDUE: 4,
 }
 STATUS_BY_RANK = {rank: status for status, rank in STATUS_RANK.items()}
@@ -62,6 +76,13 @@ class Duty(models.Model):
     summary = models.TextField(help_text="What the duty asks of us, in plain English.")
     owner = models.CharField(max_length=200, help_text="The post that owns this duty.")
     partnership_body = models.CharField(max_length=200, help_text="The board or panel that oversees it.")
+    in_force_on = models.DateField(
+        "in force since",
+        null=True,
+        blank=True,
+        help_text="When the duty came into force. Its obligations are first due one cycle after the "
+        "register's start date, or after this date if that is later.",
+    )
     display_order = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(
         default=True, help_text="Untick when a duty is repealed; it stays on record."
@@ -92,7 +113,10 @@ class Obligation(models.Model):
         help_text="How often it must be done, in months: 12 for annual, 36 for every three years."
     )
     first_due_on = models.DateField(
-        null=True, blank=True, help_text="When it is first due, until evidence is recorded."
+        null=True,
+        blank=True,
+        help_text="When it is first due, until evidence is recorded. Leave blank for one cycle after the "
+        "register's start date (or after the duty came into force, if later).",
     )
     prevent_area = models.CharField(
         max_length=40,
@@ -137,10 +161,23 @@ class Obligation(models.Model):
     def reference(self) -> str:
         return self.code.upper()
 
-    def next_due_after(self, last_met_on: date | None) -> date | None:
-        """The next due date follows from the cycle: calendar months after it was last met."""
-        if last_met_on is None:
+    def first_due_date(self) -> date:
+        """The date typed in the admin site, or else the register's rule (`first_due`)."""
+        if self.first_due_on is not None:
             return self.first_due_on
+        try:
+            in_force = self.duty.in_force_on
+        except Duty.DoesNotExist:
+            in_force = None
+        return first_due(
+            cycle_months=self.cycle_months, in_force_on=in_force, started_on=register_started_on()
+        )
+
+    def next_due_after(self, last_met_on: date | None) -> date:
+        """The next due date follows from the cycle: calendar months after it was last met, or
+        its first due date while it has never been met."""
+        if last_met_on is None:
+            return self.first_due_date()
         return add_months(last_met_on, self.cycle_months)
 
 

@@ -96,6 +96,11 @@ class SlaveryNotification(models.Model):
     safeguarding_referral_made = models.BooleanField(default=False)
     safeguarding_referral_on = models.DateField(null=True, blank=True)
     safeguarding_referral_to = models.CharField(max_length=200, blank=True)
+    safeguarding_not_made_reason = models.TextField(
+        "why no safeguarding referral has been made",
+        blank=True,
+        help_text="A child's record needs the referral to children's services or this reason.",
+    )
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,7 +108,13 @@ class SlaveryNotification(models.Model):
 
     # History keeps no name, date of birth or free text (the audit event names the fields changed).
     history = HistoricalRecords(
-        excluded_fields=["person_name", "date_of_birth", "notes", "exploitation_other"]
+        excluded_fields=[
+            "person_name",
+            "date_of_birth",
+            "notes",
+            "exploitation_other",
+            "safeguarding_not_made_reason",
+        ]
     )
 
     class Meta:
@@ -136,6 +147,12 @@ class SlaveryNotification(models.Model):
             models.CheckConstraint(
                 condition=Q(safeguarding_referral_made=True) | Q(safeguarding_referral_on__isnull=True),
                 name="slavery_safeguarding_date_only_if_made",
+            ),
+            models.CheckConstraint(
+                condition=~Q(age_group=AgeGroup.CHILD)
+                | Q(safeguarding_referral_made=True)
+                | ~Q(safeguarding_not_made_reason=""),
+                name="slavery_child_has_safeguarding_referral_or_reason",
             ),
         ]
         indexes = [models.Index(fields=["status", "rg_expected_on"])]

@@ -14,3 +14,6 @@ def reference_data(db):
         apps, None
     )
     importlib.import_module("duties.migrations.0002_reference_duties").load(apps, None)
+    importlib.import_module(
+        "duties.migrations.0004_register_first_due_asb_case_review_child_safeguarding"
+    ).forwards(apps, None)

@@ -28,7 +28,7 @@ def test_officer_records_evidence_and_the_status_changes(
     page.get_by_label("Owner").select_option("Scrutiny Manager")
     page.get_by_role("button", name="Apply filters").click()
     row = page.get_by_role("row", name="Crime and disorder scrutiny")
-    expect(row.get_by_text("No evidence")).to_be_visible()
+    expect(row.get_by_text("No evidence", exact=True)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Crime and disorder scrutiny").click()
@@ -67,7 +67,9 @@ def test_officer_records_evidence_and_the_status_changes(
     page.get_by_role("link", name="Back to the register").click()
     page.get_by_label("Status").select_option("met")
     page.get_by_role("button", name="Apply filters").click()
-    expect(page.get_by_role("row", name="Crime and disorder scrutiny").get_by_text("Met")).to_be_visible()
+    expect(
+        page.get_by_role("row", name="Crime and disorder scrutiny").get_by_text("Met", exact=True)
+    ).to_be_visible()
     assert_accessible(page)
 
 

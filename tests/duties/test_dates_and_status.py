@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from duties import services
 from duties.models import Duty, DutyStatus, Obligation
 from duties.selectors import register_queryset, status_counts, with_obligation_status
 from somerset_safety.core.dates import add_working_days
@@ -27,11 +28,20 @@ def test_next_due_follows_the_cycle_in_calendar_months(cycle, last_met, next_due
     assert Obligation(cycle_months=cycle).next_due_after(last_met) == next_due
 
 
-def test_next_due_without_evidence_is_the_first_due_date():
+def test_next_due_without_evidence_is_the_first_due_date(settings):
     assert Obligation(cycle_months=12, first_due_on=date(2026, 3, 31)).next_due_after(None) == date(
         2026, 3, 31
     )
-    assert Obligation(cycle_months=12).next_due_after(None) is None
+    settings.DUTIES_REGISTER_STARTED_ON = date(2026, 4, 1)
+    # Not set: one cycle after the register started ...
+    assert Obligation(cycle_months=12).next_due_after(None) == date(2027, 4, 1)
+    assert Obligation(cycle_months=36).next_due_after(None) == date(2029, 4, 1)
+    # ... or after the duty came into force, if later; an older duty starts with the register.
+    newer = Duty(in_force_on=date(2026, 10, 31))
+    assert Obligation(duty=newer, cycle_months=12).next_due_after(None) == date(2027, 10, 31)
+    assert Obligation(duty=newer, cycle_months=6).next_due_after(None) == date(2027, 4, 30)
+    older = Duty(in_force_on=date(2014, 10, 20))
+    assert Obligation(duty=older, cycle_months=12).next_due_after(None) == date(2027, 4, 1)
 
 
 @pytest.mark.parametrize(
@@ -62,14 +72,16 @@ def _obligation(officer, *met_dates, duty=None, first_due=None, active=True):
     )
     for met_on in met_dates:
         record_evidence(obligation, officer, met_on=met_on)
-    return obligation
+    return services.obligation_refresh(obligation=obligation)
 
 
 @pytest.mark.parametrize(
     ("first_due", "met", "status"),
     [
-        (None, None, DutyStatus.NO_EVIDENCE),
-        (date(2020, 1, 1), None, DutyStatus.NO_EVIDENCE),  # a first due date alone is not evidence
+        (None, None, DutyStatus.NO_EVIDENCE),  # first due a year after the register started
+        (date(2026, 8, 1), None, DutyStatus.NO_EVIDENCE),  # never evidenced, first due in 61 days
+        (date(2026, 7, 31), None, DutyStatus.DUE_SOON),  # never evidenced, first due in 60 days
+        (date(2020, 1, 1), None, DutyStatus.OVERDUE),  # never evidenced and past its first due date
         (None, date(2025, 5, 31), DutyStatus.OVERDUE),  # next due yesterday
         (None, date(2025, 6, 1), DutyStatus.DUE_SOON),  # due today is not yet overdue
         (None, date(2025, 7, 31), DutyStatus.DUE_SOON),  # 60 days away
@@ -79,7 +91,8 @@ def _obligation(officer, *met_dates, duty=None, first_due=None, active=True):
     ],
 )
 @pytest.mark.django_db
-def test_obligation_status_from_its_stored_deadlines(officer, first_due, met, status):
+def test_obligation_status_from_its_stored_deadlines(officer, settings, first_due, met, status):
+    settings.DUTIES_REGISTER_STARTED_ON = date(2026, 4, 1)
     obligation = _obligation(officer, *([met] if met else []), first_due=first_due)
     assert (
         with_obligation_status(Obligation.objects.filter(pk=obligation.pk), TODAY).get().computed_status
@@ -115,16 +128,18 @@ def test_each_cycle_is_a_deadline_met_on_time_or_late(officer):
 
 
 @pytest.mark.django_db
-def test_duty_status_is_its_worst_obligation_computed_in_the_database(officer):
-    """Hand-worked: six duties, today 1 June 2026, due-soon window 60 days (to 31 July).
+def test_duty_status_is_its_worst_obligation_computed_in_the_database(officer, settings):
+    """Hand-worked: six duties, today 1 June 2026, due-soon window 60 days (to 31 July), the
+    register started 1 April 2026 (never evidenced: first due 1 April 2027).
 
     A: met (due 1 Jan 2027) + due soon (due 15 Jul 2026)        → due soon
-    B: met + no evidence                                       → no evidence
+    B: met + no evidence (first due 1 April 2027)              → no evidence
     C: no evidence + overdue (due 1 May 2026)                   → overdue
     D: met only, plus an inactive overdue obligation (ignored)  → met
     E: no obligations at all                                    → no evidence
     F: first due 1 Dec 2025, met 20 Dec (late), due 20 Dec 2026 → met, but late last time
     """
+    settings.DUTIES_REGISTER_STARTED_ON = date(2026, 4, 1)
     a, b, c, d, e, f = (DutyFactory(title=t) for t in "ABCDEF")
     _obligation(officer, date(2026, 1, 1), duty=a)
     _obligation(officer, date(2025, 7, 15), duty=a)
@@ -146,8 +161,8 @@ def test_duty_status_is_its_worst_obligation_computed_in_the_database(officer):
         "E": DutyStatus.NO_EVIDENCE,
         "F": DutyStatus.MET_LATE,
     }
-    # Most urgent first: overdue, then no evidence, then due soon, then met late, then met.
-    assert [duty.title for duty in rows] == ["C", "B", "E", "A", "F", "D"]
+    # Most urgent first: overdue, then due soon, then no evidence, then met late, then met.
+    assert [duty.title for duty in rows] == ["C", "A", "B", "E", "F", "D"]
     assert {duty.title: duty.next_due for duty in rows}["A"] == date(2026, 7, 15)
     assert status_counts(rows) == {"overdue": 1, "no_evidence": 2, "due_soon": 1, "met_late": 1, "met": 1}
     assert [d.title for d in rows.filter(computed_status=DutyStatus.OVERDUE)] == ["C"]

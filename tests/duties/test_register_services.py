@@ -47,7 +47,8 @@ def test_reference_data_is_loaded_by_the_migration():
     assert Obligation.objects.exclude(prevent_area="").count() == 8
 
 
-def test_recording_evidence_sets_last_met_next_due_and_the_deadline(officer):
+def test_recording_evidence_sets_last_met_next_due_and_the_deadline(officer, settings):
+    settings.DUTIES_REGISTER_STARTED_ON = today()
     obligation = ObligationFactory(cycle_months=12)
     assert _status(obligation) == DutyStatus.NO_EVIDENCE
     met_on = today() - timedelta(days=10)
@@ -58,8 +59,16 @@ def test_recording_evidence_sets_last_met_next_due_and_the_deadline(officer):
     assert obligation.last_met_on == met_on
     assert obligation.next_due_on == add_months(met_on, 12)
     assert _status(obligation) == DutyStatus.MET
-    deadline = Deadline.objects.get(subject_type="duties.obligation", subject_id=obligation.pk)
-    assert deadline.due_date == add_months(met_on, 12)  # no first due date: evidence starts the cycle
+    # The first cycle (due a year after the register started) is met early; the next falls due
+    # a year after the evidence.
+    cycles = Deadline.objects.filter(subject_type="duties.obligation", subject_id=obligation.pk)
+    first, deadline = cycles.get(status=DeadlineStatus.MET), cycles.get(status=DeadlineStatus.OPEN)
+    assert (first.due_date, first.status, first.met_on) == (
+        add_months(today(), 12),
+        DeadlineStatus.MET,
+        met_on,
+    )
+    assert deadline.due_date == add_months(met_on, 12)
     assert deadline.statutory and deadline.status == DeadlineStatus.OPEN
     event = AuditEvent.objects.filter(object_type="duties.evidenceitem", object_id=str(evidence.pk)).get()
     assert event.action == AuditAction.CREATE
@@ -117,7 +126,8 @@ def test_database_refuses_evidence_with_nothing_behind_it(officer):
         )
 
 
-def test_withdrawing_evidence_recomputes_the_dates(officer):
+def test_withdrawing_evidence_recomputes_the_dates(officer, settings):
+    settings.DUTIES_REGISTER_STARTED_ON = today()
     obligation = ObligationFactory(cycle_months=12)
     older = record_evidence(obligation, officer, met_on=today() - timedelta(days=400))
     newer = record_evidence(obligation, officer, met_on=today() - timedelta(days=5))
@@ -137,12 +147,14 @@ def test_withdrawing_evidence_recomputes_the_dates(officer):
 
     services.evidence_withdraw(actor=officer, evidence=older, reason="Also wrong")
     obligation.refresh_from_db()
-    assert obligation.last_met_on is None and obligation.next_due_on is None
+    # No evidence: due again on its first due date, a year after the register started.
+    assert obligation.last_met_on is None and obligation.next_due_on == add_months(today(), 12)
     assert _status(obligation) == DutyStatus.NO_EVIDENCE
-    # No evidence and no first due date: no cycle is outstanding (the old ones are closed).
-    assert not Deadline.objects.filter(
-        subject_type="duties.obligation", subject_id=obligation.pk, status=DeadlineStatus.OPEN
-    ).exists()
+    assert list(
+        Deadline.objects.filter(
+            subject_type="duties.obligation", subject_id=obligation.pk, status=DeadlineStatus.OPEN
+        ).values_list("due_date", flat=True)
+    ) == [add_months(today(), 12)]
 
 
 def test_admin_change_of_cycle_moves_the_next_due_date(officer, admin_user):
@@ -161,7 +173,8 @@ def test_admin_change_of_cycle_moves_the_next_due_date(officer, admin_user):
     ).due_date == add_months(met_on, 36)
 
 
-def test_assessment_is_evidence_for_section_17_and_equality(officer):
+def test_assessment_is_evidence_for_section_17_and_equality(officer, settings):
+    settings.DUTIES_REGISTER_STARTED_ON = today()  # first due a year from now: met on time
     s17 = Obligation.objects.get(code=services.S17_OBLIGATION_CODE)
     equality = Obligation.objects.get(code=services.EQUALITY_OBLIGATION_CODE)
 

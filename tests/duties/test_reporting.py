@@ -96,8 +96,8 @@ def test_appendix_lists_every_duty_with_status_and_latest_evidence_worked_by_han
     assert data["as_of"] == t.isoformat()
     assert [(c["label"], c["count"]) for c in data["counts"]] == [
         ("Overdue", 1),
-        ("No evidence", 2),
         ("Due soon", 1),
+        ("No evidence", 2),
         ("Met, but late last time", 0),
         ("Met", 1),
     ]
@@ -157,7 +157,7 @@ def test_preview_shows_appendix_1_numbered_in_the_council_style(register, as_use
         assert "Appendix 1 — Statutory duties" in page
         assert (
             "A1.1</span> On " in page
-            and "held 5 statutory duties: 1 overdue, 2 no evidence, 1 due soon, 0 met but late last time and 1 met on time."
+            and "held 5 statutory duties: 1 overdue, 1 due soon, 2 no evidence, 0 met but late last time and 1 met on time."
             in page
         )
         assert "Note: Each duty takes the status of its most urgent obligation" in page
@@ -171,10 +171,10 @@ def test_preview_shows_appendix_1_numbered_in_the_council_style(register, as_use
 def test_status_panel_counts_worked_by_hand(register):
     data = duties_status_panel(today())
     assert data["total"] == 5
-    assert data["chart_labels"] == ["Overdue", "No evidence", "Due soon", "Met, but late last time", "Met"]
-    assert data["chart_series"] == {"Duties": [1, 2, 1, 0, 1]}
+    assert data["chart_labels"] == ["Overdue", "Due soon", "No evidence", "Met, but late last time", "Met"]
+    assert data["chart_series"] == {"Duties": [1, 1, 2, 0, 1]}
     assert data["chart_alt"] == (
-        "Bar chart of statutory duties by status: overdue 1, no evidence 2, due soon 1, "
+        "Bar chart of statutory duties by status: overdue 1, due soon 1, no evidence 2, "
         "met, but late last time 0, met 1."
     )
 
@@ -237,7 +237,7 @@ def test_register_csv_for_readers_is_a_logged_disclosure(request, register, as_u
         "Latest evidence",
     ]
     body = {row[0]: row for row in rows[2:]}
-    assert list(body) == ["Charlie", "Delta", "Echo", "Bravo", "Alpha"]  # most urgent first, as the page
+    assert list(body) == ["Charlie", "Bravo", "Delta", "Echo", "Alpha"]  # most urgent first, as the page
     assert body["Charlie"][5] == "Overdue"
     assert body["Charlie"][7:] == [add_months(today(), -1).isoformat(), "Charlie meeting (link)"]
     assert body["Alpha"][6] == add_months(today(), 10).isoformat()
@@ -361,7 +361,7 @@ def test_generated_pdf_carries_appendix_1_and_keeps_its_figures(
     appendix = flat[flat.index("Appendix 1 — Statutory duties") :]
     assert "A1.1 On " in appendix
     assert (
-        "held 5 statutory duties: 1 overdue, 2 no evidence, 1 due soon, 0 met but late last time and 1 met on time."
+        "held 5 statutory duties: 1 overdue, 1 due soon, 2 no evidence, 0 met but late last time and 1 met on time."
         in appendix
     )
     for expected in ("Alpha", "Charlie Act 2001", "Delta board", "Echo owner post", "Overdue", "Due soon"):
@@ -376,13 +376,13 @@ def test_generated_pdf_carries_appendix_1_and_keeps_its_figures(
     delta_ob = Duty.objects.get(title="Delta").obligations.get()
     _evidence(officer, delta_ob, 0)
     version.refresh_from_db()
-    assert version.snapshot["duties_appendix"]["counts"][1] == {
+    assert version.snapshot["duties_appendix"]["counts"][2] == {
         "status": "no_evidence",
         "label": "No evidence",
         "phrase": "no evidence",
         "count": 2,
     }
-    assert duties_appendix(today())["counts"][1]["count"] == 1
+    assert duties_appendix(today())["counts"][2]["count"] == 1
 
 
 def test_an_appendix_longer_than_a_page_still_gives_a_tagged_pdf(
