@@ -38,6 +38,7 @@ class PartnershipsConfig(AppConfig):
         demo.register("MARAC (synthetic)", load_demo, order=40)
 
         from somerset_safety.reports.registry import (
+            Attachment,
             DashboardPanel,
             ReportSection,
             as_at,
@@ -45,7 +46,7 @@ class PartnershipsConfig(AppConfig):
             register_report_section,
         )
 
-        from .reporting import marac_declaration
+        from .reporting import areas_csv, marac_declaration
         from .selectors import marac_figures
 
         # One build and one template serve the paper's section and the dashboard panel.
@@ -57,6 +58,7 @@ class PartnershipsConfig(AppConfig):
                 template="partnerships/report_section.html",
                 order=20,
                 declare=marac_declaration,
+                attachments=(Attachment("MARAC figures for every area", "marac-areas.csv", areas_csv),),
             )
         )
         register_dashboard_panel(

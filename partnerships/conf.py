@@ -90,3 +90,16 @@ def due_soon_days() -> int:
 def research_days_after() -> int:
     """Days after a meeting that its invited agencies can still see the research list."""
     return getattr(settings, "MARAC_RESEARCH_DAYS_AFTER", 7)
+
+
+def expected_repeat_rate() -> tuple[int, int]:
+    """The repeat rates SafeLives expects of a MARAC, in per cent (lowest, highest): an area
+    outside them is listed in the report as missing a benchmark."""
+    low, high = getattr(settings, "MARAC_REPEAT_RATE_EXPECTED", (28, 40))
+    return low, high
+
+
+def areas_listed() -> int:
+    """At most how many areas missing a benchmark the report and dashboard list (the furthest
+    below the recommended number of cases first); every area is in the CSV published with it."""
+    return getattr(settings, "MARAC_AREAS_LISTED", 30)

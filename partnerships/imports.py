@@ -437,7 +437,9 @@ def _write(*, actor, rows: list[dict], data: bytes, file_name: str) -> ImportRes
         for r in rows
     ]
     _bulk_insert(Referral, values)
-    referrals_recompute_repeats(victim_ids=set(victims.values()))
+    referrals_recompute_repeats(
+        victim_ids=set(victims.values()), touched={(r["area_id"], r["heard_date"]) for r in rows}
+    )
     no_criterion = list(
         Referral.objects.filter(
             import_batch=batch,

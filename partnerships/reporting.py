@@ -7,8 +7,12 @@ Cases heard at MARAC are about victims: every count of them, and of victims, per
 children, is a count of PEOPLE. The number of areas is a count of RECORDS.
 """
 
-from somerset_safety.reports.disclosure import DERIVED, RECORDS, Declaration
+from decimal import Decimal
 
+from somerset_safety.core.exports import csv_text
+from somerset_safety.reports.disclosure import DERIVED, RECORDS, Declaration, is_withheld
+
+from . import conf
 from .selectors import KPI_ROWS, RETURN_LABELS
 
 _COUNTS = {key: count_column for key, _label, count_column, _figure, _unit in KPI_ROWS}
@@ -45,7 +49,13 @@ RETURN_DERIVED = {
 def marac_declaration(data: dict) -> Declaration:
     """The figures of selectors.marac_figures()."""
     declared = Declaration()
-    declared.add("cases", "All areas: cases discussed", ("cases",))
+    totals = data.get("totals") or {"kpis": []}
+    total_cases = [
+        ("totals", "kpis", j, "count")
+        for j, kpi in enumerate(totals["kpis"])
+        if _COUNTS.get(kpi["key"]) == "cases_discussed"
+    ]
+    declared.add("cases", "All areas: cases discussed", ("cases",), *total_cases)
     declared.add("area_count", "MARAC areas", ("area_count",), kind=RECORDS)
     declared.add(
         "areas_below_recommended",
@@ -83,8 +93,116 @@ def marac_declaration(data: dict) -> Declaration:
                     of=(count,),
                 )
     declared.add_sum("cases", area_cases)
+    _declare_totals(declared, data)
     _declare_trend(declared, data)
     return declared
+
+
+def _declare_totals(declared: Declaration, data: dict) -> None:
+    """All areas together: each count is the sum of the areas' (so it is checked against them),
+    and the count of cases is the section's `cases`."""
+    totals = data.get("totals")
+    if not totals:
+        return
+    paths: dict[str, list] = {}
+    for j, kpi in enumerate(totals["kpis"]):
+        paths.setdefault(_COUNTS.get(kpi["key"], kpi["key"]), []).append(("totals", "kpis", j, "count"))
+    keys = {}
+    for column, places in paths.items():
+        if column == "cases_discussed":
+            keys[column] = "cases"  # declared with the section's total
+            continue
+        keys[column] = declared.add(
+            f"all.{column}", f"All areas: {_COUNT_LABELS.get(column, column).lower()}", *places
+        )
+        declared.add_sum(keys[column], [f"{area['code']}.{column}" for area in data.get("areas", [])])
+    for j, kpi in enumerate(totals["kpis"]):
+        count = keys[_COUNTS.get(kpi["key"], kpi["key"])]
+        for part, suffix in (("percent", " (%)"), ("rate", "")):
+            if kpi.get(part) is not None:
+                declared.add(
+                    f"all.{kpi['key']}.{part}",
+                    f"All areas: {kpi['label'].lower()}{suffix}",
+                    ("totals", "kpis", j, part),
+                    kind=DERIVED,
+                    of=(count, "cases") if part == "percent" else (count,),
+                )
+
+
+def _shown_decimal(value) -> Decimal | None:
+    return None if value is None or is_withheld(value) else Decimal(value)
+
+
+def areas_missing_benchmarks(data: dict) -> dict:
+    """The areas the report lists: those below the cases SafeLives recommends for their
+    population, or with a repeat rate outside the range it expects. Worked out from the figures
+    as the reader sees them (a hidden repeat rate is not judged). The furthest below the
+    recommended number first, at most conf.areas_listed(); `count` is how many miss one."""
+    low, high = (Decimal(bound) for bound in data.get("repeat_expected") or conf.expected_repeat_rate())
+    recommended = data.get("recommended_per_10k")
+    rows = []
+    for area in data.get("areas", []):
+        kpis = {kpi["key"]: kpi for kpi in area["kpis"]}
+        reasons = []
+        if area.get("below_recommended"):
+            reasons.append(f"Fewer than the {recommended} cases per 10,000 women recommended")
+        repeat = _shown_decimal(kpis["repeat"]["percent"])
+        if repeat is not None and repeat < low:
+            reasons.append(f"Repeat rate below the {low}% to {high}% expected")
+        elif repeat is not None and repeat > high:
+            reasons.append(f"Repeat rate above the {low}% to {high}% expected")
+        if reasons:
+            rate = _shown_decimal(kpis["rate"]["rate"])
+            rows.append(
+                {
+                    "name": area["name"],
+                    "code": area["code"],
+                    "cases": kpis["cases"],
+                    "rate": kpis["rate"],
+                    "repeat": kpis["repeat"],
+                    "reasons": reasons,
+                    "_order": (rate is not None, rate or 0, area["name"]),
+                }
+            )
+    rows.sort(key=lambda row: row.pop("_order"))
+    limit = conf.areas_listed()
+    return {"rows": rows[:limit], "count": len(rows), "more": max(0, len(rows) - limit)}
+
+
+def _csv_columns() -> list[tuple[str, int, str]]:
+    """(return column, KPI row, part) of the CSV, in the data return's order."""
+    columns, seen = [], set()
+    for j, (_key, _label, count_column, figure_column, _unit) in enumerate(KPI_ROWS):
+        if count_column not in seen:
+            columns.append((count_column, j, "count"))
+            seen.add(count_column)
+        if figure_column:
+            columns.append(
+                (figure_column, j, "rate" if figure_column == "cases_per_10k_rolling_12m" else "percent")
+            )
+    return columns
+
+
+def areas_csv(data: dict) -> bytes:
+    """Every area's figures (and all areas together) as the data return's columns, from the
+    section's data as the paper shows it: a hidden figure reads "fewer than 5" or "not shown"."""
+    columns = _csv_columns()
+    header = ["marac_area", "area_name", "period_start", "period_end", *(name for name, _j, _part in columns)]
+    places = [("", "All areas", data.get("totals"))] + [
+        (area["code"], area["name"], area) for area in data.get("areas", [])
+    ]
+    rows = [
+        [
+            code,
+            name,
+            data["period_start"],
+            data["period_end"],
+            *(str(part["kpis"][j][kind]) for _n, j, kind in columns),
+        ]
+        for code, name, part in places
+        if part
+    ]
+    return csv_text(header, rows, marking_row=False).encode()
 
 
 def _declare_trend(declared: Declaration, data: dict) -> None:

@@ -4,6 +4,7 @@ person matches, list querysets."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -14,7 +15,7 @@ from somerset_safety.core.dates import today as local_today
 from somerset_safety.meetings.models import Body, MeetingStatus
 from somerset_safety.meetings.models import Meeting as PlatformMeeting
 
-from . import conf
+from . import conf, summary
 from .models import MaracArea, Person, PersonRole, Referral, Sex
 
 RETURN_COLUMNS = [
@@ -121,38 +122,38 @@ def data_return(*, areas: QuerySet[MaracArea] | list[MaracArea], start: date, en
         .order_by()
     )
     by_area = {row["area_id"]: row for row in aggregates}
-    rows = []
-    for area in areas:
-        agg = by_area.get(area.pk, {})
-        cases = agg.get("cases", 0)
-        row = {
-            "marac_area": area.code,
-            "period_start": start.isoformat(),
-            "period_end": end.isoformat(),
-            "cases_discussed": cases,
-        }
-        for column, key in _COUNTED.items():
-            row[column] = agg.get(key, 0)
-        row["non_police_referrals"] = cases - row["police_referrals"]
-        row["children_in_households"] = agg.get("children") or 0
-        row["perpetrators_under_18"] = agg.get("perpetrators_under_18", 0)
-        row["repeat_rate_pct"] = one_place(row["repeat_cases"], cases)
-        row["non_police_pct"] = one_place(row["non_police_referrals"], cases)
-        for column in (
-            "victims_minoritised",
-            "victims_lgbt",
-            "victims_disabled",
-            "victims_male",
-            "victims_16_17",
-        ):
-            row[f"{column}_pct"] = one_place(row[column], cases)
-        per_10k = Decimal(agg.get("rolling", 0)) * 10000 / Decimal(area.adult_female_population)
-        row["cases_per_10k_rolling_12m"] = per_10k.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        # The cases the rate per 10,000 is worked from (not a column of the return itself).
-        rows.append(
-            {**{column: row[column] for column in RETURN_COLUMNS}, "rolling_cases": agg.get("rolling", 0)}
-        )
-    return rows
+    return [return_row(area, start, end, by_area.get(area.pk, {})) for area in areas]
+
+
+def return_row(area: MaracArea, start: date, end: date, agg: dict) -> dict:
+    """One row of the data return from the area's counts: `cases`, `rolling` (the cases in the
+    12 months to `end`) and the columns of partnerships.summary."""
+    cases = agg.get("cases", 0)
+    row = {
+        "marac_area": area.code,
+        "period_start": start.isoformat(),
+        "period_end": end.isoformat(),
+        "cases_discussed": cases,
+    }
+    for column, key in _COUNTED.items():
+        row[column] = agg.get(key, 0)
+    row["non_police_referrals"] = cases - row["police_referrals"]
+    row["children_in_households"] = agg.get("children") or 0
+    row["perpetrators_under_18"] = agg.get("perpetrators_under_18", 0)
+    row["repeat_rate_pct"] = one_place(row["repeat_cases"], cases)
+    row["non_police_pct"] = one_place(row["non_police_referrals"], cases)
+    for column in (
+        "victims_minoritised",
+        "victims_lgbt",
+        "victims_disabled",
+        "victims_male",
+        "victims_16_17",
+    ):
+        row[f"{column}_pct"] = one_place(row[column], cases)
+    per_10k = Decimal(agg.get("rolling", 0)) * 10000 / Decimal(area.adult_female_population)
+    row["cases_per_10k_rolling_12m"] = per_10k.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    # The cases the rate per 10,000 is worked from (not a column of the return itself).
+    return {**{column: row[column] for column in RETURN_COLUMNS}, "rolling_cases": agg.get("rolling", 0)}
 
 
 # The figures partnership leads watch, in the order of the report: label, the return column
@@ -222,61 +223,68 @@ def _decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _kpis(row: dict, benchmarks: dict[str, str]) -> list[dict]:
+    """The KPI rows of one data return row (an area's, or all areas' together)."""
+    kpis = []
+    for key, label, count_column, figure_column, unit in KPI_ROWS:
+        figure = row[figure_column] if figure_column else None
+        kpis.append(
+            {
+                "key": key,
+                "label": label,
+                "count": row[count_column],
+                "percent": _decimal_text(figure)
+                if figure_column and figure_column.endswith("_pct")
+                else None,
+                "rate": _decimal_text(figure) if key == "rate" else None,
+                "unit": unit,
+                "benchmark": benchmarks.get(figure_column or count_column, ""),
+            }
+        )
+    return kpis
+
+
 def marac_figures(as_of: date) -> dict:
     """The MARAC KPIs per area for the 12 months ending on `as_of` with the SafeLives benchmarks
     beside them, and cases discussed per calendar quarter: the Executive report's MARAC section
     and the dashboard panel. Aggregate figures only, JSON-able (it is frozen in report versions).
 
-    Areas are the active ones and any other that heard a case in the period shown. Three queries
-    whatever the number of cases or areas: the areas, the data return, the quarterly counts.
+    `totals` are all areas together (counts added up, rates worked out from the sums) and
+    `repeat_expected` the range of repeat rates SafeLives expects, for the areas the paper lists
+    as missing a benchmark (partnerships.reporting.areas_missing_benchmarks).
+
+    Areas are the active ones and any other that heard a case in the period shown. Whole months
+    come from the monthly summary (partnerships.summary), the days of a month not yet whole
+    from the referrals: three queries whatever the number of cases or areas.
     """
     start = rolling_start(as_of)
     quarters = trend_quarters(as_of, conf.trend_quarters())
     earliest = min(start, quarters[0][0])
     heard_in_window = Referral.objects.filter(area=OuterRef("pk")).filter(heard_between(earliest, as_of))
     areas = list(MaracArea.objects.filter(Q(active=True) | Q(Exists(heard_in_window))).order_by("name", "pk"))
-    returns = {row["marac_area"]: row for row in data_return(areas=areas, start=start, end=as_of)}
-    quarterly = {
-        row.pop("area_id"): row
-        for row in Referral.objects.filter(area__in=areas)
-        .filter(heard_between(quarters[0][0], as_of))
-        .values("area_id")
-        .annotate(
-            **{
-                f"q{index}": Count("id", filter=heard_between(q_start, q_end))
-                for index, (q_start, q_end) in enumerate(quarters)
-            }
+    ranges = {"year": (start, as_of), **{f"q{i}": quarter for i, quarter in enumerate(quarters)}}
+    counted = summary.counts_between([area.pk for area in areas], ranges)
+    returns = {
+        area.code: return_row(
+            area, start, as_of, {**counted[area.pk]["year"], "rolling": counted[area.pk]["year"]["cases"]}
         )
-        .order_by()
+        for area in areas
+    }
+    quarterly = {
+        area.pk: {f"q{i}": counted[area.pk][f"q{i}"]["cases"] for i in range(len(quarters))} for area in areas
     }
     benchmarks = conf.benchmarks()
     recommended = Decimal(conf.recommended_cases_per_10k())
     area_rows, trend_rows = [], []
     for area in areas:
         row = returns[area.code]
-        kpis = []
-        for key, label, count_column, figure_column, unit in KPI_ROWS:
-            figure = row[figure_column] if figure_column else None
-            kpis.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "count": row[count_column],
-                    "percent": _decimal_text(figure)
-                    if figure_column and figure_column.endswith("_pct")
-                    else None,
-                    "rate": _decimal_text(figure) if key == "rate" else None,
-                    "unit": unit,
-                    "benchmark": benchmarks.get(figure_column or count_column, ""),
-                }
-            )
         area_rows.append(
             {
                 "name": area.name,
                 "code": area.code,
                 "cases": row["cases_discussed"],
                 "below_recommended": row["cases_per_10k_rolling_12m"] < recommended,
-                "kpis": kpis,
+                "kpis": _kpis(row, benchmarks),
             }
         )
         counts = quarterly.get(area.pk, {})
@@ -287,9 +295,22 @@ def marac_figures(as_of: date) -> dict:
                 "counts": [counts.get(f"q{i}", 0) for i in range(len(quarters))],
             }
         )
+    totals = None
+    if areas:
+        together = {column: sum(counted[a.pk]["year"][column] for a in areas) for column in summary.COLUMNS}
+        partnership = SimpleNamespace(
+            code="", adult_female_population=sum(a.adult_female_population for a in areas)
+        )
+        totals = {
+            "kpis": _kpis(
+                return_row(partnership, start, as_of, {**together, "rolling": together["cases"]}), benchmarks
+            )
+        }
     return {
         "as_of": as_of.isoformat(),
         "period_start": start.isoformat(),
+        "totals": totals,
+        "repeat_expected": [str(bound) for bound in conf.expected_repeat_rate()],
         "period_end": as_of.isoformat(),
         "cases": sum(a["cases"] for a in area_rows),
         "area_count": len(area_rows),

@@ -25,7 +25,7 @@ from somerset_safety.meetings import services as meetings
 from somerset_safety.meetings.exceptions import MeetingError
 from somerset_safety.meetings.services import PATTERN_FIELDS  # noqa: F401 - the fields of a pattern
 
-from . import conf
+from . import conf, summary
 from .exceptions import MaracError
 from .models import (
     Action,
@@ -94,15 +94,20 @@ def _repeat_flags(rows: list[tuple[int, int, date, bool, bool, bool]]):
         earlier = day
 
 
-def referrals_recompute_repeats(*, victim_ids: Iterable[int]) -> int:
+def referrals_recompute_repeats(
+    *, victim_ids: Iterable[int], touched: Iterable[tuple[int, date | None]] = ()
+) -> int:
     """Work out `is_repeat` and `possible_duplicate` for every referral of these victims, across
     their whole history, the same whatever order the referrals were entered or imported in.
 
     A referral is a repeat when the same victim has a referral with a strictly earlier date on or
     after the date exactly 12 calendar months before. Referrals of one victim on the same date are
     flagged as possible duplicates, for the coordinator to merge or confirm as separate. Withdrawn
-    and merged referrals never count and are neither. Returns how many referrals changed.
+    and merged referrals never count and are neither. The monthly summary is brought up to date
+    for every heard referral whose repeat flag changed and for the (area, heard date) pairs in
+    `touched`. Returns how many referrals changed.
     """
+    touched = set(touched)
     victim_ids = sorted(set(victim_ids))
     size = 10_000 if connection.vendor == "postgresql" else 900
     changed = 0
@@ -113,17 +118,27 @@ def referrals_recompute_repeats(*, victim_ids: Iterable[int]) -> int:
             .exclude(status__in=NOT_COUNTED)
             .order_by("victim_id", "referral_date", "id")
             .values_list(
-                "id", "victim_id", "referral_date", "is_repeat", "possible_duplicate", "confirmed_separate"
+                "id",
+                "victim_id",
+                "referral_date",
+                "is_repeat",
+                "possible_duplicate",
+                "confirmed_separate",
+                "area_id",
+                "heard_date",
             )
         )
         updates: dict[tuple[bool, bool], list[int]] = {}
         victim_rows: list = []
 
         def flush(victim_rows=victim_rows, updates=updates):
-            before = {row[0]: (row[3], row[4]) for row in victim_rows}
-            for pk, repeat, duplicate in _repeat_flags(victim_rows):
-                if before[pk] != (repeat, duplicate):
+            before = {row[0]: row for row in victim_rows}
+            for pk, repeat, duplicate in _repeat_flags([row[:6] for row in victim_rows]):
+                row = before[pk]
+                if (row[3], row[4]) != (repeat, duplicate):
                     updates.setdefault((repeat, duplicate), []).append(pk)
+                if row[3] != repeat:
+                    touched.add((row[6], row[7]))
             victim_rows.clear()
 
         for row in rows.iterator(chunk_size=5000):
@@ -136,11 +151,12 @@ def referrals_recompute_repeats(*, victim_ids: Iterable[int]) -> int:
                 changed += Referral.objects.filter(pk__in=ids[i : i + size]).update(
                     is_repeat=repeat, possible_duplicate=duplicate
                 )
-        changed += (
-            Referral.objects.filter(victim_id__in=chunk, status__in=NOT_COUNTED)
-            .filter(Q(is_repeat=True) | Q(possible_duplicate=True))
-            .update(is_repeat=False, possible_duplicate=False)
+        not_counted = Referral.objects.filter(victim_id__in=chunk, status__in=NOT_COUNTED).filter(
+            Q(is_repeat=True) | Q(possible_duplicate=True)
         )
+        touched.update(not_counted.filter(is_repeat=True).values_list("area_id", "heard_date"))
+        changed += not_counted.update(is_repeat=False, possible_duplicate=False)
+    summary.refresh(touched)
     return changed
 
 
@@ -362,6 +378,7 @@ def referral_merge(*, actor, duplicate: Referral, into: Referral) -> Referral:
             f"Referral {into.reference} has been {into.get_status_display().lower()}; keep another."
         )
     REFERRAL_MOVES.check(duplicate, "merge")
+    was_heard = (duplicate.area_id, duplicate.heard_date)
     for case in AgendaCase.objects.filter(
         referral=duplicate, item__meeting__status=MeetingStatus.SCHEDULED
     ).select_related("item"):
@@ -383,7 +400,7 @@ def referral_merge(*, actor, duplicate: Referral, into: Referral) -> Referral:
         values={"merged_into": into, "heard_date": None, "possible_duplicate": False},
         detail={"kept": into.pk, "actions_moved": moved},
     )
-    referrals_recompute_repeats(victim_ids=[into.victim_id])
+    referrals_recompute_repeats(victim_ids=[into.victim_id], touched=[was_heard])
     return duplicate
 
 
@@ -430,6 +447,7 @@ def referral_transfer(*, actor, referral: Referral, to_area: MaracArea, reason: 
     if referral.status == ReferralStatus.LISTED:
         values["status"] = ReferralStatus.REFERRED
     save_changes(referral, values, actor)
+    summary.refresh([(from_area.pk, referral.heard_date), (to_area.pk, referral.heard_date)])
     transfer = ReferralTransfer.objects.create(
         referral=referral, from_area=from_area, to_area=to_area, reason=reason, transferred_by=actor
     )
@@ -701,6 +719,7 @@ def agenda_item_record(*, actor, item: AgendaItem, minutes: str) -> AgendaItem:
         referral.heard_date = meeting.date
         referral.heard_at = meeting
         referral.save(update_fields=["status", "heard_date", "heard_at"])
+        summary.refresh([(referral.area_id, referral.heard_date)])
         audit_record(
             actor=actor,
             action=AuditAction.TRANSITION,

@@ -293,6 +293,36 @@ class Referral(models.Model):
         return labels
 
 
+class MonthlySummary(models.Model):
+    """The data return's counts for one area and one calendar month of hearings, kept by the
+    services that hear, import, withdraw or re-flag referrals (partnerships/summary.py), and
+    rebuilt by `manage.py rebuild_marac_summary`. The dashboard and the Executive report read
+    whole months from here, so their cost does not grow with the number of referrals."""
+
+    area = models.ForeignKey(MaracArea, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField(help_text="The first day of the month the cases were heard in.")
+    cases = models.PositiveIntegerField(default=0)
+    victims_repeat = models.PositiveIntegerField(default=0)
+    police = models.PositiveIntegerField(default=0)
+    children = models.PositiveIntegerField(default=0)
+    minoritised = models.PositiveIntegerField(default=0)
+    lgbt = models.PositiveIntegerField(default=0)
+    disabled = models.PositiveIntegerField(default=0)
+    male = models.PositiveIntegerField(default=0)
+    aged_16_17 = models.PositiveIntegerField(default=0)
+    perpetrators_under_18 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "monthly summaries"
+        constraints = [
+            models.UniqueConstraint(fields=["area", "month"], name="marac_summary_one_per_area_month"),
+        ]
+        indexes = [models.Index(fields=["month", "area"], name="marac_summary_by_month")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.month:%B %Y}"
+
+
 class AgendaSection(models.IntegerChoices):
     """In the order the agenda is taken (DOMAIN §3). Item numbers run through all of them."""
 

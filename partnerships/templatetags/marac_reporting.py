@@ -90,3 +90,11 @@ def marac_counted(value, singular: str, plural: str) -> str:
     if is_withheld(value):
         return value.counted(plural)
     return f"{value} {singular if value == 1 else plural}"
+
+
+@register.simple_tag
+def marac_missing(data: dict) -> dict:
+    """The areas that missed a benchmark, from the figures as shown (partnerships.reporting)."""
+    from ..reporting import areas_missing_benchmarks
+
+    return areas_missing_benchmarks(data)

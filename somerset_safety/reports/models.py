@@ -172,3 +172,24 @@ class ReportVersion(models.Model):
     @property
     def period(self) -> ReportPeriod:
         return ReportPeriod(self.period_kind, self.period_start, self.period_end)
+
+
+class VersionAttachment(models.Model):
+    """A file published with a version's paper (listed among its appendices), made from the
+    version's frozen figures as the paper shows them, with its SHA-256. Never changed."""
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="attachments")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    file_name = models.CharField(max_length=100)
+    file = PrivateFileField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "file_name"], name="report_attachment_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.file_name}"

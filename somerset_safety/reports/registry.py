@@ -8,6 +8,11 @@ frozen snapshot of a report version, and the `template` renders it, for the prev
 and the dashboard alike. A figure's value must not depend on anything that happened after
 `period.end`. `as_at(fn)` adapts a selector that needs only the date.
 
+`attachments` are files published with the paper (the MARAC section's figures for every area,
+as CSV): each is made from the section's data as the paper shows it — protected by the
+disclosure-control rule — when the version's PDF is drawn, stored with the version and listed
+among its appendices.
+
 `declare(data)` says what each figure in the data is called and what kind it is, and the sums
 between them (disclosure.Declaration): the platform applies the one disclosure-control rule
 with it wherever the figures are shown to someone without detail access and always in the
@@ -34,6 +39,16 @@ def as_at(figures: Callable[[date], dict]) -> Callable[[ReportPeriod], dict]:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file published with the paper: `make(data)` gives its bytes from the section's data as
+    the paper shows it (already protected)."""
+
+    title: str
+    file_name: str
+    make: Callable[[dict], bytes]
+
+
+@dataclass(frozen=True)
 class ReportSection:
     key: str
     title: str
@@ -42,6 +57,7 @@ class ReportSection:
     order: int = 100
     appendix: bool = False
     declare: Declare | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

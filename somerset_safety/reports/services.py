@@ -24,6 +24,7 @@ from .models import (
     SIGN_OFF_ROLES,
     ExecutiveReport,
     ReportVersion,
+    VersionAttachment,
     VersionStatus,
 )
 from .periods import PeriodKind, ReportPeriod, report_period
@@ -170,12 +171,14 @@ def document_outline(content: dict, snapshot: dict) -> list[dict]:
             ]
     appendix_sections = [s for s in generated if s.appendix]
     appendix_names = [f"Appendix {n} — {s.title}" for n, s in enumerate(appendix_sections, start=1)]
+    published = [
+        f"{attachment.title} ({attachment.file_name}, published with this paper)"
+        for _section, attachment in _attachments(snapshot)
+    ]
+    others = [line.strip() for line in content.get("other_appendices", "").splitlines() if line.strip()]
     appendix_names += [
         f"Appendix {n} — {title}"
-        for n, title in enumerate(
-            (line.strip() for line in content.get("other_appendices", "").splitlines() if line.strip()),
-            start=len(appendix_sections) + 1,
-        )
+        for n, title in enumerate([*published, *others], start=len(appendix_sections) + 1)
     ]
     if appendix_names:
         blocks.append(_block("List of appendices", appendix_list=appendix_names))
@@ -207,6 +210,29 @@ def document_outline(content: dict, snapshot: dict) -> list[dict]:
     return blocks + appendices
 
 
+def _attachments(snapshot: dict) -> list:
+    """(section, attachment) for every file published with a paper of this snapshot, in order."""
+    return [
+        (section, attachment)
+        for section in report_sections()
+        if section.key in snapshot
+        for attachment in section.attachments
+    ]
+
+
+def _attachment_files(snapshot: dict) -> list[tuple[str, str, bytes]]:
+    """(title, file name, bytes) of each published file, made from the figures as the paper
+    shows them (protected by the disclosure-control rule)."""
+    return [
+        (
+            attachment.title,
+            attachment.file_name,
+            attachment.make(shown(snapshot[section.key], section.declare, suppress=True)),
+        )
+        for section, attachment in _attachments(snapshot)
+    ]
+
+
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
 
@@ -221,7 +247,8 @@ def _version_failed(version_id: int, message: str) -> None:
 
 
 def report_version_render(*, version_id: int) -> ReportVersion:
-    """Draw the version's PDF (and confidential appendix) from its snapshot. Safe to run twice.
+    """Draw the version's PDF (and confidential appendix) from its snapshot, and make the files
+    published with it (registry.Attachment). Safe to run twice.
 
     A PDF that cannot be drawn whole (a stylesheet or font that does not load, tagging that
     fails) marks the version failed with a message for the officer, who may try again; it is
@@ -244,6 +271,7 @@ def report_version_render(*, version_id: int) -> ReportVersion:
         confidential_pdf = None
         if version.content.get("exempt_information", "").strip():
             confidential_pdf = render_pdf(render_to_string("reports/pdf/confidential_appendix.html", context))
+        files = _attachment_files(version.snapshot)
     except PdfRenderError as exc:
         logger.warning("Report version %s could not be rendered: %s", version.pk, exc)
         _version_failed(version.pk, str(exc))
@@ -271,6 +299,16 @@ def report_version_render(*, version_id: int) -> ReportVersion:
             )
             values["confidential_pdf"] = version.confidential_pdf.name
             values["confidential_sha256"] = hashlib.sha256(confidential_pdf).hexdigest()
+        for position, (title, file_name, body) in enumerate(files, start=1):
+            attachment = VersionAttachment(
+                version=version,
+                position=position,
+                title=title,
+                file_name=file_name,
+                sha256=hashlib.sha256(body).hexdigest(),
+            )
+            attachment.file.save(f"{stem}-{file_name}", ContentFile(body), save=False)
+            attachment.save()
         return transition(version, "ready", machine=VERSION_MOVES, actor=None, values=values)
 
 

@@ -15,6 +15,11 @@ urlpatterns = [
     path("reports/<int:pk>/versions/<int:number>/retry/", views.version_retry, name="version_retry"),
     path("reports/<int:pk>/versions/<int:number>/pdf/", views.version_download, name="version_pdf"),
     path(
+        "reports/<int:pk>/versions/<int:number>/files/<str:name>",
+        views.version_attachment,
+        name="version_attachment",
+    ),
+    path(
         "reports/<int:pk>/versions/<int:number>/confidential-appendix/",
         views.version_download,
         {"which": "confidential"},

@@ -162,6 +162,7 @@ def version_detail(request, pk: int, number: int):
             "differences": differences,
             "can_edit": request.user.has_role(*EDIT_ROLES),
             "ready": version.status == VersionStatus.READY,
+            "attachments": list(version.attachments.all()) if version.status == VersionStatus.READY else [],
             "suppress": not can_see_small_counts(request.user),
         },
     )
@@ -201,3 +202,23 @@ def version_download(request, pk: int, number: int, which: str = "public"):
     )
     suffix = "-confidential-appendix" if which == "confidential" else ""
     return private_file_response(field, f"executive-report-{version.report_id}-v{version.number}{suffix}.pdf")
+
+
+def version_attachment(request, pk: int, number: int, name: str):
+    """A file published with the paper (figures as the paper shows them), for whoever may read
+    the version; logged as a disclosure."""
+    from django.http import Http404
+
+    version = get_version_for_user_or_404(request.user, pk, number, action="view")
+    attachment = version.attachments.filter(file_name=name).first()
+    if version.status != VersionStatus.READY or attachment is None:
+        raise Http404
+    audit_record(
+        actor=request.user,
+        action=AuditAction.DISCLOSE,
+        obj=version,
+        detail={"format": name.rsplit(".", 1)[-1], "part": name, "sha256": attachment.sha256},
+    )
+    return private_file_response(
+        attachment.file, f"executive-report-{version.report_id}-v{version.number}-{attachment.file_name}"
+    )

@@ -6,6 +6,7 @@ import datetime
 import factory
 from django.contrib.contenttypes.models import ContentType
 
+from partnerships import summary
 from partnerships.models import (
     Action,
     AgendaCase,
@@ -56,6 +57,13 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     victim_ethnicity = "white_british"
     victim_disabled = "no"
     victim_lgbt = "no"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A heard referral made directly counts in the monthly summary, as the services keep it.
+        referral = super()._create(model_class, *args, **kwargs)
+        summary.refresh([(referral.area_id, referral.heard_date)])
+        return referral
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

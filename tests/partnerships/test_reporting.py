@@ -15,10 +15,12 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from partnerships import summary
 from partnerships.models import MaracArea, Referral
 from partnerships.reporting import marac_declaration
 from partnerships.selectors import marac_figures, trend_quarters
 from somerset_safety.accounts.models import Agency
+from somerset_safety.audit.models import AuditAction, AuditEvent
 from somerset_safety.reports import disclosure
 from somerset_safety.reports.models import ExecutiveReport, ReportVersion, VersionStatus
 from somerset_safety.reports.registry import dashboard_panels, report_sections
@@ -49,6 +51,10 @@ def _area(data, code):
 
 def _kpis(area):
     return {row["key"]: row for row in area["kpis"]}
+
+
+def _other_name():
+    return Referral.objects.exclude(area__code="HAND").get(status="heard").area.name
 
 
 def _other_code():
@@ -183,11 +189,23 @@ def _trend_rows(html):
 
 @pytest.fixture
 def hand_only(hand_worked):
-    """The fixture's figures for HAND alone, so the rendered tables are HAND's."""
-    data = marac_figures(AS_OF)
-    data["areas"] = [_area(data, "HAND")]
-    data["trend"]["areas"] = [r for r in data["trend"]["areas"] if r["code"] == "HAND"]
-    return data
+    """The fixture's figures with HAND the partnership's only area (the other area's case gone,
+    the area closed), so the table of all areas together is HAND's."""
+    other = MaracArea.objects.exclude(code="HAND")
+    Referral.objects.filter(area__in=other).delete()
+    other.update(active=False)
+    summary.rebuild()
+    return marac_figures(AS_OF)
+
+
+def _area_row(html, name):
+    """The text of the row of `name` in the table of areas that missed a benchmark."""
+    table = html[html.index("Areas that missed a SafeLives benchmark") :]
+    match = re.search(
+        rf"<th scope=\"row\"[^>]*>(?:<a [^>]*>)?{re.escape(name)}(?:</a>)?</th>(.*?)</tr>", table, re.DOTALL
+    )
+    assert match, name
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
 
 
 def test_officers_see_every_figure_beside_its_benchmark(hand_only):
@@ -204,14 +222,20 @@ def test_officers_see_every_figure_beside_its_benchmark(hand_only):
     assert _row(html, "Perpetrators aged 17 or under") == "2 None published"
     assert _row(html, "Children in the households") == "6 None published"
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    assert "7.1 In the 12 months from 1 April 2023 to 31 March 2024, 11 cases were discussed" in text
+    assert "7.1 In the 12 months from 1 April 2023 to 31 March 2024, 10 cases were discussed" in text
     assert "7.2 SafeLives recommends that a MARAC hears 40 cases a year" in text
-    assert "2 of the 2 areas heard fewer than that" in text
+    assert "1 of the 1 area heard fewer than that" in text
+    # HAND heard 6.3 cases per 10,000 women (fewer than 40) with a repeat rate of 40.0% (within
+    # 28% to 40%): listed once, for the number of cases.
+    assert "7.3 1 of the 1 area heard fewer cases than recommended or had a repeat rate outside" in text
+    assert _area_row(html, MaracArea.objects.get(code="HAND").name) == (
+        "10 6.3 40.0% (4 cases) Fewer than the 40 cases per 10,000 women recommended"
+    )
+    assert "Every area's figures are published with this paper as a CSV file" in text
     assert (
-        "7.3 Cases discussed each quarter over the last 8 quarters, from 1 April 2022 to 31 March 2024."
+        "7.4 Cases discussed each quarter over the last 8 quarters, from 1 April 2022 to 31 March 2024."
         in text
     )
-    # One area: the chart and its table show all areas together (the other area's case too).
     assert _trend_rows(html) == [
         "Apr to Jun 2022 (Q1 22/23) 0",
         "Jul to Sep 2022 (Q2 22/23) 0",
@@ -220,7 +244,7 @@ def test_officers_see_every_figure_beside_its_benchmark(hand_only):
         "Apr to Jun 2023 (Q1 23/24) 1",
         "Jul to Sep 2023 (Q2 23/24) 0",
         "Oct to Dec 2023 (Q3 23/24) 1",
-        "Jan to Mar 2024 (Q4 23/24) 9",
+        "Jan to Mar 2024 (Q4 23/24) 8",
     ]
     assert "<figure" in html
 
@@ -254,8 +278,8 @@ def test_small_counts_and_the_figures_worked_from_them_are_suppressed(hand_only)
         "Apr to Jun 2023 (Q1 23/24) fewer than 5",
         "Jul to Sep 2023 (Q2 23/24) 0",
         "Oct to Dec 2023 (Q3 23/24) fewer than 5",
-        # The last four quarters make up the 12 months: 11 cases = 1 + 0 + 1 + 9. With the 9
-        # shown the two "fewer than 5" would have to be 1 and 1, so the 9 is not shown either.
+        # The last four quarters make up the 12 months: 10 cases = 1 + 0 + 1 + 8. With the 8
+        # shown the two "fewer than 5" would have to be 1 and 1, so the 8 is not shown either.
         "Jan to Mar 2024 (Q4 23/24) not shown",
     ]
     assert "Jan to Mar 2023: fewer than 5" in html
@@ -263,11 +287,12 @@ def test_small_counts_and_the_figures_worked_from_them_are_suppressed(hand_only)
 
 def test_a_rate_from_fewer_than_5_cases_is_not_shown(hand_worked):
     data = marac_figures(AS_OF)
-    data["areas"] = [_area(data, _other_code())]
-    html = _render(data, suppress=True)
-    assert _row(html, "Cases discussed").startswith("fewer than 5 cases ")
-    assert _row(html, "Cases per 10,000 women aged 16 and over").startswith("not shown (fewer than 5 cases) ")
-    assert _row(_render(data, suppress=False), "Cases per 10,000 women aged 16 and over").startswith("1.0 ")
+    name = _area(data, _other_code())["name"]
+    # The other area heard 1 case: fewer than 5, and its rate per 10,000 women with it.
+    assert _area_row(_render(data, suppress=True), name).startswith(
+        "fewer than 5 cases not shown (fewer than 5 cases) "
+    )
+    assert _area_row(_render(data, suppress=False), name).startswith("1 1.0 ")
 
 
 def test_chart_leaves_out_suppressed_values():
@@ -331,14 +356,15 @@ def _grow(areas: int, cases_each: int):
 
 
 def test_fixed_query_count_at_two_sizes(hand_worked, officer, as_user, django_assert_num_queries):
-    with django_assert_num_queries(3):  # the areas, the data return, the quarterly counts
+    # The areas and the monthly summary: AS_OF ends a month, so every range is of whole months.
+    with django_assert_num_queries(2):
         small = marac_figures(AS_OF)
     client = as_user(officer)
     _dashboard(client)  # warm the session
     with CaptureQueriesContext(connection) as before:
         _dashboard(client)
     _grow(areas=6, cases_each=12)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         large = marac_figures(AS_OF)
     assert large["area_count"] == small["area_count"] + 6 and large["cases"] == small["cases"] + 72
     with CaptureQueriesContext(connection) as after:
@@ -362,7 +388,7 @@ REPORT = {
 
 
 def test_generated_pdf_carries_the_marac_section_and_keeps_its_figures(
-    hand_worked, officer, as_user, tmp_path, django_capture_on_commit_callbacks
+    hand_worked, officer, partnership_lead, agency_rep, as_user, tmp_path, django_capture_on_commit_callbacks
 ):
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils is not installed")
@@ -386,24 +412,57 @@ def test_generated_pdf_carries_the_marac_section_and_keeps_its_figures(
     assert match, "the MARAC section heading"
     number = match.group(1)
     section = flat[match.start() :]
-    assert "— MARAC" not in flat  # a numbered section of the paper, not an appendix
+    # A numbered section of the paper, not an appendix (its CSV is one).
+    assert not re.search(r"— MARAC(?! figures for every area)", flat)
     assert (
         f"{number}.1 In the 12 months from 1 April 2023 to 31 March 2024, 11 cases were discussed" in section
     )
-    assert f"{number}.3 Cases discussed each quarter over the last 8 quarters" in section
+    assert f"{number}.4 Cases discussed each quarter over the last 8 quarters" in section
     for expected in (
-        # 11 cases in all, 10 of them at HAND: the 10 would give away the other area's 1.
-        "Cases discussed not shown None published",
-        "Cases per 10,000 women aged 16 and over not shown",
-        "SafeLives recommends 40; national 47",
+        # All areas together: 11 cases (10 at HAND, 1 elsewhere) in 26,000 women.
+        "Cases discussed 11 None published",
+        "Cases per 10,000 women aged 16 and over 4.2 SafeLives recommends 40; national 47",
+        "Repeat cases fewer than 5 cases",  # 4 in all
         "National 36.1%",
         "Children in the households",
         "6 None published",
         "fewer than 5 victims",
+        # Both areas heard fewer than 40 cases per 10,000 women. HAND's 10 would give away the
+        # other area's 1 (11 in all), so it is not shown, nor the rate worked from it.
+        f"{number}.3 2 of the 2 areas heard fewer cases than recommended",
+        "Areas that missed a SafeLives benchmark: 12 months to 31 March 2024",
+        "Every area's figures are published with this paper as a CSV file",
+        "MARAC figures for every area (marac-areas.csv, published with this paper)",
         "Jan to Mar 2024",
         "MARAC cases discussed each quarter",
     ):
         assert expected in section, expected
+    hand_name = MaracArea.objects.get(code="HAND").name
+    assert f"{hand_name} not shown not shown fewer than 5 cases" in section
+    # Every area's figures, as the paper shows them, in the CSV published with it.
+    [attachment] = version.attachments.all()
+    assert (attachment.title, attachment.file_name) == ("MARAC figures for every area", "marac-areas.csv")
+    lines = attachment.file.read().decode().splitlines()
+    assert lines[0].startswith("marac_area,area_name,period_start,period_end,cases_discussed,")
+    assert lines[1].startswith(",All areas,2023-04-01,2024-03-31,11,4.2,fewer than 5,not shown,")
+    assert lines[2 if hand_name < _other_name() else 3].startswith(
+        f"HAND,{hand_name},2023-04-01,2024-03-31,not shown,not shown,fewer than 5,not shown,"
+    )
+    assert len(lines) == 4
+    # Whoever may read the version downloads it from the version's page; it is a disclosure.
+    lead = as_user(partnership_lead)
+    page = lead.get(reverse("reports:version_detail", args=[version.report_id, 1])).content.decode()
+    url = reverse("reports:version_attachment", args=[version.report_id, 1, "marac-areas.csv"])
+    assert f'href="{url}">MARAC figures for every area (marac-areas.csv)</a>' in page
+    download = lead.get(url)
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content).decode().splitlines() == lines
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DISCLOSE, actor=partnership_lead, detail__part="marac-areas.csv"
+    ).exists()
+    assert as_user(agency_rep).get(url).status_code == 404
+    missing = reverse("reports:version_attachment", args=[version.report_id, 1, "other.csv"])
+    assert lead.get(missing).status_code == 404
     # The public paper suppresses small counts and the percentages worked out from them.
     assert "40.0% (4 cases)" not in flat and "10.0% (1 victim)" not in flat
     for referral in Referral.objects.select_related("victim"):

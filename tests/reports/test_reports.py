@@ -543,7 +543,12 @@ def test_the_paper_follows_a_council_executive_report_and_prints_no_empty_sectio
     assert "Nothing to report" not in preview
     assert "Yes — Forward Plan reference FP/26/12/01" in preview
     assert "<li>Appendix 1 — Statutory duties</li>" in preview
-    assert "<li>Appendix 2 — Safer Somerset Partnership plan (synthetic)</li>" in preview
+    # The MARAC section's figures for every area are published with the paper as a CSV file.
+    assert (
+        "<li>Appendix 2 — MARAC figures for every area (marac-areas.csv, published with this paper)</li>"
+        in preview
+    )
+    assert "<li>Appendix 3 — Safer Somerset Partnership plan (synthetic)</li>" in preview
     assert 'Legal officer (synthetic)</td><td class="govuk-table__cell">5 January 2027' in preview
     assert ">3.1</span> So the Executive knows" in preview
     assert "As at 30 September 2026, for Q2 2026/27 (1 July 2026 to 30 September 2026)" in preview

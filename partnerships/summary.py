@@ -1,0 +1,202 @@
+"""The monthly per-area summary of hearings (MonthlySummary): what the data return counts, one row
+per area and calendar month, so that the dashboard and the Executive report add up at most a few
+hundred rows whatever the number of referrals.
+
+`COUNTS` defines each count once, for the summary and for the days of a period that do not make
+a whole month (read from the referrals themselves). Whatever changes what a heard referral counts
+as (hearing it, importing, withdrawing, a repeat flag that changes) calls `refresh()` with the
+(area, heard date) of the referrals it touched, in its own transaction; `rebuild()` (the
+`rebuild_marac_summary` command) works every month out again, after a change of settings such as
+`MARAC_MINORITISED_ETHNICITIES`.
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from somerset_safety.accounts.models import AgencyType
+from somerset_safety.core.dates import add_months
+
+from . import conf
+from .models import MaracArea, MonthlySummary, Referral, Sex
+
+
+def counts() -> dict:
+    """The summary's columns as aggregates over heard referrals."""
+    return {
+        "cases": Count("id"),
+        "victims_repeat": Count("id", filter=Q(is_repeat=True)),
+        "police": Count("id", filter=Q(referring_agency__agency_type=AgencyType.POLICE)),
+        "children": Sum("children_in_household"),
+        "minoritised": Count("id", filter=Q(victim_ethnicity__in=conf.minoritised_ethnicities())),
+        "lgbt": Count("id", filter=Q(victim_lgbt="yes")),
+        "disabled": Count("id", filter=Q(victim_disabled="yes")),
+        "male": Count("id", filter=Q(victim_sex=Sex.MALE)),
+        "aged_16_17": Count("id", filter=Q(victim_age__in=[16, 17])),
+        "perpetrators_under_18": Count("id", filter=Q(perpetrator_age__lte=17)),
+    }
+
+
+COLUMNS = [
+    "cases",
+    "victims_repeat",
+    "police",
+    "children",
+    "minoritised",
+    "lgbt",
+    "disabled",
+    "male",
+    "aged_16_17",
+    "perpetrators_under_18",
+]
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return add_months(month_start(day), 1) - timedelta(days=1)
+
+
+def _summarise(
+    areas: list[int] | None, months: list[date], referral_model=Referral, summary_model=MonthlySummary
+) -> list[MonthlySummary]:
+    referrals = referral_model.objects.filter(heard_date__isnull=False)
+    if areas is not None:
+        referrals = referrals.filter(area_id__in=areas)
+    if months:
+        wanted = Q()
+        for first in months:
+            wanted |= Q(heard_date__gte=first, heard_date__lte=month_end(first))
+        referrals = referrals.filter(wanted)
+    rows = (
+        referrals.annotate(heard_month=TruncMonth("heard_date"))
+        .values("area_id", "heard_month")
+        .annotate(**counts())
+        .order_by()
+    )
+    return [
+        summary_model(
+            area_id=row["area_id"],
+            month=row["heard_month"],
+            **{column: row[column] or 0 for column in COLUMNS},
+        )
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def refresh(touched: Iterable[tuple[int, date | None]]) -> int:
+    """Work out again the months of these (area id, heard date) pairs — every touched area in
+    every touched month — from the referrals as they are now in this transaction. Pairs without
+    a heard date are ignored. The areas are locked first, so two refreshes of one area run one
+    after the other. Returns how many summary rows were written."""
+    pairs = {(area_id, month_start(day)) for area_id, day in touched if day is not None}
+    if not pairs:
+        return 0
+    areas = sorted({area_id for area_id, _ in pairs})
+    months = sorted({month for _, month in pairs})
+    list(MaracArea.objects.select_for_update().filter(pk__in=areas).order_by("pk").values_list("pk"))
+    MonthlySummary.objects.filter(area_id__in=areas, month__in=months).delete()
+    rows = _summarise(areas, months)
+    MonthlySummary.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def fill(referral_model, summary_model) -> None:
+    """The first filling, from a migration (its historical models)."""
+    summary_model.objects.bulk_create(_summarise(None, [], referral_model, summary_model), batch_size=2000)
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Every month of every area worked out again from the referrals. Returns the rows written."""
+    list(MaracArea.objects.select_for_update().order_by("pk").values_list("pk"))
+    MonthlySummary.objects.all().delete()
+    rows = _summarise(None, [])
+    MonthlySummary.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _pieces(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The whole months from `start` to `end` (the first days of the first and last of them, or
+    None) and the runs of days at either end that do not make a whole month."""
+    first = start if start.day == 1 else add_months(month_start(start), 1)
+    last = month_start(end) if end == month_end(end) else add_months(month_start(end), -1)
+    if first > last:
+        return None, [(start, end)]
+    edges = []
+    if start < first:
+        edges.append((start, first - timedelta(days=1)))
+    if month_end(last) < end:
+        edges.append((month_end(last) + timedelta(days=1), end))
+    return (first, last), edges
+
+
+def counts_between(areas: list[int], ranges: dict[str, tuple[date, date]]) -> dict[int, dict[str, dict]]:
+    """{area id: {range name: {column: count}}} for each named range of hearing dates (inclusive):
+    whole months from the summary, the days that do not make a whole month from the referrals.
+    Two queries whatever the volume (one when every range is made of whole months)."""
+    whole, partial = {}, {}
+    for name, (start, end) in ranges.items():
+        months, edges = _pieces(start, end)
+        if months:
+            whole[name] = months
+        if edges:
+            partial[name] = edges
+    result: dict[int, dict[str, dict]] = {
+        area: {name: dict.fromkeys(COLUMNS, 0) for name in ranges} for area in areas
+    }
+
+    def add(rows) -> None:
+        for row in rows:
+            for name in ranges:
+                for column in COLUMNS:
+                    result[row["area_id"]][name][column] += row.get(f"{name}__{column}") or 0
+
+    if whole:
+        low = min(first for first, _last in whole.values())
+        high = max(last for _first, last in whole.values())
+        add(
+            MonthlySummary.objects.filter(area_id__in=areas, month__gte=low, month__lte=high)
+            .values("area_id")
+            .annotate(
+                **{
+                    f"{name}__{column}": Sum(column, filter=Q(month__gte=first, month__lte=last))
+                    for name, (first, last) in whole.items()
+                    for column in COLUMNS
+                }
+            )
+            .order_by()
+        )
+    if partial:
+        spans = [span for edges in partial.values() for span in edges]
+        within = Q()
+        for start, end in spans:
+            within |= Q(heard_date__gte=start, heard_date__lte=end)
+        expressions = counts()
+        annotations = {}
+        for name, edges in partial.items():
+            days = Q()
+            for start, end in edges:
+                days |= Q(heard_date__gte=start, heard_date__lte=end)
+            for column, expression in expressions.items():
+                annotations[f"{name}__{column}"] = _filtered(expression, days)
+        add(
+            Referral.objects.filter(area_id__in=areas)
+            .filter(within)
+            .values("area_id")
+            .annotate(**annotations)
+            .order_by()
+        )
+    return result
+
+
+def _filtered(aggregate, condition: Q):
+    """The same aggregate restricted to rows meeting `condition` as well."""
+    combined = condition if aggregate.filter is None else condition & aggregate.filter
+    return type(aggregate)(*aggregate.source_expressions, filter=combined)
