@@ -1,7 +1,7 @@
 """The MARAC records on the council's retention schedule (somerset_safety.records)."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from somerset_safety.records import registry
@@ -45,8 +45,56 @@ def anonymise_person(person) -> list[registry.Scrub]:
     ]
 
 
+def anonymise_group(group) -> list[registry.Scrub]:
+    """Drop the people and places of an archived organised crime group: nominals' and exploited
+    people's names and dates of birth, addresses, line names and the free text written about
+    them. The group keeps its reference (which also becomes its name), type, band, dates and
+    disruption outcomes, so the panel's figures for past quarters do not change."""
+    from somerset_safety.meetings.models import Action, ActionUpdate, AgendaItem
+
+    from .models import (
+        DisruptionOutcome,
+        DisruptionPlan,
+        ExploitedPerson,
+        Location,
+        MappingAssessment,
+        MorileAssessment,
+        Nominal,
+        OrganisedCrimeGroup,
+    )
+
+    subjects = Q(subject_type=ContentType.objects.get_for_model(OrganisedCrimeGroup), subject_id=group.pk)
+    actions = Action.objects.filter(subjects)
+    return [
+        registry.Scrub(
+            OrganisedCrimeGroup.objects.filter(pk=group.pk),
+            {"name": F("reference"), "operation_name": "", "line_names": "", "status_reason": REMOVED},
+        ),
+        registry.Scrub(Nominal.objects.filter(group=group), {"full_name": "", "date_of_birth": None}),
+        registry.Scrub(
+            ExploitedPerson.objects.filter(group=group),
+            {"full_name": "", "date_of_birth": None, "nrm_reference": ""},
+        ),
+        registry.Scrub(
+            ExploitedPerson.objects.filter(group=group).exclude(no_referral_reason=""),
+            {"no_referral_reason": REMOVED},
+        ),
+        registry.Scrub(Location.objects.filter(group=group), {"address": REMOVED, "closure_history": ""}),
+        registry.Scrub(MappingAssessment.objects.filter(group=group), {"rationale": REMOVED}),
+        registry.Scrub(MorileAssessment.objects.filter(group=group), {"rationale": REMOVED}),
+        registry.Scrub(
+            DisruptionOutcome.objects.filter(group=group).exclude(description=""), {"description": REMOVED}
+        ),
+        registry.Scrub(DisruptionPlan.objects.filter(group=group), {"aim": REMOVED}),
+        registry.Scrub(AgendaItem.objects.filter(subjects).exclude(minutes=""), {"minutes": REMOVED}),
+        registry.Scrub(actions, {"description": REMOVED}),
+        registry.Scrub(actions.exclude(outcome=""), {"outcome": REMOVED}),
+        registry.Scrub(ActionUpdate.objects.filter(action__in=actions), {"text": REMOVED}),
+    ]
+
+
 def register_records() -> None:
-    from .models import Person
+    from .models import GroupStatus, OrganisedCrimeGroup, Person
 
     as_victim = Max("referrals_as_victim__referral_date")
     as_perpetrator = Max("referrals_as_perpetrator__referral_date")
@@ -69,5 +117,25 @@ def register_records() -> None:
             destroy=False,
             anonymise=anonymise_person,
             order=20,
+        )
+    )
+    registry.register(
+        registry.RecordType(
+            key="disruption_group",
+            label="Disruption Panel organised crime group",
+            model=OrganisedCrimeGroup,
+            # Only an archived group is closed; its status date is the day it was archived.
+            queryset=lambda: OrganisedCrimeGroup.objects.filter(status=GroupStatus.ARCHIVED),
+            triggers={
+                RetentionTrigger.CREATED: "referred_on",
+                RetentionTrigger.CLOSED: "status_changed_on",
+            },
+            default=registry.Default(
+                years=6, trigger=RetentionTrigger.CLOSED, action=RetentionAction.ANONYMISE
+            ),
+            # Its assessments, people and outcomes are the panel's figures and point at it.
+            destroy=False,
+            anonymise=anonymise_group,
+            order=30,
         )
     )

@@ -59,11 +59,8 @@ def _stored_files(collector: Collector) -> list[tuple[object, str]]:
     files = []
     for model, instances in collector.data.items():
         for file_field in (f for f in model._meta.concrete_fields if isinstance(f, models.FileField)):
-            files += [
-                (file_field.storage, getattr(obj, file_field.attname))
-                for obj in instances
-                if getattr(obj, file_field.attname)
-            ]
+            names = (getattr(obj, file_field.attname).name for obj in instances)
+            files += [(file_field.storage, name) for name in names if name]
     for queryset in collector.fast_deletes:
         for file_field in (
             f for f in queryset.model._meta.concrete_fields if isinstance(f, models.FileField)

@@ -10,6 +10,7 @@ class ReportsConfig(AppConfig):
         from somerset_safety.core import navigation
 
         from .permissions import DASHBOARD_ROLES, READ_ROLES
+        from .records import register_records
 
         navigation.register(
             label="Dashboard",
@@ -25,3 +26,4 @@ class ReportsConfig(AppConfig):
             description="Write the community safety paper to the Executive and generate frozen, versioned PDFs.",
             order=700,
         )
+        register_records()

@@ -1,0 +1,148 @@
+"""The record types beyond the first slice: Disruption Panel groups (anonymised once archived)
+and Executive report versions (destroyed with their PDFs)."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from simple_history.utils import get_history_model_for_model
+
+from partnerships.disruption import services as disruption
+from partnerships.models import GroupStatus, GroupType, Location, Nominal, OrganisedCrimeGroup
+from partnerships.records import REMOVED
+from somerset_safety.accounts.roles import Role
+from somerset_safety.core.uploads import private_storage
+from somerset_safety.records import registry, selectors, services
+from somerset_safety.records.exceptions import RecordsError
+from somerset_safety.records.models import ErasureLog, RetentionRule
+from somerset_safety.reports.models import ExecutiveReport, ReportVersion, VersionStatus
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2033, 6, 1)
+
+
+@pytest.fixture
+def records_manager(council_team):
+    return UserFactory(agency=council_team, roles=[Role.RECORDS_MANAGER], full_name="Rita Records")
+
+
+def _due(key):
+    rule = RetentionRule.objects.get(record_type=key)
+    return list(selectors.due_records(registry.record_type(key), rule, TODAY))
+
+
+def test_default_rules_for_the_new_types():
+    group = RetentionRule.objects.get(record_type="disruption_group")
+    version = RetentionRule.objects.get(record_type="report_version")
+    assert (group.period_months, group.trigger, group.action) == (72, "closed", "anonymise")
+    assert (version.period_months, version.trigger, version.action) == (180, "created", "review")
+
+
+@pytest.fixture
+def group(police, today_is):
+    today_is(datetime.date(2026, 3, 1))
+    member = UserFactory(agency=police, roles=[Role.PANEL_MEMBER])
+    group = disruption.group_create(
+        actor=member,
+        name="Smith Brothers Line (synthetic)",
+        operation_name="Operation Synthetic",
+        group_type=GroupType.objects.get(code="county_line"),
+        areas="Taunton",
+        referred_on=datetime.date(2026, 1, 5),
+        referring_agency=police,
+        lead_agency=police,
+        senior_responsible_officer=None,
+        line_type="imported",
+        line_names="SMITHY 07700 900000",
+        restricted=False,
+    )
+    Nominal.objects.create(group=group, role="leader", full_name="Sam Smith (synthetic)", age=30)
+    Location.objects.create(group=group, kind="trap_house", address="2 Synthetic Road", risk="high")
+    return group
+
+
+def _archive(group, on):
+    OrganisedCrimeGroup.objects.filter(pk=group.pk).update(status=GroupStatus.ARCHIVED, status_changed_on=on)
+
+
+def test_an_archived_group_is_due_six_years_after_archiving_and_a_live_one_never(group, today_is):
+    today_is(TODAY)
+    assert _due("disruption_group") == []
+    _archive(group, datetime.date(2027, 6, 1))
+    assert _due("disruption_group") == [group]
+    _archive(group, datetime.date(2027, 6, 2))
+    assert _due("disruption_group") == []
+
+
+def test_anonymising_a_group_drops_its_people_and_places_and_keeps_its_reference(
+    group, records_manager, today_is
+):
+    _archive(group, datetime.date(2027, 1, 1))
+    today_is(TODAY)
+    [log] = services.records_dispose(
+        actor=records_manager, record_type_key="disruption_group", object_ids=[group.pk], action="anonymise"
+    )
+    group.refresh_from_db()
+    assert (group.name, group.operation_name, group.line_names) == (group.reference, "", "")
+    assert set(
+        get_history_model_for_model(OrganisedCrimeGroup)
+        .objects.filter(id=group.pk)
+        .values_list("name", flat=True)
+    ) == {group.reference}
+    nominal = Nominal.objects.get(group=group)
+    assert (nominal.full_name, nominal.age, nominal.role) == ("", 30, "leader")
+    assert Location.objects.get(group=group).address == REMOVED
+    assert (log.reference, log.action) == (group.reference, "anonymise")
+    assert "Smith" not in " ".join(str(v) for v in ErasureLog.objects.values().get().values())
+    with pytest.raises(RecordsError, match="can only be: anonymise"):
+        services.records_dispose(
+            actor=records_manager, record_type_key="disruption_group", object_ids=[group.pk], action="destroy"
+        )
+
+
+def test_destroying_a_report_version_removes_it_and_its_pdfs_and_keeps_the_report(
+    officer, records_manager, today_is, django_capture_on_commit_callbacks
+):
+    today_is(datetime.date(2018, 2, 1))
+    report = ExecutiveReport.objects.create(
+        title="Community safety annual report",
+        meeting="The Executive",
+        meeting_date=datetime.date(2018, 3, 1),
+        period_end=datetime.date(2017, 12, 31),
+        created_by=officer,
+    )
+    versions = [
+        ReportVersion.objects.create(
+            report=report,
+            number=number,
+            snapshot={},
+            content={},
+            generated_by=officer,
+            period_kind="quarter",
+            period_start=datetime.date(2017, 10, 1),
+            period_end=datetime.date(2017, 12, 31),
+            status=VersionStatus.READY,
+        )
+        for number in (1, 2)
+    ]
+    old = versions[0]
+    old.pdf.save("paper.pdf", ContentFile(b"%PDF-1.4 public"), save=False)
+    old.confidential_pdf.save("exempt.pdf", ContentFile(b"%PDF-1.4 exempt"), save=False)
+    old.save()
+    names = [old.pdf.name, old.confidential_pdf.name]
+    assert all(private_storage.exists(n) for n in names)
+    today_is(TODAY)  # 15 years and 4 months later
+    assert _due("report_version") == versions
+    with django_capture_on_commit_callbacks(execute=True):
+        [log] = services.records_dispose(
+            actor=records_manager, record_type_key="report_version", object_ids=[old.pk], action="destroy"
+        )
+    assert list(ReportVersion.objects.filter(report=report)) == [versions[1]]
+    assert not any(private_storage.exists(n) for n in names)
+    assert (log.files_removed, log.rows_removed, log.reference) == (
+        2,
+        1,
+        "Community safety annual report, version 1",
+    )
