@@ -32,6 +32,7 @@ class ReviewsConfig(AppConfig):
             order=21,
         )
         demo.register("Domestic Homicide Reviews", load_demo, order=30)
+        _register_home_panels()
 
         from somerset_safety.reports.registry import (
             DashboardPanel,
@@ -66,6 +67,25 @@ class ReviewsConfig(AppConfig):
                 declare=dhr_declaration,
             )
         )
+
+
+def _register_home_panels() -> None:
+    """What waits on the home page: for an agency, its report requests, the actions it owns and
+    evidence returned to it; for officers, evidence to accept or return."""
+    from somerset_safety.core import navigation
+
+    from .home import agency_panel, officer_panel
+
+    navigation.register_home_panel(
+        navigation.HomePanel(
+            key="dhr_agency", template="reviews/home_agency.html", build=agency_panel, order=20
+        )
+    )
+    navigation.register_home_panel(
+        navigation.HomePanel(
+            key="dhr_officer", template="reviews/home_officer.html", build=officer_panel, order=21
+        )
+    )
 
 
 def _register_references() -> None:

@@ -175,6 +175,11 @@ def load_demo(users: dict) -> None:
                 "GP practices to ask about domestic abuse at every relevant contact (synthetic).",
             ),
             ("CST", "national", "Home Office to update DHR guidance on family involvement (synthetic)."),
+            (
+                "HOUSING",
+                "local",
+                "Housing officers to ask about domestic abuse when a joint tenancy is given up (synthetic).",
+            ),
         ],
         start=1,
     ):
@@ -189,12 +194,11 @@ def load_demo(users: dict) -> None:
             target_date=today + timedelta(days=60 - 45 * number),
         )
         if number == 1:
-            services.action_update(
+            services.action_submit(
                 actor=officer,
                 action=action,
-                status="complete",
-                target_date=action.target_date,
                 completed_on=today - timedelta(days=5),
                 evidence_of_outcome="Audit of 50 calls: 46 recorded coercive control questions (synthetic).",
             )
+            services.action_accept(actor=officer, action=action)
     services.review_start_monitoring(actor=officer, review=review, on=day + timedelta(days=30))

@@ -7,7 +7,7 @@ from somerset_safety.accounts.models import Agency
 from somerset_safety.core import dates
 
 from .models import Area, NotificationStatus, RecommendationScope, Stage
-from .selectors import IMPLEMENTED, stage_clock_overdue
+from .selectors import REGISTER_STATUSES, stage_clock_overdue
 
 TRACKER_SORTS = {
     "reference": ("number",),
@@ -65,11 +65,7 @@ class TrackerFilter(django_filters.FilterSet):
 
 class RegisterFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        choices=[
-            ("implemented", "Implemented"),
-            ("in_progress", "In progress"),
-            ("no_actions", "No actions yet"),
-        ],
+        choices=[(key, label) for key, (label, _condition) in REGISTER_STATUSES.items()],
         empty_label="Any status",
         label="Status",
         method="filter_status",
@@ -103,12 +99,8 @@ class RegisterFilter(django_filters.FilterSet):
         self.filters["review"].extra["choices"] = [(r, r) for r in references]
 
     def filter_status(self, queryset, name, value):
-        if value == "implemented":
-            return queryset.filter(IMPLEMENTED)
-        if value == "in_progress":
-            return queryset.filter(has_actions=True, has_open_action=True)
-        if value == "no_actions":
-            return queryset.filter(has_actions=False)
+        if value in REGISTER_STATUSES:
+            return queryset.filter(REGISTER_STATUSES[value][1])
         return queryset
 
     def filter_overdue(self, queryset, name, value):

@@ -10,7 +10,6 @@ from somerset_safety.core.forms import DateField, GdsFormMixin
 from somerset_safety.core.uploads import ACCEPT_ATTRIBUTE, HUMAN_TYPES, validate_upload
 
 from .models import (
-    ActionStatus,
     Consent,
     Decision,
     DocumentKind,
@@ -581,36 +580,106 @@ class ActionForm(GdsForm, forms.Form):
     target_date = DateField(label="Target date")
 
 
-class ActionUpdateForm(GdsForm, forms.Form):
-    submit_label = "Save progress"
+class ActionChangeForm(ActionForm):
+    submit_label = "Save changes"
 
-    status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status")
-    target_date = DateField(label="Target date")
-    completed_on = DateField(
-        label="Date completed",
-        help_text="Needed when the action is complete.",
-        required=False,
-        not_future=True,
+
+class ActionProgressForm(GdsForm, forms.Form):
+    submit_label = "Post update"
+
+    note = forms.CharField(
+        label="Progress update",
+        widget=forms.Textarea,
+        help_text="What has been done since the last update, and what comes next. Do not include "
+        "the victim's name.",
+        error_messages={"required": "Enter the progress update"},
     )
+
+
+def evidence_description_field() -> forms.CharField:
+    return forms.CharField(
+        label="What the file shows (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example: audit of 50 case files, March 2026.",
+        error_messages={"max_length": "What the file shows must be 200 characters or fewer"},
+    )
+
+
+class ActionEvidenceForm(GdsForm, forms.Form):
+    submit_label = "Upload evidence"
+
+    document = upload_field("Upload a file of evidence")
+    description = evidence_description_field()
+
+    def clean_document(self):
+        return clean_upload(self, "document")
+
+
+class ActionSubmitForm(GdsForm, forms.Form):
+    """Mark the action complete: the date, the evidence of outcome in words and, optionally, a
+    file that shows it."""
+
+    submit_label = "Mark complete and send the evidence"
+
+    completed_on = DateField(label="Date the action was completed", not_future=True)
     evidence_of_outcome = forms.CharField(
         label="Evidence of outcome",
         widget=forms.Textarea,
-        required=False,
         help_text="What changed and how you know: for example an audit result, a revised policy in use, "
-        "training attendance figures. Needed to complete the action.",
+        "training attendance figures.",
+        error_messages={
+            "required": "Enter the evidence of outcome. An action is complete only when its outcome is shown"
+        },
+    )
+    document = forms.FileField(
+        label="Upload a file of evidence (optional)",
+        required=False,
+        help_text=f"{HUMAN_TYPES}. Stored privately; every download is recorded.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+    description = evidence_description_field()
+
+    def clean_document(self):
+        return clean_upload(self, "document")
+
+
+class ActionAcceptForm(GdsForm, forms.Form):
+    submit_label = "Accept the evidence"
+
+    note = forms.CharField(
+        label="Note for the agency (optional)", widget=forms.Textarea, required=False, max_length=1000
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("status") == ActionStatus.COMPLETE:
-            if not (cleaned.get("evidence_of_outcome") or "").strip():
-                self.add_error(
-                    "evidence_of_outcome",
-                    "Enter the evidence of outcome. An action is complete only when its outcome is shown",
-                )
-            if not cleaned.get("completed_on") and "completed_on" not in self.errors:
-                self.add_error("completed_on", "Enter the date the action was completed")
-        return cleaned
+
+class ActionReturnForm(GdsForm, forms.Form):
+    submit_label = "Return the evidence"
+
+    reason = forms.CharField(
+        label="What the agency needs to add or change",
+        widget=forms.Textarea,
+        max_length=1000,
+        error_messages={"required": "Enter what the agency needs to add or change"},
+    )
+
+
+class ActionReopenForm(GdsForm, forms.Form):
+    submit_label = "Reopen the action"
+
+    reason = forms.CharField(
+        label="Why the action is reopened",
+        widget=forms.Textarea,
+        max_length=1000,
+        error_messages={"required": "Enter the reason the action is reopened"},
+    )
+
+
+ACTION_MOVE_FORMS = {
+    "submit": ActionSubmitForm,
+    "accept": ActionAcceptForm,
+    "return": ActionReturnForm,
+    "reopen": ActionReopenForm,
+}
 
 
 class DueDateForm(GdsForm, forms.Form):

@@ -7,6 +7,9 @@
 - An agency representative sees the reviews their agency is asked to report to or sits on
   the panel of, and within them only their agency's requests and the panel papers.
 - Partnership leads see the tracker and the recommendations register without personal details.
+- An agency representative sees the recommendations their agency owns and their actions (and
+  no other agency's), posts progress, sends evidence and marks them complete; an officer
+  accepts or returns the evidence.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -16,11 +19,11 @@ from django.http import Http404
 from somerset_safety.accounts.permissions import require_any_role  # noqa: F401 - used by views
 from somerset_safety.accounts.roles import Role
 
-from .models import AgencyReportRequest, Notification, Recommendation, ReviewDocument
+from .models import Action, ActionEvidence, AgencyReportRequest, Notification, Recommendation, ReviewDocument
 from .models.work import PANEL_PAPER_KINDS
 
 TRACKER_ROLES = {Role.OFFICER, Role.AUDITOR, Role.PARTNERSHIP_LEAD, Role.REVIEW_CHAIR, Role.AGENCY_REP}
-REGISTER_ROLES = {Role.OFFICER, Role.AUDITOR, Role.PARTNERSHIP_LEAD, Role.REVIEW_CHAIR}
+REGISTER_ROLES = {Role.OFFICER, Role.AUDITOR, Role.PARTNERSHIP_LEAD, Role.REVIEW_CHAIR, Role.AGENCY_REP}
 SEE_ALL_ROLES = {Role.OFFICER, Role.AUDITOR, Role.PARTNERSHIP_LEAD}
 
 
@@ -158,7 +161,85 @@ def get_document_for_user_or_404(user, notification: Notification, pk: int) -> R
 
 
 def recommendations_visible_to(user) -> QuerySet[Recommendation]:
-    """The register shows recommendation text and owners, which carry no personal data."""
-    if not user.has_role(*REGISTER_ROLES):
+    """The register shows recommendation text and owners, which carry no personal data: the
+    reviews the user may see, and for an agency representative the recommendations their
+    agency owns (only those)."""
+    if not getattr(user, "is_authenticated", False):
         return Recommendation.objects.none()
-    return Recommendation.objects.filter(review__notification__in=notifications_visible_to(user).values("pk"))
+    condition = Q(pk__in=[])
+    if user.has_role(*(REGISTER_ROLES - {Role.AGENCY_REP})):
+        condition |= Q(review__notification__in=notifications_visible_to(user).values("pk"))
+    if user.has_role(Role.AGENCY_REP) and user.agency_id:
+        condition |= Q(owning_agency_id=user.agency_id)
+    return Recommendation.objects.filter(condition)
+
+
+def openable_notification_ids(user, ids) -> set[int]:
+    """Of these notifications, those whose review page the user may open (the register links
+    only those: a partnership lead, or an agency not party to the review, gets no link)."""
+    visible = notifications_visible_to(user).filter(pk__in=list(ids))
+    if not user.has_role(Role.OFFICER, Role.AUDITOR, Role.AGENCY_REP):
+        visible = visible.filter(Q(review__chair=user) | Q(review__author=user))
+    return set(visible.values_list("pk", flat=True))
+
+
+def get_recommendation_for_user_or_404(user, pk: int) -> Recommendation:
+    recommendation = (
+        recommendations_visible_to(user)
+        .select_related("review__notification", "owning_agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if recommendation is None:
+        raise Http404
+    return recommendation
+
+
+def actions_visible_to(user) -> QuerySet[Action]:
+    return Action.objects.filter(recommendation__in=recommendations_visible_to(user).values("pk"))
+
+
+def is_owning_agency_rep(user, recommendation: Recommendation) -> bool:
+    return bool(
+        user.has_role(Role.AGENCY_REP)
+        and user.agency_id
+        and user.agency_id == recommendation.owning_agency_id
+    )
+
+
+def sees_action_work(user, recommendation: Recommendation) -> bool:
+    """Progress notes and evidence files: officers, auditors, the review team and the owning
+    agency. Partnership leads see the actions and their status only."""
+    return (
+        user.has_role(Role.OFFICER, Role.AUDITOR)
+        or is_owning_agency_rep(user, recommendation)
+        or user.pk in {recommendation.review.chair_id, recommendation.review.author_id}
+    )
+
+
+def may_work_on_action(user, recommendation: Recommendation) -> bool:
+    """Post progress, send evidence, mark complete: officers and the owning agency."""
+    return is_officer(user) or is_owning_agency_rep(user, recommendation)
+
+
+def get_action_for_user_or_404(user, recommendation: Recommendation, pk: int, action: str = "view") -> Action:
+    """Actions: view, work (progress, evidence, mark complete: officers and the owning agency),
+    judge (accept, return, reopen, change the details: officers)."""
+    found = actions_visible_to(user).filter(pk=pk, recommendation=recommendation).first()
+    if found is None:
+        raise Http404
+    found.recommendation = recommendation
+    if action == "view":
+        return found
+    if action == "work" and may_work_on_action(user, recommendation):
+        return found
+    if action == "judge" and is_officer(user):
+        return found
+    raise PermissionDenied
+
+
+def get_evidence_for_user_or_404(user, action: Action, pk: int) -> ActionEvidence:
+    evidence = ActionEvidence.objects.filter(action=action, pk=pk).first()
+    if evidence is None or not sees_action_work(user, action.recommendation):
+        raise Http404
+    return evidence

@@ -13,8 +13,10 @@ from somerset_safety.deadlines.state import ClockState, State, clock_state, with
 
 from .deadlines import CLOCK_NAMES, KIND_COMPLETION, KIND_DECISION, due_soon_days
 from .models import (
+    EVIDENCED_STATUSES,
     Action,
     ActionStatus,
+    AgencyReportRequest,
     Notification,
     NotificationStatus,
     Pause,
@@ -23,7 +25,14 @@ from .models import (
     Review,
     Stage,
 )
-from .states import REVIEW_MOVES, closed_refusal, open_pause_of, pause_refusal
+from .states import (
+    ACTION_MOVES,
+    OFFICER_ACTION_MOVES,
+    REVIEW_MOVES,
+    closed_refusal,
+    open_pause_of,
+    pause_refusal,
+)
 
 
 def _deadlines_of_notification():
@@ -163,28 +172,50 @@ def timeline_of(notification: Notification):
 
 def register_base(visible: QuerySet[Recommendation], today: date) -> QuerySet[Recommendation]:
     """Recommendations flagged by the database: a recommendation is implemented when it has
-    actions and none is still open (a complete action always has evidence: a DB constraint)."""
+    actions and none is still open, which only an officer's acceptance of the evidence closes
+    (a complete action always has evidence: a DB constraint). An action is overdue past its
+    target date until the agency has sent its evidence."""
     actions = Action.objects.filter(recommendation=OuterRef("pk"))
     open_actions = actions.exclude(status=ActionStatus.COMPLETE)
     return visible.annotate(
         has_actions=Exists(actions),
         has_open_action=Exists(open_actions),
-        has_overdue_action=Exists(open_actions.filter(target_date__lt=today)),
+        has_started_action=Exists(actions.exclude(status=ActionStatus.NOT_STARTED)),
+        has_awaiting_action=Exists(actions.filter(status=ActionStatus.SUBMITTED)),
+        has_overdue_action=Exists(
+            actions.exclude(status__in=EVIDENCED_STATUSES).filter(target_date__lt=today)
+        ),
     )
 
 
 IMPLEMENTED = Q(has_actions=True, has_open_action=False)
 
+REGISTER_STATUSES = {
+    "implemented": ("Implemented", IMPLEMENTED),
+    "awaiting": ("Evidence awaiting acceptance", Q(has_awaiting_action=True)),
+    "in_progress": ("In progress", Q(has_open_action=True, has_started_action=True)),
+    "not_started": ("Not started", Q(has_actions=True, has_started_action=False)),
+    "no_actions": ("No actions yet", Q(has_actions=False)),
+}
+
+
+def _count(status=None, *, exclude=None, **extra):
+    condition = Q(**extra)
+    if status is not None:
+        condition &= Q(actions__status=status)
+    if exclude is not None:
+        condition &= ~Q(actions__status__in=exclude)
+    return Count("actions", filter=condition, distinct=True)
+
 
 def with_action_counts(queryset: QuerySet[Recommendation], today: date) -> QuerySet[Recommendation]:
     return queryset.select_related("review__notification", "owning_agency").annotate(
         total_actions=Count("actions", distinct=True),
-        complete_actions=Count("actions", filter=Q(actions__status=ActionStatus.COMPLETE), distinct=True),
-        overdue_actions=Count(
-            "actions",
-            filter=Q(actions__target_date__lt=today) & ~Q(actions__status=ActionStatus.COMPLETE),
-            distinct=True,
-        ),
+        complete_actions=_count(ActionStatus.COMPLETE),
+        started_actions=_count(exclude=[ActionStatus.NOT_STARTED]),
+        awaiting_actions=_count(ActionStatus.SUBMITTED),
+        returned_actions=_count(ActionStatus.RETURNED),
+        overdue_actions=_count(exclude=EVIDENCED_STATUSES, actions__target_date__lt=today),
     )
 
 
@@ -196,11 +227,79 @@ def implementation_rate(queryset: QuerySet[Recommendation]) -> dict:
 
 
 def recommendation_status(rec) -> str:
+    """A recommendation's status follows its actions (with_action_counts): implemented when
+    every action's evidence is accepted, not started while none of them is, otherwise in
+    progress."""
     if rec.total_actions == 0:
         return "No actions yet"
     if rec.complete_actions == rec.total_actions:
         return "Implemented"
+    if rec.started_actions == 0:
+        return "Not started"
     return "In progress"
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    """What the action page offers this user: the moves they may make now (with the reason
+    each other one is refused), and whether they may post progress or add evidence."""
+
+    allowed: list[MoveOption]
+    refused: list[MoveOption]
+    can_work: bool  # progress updates and evidence files
+    can_change: bool  # the action's details (officers)
+
+
+# Moves with a page of their own; "start" is made by the first progress update.
+ACTION_PAGE_MOVES = ("submit", "accept", "return", "reopen")
+
+
+def action_page(action: Action, *, may_work: bool, may_judge: bool) -> ActionPage:
+    options = [o for o in ACTION_MOVES.options(action) if o.name in ACTION_PAGE_MOVES]
+    mine = [o for o in options if (may_judge if o.name in OFFICER_ACTION_MOVES else may_work)]
+    open_for_work = closed_refusal(action.recommendation.review) is None
+    return ActionPage(
+        allowed=[o for o in mine if o.allowed],
+        refused=[o for o in mine if not o.allowed],
+        can_work=may_work and open_for_work and action.status != ActionStatus.COMPLETE,
+        can_change=may_judge and open_for_work,
+    )
+
+
+def action_history(action: Action):
+    return action.entries.select_related("actor__agency")
+
+
+def agency_waiting(agency_id: int, today: date) -> dict:
+    """What waits for an agency in the DHR work: report requests still outstanding, the actions
+    it owns that are still to do (overdue first, then by target date) and evidence an officer
+    returned to it. References and action text only: no names."""
+    requests = (
+        AgencyReportRequest.objects.filter(agency_id=agency_id, received_on__isnull=True, ended="")
+        .select_related("review__notification")
+        .order_by("due_on", "pk")
+    )
+    actions = (
+        Action.objects.filter(recommendation__owning_agency_id=agency_id)
+        .exclude(status__in=EVIDENCED_STATUSES)
+        .exclude(recommendation__review__stage=Stage.CLOSED)
+        .select_related("recommendation__review__notification")
+    )
+    return {
+        "requests": list(requests[:50]),
+        "returned": list(actions.filter(status=ActionStatus.RETURNED).order_by("target_date", "pk")[:50]),
+        "due": list(actions.exclude(status=ActionStatus.RETURNED).order_by("target_date", "pk")[:50]),
+        "today": today,
+    }
+
+
+def evidence_awaiting_acceptance():
+    """Actions whose evidence waits for an officer, oldest target first (officers' home page)."""
+    return (
+        Action.objects.filter(status=ActionStatus.SUBMITTED)
+        .select_related("recommendation__review__notification", "recommendation__owning_agency")
+        .order_by("target_date", "pk")
+    )
 
 
 # --- Partnership dashboard and the Executive report -----------------------------------------

@@ -6,7 +6,7 @@ from somerset_safety.core.transitions import Move, StateMachine
 from somerset_safety.deadlines.services import deadlines_sync
 
 from .exceptions import TransitionRefused
-from .models import Action, ActionStatus, QaOutcome, Stage, TimelineEntry
+from .models import Action, ActionEntry, ActionStatus, QaOutcome, Stage, TimelineEntry
 
 
 def open_pause_of(review):
@@ -240,3 +240,103 @@ def pause_refusal(review) -> str | None:
     if open_pause_of(review) is not None:
         return "This review is already paused. End the current pause first."
     return None
+
+
+# --- An action plan action: the owning agency's progress and the officer's judgement ----------
+
+
+def _review_open(action) -> str | None:
+    return closed_refusal(action.recommendation.review)
+
+
+ACTION_ENTRY_OF_MOVE = {
+    "start": "started",
+    "submit": "submitted",
+    "accept": "accepted",
+    "return": "returned",
+    "reopen": "reopened",
+}
+
+ACTION_TIMELINE = {
+    "submit": "Action on recommendation {number} marked complete by {agency}; evidence sent",
+    "accept": "Evidence accepted: action on recommendation {number} complete",
+    "return": "Evidence returned to {agency} for an action on recommendation {number}",
+    "reopen": "Action on recommendation {number} reopened",
+}
+
+
+def _after_action_move(action, move: Move, actor, context: dict) -> None:
+    """Every move is in the action's history with its note or reason; those that change
+    whether the action counts are on the review's timeline as well."""
+    on = context["on"]
+    ActionEntry.objects.create(
+        action=action,
+        kind=ACTION_ENTRY_OF_MOVE[move.name],
+        occurred_on=on,
+        note=(context.get("note") or "").strip(),
+        actor=actor,
+    )
+    summary = ACTION_TIMELINE.get(move.name)
+    if summary:
+        rec = action.recommendation
+        TimelineEntry.objects.create(
+            notification=rec.review.notification,
+            occurred_on=on,
+            actor=actor,
+            summary=summary.format(number=rec.number, agency=rec.owning_agency.name)[:300],
+        )
+
+
+def _action_wrong_state(action, move: Move) -> str:
+    allowed = " or ".join(
+        f"“{ActionStatus(s).label}”" for s in sorted(move.sources, key=list(ActionStatus).index)
+    )
+    return (
+        f"This action is at “{action.get_status_display()}”. "
+        f"You can {move.label[0].lower()}{move.label[1:]} only when it is at {allowed}."
+    )
+
+
+# Only a community safety officer judges evidence; the owning agency does the work.
+OFFICER_ACTION_MOVES = frozenset({"accept", "return", "reopen"})
+
+ACTION_MOVES = StateMachine(
+    field="status",
+    states=ActionStatus,
+    refused=TransitionRefused,
+    guards=[_review_open],
+    after=_after_action_move,
+    describe_refusal=_action_wrong_state,
+    moves=[
+        Move("start", "Record the action as started", {ActionStatus.NOT_STARTED}, ActionStatus.IN_PROGRESS),
+        Move(
+            "submit",
+            "Mark the action complete and send the evidence",
+            {ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.RETURNED},
+            ActionStatus.SUBMITTED,
+            date_label="Date the action was completed",
+            hint="A community safety officer then accepts the evidence or returns it.",
+        ),
+        Move(
+            "accept",
+            "Accept the evidence",
+            {ActionStatus.SUBMITTED},
+            ActionStatus.COMPLETE,
+            hint="The action then counts towards its recommendation being implemented.",
+        ),
+        Move(
+            "return",
+            "Return the evidence",
+            {ActionStatus.SUBMITTED},
+            ActionStatus.RETURNED,
+            hint="Say what is missing: the agency sees your reason and can send the evidence again.",
+        ),
+        Move(
+            "reopen",
+            "Reopen the action",
+            {ActionStatus.COMPLETE},
+            ActionStatus.IN_PROGRESS,
+            hint="The action no longer counts as implemented until its evidence is accepted again.",
+        ),
+    ],
+)

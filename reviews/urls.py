@@ -33,9 +33,36 @@ urlpatterns = [
     path("<int:pk>/documents/<int:document_pk>/download/", views.document_download, name="document_download"),
     path("<int:pk>/recommendations/new/", views.recommendation_add, name="recommendation_add"),
     path("<int:pk>/recommendations/<int:rec_pk>/actions/new/", views.action_add, name="action_add"),
+]
+
+# A recommendation and its actions have pages of their own, outside the review's: the owning
+# agency works on them without seeing the rest of the review.
+urlpatterns += [
+    path("recommendations/<int:rec_pk>/", views.recommendation_detail, name="recommendation"),
+    path("recommendations/<int:rec_pk>/actions/<int:action_pk>/", views.action_detail, name="action"),
     path(
-        "<int:pk>/recommendations/<int:rec_pk>/actions/<int:action_pk>/",
-        views.action_update,
-        name="action_update",
+        "recommendations/<int:rec_pk>/actions/<int:action_pk>/change/",
+        views.action_change,
+        name="action_change",
+    ),
+    path(
+        "recommendations/<int:rec_pk>/actions/<int:action_pk>/progress/",
+        views.action_progress,
+        name="action_progress",
+    ),
+    path(
+        "recommendations/<int:rec_pk>/actions/<int:action_pk>/evidence/",
+        views.action_evidence,
+        name="action_evidence",
+    ),
+    path(
+        "recommendations/<int:rec_pk>/actions/<int:action_pk>/evidence/<int:evidence_pk>/download/",
+        views.action_evidence_download,
+        name="action_evidence_download",
+    ),
+    path(
+        "recommendations/<int:rec_pk>/actions/<int:action_pk>/<slug:name>/",
+        views.action_move,
+        name="action_move",
     ),
 ]

@@ -26,7 +26,6 @@ from . import selectors, services
 from .deadlines import KIND_AGENCY_REPORT, default_report_due
 from .filters import RegisterFilter, TrackerFilter
 from .models import (
-    Action,
     Decision,
     Notification,
     PanelMember,
@@ -34,7 +33,7 @@ from .models import (
     Recommendation,
     Stage,
 )
-from .states import REVIEW_MOVES
+from .states import ACTION_MOVES, OFFICER_ACTION_MOVES, REVIEW_MOVES, closed_refusal
 
 
 def display_name() -> str:
@@ -687,30 +686,170 @@ def action_add(request, pk: int, rec_pk: int):
     )
 
 
+def _action_for(request, rec_pk: int, action_pk: int, action: str = "view"):
+    recommendation = perms.get_recommendation_for_user_or_404(request.user, rec_pk)
+    found = perms.get_action_for_user_or_404(request.user, recommendation, action_pk, action=action)
+    return recommendation, found
+
+
+def _action_form_page(request, form, action, *, title: str, intro: str = "", multipart=False, extra=None):
+    rec = action.recommendation
+    return _form_page(
+        request,
+        form,
+        title=title,
+        intro=intro,
+        cancel=action_url(action),
+        multipart=multipart,
+        extra={
+            "caption": f"{rec.review.notification.reference} recommendation {rec.number}",
+            **(extra or {}),
+        },
+    )
+
+
+def action_url(action) -> str:
+    return reverse("reviews:action", args=[action.recommendation_id, action.pk])
+
+
+def recommendation_detail(request, rec_pk: int):
+    user = request.user
+    perms.require_any_role(user, perms.REGISTER_ROLES)
+    recommendation = perms.get_recommendation_for_user_or_404(user, rec_pk)
+    notification = recommendation.review.notification
+    today = local_today()
+    audit_record(actor=user, action=AuditAction.VIEW, obj=recommendation)
+    counted = selectors.with_action_counts(Recommendation.objects.filter(pk=recommendation.pk), today).get()
+    return render(
+        request,
+        "reviews/recommendation.html",
+        {
+            "rec": recommendation,
+            "status": selectors.recommendation_status(counted),
+            "actions": recommendation.actions.all(),
+            "review_link": notification.pk in perms.openable_notification_ids(user, [notification.pk]),
+            "can_add_action": (perms.is_officer(user) or perms.is_review_team(user, notification))
+            and closed_refusal(recommendation.review) is None,
+            "today": today,
+        },
+    )
+
+
+def action_detail(request, rec_pk: int, action_pk: int):
+    user = request.user
+    perms.require_any_role(user, perms.REGISTER_ROLES)
+    recommendation, action = _action_for(request, rec_pk, action_pk)
+    audit_record(actor=user, action=AuditAction.VIEW, obj=action)
+    sees_work = perms.sees_action_work(user, recommendation)
+    return render(
+        request,
+        "reviews/action.html",
+        {
+            "rec": recommendation,
+            "action": action,
+            "page": selectors.action_page(
+                action,
+                may_work=perms.may_work_on_action(user, recommendation),
+                may_judge=perms.is_officer(user),
+            ),
+            "sees_work": sees_work,
+            "history": selectors.action_history(action) if sees_work else [],
+            "evidence_files": action.evidence_files.select_related("uploaded_by") if sees_work else [],
+            "today": local_today(),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
-def action_update(request, pk: int, rec_pk: int, action_pk: int):
-    notification, recommendation = _recommendation_for(request, pk, rec_pk)
-    action = get_object_or_404(Action, pk=action_pk, recommendation=recommendation)
-    form = f.ActionUpdateForm(
+def action_change(request, rec_pk: int, action_pk: int):
+    _recommendation, action = _action_for(request, rec_pk, action_pk, action="judge")
+    form = f.ActionChangeForm(
         request.POST or None,
         initial={
-            "status": action.status,
+            "description": action.description,
+            "lead_officer": action.lead_officer,
             "target_date": action.target_date,
-            "completed_on": action.completed_on,
-            "evidence_of_outcome": action.evidence_of_outcome,
         },
     )
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
-            services.action_update(actor=request.user, action=action, **form.cleaned_data)
-            messages.success(request, "Action updated.")
-            return redirect(notification.get_absolute_url() + "#recommendations")
-    return _form_page(
+            changed = services.action_change(actor=request.user, action=action, **form.cleaned_data)
+            messages.success(request, "Action changed." if changed else "Nothing was changed.")
+            return redirect(action_url(action))
+    return _action_form_page(request, form, action, title="Change the action")
+
+
+@require_http_methods(["GET", "POST"])
+def action_progress(request, rec_pk: int, action_pk: int):
+    _recommendation, action = _action_for(request, rec_pk, action_pk, action="work")
+    form = f.ActionProgressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.action_progress_add(actor=request.user, action=action, **form.cleaned_data)
+            messages.success(request, "Progress update posted.")
+            return redirect(action_url(action))
+    return _action_form_page(request, form, action, title="Post a progress update", intro=action.description)
+
+
+@require_http_methods(["GET", "POST"])
+def action_evidence(request, rec_pk: int, action_pk: int):
+    _recommendation, action = _action_for(request, rec_pk, action_pk, action="work")
+    form = f.ActionEvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.action_evidence_add(
+                actor=request.user,
+                action=action,
+                uploaded_file=form.cleaned_data["document"],
+                description=form.cleaned_data["description"],
+            )
+            messages.success(request, "Evidence uploaded.")
+            return redirect(action_url(action))
+    return _action_form_page(
         request,
         form,
-        notification=notification,
-        title="Update an action",
-        intro=action.description,
+        action,
+        title="Upload evidence of outcome",
+        intro="The file is stored privately; every download is recorded. Do not include the victim's name.",
+        multipart=True,
+    )
+
+
+def action_evidence_download(request, rec_pk: int, action_pk: int, evidence_pk: int):
+    _recommendation, action = _action_for(request, rec_pk, action_pk)
+    evidence = perms.get_evidence_for_user_or_404(request.user, action, evidence_pk)
+    services.record_download(actor=request.user, obj=evidence, filename=evidence.original_name)
+    return private_file_response(evidence.file, evidence.original_name)
+
+
+@require_http_methods(["GET", "POST"])
+def action_move(request, rec_pk: int, action_pk: int, name: str):
+    """The confirmation page (GET) and action (POST) of one move of an action's status."""
+    if name not in f.ACTION_MOVE_FORMS:
+        raise Http404
+    level = "judge" if name in OFFICER_ACTION_MOVES else "work"
+    _recommendation, action = _action_for(request, rec_pk, action_pk, action=level)
+    move = ACTION_MOVES[name]
+    form_class = f.ACTION_MOVE_FORMS[name]
+    initial = {"evidence_of_outcome": action.evidence_of_outcome} if name == "submit" else {}
+    form = form_class(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if name == "submit":
+            data["uploaded_file"] = data.pop("document")
+        with errors_on(form):
+            services.ACTION_MOVE_SERVICES[name](actor=request.user, action=action, **data)
+            action.refresh_from_db()
+            messages.success(request, f"The action is now: {action.get_status_display().lower()}.")
+            return redirect(action_url(action))
+    return _action_form_page(
+        request,
+        form,
+        action,
+        title=move.label,
+        intro=" ".join(filter(None, [action.description, move.hint])),
+        multipart=name == "submit",
+        extra={"refusal": ACTION_MOVES.refusal(action, name)},
     )
 
 
@@ -731,6 +870,7 @@ def register(request):
     page = paginate(request, ordered)
     rows = [(rec, selectors.recommendation_status(rec)) for rec in page]
     audit_list(actor=request.user, model=Recommendation, ids=[rec.pk for rec, _ in rows])
+    openable = perms.openable_notification_ids(request.user, {rec.review.notification_id for rec, _ in rows})
     return render(
         request,
         "reviews/register.html",
@@ -743,5 +883,8 @@ def register(request):
             "sort": request.GET.get("sort", ""),
             "sort_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("sort", "page")),
             "stage_closed": Stage.CLOSED,
+            "openable": openable,
+            "agency_only": request.user.has_role(Role.AGENCY_REP)
+            and not request.user.has_role(*(perms.REGISTER_ROLES - {Role.AGENCY_REP})),
         },
     )

@@ -11,7 +11,16 @@ from .notification import (
     Sex,
     StatutoryBasis,
 )
-from .recommendations import Action, ActionStatus, Recommendation, RecommendationScope
+from .recommendations import (
+    EVIDENCED_STATUSES,
+    Action,
+    ActionEntry,
+    ActionEntryKind,
+    ActionEvidence,
+    ActionStatus,
+    Recommendation,
+    RecommendationScope,
+)
 from .review import (
     PanelMember,
     Pause,
@@ -34,7 +43,11 @@ from .work import (
 )
 
 __all__ = [
+    "EVIDENCED_STATUSES",
     "Action",
+    "ActionEntry",
+    "ActionEntryKind",
+    "ActionEvidence",
     "ActionStatus",
     "AgencyReportRequest",
     "Area",

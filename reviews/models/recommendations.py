@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from somerset_safety.core.uploads import PrivateFileField
 
 
 class RecommendationScope(models.TextChoices):
@@ -33,9 +36,19 @@ class Recommendation(models.Model):
 
 
 class ActionStatus(models.TextChoices):
+    """The owning agency's progress and the officer's judgement of its evidence: an action
+    counts as implemented only once "complete", which only the officer's acceptance reaches
+    (ACTION_MOVES in reviews/states.py)."""
+
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Evidence awaiting acceptance"
+    RETURNED = "returned", "Evidence returned"
     COMPLETE = "complete", "Complete"
+
+
+# The states in which the agency says the work is done, so a completion date and evidence exist.
+EVIDENCED_STATUSES = (ActionStatus.SUBMITTED, ActionStatus.COMPLETE)
 
 
 class Action(models.Model):
@@ -57,7 +70,7 @@ class Action(models.Model):
         ordering = ["target_date", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="complete")
+                condition=~Q(status__in=["submitted", "complete"])
                 | (Q(completed_on__isnull=False) & ~Q(evidence_of_outcome="")),
                 name="reviews_complete_action_has_evidence",
             ),
@@ -65,3 +78,53 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    @property
+    def agency_id(self):
+        return self.recommendation.owning_agency_id
+
+
+class ActionEntryKind(models.TextChoices):
+    PROGRESS = "progress", "Progress update"
+    STARTED = "started", "Started"
+    SUBMITTED = "submitted", "Marked complete, evidence sent"
+    RETURNED = "returned", "Evidence returned"
+    ACCEPTED = "accepted", "Evidence accepted"
+    REOPENED = "reopened", "Reopened"
+
+
+class ActionEntry(models.Model):
+    """The action's history as its owning agency and the officer write it: progress updates
+    and every move of its status with the note or reason given."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=20, choices=ActionEntryKind.choices)
+    occurred_on = models.DateField()
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at", "-id"]
+        verbose_name_plural = "action entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_on:%-d %B %Y}"
+
+
+class ActionEvidence(models.Model):
+    """A file of evidence of outcome, stored privately (S17); none is overwritten."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="evidence_files")
+    file = PrivateFileField()
+    original_name = models.CharField(max_length=200)
+    description = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name_plural = "action evidence"
+
+    def __str__(self) -> str:
+        return self.original_name

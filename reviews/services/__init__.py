@@ -51,8 +51,15 @@ from .pauses import (
     pause_start,
 )
 from .recommendations import (
+    ACTION_MOVE_SERVICES,
+    action_accept,
     action_add,
-    action_update,
+    action_change,
+    action_evidence_add,
+    action_progress_add,
+    action_reopen,
+    action_return,
+    action_submit,
     recommendation_add,
 )
 from .team import (
@@ -100,5 +107,12 @@ __all__ = [
     "record_download",
     "recommendation_add",
     "action_add",
-    "action_update",
+    "action_change",
+    "action_progress_add",
+    "action_evidence_add",
+    "action_submit",
+    "action_accept",
+    "action_return",
+    "action_reopen",
+    "ACTION_MOVE_SERVICES",
 ]

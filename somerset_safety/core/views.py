@@ -16,7 +16,14 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     """What the signed-in user can work on, by role."""
-    return render(request, "core/home.html", {"sections": navigation.sections_for(request.user)})
+    return render(
+        request,
+        "core/home.html",
+        {
+            "sections": navigation.sections_for(request.user),
+            "panels": navigation.home_panels_for(request.user),
+        },
+    )
 
 
 @login_not_required

@@ -154,14 +154,15 @@ def advance_to(review, stage: str, actor, *, chair=None, start: date | None = No
         )
         services.review_start_monitoring(actor=actor, review=review, on=step())
         if stage == "closed":
-            services.action_update(
-                actor=actor,
-                action=action,
-                status="complete",
-                target_date=action.target_date,
-                completed_on=day,
-                evidence_of_outcome="Audit shows 95% of staff trained.",
-            )
+            complete_action(actor, action, completed_on=day, evidence="Audit shows 95% of staff trained.")
             services.review_close(actor=actor, review=review, on=step())
     review.refresh_from_db()
     return review
+
+
+def complete_action(actor, action, *, completed_on, evidence="Shown by audit."):
+    """The whole way to an action implemented: evidence sent, then accepted by an officer."""
+    services.action_submit(
+        actor=actor, action=action, completed_on=completed_on, evidence_of_outcome=evidence
+    )
+    return services.action_accept(actor=actor, action=action)

@@ -190,13 +190,18 @@ def test_officer_runs_a_review_from_notification_to_closure(
     assert page.get_by_role("link", name="Close the review", exact=True).count() == 0
     assert_accessible(page)
     w.open("Deliver training to all call handlers.")
-    page.check("input[name=status][value=complete]")
+    w.open("Mark the action complete and send the evidence")
     w.date("completed_on", 15, 10)
     page.fill(
         "textarea[name=evidence_of_outcome]", "Audit of 50 calls: 46 asked the coercive control questions."
     )
-    w.submit("Save progress")
+    w.submit("Mark complete and send the evidence")
     w.success()
+    # The officer sent it for the agency, and accepts it: only then does it count.
+    w.open("Accept the evidence")
+    w.submit("Accept the evidence")
+    w.success()
+    page.goto(f"{live_server.url}{notification.get_absolute_url()}")
     w.move("Close the review", 20, 10)
 
     notification.review.refresh_from_db()

@@ -32,7 +32,7 @@ from somerset_safety.audit.models import AuditAction, AuditEvent
 from somerset_safety.reports.models import ExecutiveReport, ReportVersion, VersionStatus
 from tests.reports.helpers import report_form
 
-from .factories import advance_to, make_notification, make_review
+from .factories import advance_to, complete_action, make_notification, make_review
 
 TODAY = date(2026, 11, 1)
 REAL_NAME = "Victoria Realname (synthetic)"
@@ -63,13 +63,11 @@ def _recommendation(officer, review, agency_code, scope, actions):
             target_date=date(2026, 12, 1),
         )
         if complete:
-            services.action_update(
-                actor=officer,
-                action=action,
-                status="complete",
-                target_date=action.target_date,
+            complete_action(
+                officer,
+                action,
                 completed_on=date(2026, 10, 1),
-                evidence_of_outcome="Audit of 20 cases shows the new practice in use.",
+                evidence="Audit of 20 cases shows the new practice in use.",
             )
     return rec
 

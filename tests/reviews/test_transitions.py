@@ -12,7 +12,7 @@ from somerset_safety.accounts.models import Agency
 from somerset_safety.audit.models import AuditAction, AuditEvent
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 
-from .factories import advance_to, make_notification, make_review, pdf
+from .factories import advance_to, complete_action, make_notification, make_review, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -185,14 +185,7 @@ def _prepare(review, name, actor):
         )
     if name == "close":
         for action in Action.objects.filter(recommendation__review=review):
-            services.action_update(
-                actor=actor,
-                action=action,
-                status="complete",
-                target_date=action.target_date,
-                completed_on=review.stage_changed_on,
-                evidence_of_outcome="Shown by audit.",
-            )
+            complete_action(actor, action, completed_on=review.stage_changed_on, evidence="Shown by audit.")
     if name == "draft_report":
         services.document_upload(actor=actor, review=review, kind="overview_draft", uploaded_file=pdf())
     if name == "publish":
@@ -313,14 +306,7 @@ def test_monitoring_needs_recommendations_and_closing_needs_evidence(officer):
         actor=officer, review=review, scope="national", owning_agency=police, text="More."
     )
     action = review.recommendations.get(number=1).actions.get()
-    services.action_update(
-        actor=officer,
-        action=action,
-        status="complete",
-        target_date=action.target_date,
-        completed_on=review.stage_changed_on,
-        evidence_of_outcome="Audit done.",
-    )
+    complete_action(officer, action, completed_on=review.stage_changed_on, evidence="Audit done.")
     with pytest.raises(TransitionRefused, match="a recommendation has no actions"):
         services.review_close(actor=officer, review=review, on=review.stage_changed_on)
 
@@ -396,52 +382,6 @@ def test_deadlines_follow_the_review(officer):
     assert commissioner.due_date == review.published_on
     completion = Deadline.objects.get(subject_id=review.notification_id, kind="dhr_completion_due")
     assert completion.met_on == review.first_submitted_on
-
-
-def test_action_needs_evidence_to_complete(officer):
-    review = advance_to(make_review(officer), "commissioner_sent", officer)
-    rec = services.recommendation_add(
-        actor=officer,
-        review=review,
-        scope="local",
-        owning_agency=Agency.objects.get(code="POLICE"),
-        text="Do it.",
-    )
-    action = services.action_add(
-        actor=officer,
-        recommendation=rec,
-        description="Do",
-        lead_officer="Lead",
-        target_date=date(2026, 12, 1),
-    )
-    with pytest.raises(ReviewError, match="evidence of outcome"):
-        services.action_update(
-            actor=officer,
-            action=action,
-            status="complete",
-            target_date=action.target_date,
-            completed_on=date(2026, 10, 1),
-            evidence_of_outcome="  ",
-        )
-    with pytest.raises(ReviewError, match="date the action was completed"):
-        services.action_update(
-            actor=officer,
-            action=action,
-            status="complete",
-            target_date=action.target_date,
-            completed_on=None,
-            evidence_of_outcome="Evidence",
-        )
-    services.action_update(
-        actor=officer,
-        action=action,
-        status="in_progress",
-        target_date=action.target_date,
-        completed_on=date(2026, 10, 1),
-        evidence_of_outcome="",
-    )
-    action.refresh_from_db()
-    assert action.completed_on is None
 
 
 def test_pseudonym_from_family_contact(officer):

@@ -12,7 +12,7 @@ from reviews.models import Notification, Review, Stage
 from somerset_safety.accounts.models import Agency
 from somerset_safety.audit.models import AuditAction, AuditEvent
 
-from .factories import PDF_BYTES, NotificationFactory, advance_to, make_review
+from .factories import PDF_BYTES, NotificationFactory, advance_to, complete_action, make_review
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +151,7 @@ def test_action_completion_needs_evidence_in_the_form(as_user, officer):
     rec = review.recommendations.get()
     action = rec.actions.get()
     response = as_user(officer).post(
-        reverse("reviews:action_update", args=[review.notification_id, rec.pk, action.pk]),
-        {"status": "complete", **_date("target_date", action.target_date), "evidence_of_outcome": ""},
+        reverse("reviews:action_move", args=[rec.pk, action.pk, "submit"]), {"evidence_of_outcome": ""}
     )
     body = response.content.decode()
     assert "Enter the evidence of outcome" in body and "Enter the date the action was completed" in body
@@ -213,14 +212,7 @@ def test_register_implementation_rate_worked_by_hand(as_user, officer, partnersh
                 target_date=date(2026, 6, 1),
             )
             if index < complete:
-                services.action_update(
-                    actor=officer,
-                    action=action,
-                    status="complete",
-                    target_date=action.target_date,
-                    completed_on=date(2026, 6, 1),
-                    evidence_of_outcome="Evidence",
-                )
+                complete_action(officer, action, completed_on=date(2026, 6, 1), evidence="Evidence")
         return rec
 
     add(first, police, 2, 2)
