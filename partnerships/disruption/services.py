@@ -575,6 +575,21 @@ def panel_meeting_schedule(
     )
 
 
+@transaction.atomic
+def panel_pattern_update(*, actor, values: Mapping):
+    """Set how the panel usually meets (the platform's rule for a body's pattern)."""
+    return meetings.body_update_pattern(actor=actor, body=meetings.body_for(the_panel()), values=values)
+
+
+@transaction.atomic
+def panel_meetings_schedule_dates(*, actor, dates: Iterable[date]) -> list[PanelMeeting]:
+    """Schedule the panel's meetings on the dates confirmed from its pattern, all or none, each
+    inviting the agencies of the panel's members and of open 4P actions."""
+    return meetings.meetings_schedule_dates(
+        actor=actor, body=meetings.body_for(the_panel()), dates=dates, agencies=list(panel_agencies())
+    )
+
+
 REVIEWED_STATUSES = (GroupStatus.ADOPTED, GroupStatus.ACTIVE, GroupStatus.REDUCED)
 
 

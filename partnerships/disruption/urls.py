@@ -20,6 +20,7 @@ urlpatterns = [
     path("disruption/profiles/<int:pk>/versions/new/", views.profile_publish, name="profile_publish"),
     path("disruption/meetings/", views.panel_meetings, name="panel_meetings"),
     path("disruption/meetings/new/", views.panel_meeting_create, name="panel_meeting_create"),
+    path("disruption/meetings/plan/", views.panel_schedule, name="panel_schedule"),
     path("disruption/meetings/<int:pk>/", views.panel_meeting, name="panel_meeting"),
     path("disruption/meetings/<int:pk>/details/", views.panel_meeting_edit, name="panel_meeting_edit"),
     path(

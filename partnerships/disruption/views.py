@@ -1,7 +1,10 @@
 """The Disruption Panel's register pages: fetch with authorisation (a 404 for anything out of
 scope), validate, call one service, redirect. Every view of a group or its people is audited."""
 
+import datetime as dt
+
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,14 +25,16 @@ from somerset_safety.meetings.forms import (
     AttendanceForm,
     CarryForwardForm,
     CompleteActionForm,
+    ConfirmDatesForm,
     InviteForm,
     MeetingDetailsForm,
     MinutesForm,
     OtherBusinessForm,
+    PatternForm,
     ProgressForm,
     ReasonForm,
 )
-from somerset_safety.meetings.models import ActionStatus, ActionUpdate
+from somerset_safety.meetings.models import ActionStatus, ActionUpdate, Body
 
 from ..models import (
     DisruptionPlan,
@@ -436,6 +441,55 @@ def panel_meetings(request):
         request, panel_meetings_visible_to(request.user).select_related("chair").order_by("-date")
     )
     return render(request, "partnerships/disruption/meetings.html", {"page": page, "today": local_today()})
+
+
+@require_http_methods(["GET", "POST"])
+def panel_schedule(request):
+    """The panel's meeting pattern and the year's meetings proposed from it, to confirm."""
+    require_any_role(request.user, PANEL_ROLES)
+    today = local_today()
+    years = [today.year, today.year + 1]
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else years[0]
+    if year not in years:
+        raise Http404
+    panel = services.the_panel()
+    body = Body.objects.filter(owner_type=ContentType.objects.get_for_model(panel), owner_id=panel.pk).first()
+    pattern = PatternForm(
+        request.POST if request.POST.get("form") == "pattern" else None,
+        initial={name: getattr(body, name) for name in meetings.PATTERN_FIELDS}
+        if body
+        else {"item_minutes": 15},
+    )
+    start, end = max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31)
+    proposals = meeting_selectors.proposed_meetings(body, start, end) if body else []
+    confirm = ConfirmDatesForm(
+        request.POST if request.POST.get("form") == "dates" else None, proposals=proposals
+    )
+    here = f"{reverse('partnerships:panel_schedule')}?year={year}"
+    if request.method == "POST" and pattern.is_bound and pattern.is_valid():
+        with errors_on(pattern):
+            services.panel_pattern_update(actor=request.user, values=pattern.cleaned_data)
+            messages.success(request, "The panel's meeting pattern has been saved.")
+            return redirect(here)
+    if request.method == "POST" and confirm.is_bound and confirm.is_valid():
+        with errors_on(confirm):
+            created = services.panel_meetings_schedule_dates(actor=request.user, dates=confirm.chosen())
+            messages.success(
+                request, f"{len(created)} panel meeting{'s' if len(created) != 1 else ''} scheduled."
+            )
+            return redirect(here)
+    return render(
+        request,
+        "partnerships/disruption/schedule.html",
+        {
+            "body": body,
+            "pattern": pattern,
+            "confirm": confirm,
+            "proposals": proposals,
+            "year": year,
+            "years": years,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -671,3 +671,38 @@ def test_the_report_section_counts_disruptions_by_agency_and_hides_small_ones(
     protected = shown(data, disruption_declaration, suppress=True)
     police_row = next(row for row in protected["by_agency"] if row["agency"] == police.name)
     assert is_withheld(police_row["counts"][2])
+
+
+def test_the_years_panel_meetings_from_its_pattern(as_user, member, police, agency_rep, today_is):
+    from somerset_safety.meetings.models import Body
+
+    today_is(dt.date(2026, 3, 1))
+    client = as_user(member)
+    url = reverse("partnerships:panel_schedule")
+    assert as_user(agency_rep).get(url).status_code == 403
+    page = client.get(url).content.decode()
+    assert "Set how the panel usually meets" in page
+    assert not Body.objects.exists()  # looking makes nothing
+    response = client.post(
+        url + "?year=2026",
+        {
+            "form": "pattern",
+            "frequency": "monthly",
+            "weekday": "2",
+            "week_of_month": "3",
+            "item_minutes": "20",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url + "?year=2026").content.decode()
+    # The third Wednesday of each month from March: 18 March, 15 April … 16 December.
+    assert (
+        "Wednesday 18 March 2026" in page and "Wednesday 16 December 2026" in page and "February" not in page
+    )
+    response = client.post(url + "?year=2026", {"form": "dates", "dates": ["2026-03-18", "2026-04-15"]})
+    assert response.status_code == 302
+    made = list(services.PanelMeeting.objects.order_by("date"))
+    assert [m.date for m in made] == [dt.date(2026, 3, 18), dt.date(2026, 4, 15)]
+    assert made[0].attendances.filter(agency=police).exists()  # the panel member's agency
+    assert "already scheduled" in client.get(url + "?year=2026").content.decode()
+    assert "Tick at least one date" in client.post(url + "?year=2026", {"form": "dates"}).content.decode()
