@@ -25,4 +25,4 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python man
  && chown -R safer /var/lib/safer-somerset
 USER safer
 EXPOSE 8000
-CMD ["gunicorn", "somerset_safety.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--forwarded-allow-ips", "*"]
+CMD ["gunicorn", "--config", "docker/gunicorn.conf.py", "somerset_safety.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from somerset_safety.audit.reads import record_view
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import MARKING
 from somerset_safety.core.pagination import paginate
@@ -160,7 +161,7 @@ def contract_detail(request, pk: int):
     contract = selectors.contract_for_page(contracts_visible_to(request.user), pk)
     if contract is None:
         raise Http404
-    services.contract_viewed(actor=request.user, contract=contract)
+    record_view(request.user, contract)
     today = local_today()
     return render(
         request,

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from somerset_safety.accounts.roles import Role
+from somerset_safety.audit.reads import audited_read
 
 from .models import Duty, EvidenceItem, ImpactAssessment, Obligation, SlaveryNotification
 
@@ -92,6 +93,7 @@ def _get_or_404(queryset: QuerySet, pk: int):
     return obj
 
 
+@audited_read()
 def get_duty_for_user_or_404(user, pk: int) -> Duty:
     return _get_or_404(duties_visible_to(user), pk)
 
@@ -110,6 +112,7 @@ def get_evidence_for_user_or_404(user, pk: int, action: str = "view") -> Evidenc
     return evidence
 
 
+@audited_read()
 def get_assessment_for_user_or_404(user, pk: int, action: str = "view") -> ImpactAssessment:
     assessment = _get_or_404(assessments_visible_to(user).select_related("recorded_by"), pk)
     if action != "view" and not can_edit_register(user):
@@ -117,6 +120,7 @@ def get_assessment_for_user_or_404(user, pk: int, action: str = "view") -> Impac
     return assessment
 
 
+@audited_read()
 def get_slavery_notification_for_user_or_404(user, pk: int, action: str = "view") -> SlaveryNotification:
     return _get_or_404(
         slavery_notifications_visible_to(user).select_related("first_responder", "recorded_by"), pk

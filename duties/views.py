@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from somerset_safety.audit.models import AuditAction
-from somerset_safety.audit.services import audit_list, audit_record
+from somerset_safety.audit.services import audit_list
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import csv_response
 from somerset_safety.core.forms import errors_on
@@ -117,7 +117,6 @@ def register_csv(request):
 def duty_detail(request, pk: int):
     duty = get_duty_for_user_or_404(request.user, pk)
     today = local_today()
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=duty)
     return render(
         request,
         "duties/duty_detail.html",
@@ -230,7 +229,6 @@ def assessment_create(request):
 
 def assessment_detail(request, pk: int):
     assessment = get_assessment_for_user_or_404(request.user, pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=assessment)
     evidence = assessment.evidence.select_related("obligation__duty").order_by("obligation__title")
     return render(
         request,
@@ -293,7 +291,6 @@ def slavery_create(request):
 
 def slavery_detail(request, pk: int):
     notification = get_slavery_notification_for_user_or_404(request.user, pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=notification)
     return render(
         request,
         "duties/slavery_detail.html",

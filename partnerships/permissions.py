@@ -22,11 +22,12 @@ from django.http import Http404
 
 from somerset_safety.accounts.permissions import require_any_role  # noqa: F401 - used by views
 from somerset_safety.accounts.roles import Role
+from somerset_safety.audit.reads import audited_read
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.meetings import models as platform
 
 from . import conf
-from .models import Action, AgendaCase, Meeting, Referral, ResearchAccess
+from .models import Action, AgendaCase, AgendaItem, Meeting, Referral, ResearchAccess
 
 MARAC_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.AGENCY_REP})
 RETURN_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.PARTNERSHIP_LEAD})
@@ -144,6 +145,7 @@ def identity_visible(user, referral: Referral) -> bool:
     return researching(user, referral)
 
 
+@audited_read(detail=lambda user, referral: {"restricted_fields": identity_visible(user, referral)})
 def get_referral_for_user_or_404(user, pk: int, action: str = "view") -> Referral:
     referral = (
         referrals_visible_to(user)
@@ -170,6 +172,7 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     )
 
 
+@audited_read()
 def get_meeting_for_user_or_404(user, pk: int, action: str = "view") -> Meeting:
     meeting = meetings_visible_to(user).select_related("body", "chair").filter(pk=pk).first()
     if meeting is None:
@@ -177,6 +180,22 @@ def get_meeting_for_user_or_404(user, pk: int, action: str = "view") -> Meeting:
     if action != "view" and not is_coordinator(user):
         raise PermissionDenied
     return meeting
+
+
+@audited_read()
+def get_agenda_item_for_user_or_404(user, pk: int, action: str = "view") -> AgendaItem:
+    """An item on the agenda of a meeting the user may see (its cases are then shown as the
+    meeting's agenda shows them)."""
+    item = (
+        AgendaItem.objects.select_related("meeting__body")
+        .filter(pk=pk, meeting__in=meetings_visible_to(user))
+        .first()
+    )
+    if item is None:
+        raise Http404
+    if action != "view" and not is_coordinator(user):
+        raise PermissionDenied
+    return item
 
 
 def actions_visible_to(user) -> QuerySet[Action]:
@@ -198,6 +217,7 @@ def actions_visible_to(user) -> QuerySet[Action]:
     )
 
 
+@audited_read()
 def get_action_for_user_or_404(user, pk: int, action: str = "view") -> Action:
     item = (
         actions_visible_to(user)

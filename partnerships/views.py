@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.reads import record_view
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import csv_response
@@ -77,6 +78,7 @@ from .permissions import (
     actions_visible_to,
     can_complete_action,
     get_action_for_user_or_404,
+    get_agenda_item_for_user_or_404,
     get_meeting_for_user_or_404,
     get_referral_for_user_or_404,
     identity_visible,
@@ -271,9 +273,6 @@ def referral_detail(request, pk: int):
     require_any_role(request.user, MARAC_ROLES)
     referral = get_referral_for_user_or_404(request.user, pk)
     show_identity = identity_visible(request.user, referral)
-    audit_record(
-        actor=request.user, action=AuditAction.VIEW, obj=referral, detail={"restricted_fields": show_identity}
-    )
     today = local_today()
     actions = list(
         actions_visible_to(request.user)
@@ -533,7 +532,6 @@ def meeting_detail(request, pk: int):
     require_any_role(request.user, MARAC_ROLES)
     meeting = get_meeting_for_user_or_404(request.user, pk)
     sections, shown = _agenda_rows(request.user, meeting)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=meeting)
     audit_list(actor=request.user, model=Referral, ids=shown, meeting=meeting.pk)
     return render(
         request,
@@ -810,18 +808,11 @@ def meeting_research(request, pk: int):
         and request.user.has_role(Role.AGENCY_REP)
         and research_meetings(request.user.agency_id).filter(pk=meeting.pk).exists()
     ):
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=meeting, detail={"research": "closed"})
         return render(request, "partnerships/research_closed.html", {"meeting": meeting, "stage": stage})
     rows = selectors.research_list(request.user, meeting)
     shown = [case.referral for row in rows for case in row.cases if case.shown]
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=meeting, detail={"research": "list"})
     for referral in shown:
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            obj=referral,
-            detail={"restricted_fields": True, "research_list": meeting.pk},
-        )
+        record_view(request.user, referral, restricted_fields=True, research_list=meeting.pk)
     return render(
         request,
         "partnerships/research_list.html",
@@ -986,8 +977,8 @@ def meeting_papers_pdf(request, pk: int, papers: str):
 
 
 def _item_for(request, pk: int, action: str) -> AgendaItem:
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting__body"), pk=pk)
-    item.meeting = get_meeting_for_user_or_404(request.user, item.meeting_id, action=action)
+    item = get_agenda_item_for_user_or_404(request.user, pk, action=action)
+    item.meeting.__class__ = Meeting
     return item
 
 
@@ -1000,8 +991,6 @@ def _item_cases(item: AgendaItem):
 @require_http_methods(["GET", "POST"])
 def agenda_item_minutes(request, pk: int):
     item = _item_for(request, pk, "change")
-    if request.method == "GET":
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=item)
     form = MinutesForm(
         request.POST or None,
         initial={"minutes": item.minutes},
@@ -1022,14 +1011,8 @@ def agenda_item_minutes(request, pk: int):
     for action in actions:
         action.state = meeting_selectors.action_state(action, today)
     table = selectors.case_at_the_table(item) if item.subject_id else {"cases": [], "history": []}
-    if request.method == "GET":
-        for case in table["cases"]:
-            audit_record(
-                actor=request.user,
-                action=AuditAction.VIEW,
-                obj=case.referral,
-                detail={"restricted_fields": False, "agenda_item": item.pk},
-            )
+    for case in table["cases"]:
+        record_view(request.user, case.referral, restricted_fields=False, agenda_item=item.pk)
     return render(
         request,
         "partnerships/agenda_item.html",
@@ -1127,7 +1110,6 @@ def action_list(request):
 def action_detail(request, pk: int):
     require_any_role(request.user, MARAC_ROLES)
     action = get_action_for_user_or_404(request.user, pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=action)
     referral_visible = (
         action.subject_id is not None
         and referrals_visible_to(request.user).filter(pk=action.subject_id).exists()

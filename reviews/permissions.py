@@ -18,6 +18,7 @@ from django.http import Http404
 
 from somerset_safety.accounts.permissions import require_any_role  # noqa: F401 - used by views
 from somerset_safety.accounts.roles import Role
+from somerset_safety.audit.reads import audited_read
 
 from .models import Action, ActionEvidence, AgencyReportRequest, Notification, Recommendation, ReviewDocument
 from .models.work import PANEL_PAPER_KINDS
@@ -85,6 +86,7 @@ def victim_name_for(user, notification: Notification) -> str:
     return notification.victim_name if sees_real_name(user, notification) else notification.pseudonym_display
 
 
+@audited_read(detail=lambda user, notification: {"full": sees_full_record(user, notification)})
 def get_notification_for_user_or_404(user, pk: int, action: str = "view") -> Notification:
     """Actions: view (the page), manage (officers: edit, decide, move stages), contribute
     (officers and the review team: documents, meetings, family contacts, recommendations)."""
@@ -135,6 +137,7 @@ def documents_visible_to(user, notification: Notification) -> QuerySet[ReviewDoc
     return documents.none()
 
 
+@audited_read()
 def get_request_for_user_or_404(user, notification: Notification, pk: int, action: str = "view"):
     """Actions: view/download, upload (officers, the review team, or the addressed agency),
     manage (officers: chase, edit)."""

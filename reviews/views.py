@@ -199,7 +199,6 @@ def detail(request, pk: int):
                 "timeline": selectors.timeline_of(notification),
             }
         )
-    audit_record(actor=user, action=AuditAction.VIEW, obj=notification, detail={"full": full})
     return render(request, "reviews/detail.html", context)
 
 
@@ -224,8 +223,6 @@ def notification_create(request):
 def notification_edit(request, pk: int):
     notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
     form = f.NotificationForm(request.POST or None, instance=notification)
-    if request.method == "GET":
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=notification, detail={"page": "edit"})
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             changed = services.notification_update(
@@ -439,7 +436,6 @@ def request_add(request, pk: int):
 def request_detail(request, pk: int, request_pk: int):
     notification = perms.get_notification_for_user_or_404(request.user, pk, action="view")
     report_request = perms.get_request_for_user_or_404(request.user, notification, request_pk, action="view")
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=report_request)
     user = request.user
     return render(
         request,

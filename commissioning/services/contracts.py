@@ -633,7 +633,3 @@ def document_disclose(*, actor, document: ContractDocument) -> None:
     audit_record(
         actor=actor, action=AuditAction.DISCLOSE, obj=document, detail={"download": "contract document"}
     )
-
-
-def contract_viewed(*, actor, contract: Contract) -> None:
-    audit_record(actor=actor, action=AuditAction.VIEW, obj=contract)

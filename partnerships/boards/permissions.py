@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from somerset_safety.accounts.roles import Role
+from somerset_safety.audit.reads import audited_read
 
 from ..models import (
     Board,
@@ -61,6 +62,7 @@ def boards_visible_to(user) -> QuerySet[Board]:
     return boards.filter(Exists(_memberships(user).filter(board_id=OuterRef("pk"))))
 
 
+@audited_read()
 def get_board_for_user_or_404(user, code: str, action: str = "view") -> Board:
     board = boards_visible_to(user).filter(code=code).first()
     if board is None:
@@ -77,6 +79,7 @@ def meetings_visible_to(user) -> QuerySet[BoardMeeting]:
     return meetings.filter(body__owner_id__in=_memberships(user).values("board_id"))
 
 
+@audited_read()
 def get_meeting_for_user_or_404(user, pk: int, action: str = "view") -> BoardMeeting:
     meeting = meetings_visible_to(user).select_related("body", "chair").filter(pk=pk).first()
     if meeting is None:
@@ -150,6 +153,7 @@ def can_update_action(user, action: BoardAction) -> bool:
     return can_manage(user) or (action.owner_id is not None and action.owner_id == user.pk)
 
 
+@audited_read()
 def get_action_for_user_or_404(user, pk: int, action: str = "view") -> BoardAction:
     found = (
         actions_visible_to(user)
@@ -189,6 +193,7 @@ def frameworks_visible_to(user) -> QuerySet[Framework]:
     return frameworks.filter(board__in=boards_visible_to(user))
 
 
+@audited_read()
 def get_framework_for_user_or_404(user, pk: int, action: str = "view") -> Framework:
     framework = frameworks_visible_to(user).filter(pk=pk).first()
     if framework is None:
@@ -202,6 +207,7 @@ def indicators_visible_to(user) -> QuerySet[Indicator]:
     return Indicator.objects.filter(framework__in=frameworks_visible_to(user))
 
 
+@audited_read()
 def get_indicator_for_user_or_404(user, pk: int, action: str = "view") -> Indicator:
     indicator = (
         indicators_visible_to(user).select_related("framework__board__body", "priority").filter(pk=pk).first()

@@ -91,7 +91,6 @@ def board_detail(request, code: str):
     board = permissions.get_board_for_user_or_404(request.user, code)
     today = local_today()
     meetings_qs = permissions.meetings_visible_to(request.user).filter(body__owner_id=board.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=board)
     return render(
         request,
         "partnerships/boards/board_detail.html",
@@ -278,7 +277,6 @@ def board_meeting_create(request, code: str):
 def board_meeting(request, pk: int):
     meeting = permissions.get_meeting_for_user_or_404(request.user, pk)
     agenda = selectors.meeting_agenda(request.user, meeting, local_today())
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=meeting)
     attendances = BoardAttendance.objects.filter(meeting=meeting).select_related("agency")
     return render(
         request,
@@ -617,7 +615,6 @@ def board_action_add(request, pk: int):
 
 def board_action(request, pk: int):
     action = permissions.get_action_for_user_or_404(request.user, pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=action)
     chain = meeting_selectors.carry_chain(action)
     is_open = action.status == ActionStatus.OPEN
     return render(

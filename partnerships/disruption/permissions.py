@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from somerset_safety.accounts.roles import Role
+from somerset_safety.audit.reads import audited_read
 from somerset_safety.meetings import models as platform
 
 from ..models import (
@@ -72,6 +73,7 @@ def sees_detail(user, group: OrganisedCrimeGroup) -> bool:
     return is_panel_member(user)
 
 
+@audited_read(detail=lambda user, group: {"restricted_fields": sees_detail(user, group)})
 def get_group_for_user_or_404(user, pk: int, action: str = "view") -> OrganisedCrimeGroup:
     group = (
         groups_visible_to(user)
@@ -88,10 +90,20 @@ def get_group_for_user_or_404(user, pk: int, action: str = "view") -> OrganisedC
     return group
 
 
+@audited_read()
+def get_group_person_for_user_or_404(user, group: OrganisedCrimeGroup, model, pk: int):
+    """A member, place or person exploited (`model`) of a group already fetched for the user."""
+    found = model.objects.filter(group=group, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def panel_meetings_visible_to(user) -> QuerySet[PanelMeeting]:
     return PanelMeeting.objects.all() if is_panel_member(user) else PanelMeeting.objects.none()
 
 
+@audited_read()
 def get_panel_meeting_for_user_or_404(user, pk: int, action: str = "view") -> PanelMeeting:
     meeting = panel_meetings_visible_to(user).select_related("body", "chair").filter(pk=pk).first()
     if meeting is None:
@@ -105,6 +117,7 @@ def panel_items_visible_to(user) -> QuerySet[PanelAgendaItem]:
     return items.filter(Q(subject_id__isnull=True) | Q(subject_id__in=groups_visible_to(user).values("pk")))
 
 
+@audited_read()
 def get_panel_item_for_user_or_404(user, pk: int, action: str = "view") -> PanelAgendaItem:
     item = panel_items_visible_to(user).select_related("meeting__body").filter(pk=pk).first()
     if item is None:
@@ -116,6 +129,7 @@ def profiles_visible_to(user) -> QuerySet[ProblemProfile]:
     return ProblemProfile.objects.all() if is_panel_member(user) else ProblemProfile.objects.none()
 
 
+@audited_read()
 def get_profile_for_user_or_404(user, pk: int) -> ProblemProfile:
     profile = profiles_visible_to(user).filter(pk=pk).first()
     if profile is None:
@@ -137,6 +151,7 @@ def panel_actions_visible_to(user) -> QuerySet[PanelAction]:
     return actions.filter(agency_id=agency_id, subject_id__in=groups_visible_to(user).values("pk"))
 
 
+@audited_read()
 def get_panel_action_for_user_or_404(user, pk: int, action: str = "view") -> PanelAction:
     found = (
         panel_actions_visible_to(user)

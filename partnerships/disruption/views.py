@@ -6,13 +6,13 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from somerset_safety.accounts.permissions import require_any_role
-from somerset_safety.audit.models import AuditAction
-from somerset_safety.audit.services import audit_list, audit_record
+from somerset_safety.audit.reads import record_view
+from somerset_safety.audit.services import audit_list
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
@@ -72,6 +72,7 @@ from .permissions import (
     PANEL_ROLES,
     can_record_progress,
     get_group_for_user_or_404,
+    get_group_person_for_user_or_404,
     get_panel_action_for_user_or_404,
     get_panel_item_for_user_or_404,
     get_panel_meeting_for_user_or_404,
@@ -135,7 +136,6 @@ def group_create(request):
 def group_detail(request, pk: int):
     group = get_group_for_user_or_404(request.user, pk)
     detail = is_panel_member(request.user)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=group, detail={"restricted_fields": detail})
     context = {
         "group": group,
         "detail": detail,
@@ -252,9 +252,7 @@ def person_save(request, pk: int, kind: str, item: int | None = None):
         raise Http404
     group = get_group_for_user_or_404(request.user, pk, action="change")
     model, form_class, service, argument, noun = PEOPLE[kind]
-    instance = get_object_or_404(model, pk=item, group=group) if item else None
-    if instance is not None and request.method == "GET":
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=instance)
+    instance = get_group_person_for_user_or_404(request.user, group, model, item) if item else None
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
@@ -523,7 +521,6 @@ def panel_meeting(request, pk: int):
         visible_groups=groups_visible_to(request.user),
         visible_actions=panel_actions_visible_to(request.user),
     )
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=meeting)
     audit_list(actor=request.user, model=OrganisedCrimeGroup, ids=agenda.group_ids, meeting=meeting.pk)
     return render(
         request,
@@ -750,7 +747,7 @@ def panel_item(request, pk: int):
             messages.success(request, done)
             return redirect(meeting)
     if group is not None:
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=group, detail={"meeting": meeting.pk})
+        record_view(request.user, group, meeting=meeting.pk)
     today = local_today()
     actions = list(
         PanelAction.objects.filter(item=item, carried_from__isnull=True).select_related(
@@ -833,12 +830,13 @@ def panel_actions(request):
 
 def panel_action(request, pk: int):
     action = get_panel_action_for_user_or_404(request.user, pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=action)
     chain = meeting_selectors.carry_chain(action)
     is_open = action.status == ActionStatus.OPEN
     group = (
         groups_visible_to(request.user).filter(pk=action.subject_id).first() if action.subject_id else None
     )
+    if group is not None:
+        record_view(request.user, group)
     return render(
         request,
         "partnerships/disruption/action.html",

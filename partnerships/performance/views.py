@@ -10,8 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from somerset_safety.accounts.permissions import require_any_role
-from somerset_safety.audit.models import AuditAction
-from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.forms import errors_on
 from somerset_safety.reports.periods import financial_quarter_name
@@ -86,9 +84,6 @@ def framework_page(request, pk: int):
         releases=permissions.releases_visible_to(request.user),
         suppress=not can_see_small_counts(request.user),
     )
-    audit_record(
-        actor=request.user, action=AuditAction.VIEW, obj=framework, detail={"quarter": quarter.isoformat()}
-    )
     return render(
         request,
         "partnerships/performance/framework.html",
@@ -110,7 +105,6 @@ def indicator_page(request, pk: int):
         releases=permissions.releases_visible_to(request.user),
         suppress=not can_see_small_counts(request.user),
     )
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=indicator)
     manage = can_manage(request.user)
     for row in history["rows"]:
         row["moves"] = VALUE_RELEASE_MOVES.options(row["row"]) if manage and row["row"] else []

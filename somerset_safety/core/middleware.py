@@ -61,7 +61,9 @@ class RequestIdMiddleware:
             shown = "".join(ch for ch in incoming[:100] if ch.isprintable())
             logger.info("request %s carries client request id %r", request.request_id, shown)
         token = request_context.set_current(
-            request_context.RequestInfo(request_id=request.request_id, ip=client_ip(request))
+            request_context.RequestInfo(
+                request_id=request.request_id, ip=client_ip(request), method=request.method, request=request
+            )
         )
         try:
             response = self.get_response(request)

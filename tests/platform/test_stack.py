@@ -193,3 +193,16 @@ def _failed_sign_in(port: int) -> None:
         timeout=5,
     )
     assert "Enter a correct email address and password" in response.read().decode()
+
+
+def test_gunicorn_believes_proxy_headers_only_from_the_trusted_proxies(monkeypatch):
+    import runpy
+
+    assert "*" not in COMPOSE["services"]["web"]["command"]
+    assert "docker/gunicorn.conf.py" in COMPOSE["services"]["web"]["command"]
+    assert "${TRUSTED_PROXIES" in COMPOSE["services"]["web"]["environment"]["TRUSTED_PROXIES"]
+    config = ROOT / "docker" / "gunicorn.conf.py"
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.20.0.0/16, 192.0.2.7")
+    assert runpy.run_path(str(config))["forwarded_allow_ips"] == "10.20.0.0/16,192.0.2.7"
+    monkeypatch.setenv("TRUSTED_PROXIES", "")
+    assert runpy.run_path(str(config))["forwarded_allow_ips"] == "127.0.0.1,::1"
