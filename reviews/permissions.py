@@ -186,6 +186,7 @@ def openable_notification_ids(user, ids) -> set[int]:
     return set(visible.values_list("pk", flat=True))
 
 
+@audited_read()
 def get_recommendation_for_user_or_404(user, pk: int) -> Recommendation:
     recommendation = (
         recommendations_visible_to(user)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.reads import record_view
 from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import MARKING, csv_response
@@ -714,7 +715,6 @@ def recommendation_detail(request, rec_pk: int):
     recommendation = perms.get_recommendation_for_user_or_404(user, rec_pk)
     notification = recommendation.review.notification
     today = local_today()
-    audit_record(actor=user, action=AuditAction.VIEW, obj=recommendation)
     counted = selectors.with_action_counts(Recommendation.objects.filter(pk=recommendation.pk), today).get()
     return render(
         request,
@@ -735,7 +735,7 @@ def action_detail(request, rec_pk: int, action_pk: int):
     user = request.user
     perms.require_any_role(user, perms.REGISTER_ROLES)
     recommendation, action = _action_for(request, rec_pk, action_pk)
-    audit_record(actor=user, action=AuditAction.VIEW, obj=action)
+    record_view(user, action)
     sees_work = perms.sees_action_work(user, recommendation)
     return render(
         request,
