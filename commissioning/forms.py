@@ -28,38 +28,6 @@ from .models import (
 from .services import CONTRACT_FIELDS, GRANT_FIELDS, KPI_FIELDS, PROVIDER_FIELDS, RISK_FIELDS
 
 
-def _lower_first(text: str) -> str:
-    return text[0].lower() + text[1:] if text else text
-
-
-class PlainMessages:
-    """Required and invalid messages in the GOV.UK pattern, from each field's own label."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        default_required = forms.Field.default_error_messages["required"]
-        for field in self.fields.values():
-            label = _lower_first(str(field.label or ""))
-            choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
-            if field.error_messages.get("required") == default_required:
-                field.error_messages["required"] = f"Select the {label}" if choosing else f"Enter the {label}"
-            if choosing:
-                field.error_messages["invalid_choice"] = "Select one of the options given"
-            if isinstance(field, forms.DecimalField | forms.IntegerField):
-                kind = "whole number" if isinstance(field, forms.IntegerField) else "number"
-                field.error_messages["invalid"] = f"The {label} must be a {kind}"
-                field.error_messages["max_digits"] = f"The {label} is too large"
-                field.error_messages["max_decimal_places"] = f"The {label} can have at most 2 decimal places"
-                field.error_messages["min_value"] = f"The {label} cannot be less than %(limit_value)s"
-                field.error_messages["max_value"] = f"The {label} cannot be more than %(limit_value)s"
-                field.widget = forms.TextInput(
-                    attrs={
-                        "inputmode": "numeric" if kind == "whole number" else "decimal",
-                        "spellcheck": "false",
-                    }
-                )
-
-
 def _money(label: str, **kwargs) -> forms.DecimalField:
     return forms.DecimalField(label=label, max_digits=14, decimal_places=2, min_value=0, **kwargs)
 
@@ -76,11 +44,11 @@ def _users_with(*roles) -> forms.ModelChoiceField:
     )
 
 
-class _Form(PlainMessages, GdsFormMixin, forms.Form):
+class _Form(GdsFormMixin, forms.Form):
     pass
 
 
-class _ModelForm(PlainMessages, GdsFormMixin, forms.ModelForm):
+class _ModelForm(GdsFormMixin, forms.ModelForm):
     pass
 
 

@@ -2,7 +2,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from somerset_safety.accounts.models import Agency
-from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.core.dates import age_on
+from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages
 from somerset_safety.meetings.forms import ActionForm as PlatformActionForm
 from somerset_safety.meetings.forms import (
     AttendanceForm,
@@ -25,6 +26,12 @@ from .models import (
 )
 
 NEW_PERSON = "new"
+
+
+def _last_referral(person) -> str:
+    if not person.last_referral_on:
+        return ""
+    return f", the last on {person.last_referral_on:%-d %B %Y} to {person.last_area}"
 
 
 class ReferralForm(GdsFormMixin, forms.Form):
@@ -153,6 +160,7 @@ class ReferralForm(GdsFormMixin, forms.Form):
         self.fields["dash_yes"].choices = [
             (str(q.number), q.text) for q in RiskQuestion.objects.filter(active=True)
         ]
+        self.risk_threshold = conf.high_risk_threshold()
         self.fields["incidents_in_period"].help_text = (
             f"In the last {conf.escalation_months()} months. {conf.escalation_incidents()} or more "
             "meets the potential escalation criterion."
@@ -166,7 +174,8 @@ class ReferralForm(GdsFormMixin, forms.Form):
                     str(p.pk),
                     f"{p.reference}: {p.full_name or 'name not recorded'}"
                     f"{', born ' + p.date_of_birth.strftime('%-d %B %Y') if p.date_of_birth else ''}"
-                    f" ({p.referral_count} earlier referral{'s' if p.referral_count != 1 else ''})",
+                    f" ({p.referral_count} earlier referral{'s' if p.referral_count != 1 else ''}"
+                    f"{_last_referral(p)})",
                 )
                 for p in matches
             ] + [(NEW_PERSON, "No, this is a new person")]
@@ -234,6 +243,17 @@ class ReferralForm(GdsFormMixin, forms.Form):
             self.add_error(
                 "professional_judgement_reasons", "Give the reasons for referring on professional judgement"
             )
+        referred = cleaned.get("referral_date")
+        for prefix, whose in (("victim", "victim's"), ("perpetrator", "perpetrator's")):
+            born, age = cleaned.get(f"{prefix}_dob"), cleaned.get(f"{prefix}_age")
+            if born and referred and born > referred:
+                self.add_error(f"{prefix}_dob", f"The {whose} date of birth must be before the referral date")
+            elif born and referred and age is not None and age != age_on(born, referred):
+                self.add_error(
+                    f"{prefix}_age",
+                    f"The {whose} age must match their date of birth: "
+                    f"{age_on(born, referred)} on the referral date",
+                )
         for name, matches in (
             ("victim_match", self.victim_matches),
             ("perpetrator_match", self.perpetrator_matches),
@@ -502,7 +522,7 @@ class ImportForm(GdsFormMixin, forms.Form):
         return upload
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PlainMessages, forms.Form):
     area = forms.ModelChoiceField(
         queryset=MaracArea.objects.all(),
         label="MARAC area",

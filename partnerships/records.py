@@ -29,7 +29,7 @@ def anonymise_person(person) -> list[registry.Scrub]:
     return [
         registry.Scrub(
             Person.objects.filter(pk=person.pk),
-            {"full_name": "", "date_of_birth": None, "address": "", "source_ref": ""},
+            {"full_name": "", "normalised_name": "", "date_of_birth": None, "address": "", "source_ref": ""},
         ),
         registry.Scrub(
             as_victim.exclude(professional_judgement_reasons=""), {"professional_judgement_reasons": REMOVED}

@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from somerset_safety.accounts.models import AgencyType
@@ -17,6 +19,7 @@ from somerset_safety.meetings.models import Meeting as PlatformMeeting
 
 from . import conf, summary
 from .models import MaracArea, Person, PersonRole, Referral, Sex
+from .names import normalise_name
 
 RETURN_COLUMNS = [
     "marac_area",
@@ -339,31 +342,71 @@ def csv_value(value) -> str:
     return "" if value is None else str(value)
 
 
+# Trigram similarity (PostgreSQL pg_trgm, 0 to 1) above which a name is a near match: with the
+# same date of birth, or where a date of birth is missing on either side.
+NEAR_WITH_SAME_BIRTH = 0.3
+NEAR_BY_NAME_ALONE = 0.6
+
+
 def possible_matches(
     *, role: str, full_name: str, date_of_birth: date | None, limit: int = 10
 ) -> QuerySet[Person]:
-    """People already recorded with the same date of birth and a similar name, or the same name."""
-    name = " ".join(full_name.split())
+    """People already recorded who may be the person being referred, closest first, each with
+    the number of referrals, the date of the last and its MARAC area (`last_referral_on`,
+    `last_area`).
+
+    Names are compared as `names.normalise_name` writes them. On PostgreSQL near matches count
+    too (pg_trgm similarity: "Jon Smyth" finds "John Smith" born the same day); elsewhere the
+    normalised name must be the same, or the date of birth the same and the surname in the name.
+    A near match by name alone is never someone recorded with a different date of birth.
+    """
+    name = normalise_name(full_name)
     if not name and date_of_birth is None:
         return Person.objects.none()
-    condition = Q()
-    if name:
-        surname = name.split(" ")[-1]
-        condition |= Q(full_name__iexact=name)
-        if date_of_birth is not None:
-            condition |= Q(date_of_birth=date_of_birth, full_name__icontains=surname)
-    elif date_of_birth is not None:
-        condition |= Q(date_of_birth=date_of_birth)
-    return (
-        Person.objects.filter(role=role)
-        .filter(condition)
-        .annotate(
-            referral_count=Count(
-                "referrals_as_victim" if role == PersonRole.VICTIM else "referrals_as_perpetrator"
-            )
+    people = Person.objects.filter(role=role)
+    same_birth = Q(date_of_birth=date_of_birth) if date_of_birth is not None else Q(pk__in=[])
+    birth_unknown = Q(date_of_birth__isnull=True) if date_of_birth is not None else Q()
+    order = ["full_name", "id"]
+    if not name:
+        condition = same_birth
+    elif connection.vendor == "postgresql":
+        people = people.annotate(similarity=TrigramSimilarity("normalised_name", name))
+        condition = (
+            Q(normalised_name=name)
+            | (same_birth & Q(similarity__gte=NEAR_WITH_SAME_BIRTH))
+            | (birth_unknown & Q(similarity__gte=NEAR_BY_NAME_ALONE))
         )
-        .order_by("full_name", "id")[:limit]
+        order = ["-similarity", *order]
+    else:
+        condition = Q(normalised_name=name) | (same_birth & Q(normalised_name__contains=name.split(" ")[-1]))
+    related = "referrals_as_victim" if role == PersonRole.VICTIM else "referrals_as_perpetrator"
+    latest = Referral.objects.filter(
+        **{"victim_id" if role == PersonRole.VICTIM else "perpetrator_id": OuterRef("pk")}
+    ).order_by("-referral_date", "-id")
+    return (
+        people.filter(condition)
+        .annotate(
+            referral_count=Count(related),
+            last_referral_on=Subquery(latest.values("referral_date")[:1]),
+            last_area=Subquery(latest.values("area__name")[:1]),
+        )
+        .order_by(*order)[:limit]
     )
+
+
+def marac_chairs(*, keep=None) -> QuerySet:
+    """The people who may chair a MARAC: those who take part in MARAC (coordinators, community
+    safety officers and agency representatives), active. `keep` (a meeting's chair now) stays
+    on the list so that saving a meeting never drops its chair."""
+    from somerset_safety.accounts.models import User
+
+    from .permissions import MARAC_ROLES
+
+    groups = [role.label for role in MARAC_ROLES]
+    people = Q(is_active=True, groups__name__in=groups)
+    if keep is not None:
+        people |= Q(pk=keep.pk)
+    return User.objects.filter(pk__in=User.objects.filter(people).values("pk"))
 
 
 def referral_list(queryset: QuerySet[Referral]) -> QuerySet[Referral]:

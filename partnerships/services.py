@@ -45,6 +45,7 @@ from .models import (
     ResearchReturn,
     RiskQuestion,
 )
+from .names import normalise_name
 from .states import REFERRAL_MOVES
 
 REFERENCE_KIND = "marac_referral"  # MR-<year of the referral>-NNNNNN
@@ -175,9 +176,11 @@ def _person(*, role: str, existing: Person | None, details: dict | None) -> Pers
         return existing
     if not details or not any(details.get(k) for k in ("full_name", "date_of_birth", "address")):
         return None if role == PersonRole.PERPETRATOR else Person.objects.create(role=role)
+    full_name = (details.get("full_name") or "").strip()
     return Person.objects.create(
         role=role,
-        full_name=(details.get("full_name") or "").strip(),
+        full_name=full_name,
+        normalised_name=normalise_name(full_name),
         date_of_birth=details.get("date_of_birth"),
         address=(details.get("address") or "").strip(),
     )
@@ -218,7 +221,7 @@ def referral_create(
     """
     refuse_future(referral_date, "The referral date", MaracError)
     if incident_date and incident_date > referral_date:
-        raise MaracError("The incident date must be on or before the referral date.")
+        raise MaracError("The incident date must be on or before the referral date.", field="incident_date")
     valid_numbers = {
         str(n) for n in RiskQuestion.objects.filter(active=True).values_list("number", flat=True)
     }
@@ -321,7 +324,10 @@ def person_update(
     if date_of_birth and date_of_birth > local_today():
         raise MaracError("The date of birth must be in the past.")
     values = {"full_name": full_name.strip(), "date_of_birth": date_of_birth, "address": address.strip()}
-    save_changes(person, values, actor)
+    if "full_name" in save_changes(person, values, actor):
+        # Derived from the name (the audit names the name): kept in step for matching.
+        person.normalised_name = normalise_name(person.full_name)
+        Person.objects.filter(pk=person.pk).update(normalised_name=person.normalised_name)
     return person
 
 

@@ -460,7 +460,9 @@ def meeting_create(request):
     from somerset_safety.accounts.models import Agency
 
     core = Agency.objects.filter(code__in=CORE_AGENCIES)
-    form = MeetingForm(request.POST or None, initial={"agencies": list(core)})
+    form = MeetingForm(
+        request.POST or None, initial={"agencies": list(core)}, chairs=selectors.marac_chairs()
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -690,7 +692,9 @@ def meeting_edit(request, pk: int):
         name: getattr(meeting, name)
         for name in ("date", "start_time", "end_time", "venue", "online_link", "chair")
     }
-    form = MeetingDetailsForm(request.POST or None, initial=initial)
+    form = MeetingDetailsForm(
+        request.POST or None, initial=initial, chairs=selectors.marac_chairs(keep=meeting.chair)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_update_details(actor=request.user, meeting=meeting, values=form.cleaned_data)

@@ -96,17 +96,29 @@ def load_demo(users: dict) -> None:
     officer = users["officer"]
     today = local_today()
 
+    # Notified oldest first, so that the references run in date order (DHR-0001 the earliest).
+    done = _notification(
+        officer,
+        days_ago=420,
+        name="Eve Example",
+        area="mendip",
+        agency="POLICE",
+        victim_pseudonym="“Jo” (synthetic)",
+    )
+    overdue = _notification(
+        officer, days_ago=260, name="Dee Example", area="south_somerset", agency="PROBATION"
+    )
+    paused = _notification(officer, days_ago=150, name="Cleo Example", area="swt", agency="POLICE")
+    closed = _notification(
+        officer, days_ago=90, name="Bea Example", area="sedgemoor", agency="HEALTH", death_type="unexplained"
+    )
     # Awaiting decision.
     _notification(officer, days_ago=12, name="Alex Example", area="mendip", agency="POLICE")
 
     # No review: closed with its reasons kept.
-    closed = _notification(
-        officer, days_ago=90, name="Bea Example", area="sedgemoor", agency="HEALTH", death_type="unexplained"
-    )
     _decide(officer, closed, days_ago=70, review=False)
 
     # Paused for the criminal trial.
-    paused = _notification(officer, days_ago=150, name="Cleo Example", area="swt", agency="POLICE")
     review = _decide(officer, paused, days_ago=140).review
     _set_up(officer, users, review, start_days_ago=120)
     services.pause_start(
@@ -118,9 +130,6 @@ def load_demo(users: dict) -> None:
     )
 
     # Overdue: decided eight months ago, still at draft; one agency report outstanding.
-    overdue = _notification(
-        officer, days_ago=260, name="Dee Example", area="south_somerset", agency="PROBATION"
-    )
     review = _decide(officer, overdue, days_ago=245).review
     gathered = _set_up(officer, users, review, start_days_ago=230)
     request = review.report_requests.get(agency__code="POLICE")
@@ -136,14 +145,6 @@ def load_demo(users: dict) -> None:
     services.review_draft_report(actor=officer, review=review, on=today - timedelta(days=20))
 
     # In action plan monitoring, after a QA resubmission.
-    done = _notification(
-        officer,
-        days_ago=420,
-        name="Eve Example",
-        area="mendip",
-        agency="POLICE",
-        victim_pseudonym="“Jo” (synthetic)",
-    )
     review = _decide(officer, done, days_ago=410).review
     _set_up(officer, users, review, start_days_ago=400)
     for number, request in enumerate(review.report_requests.all()):

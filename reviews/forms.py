@@ -204,14 +204,6 @@ class NotificationForm(GdsForm, forms.ModelForm):
         if kwargs.get("instance") is None:
             kwargs["initial"] = {**self.DEFAULTS, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if (
-                "required" not in field.error_messages
-                or field.error_messages["required"] == "This field is required."
-            ):
-                field.error_messages["required"] = f"Enter the {field.label[0].lower()}{field.label[1:]}"
-            if isinstance(field, forms.IntegerField):
-                field.widget.attrs["inputmode"] = "numeric"
         self.fields["area"].error_messages["required"] = "Select the area"
 
     def clean(self):
@@ -219,6 +211,9 @@ class NotificationForm(GdsForm, forms.ModelForm):
         death, notified = cleaned.get("date_of_death"), cleaned.get("notified_on")
         if death and notified and death > notified:
             self.add_error("date_of_death", "The date of death must be on or before the date notified")
+        trial = cleaned.get("trial_date")
+        if death and trial and trial <= death:
+            self.add_error("trial_date", "The trial date must be after the date of death")
         return cleaned
 
 
@@ -252,6 +247,16 @@ class DecisionForm(GdsForm, forms.Form):
         not_future=True,
     )
     field_order = ["decision", "decision_date", "decision_maker", "rationale", "home_office_told_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        decided, told = cleaned.get("decision_date"), cleaned.get("home_office_told_on")
+        if decided and told and told < decided:
+            self.add_error(
+                "home_office_told_on",
+                "The date the Home Office was told must be on or after the decision date",
+            )
+        return cleaned
 
 
 class HomeOfficeToldForm(GdsForm, forms.Form):

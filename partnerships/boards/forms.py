@@ -5,7 +5,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from somerset_safety.accounts.models import Agency, User
-from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages
 from somerset_safety.core.uploads import ACCEPT_ATTRIBUTE, HUMAN_TYPES, validate_upload
 
 from ..models import BoardMember, BoardPaper, ForwardPlanItem, ForwardPlanStatus, MemberRole, PaperPurpose
@@ -225,7 +225,7 @@ class ForwardPlanForm(GdsFormMixin, forms.ModelForm):
         ]
 
 
-class DecisionSearchForm(forms.Form):
+class DecisionSearchForm(PlainMessages, forms.Form):
     q = forms.CharField(label="Words in the decision", required=False, max_length=200)
     year = forms.TypedChoiceField(label="Year", required=False, coerce=int, empty_value=None, choices=())
 

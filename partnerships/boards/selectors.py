@@ -117,3 +117,16 @@ def action_log(user, board, *, today: date, show: str = "open") -> QuerySet[Boar
     elif show == "overdue":
         actions = meeting_selectors.overdue(actions, today)
     return actions.order_by("due_date", "id")
+
+
+def board_chairs(board, *, keep=None):
+    """The people who may chair a board's meeting: its current members who are active users
+    (and `keep`, the meeting's chair now, so that saving never drops them)."""
+    from django.db.models import Q
+
+    from somerset_safety.accounts.models import User
+
+    people = Q(is_active=True, board_memberships__board=board, board_memberships__left_on__isnull=True)
+    if keep is not None:
+        people |= Q(pk=keep.pk)
+    return User.objects.filter(pk__in=User.objects.filter(people).values("pk"))

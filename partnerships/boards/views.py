@@ -257,7 +257,7 @@ def board_actions(request, code: str):
 @require_http_methods(["GET", "POST"])
 def board_meeting_create(request, code: str):
     board = permissions.get_board_for_user_or_404(request.user, code, action="change")
-    form = MeetingDetailsForm(request.POST or None)
+    form = MeetingDetailsForm(request.POST or None, chairs=selectors.board_chairs(board))
     form.submit_label = "Schedule meeting"
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
@@ -368,7 +368,11 @@ def board_meeting_step(request, pk: int, step: str):
 def board_meeting_edit(request, pk: int):
     meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
     initial = {name: getattr(meeting, name) for name in meetings.DETAIL_FIELDS}
-    form = MeetingDetailsForm(request.POST or None, initial=initial)
+    form = MeetingDetailsForm(
+        request.POST or None,
+        initial=initial,
+        chairs=selectors.board_chairs(meeting.body.owner, keep=meeting.chair),
+    )
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             meetings.meeting_update_details(actor=request.user, meeting=meeting, values=form.cleaned_data)

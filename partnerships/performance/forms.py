@@ -3,7 +3,7 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages
 from somerset_safety.reports.periods import financial_quarter_name
 
 from ..models import Indicator, Priority
@@ -134,7 +134,7 @@ def _number(label: str) -> forms.DecimalField:
     )
 
 
-class QuarterValuesForm(forms.Form):
+class QuarterValuesForm(PlainMessages, forms.Form):
     """A value (and comparator value) per indicator for one quarter, drawn by hand as a table.
     Indicators worked out by this service are not on it."""
 

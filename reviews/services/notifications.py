@@ -56,6 +56,11 @@ def _known_fields(data: dict) -> None:
         raise TypeError(f"Not a notification field: {', '.join(unknown)}")
 
 
+def _trial_after_death(trial_date: date | None, date_of_death: date) -> None:
+    if trial_date is not None and trial_date <= date_of_death:
+        raise ReviewError("The trial date must be after the date of death.", field="trial_date")
+
+
 @transaction.atomic
 def notification_create(*, actor, **data) -> Notification:
     """Record a new notification with the next sequential reference (never reused, even when
@@ -63,7 +68,8 @@ def notification_create(*, actor, **data) -> Notification:
     _known_fields(data)
     _not_future(data["notified_on"], "The date notified")
     if data["date_of_death"] > data["notified_on"]:
-        raise ReviewError("The date of death must be on or before the date notified.")
+        raise ReviewError("The date of death must be on or before the date notified.", field="date_of_death")
+    _trial_after_death(data.get("trial_date"), data["date_of_death"])
     # One counter whatever the prefix, so changing the prefix never reuses a number.
     reference = next_reference(REFERENCE_KIND)
     notification = Notification(
@@ -99,9 +105,10 @@ def notification_update(*, actor, notification: Notification, **data) -> list[st
     date_of_death = values.get("date_of_death", notification.date_of_death)
     _not_future(notified_on, "The date notified")
     if date_of_death > notified_on:
-        raise ReviewError("The date of death must be on or before the date notified.")
+        raise ReviewError("The date of death must be on or before the date notified.", field="date_of_death")
     if notification.decision_date and notification.decision_date < notified_on:
-        raise ReviewError("The date notified must be on or before the decision date.")
+        raise ReviewError("The date notified must be on or before the decision date.", field="notified_on")
+    _trial_after_death(values.get("trial_date", notification.trial_date), date_of_death)
     changed = save_changes(notification, values, actor)
     if changed:
         deadlines_sync(subject=notification)
@@ -133,11 +140,17 @@ def notification_decide(
         raise ReviewError("Enter who made the decision.")
     _not_future(decision_date, "The decision date")
     if decision_date < notification.notified_on:
-        raise ReviewError("The decision date must be on or after the date notified.")
+        raise ReviewError(
+            f"The decision date must be on or after the date notified ({notification.notified_on:%-d %B %Y}).",
+            field="decision_date",
+        )
     if home_office_told_on is not None:
         _not_future(home_office_told_on, "The date the Home Office was told")
         if home_office_told_on < decision_date:
-            raise ReviewError("The Home Office cannot have been told before the decision was made.")
+            raise ReviewError(
+                "The Home Office cannot have been told before the decision was made.",
+                field="home_office_told_on",
+            )
     notification.decision = decision
     notification.decision_date = decision_date
     notification.decision_maker = decision_maker.strip()
@@ -187,7 +200,11 @@ def notification_home_office_told(*, actor, notification: Notification, told_on:
         raise ReviewError("Record the decision before the date the Home Office was told.")
     _not_future(told_on, "The date the Home Office was told")
     if told_on < notification.decision_date:
-        raise ReviewError("The Home Office cannot have been told before the decision was made.")
+        raise ReviewError(
+            "The Home Office cannot have been told before the decision was made "
+            f"({notification.decision_date:%-d %B %Y}).",
+            field="told_on",
+        )
     notification.home_office_told_on = told_on
     notification.save(update_fields=["home_office_told_on", "updated_at"])
     audit_record(

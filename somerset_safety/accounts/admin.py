@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.admin import AuditedAdmin, ReadOnlyAdminMixin
+from somerset_safety.core.forms import PlainMessages
 
 from . import services
 from .exceptions import AccountChangeRefused
@@ -39,7 +40,7 @@ class AgencyAdmin(AuditedAdmin):
     raw_id_fields = ["lead"]
 
 
-class UserAdminForm(forms.ModelForm):
+class UserAdminForm(PlainMessages, forms.ModelForm):
     """The account's fields and its roles; no password. `actor` is set by the admin."""
 
     actor = None

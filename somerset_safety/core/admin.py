@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 
+from .forms import PlainMessages
 from .services import record_archive
 
 
@@ -25,7 +26,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ArchiveReasonForm(forms.Form):
+class ArchiveReasonForm(PlainMessages, forms.Form):
     reason = forms.CharField(
         label="Why are these being archived?",
         max_length=500,

@@ -61,3 +61,9 @@ def working_days_between(start: date, end: date) -> int:
     if end <= start:
         return 0
     return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=n)))
+
+
+def age_on(born: date, day: date) -> int:
+    """Age in whole years on `day` of someone born on `born` (a 29 February birthday falls on
+    1 March in other years)."""
+    return relativedelta(day, born).years

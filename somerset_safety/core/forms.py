@@ -5,21 +5,62 @@ from functools import cached_property
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 from .dates import future_refusal
 from .exceptions import DomainError
+from .messages import plain_messages
 
 
-class GdsFormMixin:
+class PlainMessages:
+    """Every field's messages in the service's own words (core.messages), never Django's
+    defaults. Every form in the product has it; GdsFormMixin includes it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_messages(self.fields)
+
+
+# The GOV.UK fixed input widths, narrowest first.
+_WIDTHS = (2, 3, 4, 5, 10, 20)
+
+
+def number_width(field: forms.Field) -> int:
+    """The GOV.UK fixed width that fits the longest number the field takes: 3 characters for
+    an age up to 120, 10 for a sum of money."""
+    if isinstance(field, forms.DecimalField | forms.FloatField):
+        return 10
+    if field.max_value is None:
+        return 5
+    needed = len(str(int(field.max_value)))
+    return next((width for width in _WIDTHS if width >= needed), 20)
+
+
+class GdsFormMixin(PlainMessages):
     """A GOV.UK layout with one submit button. Render with templates/includes/form_page.html,
     which adds the error summary and the <form> tag.
 
     Override `gds_fields()` to choose widgets (Field.text, Field.radios, Field.textarea …) and
-    `submit_label` for the button text.
+    `submit_label` for the button text. Number fields are GOV.UK text inputs (inputmode numeric, no spinner) as wide as the
+    largest number they take.
     """
 
     submit_label = "Continue"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField) and isinstance(field.widget, forms.NumberInput):
+                whole = not isinstance(field, forms.DecimalField | forms.FloatField)
+                field.widget = forms.TextInput(
+                    attrs={
+                        "inputmode": "numeric" if whole else "decimal",
+                        "spellcheck": "false",
+                        "class": f"govuk-input--width-{number_width(field)}",
+                    }
+                )
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -44,12 +85,48 @@ def errors_on(form):
                 return redirect(notification)
         return render(...)
 
-    The lines after the call run only when the service succeeded.
+    The lines after the call run only when the service succeeded. An error naming a field of
+    the form (`DomainError(..., field="decision_date")`) is shown beside that field.
     """
     try:
         yield
     except DomainError as exc:
-        form.add_error(None, str(exc))
+        field = getattr(exc, "field", None)
+        form.add_error(field if field in form.fields else None, str(exc))
+
+
+def first_input_id(bound_field) -> str:
+    """The id of the first input of a field's group, which an error summary link must point
+    at so that following it puts the cursor there: the day of a date, the first radio or
+    checkbox (crispy-forms-gds numbers those from 1), otherwise the input itself."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.MultiWidget):
+        return f"{bound_field.auto_id}_0"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"id_{bound_field.html_name}_1"
+    return bound_field.auto_id
+
+
+def error_links(form) -> list[tuple[str, str]]:
+    """(input id, message) for every error of a form, in the order the page shows them: errors
+    about the whole form first, linked to its first field, then each field's own."""
+    fields = list(form.visible_fields())
+    links = []
+    if fields:
+        links += [(first_input_id(fields[0]), error) for error in form.non_field_errors()]
+    else:
+        links += [("", error) for error in form.non_field_errors()]
+    for bound_field in fields:
+        # A date's day, month or year in error is linked to itself; the rest to the day.
+        part_of = {}
+        if isinstance(bound_field.field, forms.MultiValueField):
+            for index, subfield in enumerate(bound_field.field.fields):
+                for error in getattr(subfield.widget, "errors", []):
+                    part_of.setdefault(str(error), f"{bound_field.auto_id}_{index}")
+        links += [
+            (part_of.get(str(error), first_input_id(bound_field)), error) for error in bound_field.errors
+        ]
+    return links
 
 
 class DateField(DateInputField):
@@ -69,6 +146,9 @@ class DateField(DateInputField):
         self.name_in_messages = label[0].lower() + label[1:]
         self.error_messages["required"] = f"Enter the {self.name_in_messages}"
         self.error_messages["incomplete"] = f"Enter the {self.name_in_messages} as a day, month and year"
+        not_a_date = f"The {self.name_in_messages} must be a real date"
+        for part in self.fields:
+            part.validators = [RegexValidator(r"^[0-9]+$", not_a_date)]
 
     def clean(self, value):
         parts = [str(part).strip() for part in (value or [])] if isinstance(value, list | tuple) else []

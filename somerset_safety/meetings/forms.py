@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from somerset_safety.accounts.models import Agency, User
-from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages
 
 from .models import AttendanceStatus, CarryReason, Frequency, Meeting, Weekday, WeekOfMonth
 
@@ -54,9 +54,13 @@ class MeetingDetailsForm(GdsFormMixin, forms.Form):
         queryset=User.objects.none(), label="Chair", required=False, empty_label="Not decided yet"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, chairs=None, **kwargs):
+        """`chairs`: the people who may chair this body's meetings (the app's rule); by default
+        anyone with a role."""
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = User.objects.filter(is_active=True, groups__isnull=False).distinct()
+        if chairs is None:
+            chairs = User.objects.filter(is_active=True, groups__isnull=False).distinct()
+        self.fields["chair"].queryset = chairs.order_by("full_name", "pk")
 
     def detail_fields(self):
         return [
@@ -119,7 +123,7 @@ class ApproveMinutesForm(GdsFormMixin, forms.Form):
         return [Field("approved_on")]
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(PlainMessages, forms.Form):
     """One row per invited agency; rendered by hand as a table."""
 
     def __init__(self, *args, attendances=(), **kwargs):
@@ -391,7 +395,7 @@ class PatternForm(GdsFormMixin, forms.Form):
         return cleaned
 
 
-class ConfirmDatesForm(forms.Form):
+class ConfirmDatesForm(PlainMessages, forms.Form):
     """The proposed dates the coordinator ticks to schedule; rendered by hand with the proposals."""
 
     dates = forms.MultipleChoiceField(

@@ -2,6 +2,7 @@
 Each chart goes out with its data table and a text alternative (WCAG 2.2 AA)."""
 
 import base64
+import math
 import re
 from dataclasses import dataclass
 
@@ -46,6 +47,21 @@ def _clean(svg: str) -> str:
     return _SCRIPT.sub("", svg)
 
 
+def _whole_number_axis(series: dict[str, list[float | int | None]]) -> dict:
+    """A count's axis in whole numbers (0, 1, 2 … never 0.5): pygal's options for the y axis
+    when every value is an integer; nothing when some value is a rate or a share."""
+    values = [v for vs in series.values() for v in vs if v is not None]
+    if not values or any(v != int(v) for v in values):
+        return {}
+    top = max(int(max(values)), 1)
+    step = max(1, math.ceil(top / 6))
+    return {"y_labels": list(range(0, top + step, step)), "value_formatter": lambda v: f"{v:,.0f}"}
+
+
+# Labels and legends are never cut short ("Somerset Co…"): the axis makes room for them.
+_WHOLE_LABELS = {"truncate_label": -1, "truncate_legend": -1}
+
+
 @dataclass(frozen=True)
 class Chart:
     svg: str
@@ -78,9 +94,11 @@ def bar_chart(
         show_legend=len(series) > 1,
         legend_at_bottom=True,
         print_values=True,
-        x_label_rotation=0 if len(labels) <= 6 else 30,
+        x_label_rotation=0 if len(labels) <= 6 and max(map(len, labels), default=0) <= 16 else 30,
         title=title,
         margin=20,
+        **_WHOLE_LABELS,
+        **_whole_number_axis(series),
     )
     chart.x_labels = labels
     for name, values in series.items():
@@ -102,6 +120,9 @@ def line_chart(
         title=title,
         margin=20,
         dots_size=4,
+        x_label_rotation=0 if len(labels) <= 8 and max(map(len, labels), default=0) <= 12 else 30,
+        **_WHOLE_LABELS,
+        **_whole_number_axis(series),
     )
     chart.x_labels = labels
     for name, values in series.items():

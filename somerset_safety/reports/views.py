@@ -129,11 +129,12 @@ def report_generate(request, pk: int):
         except services.ReportError as exc:
             messages.error(request, str(exc))
             return redirect(report)
-        messages.success(
-            request,
-            f"Version {version.number} is being generated. Its figures are frozen as at "
-            f"{version.period_end.day} {version.period_end:%B %Y}.",
-        )
+        version.refresh_from_db(fields=["status"])  # made already when the worker runs at once
+        as_at = f"Its figures are frozen as at {version.period_end.day} {version.period_end:%B %Y}."
+        if version.status == VersionStatus.READY:
+            messages.success(request, f"Version {version.number} has been generated. {as_at}")
+        elif version.status == VersionStatus.QUEUED:
+            messages.success(request, f"Version {version.number} is being generated. {as_at}")
         return redirect("reports:version_detail", pk=report.pk, number=version.number)
     return render(request, "reports/report_generate.html", {"report": report, "period": report.period})
 

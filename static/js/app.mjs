@@ -57,3 +57,21 @@ if (progress) {
   };
   setTimeout(poll, 2000);
 }
+
+// The checklist score as items are ticked (the referral form): the number answered yes and
+// whether it reaches visible high risk. The server works it out again when the form is saved.
+const score = document.getElementById("risk-score");
+const items = document.querySelectorAll('input[type="checkbox"][name="dash_yes"]');
+if (score && items.length) {
+  const threshold = Number(score.dataset.threshold);
+  const group = items[0].closest(".govuk-checkboxes");
+  group.after(score);
+  const show = () => {
+    const ticked = [...items].filter((item) => item.checked).length;
+    const high = ticked >= threshold ? "visible high risk" : `below the visible high-risk threshold of ${threshold}`;
+    score.textContent = `Checklist score: ${ticked} of ${items.length}, ${high}.`;
+  };
+  items.forEach((item) => item.addEventListener("change", show));
+  score.hidden = false;
+  show();
+}

@@ -19,6 +19,7 @@ from partnerships.models import (
     PersonRole,
     Referral,
 )
+from partnerships.names import normalise_name
 from somerset_safety.accounts.models import Agency
 from somerset_safety.meetings.services import body_for
 
@@ -39,6 +40,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     role = PersonRole.VICTIM
     full_name = factory.Sequence(lambda n: f"Test Victim {n} (synthetic)")
+    normalised_name = factory.LazyAttribute(lambda person: normalise_name(person.full_name))
     date_of_birth = datetime.date(1990, 1, 1)
 
 

@@ -280,6 +280,7 @@ def test_coordinator_corrects_restricted_details_with_audit(as_user, coordinator
     assert referral.victim.full_name == "Renamed (synthetic)" and referral.victim.date_of_birth == dt.date(
         1991, 2, 3
     )
+    assert referral.victim.normalised_name == "renamed synthetic"  # matched by its new name
     event = AuditEvent.objects.filter(action="change", object_type="partnerships.person").first()
     assert event.changed_fields == ["address", "date_of_birth", "full_name"]
     assert "Renamed" not in str(event.detail)

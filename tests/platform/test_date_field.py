@@ -27,7 +27,7 @@ def _errors(day, month, year, needed=("1", "2", "2026")):
         (("1", "", ""), "The referral date must include a day, month and year"),
         (("", "3", "2026"), "The referral date must include a day, month and year"),
         (("1", "3", "26"), "The referral date must have a 4-digit year"),
-        (("a", "3", "2026"), "Enter a valid date"),
+        (("a", "3", "2026"), "The referral date must be a real date"),
     ],
 )
 def test_bad_dates_get_plain_messages(parts, message):

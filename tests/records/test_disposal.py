@@ -74,6 +74,7 @@ def test_anonymising_a_marac_person_drops_the_identity_everywhere_and_logs_witho
 
     victim.refresh_from_db()
     assert (victim.full_name, victim.date_of_birth, victim.address, victim.source_ref) == ("", None, "", "")
+    assert victim.normalised_name == ""  # the name as matching compares it goes too
     history = get_history_model_for_model(Person).objects.filter(id=victim.pk)
     assert history.exists() and set(history.values_list("source_ref", flat=True)) == {""}
     referral.refresh_from_db()

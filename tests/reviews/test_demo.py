@@ -27,3 +27,6 @@ def test_demo_has_reviews_at_several_stages_one_overdue_one_paused_and_is_idempo
 
     overdue = Deadline.objects.filter(kind="dhr_completion_due", status="open", due_date__lt=today())
     assert overdue.count() == 1
+    # The references run in the order the deaths were notified: DHR-0001 is the earliest.
+    by_reference = list(Notification.objects.order_by("number").values_list("notified_on", flat=True))
+    assert by_reference == sorted(by_reference) and len(set(by_reference)) == 5

@@ -1,0 +1,95 @@
+"""Issue 14 points 11 and 12 in Chromium: following an error summary link puts the cursor in
+the day of a date and on the first radio of a group; a list with more than one page and the
+admin site pass axe-core (no serious or critical violation)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from somerset_safety.accounts.roles import Role
+from tests.factories import UserFactory
+from tests.reviews.factories import NotificationFactory
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_error_summary_links_move_focus_to_date_and_radio_inputs(
+    live_server, browser_page, sign_in, assert_accessible, officer
+):
+    page = browser_page
+    sign_in(page, live_server.url, officer)
+    page.goto(f"{live_server.url}/reviews/new/")
+    page.get_by_label("Victim's full name").fill("Typed Name (synthetic)")
+    page.locator("main form").get_by_role("button", name="Save notification").click()
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()  # GOV.UK Frontend moves focus to the summary on load
+    expect(summary).to_contain_text("Enter the date notified")
+    expect(page.get_by_label("Victim's full name")).to_have_value("Typed Name (synthetic)")
+    # The message is beside the field too.
+    expect(page.locator("#div_id_notified_on .govuk-error-message")).to_contain_text(
+        "Enter the date notified"
+    )
+    assert_accessible(page)
+
+    summary.get_by_role("link", name="Enter the date notified").click()
+    expect(page.locator("#id_notified_on_0")).to_be_focused()  # the day
+
+    summary.get_by_role("link", name="Select the relationship").click()
+    expect(page.locator("#id_relationship_1")).to_be_focused()  # the first radio
+
+    # A date in the wrong order is linked from the summary and shown beside its field.
+    page.locator("#id_notified_on_0").fill("31")
+    page.locator("#id_notified_on_1").fill("1")
+    page.locator("#id_notified_on_2").fill("2026")
+    page.locator("#id_date_of_death_0").fill("2")
+    page.locator("#id_date_of_death_1").fill("2")
+    page.locator("#id_date_of_death_2").fill("2026")
+    page.locator("main form").get_by_role("button", name="Save notification").click()
+    message = "The date of death must be on or before the date notified"
+    expect(page.locator("#div_id_date_of_death .govuk-error-message")).to_contain_text(message)
+    page.locator(".govuk-error-summary").get_by_role("link", name=message).click()
+    expect(page.locator("#id_date_of_death_0")).to_be_focused()
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_list_of_several_pages_passes_axe(live_server, browser_page, sign_in, assert_accessible, officer):
+    NotificationFactory.create_batch(30)
+    page = browser_page
+    sign_in(page, live_server.url, officer)
+    page.goto(f"{live_server.url}/reviews/")
+    expect(page.locator(".govuk-pagination")).to_contain_text("Page 1 of 2")
+    assert_accessible(page)
+    page.get_by_role("link", name="Next page").click()
+    expect(page.locator(".govuk-pagination")).to_contain_text("Page 2 of 2")
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_site_passes_axe(
+    live_server, browser_page, sign_in, assert_accessible, council_team, officer
+):
+    superuser = UserFactory(
+        agency=council_team, roles=[Role.ADMIN], is_staff=True, is_superuser=True, full_name="Sam Admin"
+    )
+    page = browser_page
+    sign_in(page, live_server.url, superuser)
+    for path in (
+        "/admin/",
+        "/admin/accounts/",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{officer.pk}/change/",
+        "/admin/accounts/user/add/",
+        "/admin/accounts/agency/",
+        "/admin/auth/group/",
+        "/admin/partnerships/maracarea/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("#content")).to_be_visible()
+        assert_accessible(page)
+    page.goto(f"{live_server.url}/admin/accounts/user/add/")
+    page.locator("#content form [type=submit]").first.click()
+    expect(page.locator(".errornote, .errorlist").first).to_be_visible()
+    assert_accessible(page)
