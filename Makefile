@@ -85,8 +85,7 @@ check-deploy: setup
 ## Benchmarks (not tests) against PostgreSQL: set DATABASE_URL to a throw-away database
 benchmark: setup
 	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL to a throw-away PostgreSQL database" && exit 1)
-	$(PY) tests/benchmarks/marac_benchmark.py
-	$(PY) tests/benchmarks/reminders_benchmark.py
+	$(PY) tests/benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3 var

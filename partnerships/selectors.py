@@ -266,7 +266,9 @@ def marac_figures(as_of: date) -> dict:
     heard_in_window = Referral.objects.filter(area=OuterRef("pk")).filter(heard_between(earliest, as_of))
     areas = list(MaracArea.objects.filter(Q(active=True) | Q(Exists(heard_in_window))).order_by("name", "pk"))
     ranges = {"year": (start, as_of), **{f"q{i}": quarter for i, quarter in enumerate(quarters)}}
-    counted = summary.counts_between([area.pk for area in areas], ranges)
+    counted = summary.counts_between(
+        [area.pk for area in areas], ranges, {f"q{i}": ["cases"] for i in range(len(quarters))}
+    )
     returns = {
         area.code: return_row(
             area, start, as_of, {**counted[area.pk]["year"], "rolling": counted[area.pk]["year"]["cases"]}

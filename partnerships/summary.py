@@ -137,10 +137,14 @@ def _pieces(start: date, end: date) -> tuple[tuple[date, date] | None, list[tupl
     return (first, last), edges
 
 
-def counts_between(areas: list[int], ranges: dict[str, tuple[date, date]]) -> dict[int, dict[str, dict]]:
+def counts_between(
+    areas: list[int], ranges: dict[str, tuple[date, date]], columns: dict[str, list[str]] | None = None
+) -> dict[int, dict[str, dict]]:
     """{area id: {range name: {column: count}}} for each named range of hearing dates (inclusive):
     whole months from the summary, the days that do not make a whole month from the referrals.
-    Two queries whatever the volume (one when every range is made of whole months)."""
+    `columns` names the columns wanted for a range (every column otherwise). Two queries whatever
+    the volume (one when every range is made of whole months)."""
+    wanted = {name: (columns or {}).get(name, COLUMNS) for name in ranges}
     whole, partial = {}, {}
     for name, (start, end) in ranges.items():
         months, edges = _pieces(start, end)
@@ -149,14 +153,15 @@ def counts_between(areas: list[int], ranges: dict[str, tuple[date, date]]) -> di
         if edges:
             partial[name] = edges
     result: dict[int, dict[str, dict]] = {
-        area: {name: dict.fromkeys(COLUMNS, 0) for name in ranges} for area in areas
+        area: {name: dict.fromkeys(wanted[name], 0) for name in ranges} for area in areas
     }
 
-    def add(rows) -> None:
+    def add(rows, names) -> None:
+        keys = [(name, column, f"{name}__{column}") for name in names for column in wanted[name]]
         for row in rows:
-            for name in ranges:
-                for column in COLUMNS:
-                    result[row["area_id"]][name][column] += row.get(f"{name}__{column}") or 0
+            counted = result[row["area_id"]]
+            for name, column, key in keys:
+                counted[name][column] += row[key] or 0
 
     if whole:
         low = min(first for first, _last in whole.values())
@@ -168,10 +173,11 @@ def counts_between(areas: list[int], ranges: dict[str, tuple[date, date]]) -> di
                 **{
                     f"{name}__{column}": Sum(column, filter=Q(month__gte=first, month__lte=last))
                     for name, (first, last) in whole.items()
-                    for column in COLUMNS
+                    for column in wanted[name]
                 }
             )
-            .order_by()
+            .order_by(),
+            whole,
         )
     if partial:
         spans = [span for edges in partial.values() for span in edges]
@@ -184,14 +190,15 @@ def counts_between(areas: list[int], ranges: dict[str, tuple[date, date]]) -> di
             days = Q()
             for start, end in edges:
                 days |= Q(heard_date__gte=start, heard_date__lte=end)
-            for column, expression in expressions.items():
-                annotations[f"{name}__{column}"] = _filtered(expression, days)
+            for column in wanted[name]:
+                annotations[f"{name}__{column}"] = _filtered(expressions[column], days)
         add(
             Referral.objects.filter(area_id__in=areas)
             .filter(within)
             .values("area_id")
             .annotate(**annotations)
-            .order_by()
+            .order_by(),
+            partial,
         )
     return result
 

@@ -272,8 +272,22 @@ def _values(data: dict, declaration: Declaration) -> dict[str, object]:
     return values
 
 
+def _copy(value):
+    """A copy of JSON-like data (dicts and lists of plain values): what deepcopy does, many times
+    faster on a national-scale section."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_copy(item) for item in value)
+    if isinstance(value, str | int | float | bool | type(None) | Withheld):
+        return value
+    return deepcopy(value)
+
+
 def _apply(data: dict, declaration: Declaration, values: dict, small: dict[str, bool]) -> Protected:
-    shown = deepcopy(data)
+    shown = _copy(data)
     hidden = {key: Withheld(is_small) for key, is_small in small.items()}
     for figure in declaration.figures:
         if figure.kind == DERIVED and any(source in hidden for source in figure.of):

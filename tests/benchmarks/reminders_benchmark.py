@@ -84,7 +84,8 @@ def _setup(deadlines: int, agencies: int) -> None:
 def _teardown() -> None:
     ReminderSend.objects.filter(deadline__kind="benchmark.item").delete()
     Deadline.objects.filter(kind="benchmark.item").delete()
-    User.objects.filter(email__startswith="bench", email__endswith="@example.invalid").delete()
+    # Only its own people (of its BENCH agencies): the other benchmarks' users keep their records.
+    User.objects.filter(agency__code__startswith="BENCH", email__endswith="@example.invalid").delete()
     Agency.objects.filter(code__startswith="BENCH").delete()
 
 

@@ -168,7 +168,20 @@ def time_dashboard(as_of: dt.date, repeat: int, user, lead=None) -> None:
         )
 
 
-def time_report(as_of: dt.date, user) -> None:
+def _pages(pdf: bytes) -> int:
+    """The page count pdfinfo gives (0 without poppler-utils)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdfinfo"):
+        return 0
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=False).stdout.decode()
+    found = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
+def time_report(as_of: dt.date, user, echo=print) -> dict:
+    """Generate a version (figures frozen, PDF drawn in-process); returns its figures."""
     from somerset_safety.celery import app as celery_app
     from somerset_safety.pdf import render
     from somerset_safety.reports import services
@@ -188,31 +201,36 @@ def time_report(as_of: dt.date, user) -> None:
     report = ExecutiveReport.objects.filter(title=REPORT["title"]).first() or services.report_create(
         actor=user, data={**REPORT, "period_end": as_of, "period_kind": "quarter"}
     )
-    print(f"\nEXECUTIVE REPORT as of {as_of} (report {report.pk})")
+    echo(f"\nEXECUTIVE REPORT as of {as_of} (report {report.pk})")
     with time_machine.travel(dt.datetime.combine(as_of, dt.time(12), tzinfo=LONDON), tick=True):
         seconds, queries, snapshot = measured(lambda: services.live_snapshot(_period(as_of)), 1)
-        print(f"  figures for every section (live_snapshot): {seconds * 1000:.1f} ms, {queries} queries")
+        echo(f"  figures for every section (live_snapshot): {seconds * 1000:.1f} ms, {queries} queries")
         seconds, queries, version = measured(
             lambda: services.report_version_generate(actor=user, report=report), 1
         )
     try:
         version.refresh_from_db()
-        pdf_seconds, html_bytes, pdf_bytes = rendering[-1]
-        pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", version.pdf.read()))
-        print(
+        pdf_seconds, html_bytes, pdf_bytes = rendering[0]
+        pages = _pages(version.pdf.read()) if version.pdf else 0
+        echo(
             f"  generate version {version.number} (freeze figures + draw PDF): {seconds:.2f} s, "
             f"{queries} queries, status {version.status}"
         )
-        print(
+        echo(
             f"    of which the PDF: {pdf_seconds:.2f} s ({html_bytes / 1024:,.0f} KB of HTML -> "
             f"{pdf_bytes / 1024:,.0f} KB PDF{f', {pages} pages' if pages else ''}) "
             f"(goal ≤ {PDF_GOAL_S:.0f} s: {_goal(pdf_seconds <= PDF_GOAL_S)})"
         )
         marac = snapshot.get("marac")
         if marac:
-            print(
-                f"    MARAC section: {marac['area_count']} areas, {marac['cases']:,} cases in the 12 months"
-            )
+            echo(f"    MARAC section: {marac['area_count']} areas, {marac['cases']:,} cases in the 12 months")
+        return {
+            "version_s": seconds,
+            "version_queries": queries,
+            "pdf_s": pdf_seconds,
+            "pages": pages,
+            "status": version.status,
+        }
     finally:
         render.render_pdf = original
 
