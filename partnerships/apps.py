@@ -6,7 +6,7 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnerships, MARAC and the Disruption Panel"
 
     def ready(self) -> None:
-        from .records import register_records
+        from .records import load_records_demo, register_records
 
         register_records()
         from somerset_safety.core import demo, navigation
@@ -36,6 +36,9 @@ class PartnershipsConfig(AppConfig):
         self._register_boards()
         self._register_disruption()
         demo.register("MARAC (synthetic)", load_demo, order=40)
+        demo.register(
+            "Records management: MARAC people past their period (synthetic)", load_records_demo, order=41
+        )
 
         from somerset_safety.reports.registry import (
             Attachment,

@@ -93,6 +93,44 @@ def anonymise_group(group) -> list[registry.Scrub]:
     ]
 
 
+def load_records_demo(users: dict) -> None:
+    """Two synthetic people last referred to MARAC in 2018, so the records manager has records
+    due to review, hold or anonymise (idempotent)."""
+    from datetime import date
+
+    from somerset_safety.accounts.models import Agency
+
+    from . import services
+    from .models import MaracArea, Person
+
+    if Person.objects.filter(full_name__startswith="Retention Example").exists():
+        return
+    area = MaracArea.objects.filter(code="TAUNTON").first() or MaracArea.objects.first()
+    if area is None:
+        return
+    for number, day in ((1, date(2018, 3, 14)), (2, date(2018, 9, 3))):
+        services.referral_create(
+            actor=users["coordinator"],
+            area=area,
+            referral_date=day,
+            incident_date=None,
+            referring_agency=Agency.objects.get(code="POLICE"),
+            dash_answers={str(n): "yes" for n in range(1, 15)},
+            professional_judgement=False,
+            professional_judgement_reasons="",
+            children_in_household=0,
+            victim_details={"full_name": f"Retention Example {number} (synthetic)"},
+            perpetrator_details={"full_name": f"Partner of Retention Example {number} (synthetic)"},
+            victim_sex="female",
+            victim_age=30 + number,
+            victim_ethnicity="white_british",
+            victim_disabled="no",
+            victim_lgbt="no",
+            perpetrator_age=35,
+            review_at_12_months=False,
+        )
+
+
 def register_records() -> None:
     from .models import GroupStatus, OrganisedCrimeGroup, Person
 

@@ -50,6 +50,7 @@ PERSONAS = [
         [Role.COMMISSIONING_OFFICER],
     ),
     ("auditor", "auditor@demo.invalid", "Demo IG Auditor (synthetic)", "CST", [Role.AUDITOR]),
+    ("records", "records@demo.invalid", "Demo Records Manager (synthetic)", "CST", [Role.RECORDS_MANAGER]),
     ("admin", "admin@demo.invalid", "Demo System Administrator (synthetic)", "CST", [Role.ADMIN]),
 ]
 
