@@ -392,6 +392,11 @@ class ActionFilterForm(GdsFormMixin, forms.Form):
     agency = forms.ModelChoiceField(
         label="Agency", required=False, queryset=Agency.objects.none(), empty_label="Any agency"
     )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[("due", "Soonest due first"), ("agency", "Agency, then soonest due")],
+    )
     as_of = DateField(
         label="As at",
         required=False,
@@ -403,7 +408,13 @@ class ActionFilterForm(GdsFormMixin, forms.Form):
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
 
     def gds_fields(self):
-        return [Field.select("show"), Field.select("strand"), Field.select("agency"), Field("as_of")]
+        return [
+            Field.select("show"),
+            Field.select("strand"),
+            Field.select("agency"),
+            Field.select("sort"),
+            Field("as_of"),
+        ]
 
 
 class AsAtForm(GdsFormMixin, forms.Form):

@@ -210,9 +210,10 @@ def action_list(
     as_of: date,
     strand: str = "",
     agency_id: int | None = None,
+    sort: str = "due",
 ) -> QuerySet[PanelAction]:
-    """The 4P actions the viewer may see, soonest due first: open or overdue as they stood at the
-    end of `as_of`, or every row; narrowed by strand and agency."""
+    """The 4P actions the viewer may see, soonest due first (or by agency): open or overdue as
+    they stood at the end of `as_of`, or every row; narrowed by strand and agency."""
     if show == "open":
         actions = actions.filter(live_on(as_of))
     elif show == "overdue":
@@ -221,9 +222,8 @@ def action_list(
         actions = actions.filter(plan_detail__strand=strand)
     if agency_id:
         actions = actions.filter(agency_id=agency_id)
-    return actions.select_related("agency", "owner", "meeting", "plan_detail__tactic").order_by(
-        "due_date", "id"
-    )
+    order = ("agency__name", "due_date", "id") if sort == "agency" else ("due_date", "id")
+    return actions.select_related("agency", "owner", "meeting", "plan_detail__tactic").order_by(*order)
 
 
 def figures_by_agency(

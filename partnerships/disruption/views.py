@@ -808,14 +808,15 @@ def panel_actions(request):
         request.GET or None,
         agencies=Agency.objects.filter(pk__in=visible.values("agency_id")).order_by("name"),
     )
-    show, strand, agency, as_of = "open", "", None, today
+    show, strand, agency, as_of, sort = "open", "", None, today, "due"
     if form.is_valid():
         show = form.cleaned_data["show"] or "open"
         strand = form.cleaned_data["strand"]
         agency = form.cleaned_data["agency"]
         as_of = form.cleaned_data["as_of"] or today
+        sort = form.cleaned_data["sort"] or "due"
     queryset = selectors.action_list(
-        visible, show=show, as_of=as_of, strand=strand, agency_id=agency.pk if agency else None
+        visible, show=show, as_of=as_of, strand=strand, agency_id=agency.pk if agency else None, sort=sort
     )
     page = paginate(request, queryset)
     for action in page:

@@ -706,3 +706,19 @@ def test_the_years_panel_meetings_from_its_pattern(as_user, member, police, agen
     assert made[0].attendances.filter(agency=police).exists()  # the panel member's agency
     assert "already scheduled" in client.get(url + "?year=2026").content.decode()
     assert "Tick at least one date" in client.post(url + "?year=2026", {"form": "dates"}).content.decode()
+
+
+def test_the_4p_action_list_sorts_by_due_date_or_agency(as_user, member, police, housing, today_is):
+    today_is(dt.date(2026, 2, 20))
+    group = adopt(make_group(member, police), member)
+    plan(group, member, police)
+    item = item_for(open_meeting(member, dt.date(2026, 2, 18)), group)
+    first_due = task(
+        member, item, housing, due=dt.date(2026, 3, 1), strand="protect", tactic="tenancy_action"
+    )
+    later_due = task(member, item, police, due=dt.date(2026, 4, 1))
+    url = reverse("partnerships:panel_actions")
+    assert list(as_user(member).get(url).context["page"]) == [first_due, later_due]
+    by_agency = list(as_user(member).get(url + "?sort=agency").context["page"])
+    names = sorted([(housing.name, first_due), (police.name, later_due)], key=lambda pair: pair[0])
+    assert by_agency == [action for _, action in names]
