@@ -36,6 +36,9 @@ class DutiesConfig(AppConfig):
         )
         register_rules()
         register_reporting()
+        from .evidence import register_evidence
+
+        register_evidence()
         demo.register("Statutory duties (synthetic evidence)", load_demo, order=60)
 
 

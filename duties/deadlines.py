@@ -10,6 +10,7 @@ from somerset_safety.accounts.models import Agency
 from somerset_safety.core.dates import add_months
 from somerset_safety.deadlines.registry import DeadlineKind, DeadlineSpec, register
 
+from .evidence import held_met_dates
 from .models import Obligation, Route, SlaveryNotification
 from .models.register import due_soon_days
 from .permissions import obligations_managed_by, obligations_visible_to, slavery_notifications_visible_to
@@ -19,15 +20,20 @@ SLAVERY_RG_CHECK = "modern_slavery_rg_check"
 
 
 def obligation_cycles(obligation: Obligation) -> list[tuple[date, date | None]]:
-    """Every cycle of an obligation as (due date, date met), from its current evidence.
+    """Every cycle of an obligation as (due date, date met), from its current evidence: what
+    officers recorded and what other records hold (`duties.evidence`).
 
     The first cycle is due on its first due date (the one set, or the register's rule);
     evidence met on a day meets the cycle then due, and the next cycle falls due its cycle of
     months later. The last cycle is the one still open: its due date is the obligation's next
     due date.
     """
+    # Of the evidence other records hold (many a year: each DHR decided in time), the latest
+    # meets the cycle: one met cycle for it, not one per record.
+    held = held_met_dates(obligation)
     met_dates = sorted(
         set(obligation.evidence.filter(withdrawn_at__isnull=True).values_list("met_on", flat=True))
+        | ({max(held)} if held else set())
     )
     cycles: dict[date, date | None] = {}
     due = obligation.first_due_date()

@@ -20,6 +20,7 @@ from django.db.models import (
     When,
 )
 
+from somerset_safety.core import duty_evidence
 from somerset_safety.deadlines.models import OUTSTANDING, Deadline, DeadlineStatus
 from somerset_safety.deadlines.selectors import deadlines_of
 from somerset_safety.deadlines.state import State, clock_state, with_state
@@ -177,10 +178,17 @@ def register_rows(duties: QuerySet[Duty]) -> list[dict]:
     evidence = EvidenceItem.objects.select_related("obligation").in_bulk(
         [d.latest_evidence_id for d in duty_list if d.latest_evidence_id]
     )
+    held = latest_held_evidence()
     labels = dict(DutyStatus.choices)
     rows = []
     for duty in duty_list:
         item = evidence.get(duty.latest_evidence_id)
+        evidence_date, described = (
+            (item.met_on, evidence_description(item)) if item else (None, "None recorded")
+        )
+        held_date, held_described = held.get(duty.pk, (None, ""))
+        if held_date is not None and (evidence_date is None or held_date > evidence_date):
+            evidence_date, described = held_date, held_described
         rows.append(
             {
                 "label": duty.title,
@@ -191,11 +199,47 @@ def register_rows(duties: QuerySet[Duty]) -> list[dict]:
                 "status": duty.computed_status,
                 "status_label": labels[duty.computed_status],
                 "next_due": duty.next_due.isoformat() if duty.next_due else None,
-                "evidence_date": item.met_on.isoformat() if item else None,
-                "evidence": evidence_description(item),
+                "evidence_date": evidence_date.isoformat() if evidence_date else None,
+                "evidence": described,
             }
         )
     return rows
+
+
+def latest_held_evidence() -> dict[int, tuple[date, str]]:
+    """Duty id -> (date, description) of the latest counted evidence other records hold for its
+    active obligations: the obligation and the source, never the record's own words."""
+    by_code = {s.obligation: s for s in duty_evidence.sources()}
+    latest: dict[int, tuple[date, str]] = {}
+    for obligation in Obligation.objects.filter(code__in=list(by_code), active=True).only(
+        "code", "duty_id", "title"
+    ):
+        source = by_code[obligation.code]
+        dates = [item.met_on for item in source.items() if item.counts]
+        if dates and (obligation.duty_id not in latest or max(dates) > latest[obligation.duty_id][0]):
+            latest[obligation.duty_id] = (max(dates), f"{obligation.title} ({source.label} record)")
+    return latest
+
+
+def held_evidence_of(obligations, user, shown: int = 10) -> list[dict]:
+    """For the duty page: each obligation's evidence held in other records, beside what officers
+    recorded — the latest `shown` items, how many there are and how many count, and whether
+    this user may follow the links."""
+    panels = []
+    for obligation in obligations:
+        for source in duty_evidence.sources_for(obligation.code):
+            items = source.evidence()
+            panels.append(
+                {
+                    "obligation": obligation,
+                    "source": source,
+                    "items": items[:shown],
+                    "total": len(items),
+                    "counted": sum(1 for item in items if item.counts),
+                    "can_open": source.can_open(user),
+                }
+            )
+    return panels
 
 
 # How each status reads in a sentence of the paper: met on time and met late apart.
@@ -273,7 +317,12 @@ def duty_detail(duty: Duty, user, today: date) -> dict:
         for o in obligations
     ]
     worst = max((STATUS_RANK[row[1]] for row in rows), default=STATUS_RANK[DutyStatus.NO_EVIDENCE])
-    return {"obligations": rows, "evidence": evidence, "status": STATUS_BY_RANK[worst]}
+    return {
+        "obligations": rows,
+        "evidence": evidence,
+        "held": held_evidence_of(obligations, user),
+        "status": STATUS_BY_RANK[worst],
+    }
 
 
 def _long(day: date) -> str:

@@ -17,6 +17,7 @@ from somerset_safety.core.references import next_reference
 from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines.services import deadlines_sync
 
+from .evidence import held_met_dates
 from .exceptions import DutiesError
 from .models import (
     AgeGroup,
@@ -59,10 +60,11 @@ def recovery_period_min_days() -> int:
 
 @transaction.atomic
 def obligation_refresh(*, obligation: Obligation) -> Obligation:
-    """Recompute when the obligation was last met (latest evidence not withdrawn) and when it
-    is next due (its cycle after that), and bring its deadline into line. Idempotent."""
+    """Recompute when the obligation was last met (latest evidence not withdrawn, recorded here
+    or held in other records) and when it is next due (its cycle after that), and bring its deadline into line. Idempotent."""
     obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
     last_met = obligation.evidence.filter(withdrawn_at__isnull=True).aggregate(latest=Max("met_on"))["latest"]
+    last_met = max({last_met, *held_met_dates(obligation)} - {None}, default=None)
     next_due = obligation.next_due_after(last_met)
     if (obligation.last_met_on, obligation.next_due_on) != (last_met, next_due):
         obligation.last_met_on, obligation.next_due_on = last_met, next_due

@@ -16,6 +16,9 @@ class ReviewsConfig(AppConfig):
         from .permissions import REGISTER_ROLES, TRACKER_ROLES
 
         deadlines.register()
+        from .evidence import register_evidence
+
+        register_evidence()
         _register_references()
         navigation.register(
             label="Reviews",

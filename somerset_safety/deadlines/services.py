@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core import duty_evidence
 from somerset_safety.core.queueing import enqueue
 
 from .exceptions import DeadlineError
@@ -116,6 +117,8 @@ def deadlines_sync(*, subject: Model) -> list[Deadline]:
         if row.status in OUTSTANDING:
             row.status, row.paused_since, row.closed_reason = DeadlineStatus.CLOSED, None, NO_LONGER_APPLIES
             row.save(update_fields=["status", "paused_since", "closed_reason", "updated_at"])
+    # A duty whose evidence this record is (a DHR decided in time) follows it.
+    duty_evidence.subject_changed(registration.subject_type)
     return kept
 
 

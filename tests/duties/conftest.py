@@ -17,3 +17,6 @@ def reference_data(db):
     importlib.import_module(
         "duties.migrations.0004_register_first_due_asb_case_review_child_safeguarding"
     ).forwards(apps, None)
+    importlib.import_module("duties.migrations.0005_obligations_evidenced_by_records_held").forwards(
+        apps, None
+    )
