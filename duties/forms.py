@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 
 from somerset_safety.accounts.models import Agency
-from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin, VersionedForm
 from somerset_safety.core.uploads import ACCEPT_ATTRIBUTE, HUMAN_TYPES, validate_upload
 
 from .models import (
@@ -93,7 +93,7 @@ class WithdrawEvidenceForm(GdsFormMixin, forms.Form):
         return [Field.textarea("reason", rows=3)]
 
 
-class AssessmentForm(GdsFormMixin, forms.Form):
+class AssessmentForm(VersionedForm, GdsFormMixin, forms.Form):
     submit_label = "Save assessment"
 
     title = forms.CharField(
@@ -411,7 +411,7 @@ class SlaveryNotificationForm(GdsFormMixin, _SafeguardingFields):
         return cleaned
 
 
-class SlaveryUpdateForm(GdsFormMixin, _SafeguardingFields):
+class SlaveryUpdateForm(VersionedForm, GdsFormMixin, _SafeguardingFields):
     submit_label = "Save changes"
 
     nrm_reference = forms.CharField(

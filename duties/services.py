@@ -277,13 +277,15 @@ def assessment_create(*, actor, **values) -> ImpactAssessment:
 
 
 @transaction.atomic
-def assessment_update(*, actor, assessment: ImpactAssessment, **values) -> ImpactAssessment:
+def assessment_update(
+    *, actor, assessment: ImpactAssessment, expected_version: str = "", **values
+) -> ImpactAssessment:
     """Change an assessment; its evidence links and the obligations' dates follow. Raises
     DutiesError as assessment_create does."""
     assessment = ImpactAssessment.objects.select_for_update().get(pk=assessment.pk)
     values = {name: values[name] for name in ASSESSMENT_FIELDS}
     _check_assessment(values)
-    if save_changes(assessment, values, actor):
+    if save_changes(assessment, values, actor, expected_version=expected_version):
         _link_assessment_evidence(assessment=assessment, actor=actor)
     return assessment
 
@@ -452,6 +454,7 @@ def slavery_notification_update(
     safeguarding_referral_to: str = "",
     safeguarding_not_made_reason: str = "",
     notes: str = "",
+    expected_version: str = "",
 ) -> SlaveryNotification:
     """Update what can change after submission: exploitation types, the Home Office NRM
     reference (NRM only), the safeguarding referral (or, for a child, why none has been made)
@@ -485,7 +488,13 @@ def slavery_notification_update(
     types_changed = before_types != set(exploitation_types)
     if types_changed:
         _set_exploitations(notification, exploitation_types)
-    save_changes(notification, values, actor, also_changed=["exploitation_types"] if types_changed else [])
+    save_changes(
+        notification,
+        values,
+        actor,
+        also_changed=["exploitation_types"] if types_changed else [],
+        expected_version=expected_version,
+    )
     return notification
 
 

@@ -239,7 +239,9 @@ def assessment_detail(request, pk: int):
 
 def assessment_edit(request, pk: int):
     assessment = get_assessment_for_user_or_404(request.user, pk, action="edit")
-    form = AssessmentForm(request.POST or None, initial=AssessmentForm.initial_from(assessment))
+    form = AssessmentForm(
+        request.POST or None, initial=AssessmentForm.initial_from(assessment), record=assessment
+    )
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             services.assessment_update(actor=request.user, assessment=assessment, **form.service_values())
@@ -324,6 +326,7 @@ def slavery_edit(request, pk: int):
         initial=initial,
         anonymous=notification.is_anonymous,
         child=notification.age_group == AgeGroup.CHILD,
+        record=notification,
     )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)

@@ -35,6 +35,7 @@ class PartnershipsConfig(AppConfig):
         self._register_meetings()
         self._register_boards()
         self._register_disruption()
+        _register_break_glass()
         demo.register("MARAC (synthetic)", load_demo, order=40)
         demo.register(
             "Records management: MARAC people past their period (synthetic)", load_records_demo, order=41
@@ -232,6 +233,51 @@ class PartnershipsConfig(AppConfig):
             description="Organised crime groups and County Lines: assessments, the people exploited and 4P disruption.",
             order=34,
         )
+
+
+def _register_break_glass() -> None:
+    """Restricted MARAC cases and restricted organised crime groups can be opened in an
+    emergency (somerset_safety.audit.breakglass): their owners are told."""
+    from somerset_safety.accounts.roles import Role
+    from somerset_safety.audit import breakglass
+
+    from .deadlines import coordinators_of
+    from .disruption.permissions import groups_visible_to, is_panel_member
+    from .models import OrganisedCrimeGroup, Referral
+    from .permissions import referrals_visible_to
+
+    breakglass.register(
+        breakglass.Kind(
+            key="marac_case",
+            label="A restricted MARAC case",
+            model=Referral,
+            find=lambda reference: Referral.objects.filter(reference=reference).first(),
+            may_ask=lambda user: user.has_role(Role.OFFICER, Role.AGENCY_REP)
+            and not user.has_role(Role.MARAC_COORDINATOR),
+            sees_already=lambda user, referral: referrals_visible_to(user).filter(pk=referral.pk).exists(),
+            owners=lambda referral: coordinators_of(referral.area),
+            reference_of=lambda referral: referral.reference,
+        )
+    )
+
+    def group_owners(group):
+        owners = list(group.named_people.filter(is_active=True))
+        if group.senior_responsible_officer_id:
+            owners.append(group.senior_responsible_officer)
+        return owners
+
+    breakglass.register(
+        breakglass.Kind(
+            key="organised_crime_group",
+            label="A restricted organised crime group",
+            model=OrganisedCrimeGroup,
+            find=lambda reference: OrganisedCrimeGroup.objects.filter(reference=reference).first(),
+            may_ask=is_panel_member,
+            sees_already=lambda user, group: groups_visible_to(user).filter(pk=group.pk).exists(),
+            owners=group_owners,
+            reference_of=lambda group: group.reference,
+        )
+    )
 
 
 def _register_references() -> None:

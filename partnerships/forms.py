@@ -3,7 +3,7 @@ from django import forms
 
 from somerset_safety.accounts.models import Agency
 from somerset_safety.core.dates import age_on
-from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages
+from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages, VersionedForm
 from somerset_safety.meetings.forms import ActionForm as PlatformActionForm
 from somerset_safety.meetings.forms import (
     AttendanceForm,
@@ -298,7 +298,7 @@ class ReferralForm(GdsFormMixin, forms.Form):
         return cleaned
 
 
-class HandlingForm(GdsFormMixin, forms.Form):
+class HandlingForm(VersionedForm, GdsFormMixin, forms.Form):
     submit_label = "Save changes"
     idva_allocated = forms.BooleanField(label="An IDVA has been allocated", required=False)
     restricted = forms.BooleanField(
@@ -318,7 +318,7 @@ class HandlingForm(GdsFormMixin, forms.Form):
         ]
 
 
-class PersonForm(GdsFormMixin, forms.Form):
+class PersonForm(VersionedForm, GdsFormMixin, forms.Form):
     submit_label = "Save details"
     full_name = forms.CharField(label="Full name", max_length=200, required=False)
     date_of_birth = DateField(label="Date of birth", required=False)

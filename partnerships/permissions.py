@@ -22,6 +22,7 @@ from django.http import Http404
 
 from somerset_safety.accounts.permissions import require_any_role  # noqa: F401 - used by views
 from somerset_safety.accounts.roles import Role
+from somerset_safety.audit import breakglass
 from somerset_safety.audit.reads import audited_read
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.meetings import models as platform
@@ -108,8 +109,10 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     referrals = Referral.objects.all()
     if is_coordinator(user):
         return referrals
+    # Emergency access (break-glass) to a restricted case, for the time it lasts.
+    granted = Q(pk__in=breakglass.granted_ids(user, Referral))
     if user.has_role(Role.OFFICER):
-        return referrals.filter(restricted=False)
+        return referrals.filter(Q(restricted=False) | granted)
     agency_id = _agency_rep_agency_id(user)
     if agency_id is None:
         return referrals.none()
@@ -130,12 +133,15 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
         | Q(pk__in=holds_action)
         | Q(pk__in=on_agenda, restricted=False)
         | Q(pk__in=opened)
+        | granted
     )
 
 
 def identity_visible(user, referral: Referral) -> bool:
     """Restricted fields (name, date of birth, address) of this case's people."""
     if is_coordinator(user):
+        return True
+    if referral.restricted and breakglass.active_access(user, referral) is not None:
         return True
     agency_id = _agency_rep_agency_id(user)
     if agency_id is None:
@@ -145,7 +151,12 @@ def identity_visible(user, referral: Referral) -> bool:
     return researching(user, referral)
 
 
-@audited_read(detail=lambda user, referral: {"restricted_fields": identity_visible(user, referral)})
+@audited_read(
+    detail=lambda user, referral: {
+        "restricted_fields": identity_visible(user, referral),
+        **breakglass.view_detail(user, referral),
+    }
+)
 def get_referral_for_user_or_404(user, pk: int, action: str = "view") -> Referral:
     referral = (
         referrals_visible_to(user)

@@ -301,7 +301,13 @@ def referral_create(
 
 @transaction.atomic
 def referral_update_handling(
-    *, actor, referral: Referral, restricted: bool, review_at_12_months: bool, idva_allocated: bool
+    *,
+    actor,
+    referral: Referral,
+    restricted: bool,
+    review_at_12_months: bool,
+    idva_allocated: bool,
+    expected_version: str = "",
 ) -> Referral:
     """Change how a case is handled: the restriction, the 12-month review flag, IDVA allocation."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -310,21 +316,27 @@ def referral_update_handling(
         "review_at_12_months": review_at_12_months,
         "idva_allocated": idva_allocated,
     }
-    if save_changes(referral, values, actor):
+    if save_changes(referral, values, actor, expected_version=expected_version):
         deadlines_sync(subject=referral)
     return referral
 
 
 @transaction.atomic
 def person_update(
-    *, actor, person: Person, full_name: str, date_of_birth: date | None, address: str
+    *,
+    actor,
+    person: Person,
+    full_name: str,
+    date_of_birth: date | None,
+    address: str,
+    expected_version: str = "",
 ) -> Person:
     """Correct a person's restricted details. Audited with the names of the fields changed."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if date_of_birth and date_of_birth > local_today():
         raise MaracError("The date of birth must be in the past.")
     values = {"full_name": full_name.strip(), "date_of_birth": date_of_birth, "address": address.strip()}
-    if "full_name" in save_changes(person, values, actor):
+    if "full_name" in save_changes(person, values, actor, expected_version=expected_version):
         # Derived from the name (the audit names the name): kept in step for matching.
         person.normalised_name = normalise_name(person.full_name)
         Person.objects.filter(pk=person.pk).update(normalised_name=person.normalised_name)

@@ -317,11 +317,12 @@ def referral_detail(request, pk: int):
 def referral_handling(request, pk: int):
     referral = get_referral_for_user_or_404(request.user, pk, action="change")
     initial = {k: getattr(referral, k) for k in ("idva_allocated", "restricted", "review_at_12_months")}
-    form = HandlingForm(request.POST or None, initial=initial)
+    form = HandlingForm(request.POST or None, initial=initial, record=referral)
     if request.method == "POST" and form.is_valid():
-        services.referral_update_handling(actor=request.user, referral=referral, **form.cleaned_data)
-        messages.success(request, "The case handling has been updated.")
-        return redirect(referral)
+        with errors_on(form):
+            services.referral_update_handling(actor=request.user, referral=referral, **form.cleaned_data)
+            messages.success(request, "The case handling has been updated.")
+            return redirect(referral)
     return render(request, "partnerships/referral_handling.html", {"referral": referral, "form": form})
 
 
@@ -338,7 +339,7 @@ def person_edit(request, pk: int, role: str):
         "date_of_birth": person.date_of_birth,
         "address": person.address,
     }
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(request.POST or None, initial=initial, record=person)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             services.person_update(actor=request.user, person=person, **form.cleaned_data)

@@ -6,7 +6,7 @@ from django import forms
 
 from somerset_safety.accounts.models import Agency, User
 from somerset_safety.accounts.roles import Role
-from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin, VersionedForm
 from somerset_safety.core.uploads import ACCEPT_ATTRIBUTE, HUMAN_TYPES, validate_upload
 
 from .models import (
@@ -77,7 +77,7 @@ def clean_upload(form, name: str):
     return uploaded
 
 
-class NotificationForm(GdsForm, forms.ModelForm):
+class NotificationForm(VersionedForm, GdsForm, forms.ModelForm):
     """The notification's details: the fields are services.NOTIFICATION_FIELDS (one list), each
     declared here with its GOV.UK label, hint and messages."""
 

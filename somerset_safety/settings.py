@@ -174,6 +174,8 @@ AXES_CLIENT_IP_CALLABLE = "somerset_safety.core.middleware.client_ip"
 # Proxies (addresses or networks, e.g. 10.0.0.0/24) whose X-Forwarded-For is believed for the
 # client's address in audit events; from anyone else the header is ignored.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Emergency ("break-glass") access to a restricted record lasts this long (S9).
+BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
 AXES_VERBOSE = False
 
 # Sessions live in the database (S20); idle 20 minutes, absolute 10 hours (S4).

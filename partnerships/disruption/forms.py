@@ -5,7 +5,7 @@ from django import forms
 
 from somerset_safety.accounts.models import Agency, User
 from somerset_safety.accounts.roles import Role
-from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin, VersionedForm
 from somerset_safety.meetings.forms import ActionForm
 
 from ..models import (
@@ -29,7 +29,7 @@ from ..models import (
 )
 
 
-class GroupForm(GdsFormMixin, forms.ModelForm):
+class GroupForm(VersionedForm, GdsFormMixin, forms.ModelForm):
     submit_label = "Save group"
     referred_on = DateField(label="Date referred to the panel", not_future=True)
     named_people = forms.ModelMultipleChoiceField(
@@ -108,7 +108,7 @@ class MappingForm(GdsFormMixin, forms.Form):
         self.fields["band"].queryset = ThreatBand.objects.filter(scale__active=True).select_related("scale")
 
 
-class NominalForm(GdsFormMixin, forms.ModelForm):
+class NominalForm(VersionedForm, GdsFormMixin, forms.ModelForm):
     submit_label = "Save member"
     date_of_birth = DateField(label="Date of birth", required=False, not_future=True)
     vulnerabilities = forms.MultipleChoiceField(
@@ -125,7 +125,7 @@ class NominalForm(GdsFormMixin, forms.ModelForm):
         }
 
 
-class LocationForm(GdsFormMixin, forms.ModelForm):
+class LocationForm(VersionedForm, GdsFormMixin, forms.ModelForm):
     submit_label = "Save place"
 
     class Meta:
@@ -134,7 +134,7 @@ class LocationForm(GdsFormMixin, forms.ModelForm):
         labels = {"kind": "Type of place", "closure_history": "Closure notices and orders"}
 
 
-class ExploitedPersonForm(GdsFormMixin, forms.ModelForm):
+class ExploitedPersonForm(VersionedForm, GdsFormMixin, forms.ModelForm):
     submit_label = "Save person"
     date_of_birth = DateField(label="Date of birth", required=False, not_future=True)
     exploitation_types = forms.MultipleChoiceField(

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from somerset_safety.accounts.roles import Role
+from somerset_safety.audit import breakglass
 from somerset_safety.audit.reads import audited_read
 from somerset_safety.meetings import models as platform
 
@@ -50,7 +51,12 @@ def _actions_on_groups():
 
 
 def _restriction_allows(user) -> Q:
-    return Q(restricted=False) | Q(named_people=user)
+    """Unrestricted groups, those naming the user, and those the user holds emergency access to."""
+    return (
+        Q(restricted=False)
+        | Q(named_people=user)
+        | Q(pk__in=breakglass.granted_ids(user, OrganisedCrimeGroup))
+    )
 
 
 def groups_visible_to(user) -> QuerySet[OrganisedCrimeGroup]:
@@ -73,7 +79,12 @@ def sees_detail(user, group: OrganisedCrimeGroup) -> bool:
     return is_panel_member(user)
 
 
-@audited_read(detail=lambda user, group: {"restricted_fields": sees_detail(user, group)})
+@audited_read(
+    detail=lambda user, group: {
+        "restricted_fields": sees_detail(user, group),
+        **breakglass.view_detail(user, group),
+    }
+)
 def get_group_for_user_or_404(user, pk: int, action: str = "view") -> OrganisedCrimeGroup:
     group = (
         groups_visible_to(user)

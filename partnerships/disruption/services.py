@@ -112,7 +112,9 @@ def group_create(*, actor, named_people: Iterable = (), **values) -> OrganisedCr
 
 
 @transaction.atomic
-def group_update(*, actor, group: OrganisedCrimeGroup, named_people: Iterable = (), **values) -> list[str]:
+def group_update(
+    *, actor, group: OrganisedCrimeGroup, named_people: Iterable = (), expected_version: str = "", **values
+) -> list[str]:
     """Change a group's details and who is named on it. Returns the fields that changed."""
     group = OrganisedCrimeGroup.objects.select_for_update().get(pk=group.pk)
     values = {name: values.get(name) for name in GROUP_FIELDS}
@@ -126,7 +128,13 @@ def group_update(*, actor, group: OrganisedCrimeGroup, named_people: Iterable = 
     people_changed = before != {p.pk for p in people}
     if people_changed:
         group.named_people.set(people)
-    changed = save_changes(group, values, actor, also_changed=["named_people"] if people_changed else [])
+    changed = save_changes(
+        group,
+        values,
+        actor,
+        also_changed=["named_people"] if people_changed else [],
+        expected_version=expected_version,
+    )
     if changed:
         deadlines_sync(subject=group)
     return changed
@@ -334,7 +342,9 @@ NOMINAL_FIELDS = ("role", "full_name", "date_of_birth", "age", "vulnerabilities"
 
 
 @transaction.atomic
-def nominal_save(*, actor, group: OrganisedCrimeGroup, nominal: Nominal | None = None, **values) -> Nominal:
+def nominal_save(
+    *, actor, group: OrganisedCrimeGroup, nominal: Nominal | None = None, expected_version: str = "", **values
+) -> Nominal:
     """Add a member to a group, or change one."""
     values = {name: values.get(name) for name in NOMINAL_FIELDS}
     values["full_name"] = (values["full_name"] or "").strip()
@@ -346,7 +356,8 @@ def nominal_save(*, actor, group: OrganisedCrimeGroup, nominal: Nominal | None =
         nominal = Nominal.objects.create(group=group, **values)
         audit_record(actor=actor, action=AuditAction.CREATE, obj=nominal, changed_fields=list(NOMINAL_FIELDS))
     else:
-        save_changes(Nominal.objects.select_for_update().get(pk=nominal.pk), values, actor)
+        locked = Nominal.objects.select_for_update().get(pk=nominal.pk)
+        save_changes(locked, values, actor, expected_version=expected_version)
     return nominal
 
 
@@ -355,7 +366,12 @@ LOCATION_FIELDS = ("kind", "address", "risk", "closure_history")
 
 @transaction.atomic
 def location_save(
-    *, actor, group: OrganisedCrimeGroup, location: Location | None = None, **values
+    *,
+    actor,
+    group: OrganisedCrimeGroup,
+    location: Location | None = None,
+    expected_version: str = "",
+    **values,
 ) -> Location:
     """Add an address or premises to a group, or change one."""
     values = {name: (values.get(name) or "").strip() for name in LOCATION_FIELDS}
@@ -367,7 +383,8 @@ def location_save(
             actor=actor, action=AuditAction.CREATE, obj=location, changed_fields=list(LOCATION_FIELDS)
         )
     else:
-        save_changes(Location.objects.select_for_update().get(pk=location.pk), values, actor)
+        locked = Location.objects.select_for_update().get(pk=location.pk)
+        save_changes(locked, values, actor, expected_version=expected_version)
     return location
 
 
@@ -423,7 +440,12 @@ def _check_exploited(values: dict) -> None:
 
 @transaction.atomic
 def exploited_person_save(
-    *, actor, group: OrganisedCrimeGroup, person: ExploitedPerson | None = None, **values
+    *,
+    actor,
+    group: OrganisedCrimeGroup,
+    person: ExploitedPerson | None = None,
+    expected_version: str = "",
+    **values,
 ) -> ExploitedPerson:
     """Add a person the group exploits, or change one. A child needs a safeguarding referral
     (or the reason one is not yet made); an NRM reference must be a referral in the modern
@@ -441,7 +463,8 @@ def exploited_person_save(
             actor=actor, action=AuditAction.CREATE, obj=person, changed_fields=list(EXPLOITED_FIELDS)
         )
     else:
-        save_changes(ExploitedPerson.objects.select_for_update().get(pk=person.pk), values, actor)
+        locked = ExploitedPerson.objects.select_for_update().get(pk=person.pk)
+        save_changes(locked, values, actor, expected_version=expected_version)
     return person
 
 

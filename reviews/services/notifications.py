@@ -96,8 +96,11 @@ def notification_create(*, actor, **data) -> Notification:
 
 
 @transaction.atomic
-def notification_update(*, actor, notification: Notification, **data) -> list[str]:
-    """Change the notification's details. Returns the names of the fields that changed."""
+def notification_update(
+    *, actor, notification: Notification, expected_version: str = "", **data
+) -> list[str]:
+    """Change the notification's details. Returns the names of the fields that changed. Raises
+    StaleEdit if it changed after `expected_version` (the form's)."""
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
     _known_fields(data)
     values = {name: data[name] for name in NOTIFICATION_FIELDS if name in data}
@@ -109,7 +112,7 @@ def notification_update(*, actor, notification: Notification, **data) -> list[st
     if notification.decision_date and notification.decision_date < notified_on:
         raise ReviewError("The date notified must be on or before the decision date.", field="notified_on")
     _trial_after_death(values.get("trial_date", notification.trial_date), date_of_death)
-    changed = save_changes(notification, values, actor)
+    changed = save_changes(notification, values, actor, expected_version=expected_version)
     if changed:
         deadlines_sync(subject=notification)
     return changed

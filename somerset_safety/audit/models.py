@@ -121,3 +121,40 @@ class ChainCheckResult(models.Model):
 
     def __str__(self) -> str:
         return f"{'Intact' if self.ok else 'Broken'} at {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class BreakGlassOutcome(models.TextChoices):
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified: referred for follow-up"
+
+
+class BreakGlassAccess(models.Model):
+    """Emergency access to one restricted record by someone who may not otherwise see it (S9).
+
+    It lasts BREAK_GLASS_MINUTES from `opened_at`; every view during it carries its id in the
+    view's audit event; the record's owners and the information governance auditors are told at
+    once; an auditor reviews each one. Kept, never deleted.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    record_type = models.CharField(max_length=100)
+    record_id = models.PositiveBigIntegerField()
+    record_reference = models.CharField(max_length=40)
+    reason = models.TextField()
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=BreakGlassOutcome.choices, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["user", "record_type", "expires_at"])]
+        verbose_name = "emergency access"
+        verbose_name_plural = "emergency access"
+
+    def __str__(self) -> str:
+        return f"Emergency access to {self.record_reference}"

@@ -44,3 +44,33 @@ def tell_auditors_chain_broken(result_id: int) -> int:
             recipients,
         )
     return len(recipients)
+
+
+@shared_task(
+    name="audit.tell_break_glass",
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=4,
+)
+def tell_break_glass(access_id: int) -> int:
+    """Emergency access was used: the record's owners and the auditors get a generic email
+    with a link to the use's page (no names, no reference, no reason: S14). Sent once."""
+    from .breakglass import recipients_of
+    from .models import BreakGlassAccess
+
+    access = BreakGlassAccess.objects.select_related("user").filter(pk=access_id).first()
+    if access is None:
+        return 0
+    recipients = recipients_of(access)
+    if recipients:
+        link = settings.SITE_URL.rstrip("/") + reverse("audit:break_glass_detail", args=[access.pk])
+        send_mail(
+            "Safer Somerset: emergency access to a restricted record",
+            "Someone has used emergency access to a restricted record that you are responsible for "
+            "or audit. Sign in to see who, when and why:\n"
+            f"{link}\n",
+            None,
+            recipients,
+        )
+    return len(recipients)

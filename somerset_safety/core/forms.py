@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from .dates import future_refusal
+from .edits import StaleEdit, record_version
 from .exceptions import DomainError
 from .messages import plain_messages
 
@@ -90,6 +91,10 @@ def errors_on(form):
     """
     try:
         yield
+    except StaleEdit as exc:
+        form.add_error(None, str(exc))
+        if isinstance(form, VersionedForm):
+            form.based_on_current_version()
     except DomainError as exc:
         field = getattr(exc, "field", None)
         form.add_error(field if field in form.fields else None, str(exc))
@@ -127,6 +132,43 @@ def error_links(form) -> list[tuple[str, str]]:
             (part_of.get(str(error), first_input_id(bound_field)), error) for error in bound_field.errors
         ]
     return links
+
+
+class VersionedForm(forms.Form):
+    """Mixed into every form that changes an existing record (optimistic concurrency)::
+
+        class NotificationForm(VersionedForm, GdsFormMixin, forms.ModelForm): ...
+        form = SlaveryUpdateForm(request.POST or None, record=notification, initial=...)
+
+    It carries, hidden, the version of the record the form was opened on (`record`, or a model
+    form's instance; a form for a new record carries none). Its value reaches the service as `expected_version` with the rest of
+    `cleaned_data`, and `save_changes` refuses the save if someone changed the record since.
+    The page then shows what they changed, keeps what was typed, and the form is now based on
+    the record as it stands, so saving again is a deliberate choice."""
+
+    expected_version = forms.CharField(widget=forms.HiddenInput, required=False, label="Version")
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record if record is not None else getattr(self, "instance", None)
+        if self.record is None or self.record.pk is None:
+            del self.fields["expected_version"]  # a new record: nobody else can have changed it
+            self.record = None
+        else:
+            self.fields["expected_version"].initial = record_version(self.record)
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        helper = super().helper
+        helper.render_hidden_fields = True
+        return helper
+
+    def based_on_current_version(self) -> None:
+        if self.record is None or not self.is_bound:
+            return
+        self.record.refresh_from_db()
+        self.data = self.data.copy()
+        self.data[self.add_prefix("expected_version")] = record_version(self.record)
 
 
 class DateField(DateInputField):

@@ -1,0 +1,198 @@
+"""Optimistic concurrency (S22, issue 19.4): two people edit the same record; the second save is
+refused with when and what the first changed, keeps what the second typed, and saving again is
+then a deliberate choice that goes through.
+
+Each edit page is driven as a browser would: the form is read from the page as drawn (hidden
+version included), one field is typed over, and it is posted back.
+"""
+
+from html.parser import HTMLParser
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from somerset_safety.accounts.roles import Role
+from somerset_safety.core.edits import save_changes
+
+from ..conftest import verified_client
+from ..factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would post from the page's one POST form."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, list[str]] = {}
+        self._in_form = False
+        self._select = None
+        self._option = None
+        self._textarea = None
+
+    def _add(self, name, value):
+        self.values.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method", "").lower() == "post":
+            self._in_form = True
+        if not self._in_form or "name" not in attrs and tag not in ("option",):
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self._add(attrs["name"], attrs.get("value", "on"))
+            elif kind not in ("submit", "button", "file"):
+                self._add(attrs["name"], attrs.get("value", ""))
+        elif tag == "select":
+            self._select, self._option = attrs["name"], None
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._add(self._select, attrs.get("value", ""))
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self._add(self._textarea, "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            if self._textarea:
+                self.values[self._textarea][-1] = self.values[self._textarea][-1].lstrip("\n")
+            self._textarea = None
+
+
+def _form_on(response) -> dict:
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    reader.values.pop("csrfmiddlewaretoken", None)
+    return reader.values
+
+
+def _dhr_notification(officer):
+    from tests.reviews.factories import make_notification
+
+    record = make_notification(officer)
+    return record, reverse("reviews:edit", args=[record.pk])
+
+
+def _marac_victim(coordinator):
+    from tests.partnerships.factories import ReferralFactory
+
+    referral = ReferralFactory()
+    return referral.victim, reverse("partnerships:person_edit", args=[referral.pk, "victim"])
+
+
+def _marac_handling(coordinator):
+    from tests.partnerships.factories import ReferralFactory
+
+    referral = ReferralFactory()
+    return referral, reverse("partnerships:referral_handling", args=[referral.pk])
+
+
+def _slavery_record(officer):
+    from tests.duties.factories import make_notification
+
+    record = make_notification(officer)
+    return record, reverse("duties:slavery_edit", args=[record.pk])
+
+
+# (make the record, the role of the two editors, what the first saves, the label the refusal
+# names, what the second types, the field where it lands, how to read the stored value)
+CASES = {
+    "DHR notification": (
+        _dhr_notification,
+        Role.OFFICER,
+        {"victim_age": 41},
+        "victim age",
+        ("victim_age", "39"),
+        lambda r: r.victim_age,
+        (41, 39),
+    ),
+    "MARAC victim's details": (
+        _marac_victim,
+        Role.MARAC_COORDINATOR,
+        {"address": "2 Other Road (synthetic)"},
+        "address",
+        ("full_name", "Typed Second (synthetic)"),
+        lambda r: (r.full_name == "Typed Second (synthetic)", r.address),
+        # Saving again is the second editor's choice: their form, as they left it, is saved.
+        ((False, "2 Other Road (synthetic)"), (True, "")),
+    ),
+    "MARAC case handling": (
+        _marac_handling,
+        Role.MARAC_COORDINATOR,
+        {"restricted": True},
+        "restricted",
+        ("idva_allocated", "on"),
+        lambda r: (r.restricted, r.idva_allocated),
+        ((True, False), (False, True)),
+    ),
+    "modern slavery record": (
+        _slavery_record,
+        Role.OFFICER,
+        {"notes": "Noted by the first officer (synthetic)"},
+        "notes",
+        ("notes", "Noted by the second officer (synthetic)"),
+        lambda r: r.notes,
+        ("Noted by the first officer (synthetic)", "Noted by the second officer (synthetic)"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_the_second_save_over_a_newer_version_is_refused_keeping_what_was_typed(case, council_team):
+    make, role, first_saves, label, (field, typed), stored, (after_refusal, after_second_save) = CASES[case]
+    first = UserFactory(agency=council_team, roles=[role], full_name="First Editor")
+    second = UserFactory(agency=council_team, roles=[role], full_name="Second Editor")
+    with time_machine.travel("2026-11-02 10:40 +00:00", tick=False):
+        record, url = make(first)
+        second_client = verified_client(second)
+        form = _form_on(second_client.get(url))
+    assert form["expected_version"][0], "the edit form carries the version it was opened on"
+
+    with time_machine.travel("2026-11-02 10:42 +00:00", tick=False):
+        locked = type(record).objects.get(pk=record.pk)
+        assert save_changes(locked, first_saves, first)
+
+    form[field] = [typed]
+    with time_machine.travel("2026-11-02 10:45 +00:00", tick=False):
+        refused = second_client.post(url, form)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Someone else changed this record at 10:42" in page
+    assert f"They changed: {label[:1].upper() + label[1:]}" in page
+    assert typed in page or (typed == "on" and 'name="idva_allocated"' in page)
+    record.refresh_from_db()
+    assert stored(record) == after_refusal
+
+    again = _form_on(refused)
+    assert again[field] == [typed], "what the second editor typed is still in the form"
+    assert again["expected_version"] != form["expected_version"]
+    with time_machine.travel("2026-11-02 10:46 +00:00", tick=False):
+        saved = second_client.post(url, again)
+    assert saved.status_code == 302
+    record.refresh_from_db()
+    assert stored(record) == after_second_save
+
+
+def test_a_save_with_no_one_else_in_between_goes_through(coordinator):
+    from tests.partnerships.factories import ReferralFactory
+
+    referral = ReferralFactory()
+    url = reverse("partnerships:person_edit", args=[referral.pk, "victim"])
+    client = verified_client(coordinator)
+    form = _form_on(client.get(url))
+    form["address"] = ["3 Quiet Lane (synthetic)"]
+    assert client.post(url, form).status_code == 302
+    referral.victim.refresh_from_db()
+    assert referral.victim.address == "3 Quiet Lane (synthetic)"
