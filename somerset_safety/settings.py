@@ -152,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "accounts:login"
+LOGOUT_REDIRECT_URL = "accounts:signed_out"
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Second factor (S1). Only make run's demo mode may switch it off, and then every page says so.

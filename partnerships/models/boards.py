@@ -306,4 +306,4 @@ class BoardAction(meetings.Action):
 
     @property
     def reference(self) -> str:
-        return f"{self.meeting.body.owner.code} action {self.pk}"
+        return f"{self.meeting.body.owner.code} {meetings.Action.reference.fget(self)}"

@@ -470,7 +470,11 @@ class Action(meetings.Action):
 
     @property
     def reference(self) -> str:
-        return f"{self.referral.reference} action {self.pk}"
+        """The case's reference and the action's number among the case's actions, never an id."""
+        earlier = type(self)._base_manager.filter(
+            subject_type_id=self.subject_type_id, subject_id=self.subject_id, pk__lt=self.pk
+        )
+        return f"{self.referral.reference} action {earlier.count() + 1}"
 
 
 class ResearchReturn(models.Model):

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signed-out/", views.signed_out, name="signed_out"),
     path("sign-in/code/", views.verify, name="verify"),
     path("set-up-authenticator/", views.setup, name="setup"),
     path("account/recovery-codes/", views.recovery_codes, name="recovery_codes"),

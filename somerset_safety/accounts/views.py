@@ -5,6 +5,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
@@ -150,6 +151,13 @@ def session_extend(request):
     if request.headers.get("Accept") == "application/json":
         return HttpResponse('{"extended": true}', content_type="application/json")
     return redirect(own_path(request.POST.get("next"), resolve_url(settings.LOGIN_REDIRECT_URL)))
+
+
+@login_not_required
+def signed_out(request):
+    """Where signing out lands, and where the idle warning sends the screen when time runs out
+    (it signs out first, through the sign-out form). Shows nothing from the session."""
+    return render(request, "accounts/signed_out.html", {"timed_out": request.GET.get("reason") == "idle"})
 
 
 class ResetRequestView(auth_views.PasswordResetView):

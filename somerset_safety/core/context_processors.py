@@ -20,6 +20,8 @@ def service(request):
 def _nav(request, user) -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
+    if settings.REQUIRE_SECOND_FACTOR and not getattr(user, "is_verified", lambda: True)():
+        return []  # nothing to go to until the second factor is passed
     items = [{"label": s.label, "url": s.url, "active": False} for s in navigation.sections_for(user)]
     # The section whose address is the longest start of this page is the current one.
     matches = [item for item in items if request.path.startswith(item["url"])]

@@ -332,7 +332,10 @@ class Action(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"Action {self.pk}"
+        """What people call the action, in deadline lists and reminders: its number among the
+        actions its meeting agreed and the meeting's date, never a database id."""
+        earlier = Action._base_manager.filter(meeting_id=self.meeting_id, pk__lt=self.pk).count()
+        return f"Action {earlier + 1}, meeting of {self.meeting.date:%-d %b %Y}"
 
 
 class ActionUpdate(models.Model):

@@ -2,20 +2,65 @@ import { initAll } from "/static/govuk/govuk-frontend.min.js";
 
 initAll();
 
-// Warn before the idle time-out and let the user stay signed in with one click (WCAG 2.2.1).
+// Warn before the idle time-out, counting down the time left, and let the user stay signed in
+// with one click (WCAG 2.2.1). When the time runs out the screen is cleared and the session
+// signed out (a few seconds before the server would end it), landing on the signed-out page.
 const warning = document.getElementById("session-warning");
 if (warning) {
   const idle = Number(warning.dataset.idleSeconds) * 1000;
   const lead = Number(warning.dataset.warningSeconds) * 1000;
   const form = document.getElementById("session-extend-form");
+  const countdown = document.getElementById("session-countdown");
+  const spoken = document.getElementById("session-countdown-spoken");
+  const signOut = document.getElementById("sign-out-form");
   let timer;
+  let ticker;
+  let deadline;
+  const inWords = (ms) => {
+    const total = Math.max(0, Math.ceil(ms / 1000));
+    const minutes = Math.floor(total / 60);
+    const seconds = total % 60;
+    const parts = [];
+    if (minutes) parts.push(`${minutes} minute${minutes === 1 ? "" : "s"}`);
+    if (seconds || !minutes) parts.push(`${seconds} second${seconds === 1 ? "" : "s"}`);
+    return `You will be signed out in ${parts.join(" ")}.`;
+  };
+  const expire = () => {
+    clearInterval(ticker);
+    document.getElementById("main-content").replaceChildren();
+    if (signOut) {
+      const next = document.createElement("input");
+      next.type = "hidden";
+      next.name = "next";
+      next.value = warning.dataset.signedOutUrl;
+      signOut.append(next);
+      signOut.submit();
+    } else {
+      window.location.replace(warning.dataset.signedOutUrl);
+    }
+  };
+  const tick = () => {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      expire();
+      return;
+    }
+    countdown.textContent = inWords(left);
+    // Screen readers hear it every 30 seconds, not every second.
+    if (Math.ceil(left / 1000) % 30 === 0) spoken.textContent = inWords(left);
+  };
   const arm = () => {
     clearTimeout(timer);
+    clearInterval(ticker);
     warning.hidden = true;
+    deadline = Date.now() + idle - 5000;
     timer = setTimeout(() => {
       warning.hidden = false;
+      spoken.textContent = inWords(deadline - Date.now());
+      tick();
+      ticker = setInterval(tick, 1000);
       warning.querySelector("button").focus();
-    }, Math.max(idle - lead, 1000));
+    }, Math.max(deadline - Date.now() - lead, 1000));
   };
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

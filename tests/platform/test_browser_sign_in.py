@@ -22,7 +22,9 @@ def test_new_user_enrols_authenticator_then_signs_in_with_a_code(
     assert_accessible(page)
 
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url(f"{live_server.url}/sign-in/")
+    page.wait_for_url(f"{live_server.url}/signed-out/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
+    assert_accessible(page)
     sign_in(page, live_server.url, user)  # second time: a code from the app
     expect(page.get_by_role("heading", name="What you can work on")).to_be_visible()
     assert_accessible(page)

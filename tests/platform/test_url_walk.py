@@ -13,6 +13,7 @@ PUBLIC = {
     "accounts:reset_sent",
     "accounts:reset_confirm",
     "accounts:reset_complete",
+    "accounts:signed_out",
     "core:health",
     "core:accessibility",
     "core:privacy",
