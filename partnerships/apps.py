@@ -50,8 +50,8 @@ class PartnershipsConfig(AppConfig):
             register_report_section,
         )
 
-        from .reporting import areas_csv, marac_declaration
-        from .selectors import marac_figures
+        from .reporting import areas_csv, marac_declaration, representation_declaration
+        from .selectors import marac_figures, representation_figures
 
         # One build and one template serve the paper's section and the dashboard panel.
         register_report_section(
@@ -73,6 +73,16 @@ class PartnershipsConfig(AppConfig):
                 template="partnerships/report_section.html",
                 order=20,
                 declare=marac_declaration,
+            )
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                key="marac_representation",
+                title="MARAC: representation by agency",
+                build=as_at(representation_figures),
+                template="partnerships/representation_panel.html",
+                order=21,
+                declare=representation_declaration,
             )
         )
 

@@ -1,7 +1,7 @@
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from somerset_safety.accounts.models import Agency
+from somerset_safety.accounts.models import Agency, User
 from somerset_safety.core.dates import age_on
 from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages, VersionedForm
 from somerset_safety.meetings.forms import ActionForm as PlatformActionForm
@@ -18,10 +18,12 @@ from somerset_safety.meetings.forms import (
 from . import conf, selectors
 from .models import (
     Ethnicity,
+    IdvaEngagement,
     MaracArea,
     PersonRole,
     RiskQuestion,
     Sex,
+    VictimConsent,
     YesNoNotKnown,
 )
 
@@ -342,6 +344,99 @@ class ReasonForm(GdsFormMixin, forms.Form):
 
     def gds_fields(self):
         return [Field.textarea("reason")]
+
+
+class CaseDetailsForm(GdsFormMixin, forms.Form):
+    """The referral's details beyond the checklist: who completed it, who referred, the children's
+    ages, the perpetrator's sex, interpreter needs, and the IDVA's work with the victim."""
+
+    dash_completed_on = DateField(
+        label="Date the risk checklist was completed", required=False, not_future=True
+    )
+    dash_completed_by = forms.CharField(
+        label="Who completed the risk checklist", required=False, max_length=200, help_text="Name and role."
+    )
+    referrer_name = forms.CharField(label="Referrer's name", required=False, max_length=200)
+    referrer_contact = forms.CharField(
+        label="Referrer's work telephone or email", required=False, max_length=200
+    )
+    children_ages = forms.CharField(
+        label="Ages of the children in the household",
+        required=False,
+        max_length=100,
+        help_text="In years, separated by commas, for example 2, 7, 15. Use 0 for a baby under one.",
+    )
+    perpetrator_sex = forms.ChoiceField(
+        label="Perpetrator's sex", choices=Sex.choices, widget=forms.RadioSelect
+    )
+    interpreter_language = forms.CharField(
+        label="Interpreter needed for",
+        required=False,
+        max_length=100,
+        help_text="The language, if the victim needs an interpreter. Leave blank if not.",
+    )
+    idva = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="IDVA (a user of this service)",
+        required=False,
+        empty_label="Not a user of this service, or not yet allocated",
+    )
+    idva_name = forms.CharField(
+        label="IDVA's name, if not a user of this service", required=False, max_length=200
+    )
+    idva_contact_on = DateField(
+        label="Date the IDVA first reached the victim", required=False, not_future=True
+    )
+    victim_consent = forms.ChoiceField(
+        label="Does the victim consent to the referral?",
+        choices=VictimConsent.choices,
+        widget=forms.RadioSelect,
+    )
+    victim_views = forms.CharField(
+        label="The victim's views and wishes",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="As the IDVA reports them, for the meeting.",
+    )
+    idva_engagement = forms.ChoiceField(
+        label="Engagement with the IDVA", choices=IdvaEngagement.choices, widget=forms.RadioSelect
+    )
+    submit_label = "Save case details"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idva"].queryset = User.objects.filter(is_active=True).order_by("full_name")
+        self.fields["idva"].label_from_instance = lambda user: f"{user.full_name} ({user.agency})"
+
+    def gds_fields(self):
+        return [
+            Fieldset(
+                Field("dash_completed_on"),
+                Field.text("dash_completed_by"),
+                Field.text("referrer_name"),
+                Field.text("referrer_contact"),
+                legend="Referral",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("children_ages", field_width=20),
+                Field.radios("perpetrator_sex", inline=True, legend_size=Size.SMALL),
+                Field.text("interpreter_language", field_width=20),
+                legend="Household",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.select("idva"),
+                Field.text("idva_name"),
+                Field("idva_contact_on"),
+                Field.radios("victim_consent", legend_size=Size.SMALL),
+                Field.textarea("victim_views"),
+                Field.radios("idva_engagement", legend_size=Size.SMALL),
+                legend="IDVA",
+                legend_size=Size.MEDIUM,
+            ),
+        ]
 
 
 class TransferForm(GdsFormMixin, forms.Form):

@@ -160,7 +160,7 @@ def identity_visible(user, referral: Referral) -> bool:
 def get_referral_for_user_or_404(user, pk: int, action: str = "view") -> Referral:
     referral = (
         referrals_visible_to(user)
-        .select_related("area", "victim", "perpetrator", "referring_agency", "heard_at")
+        .select_related("area", "victim", "perpetrator", "referring_agency", "heard_at", "idva")
         .filter(pk=pk)
         .first()
     )

@@ -35,6 +35,11 @@ def anonymise_person(person) -> list[registry.Scrub]:
             as_victim.exclude(professional_judgement_reasons=""), {"professional_judgement_reasons": REMOVED}
         ),
         registry.Scrub(as_victim.exclude(withdrawn_reason=""), {"withdrawn_reason": REMOVED}),
+        registry.Scrub(as_victim.exclude(victim_views=""), {"victim_views": REMOVED}),
+        registry.Scrub(
+            as_victim.exclude(referrer_name="", referrer_contact="", dash_completed_by="", idva_name=""),
+            {"referrer_name": "", "referrer_contact": "", "dash_completed_by": "", "idva_name": ""},
+        ),
         registry.Scrub(AgendaItem.objects.filter(subjects).exclude(minutes=""), {"minutes": REMOVED}),
         registry.Scrub(actions, {"description": REMOVED}),
         registry.Scrub(actions.exclude(outcome=""), {"outcome": REMOVED}),

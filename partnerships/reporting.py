@@ -255,3 +255,37 @@ def return_declaration(data: dict) -> Declaration:
             f"{area}.cases_discussed", [f"{area}.police_referrals", f"{area}.non_police_referrals"]
         )
     return declared
+
+
+def representation_declaration(data: dict) -> Declaration:
+    """The figures of selectors.representation_figures(): meetings and returns are RECORDS."""
+    declared = Declaration()
+    for i, row in enumerate(data.get("agencies", [])):
+        for q, label in enumerate(data.get("quarters", [])):
+            cell = ("agencies", i, "quarters", q)
+            name = f"{row['agency']}, {label}"
+            keys = {}
+            for column, what in (
+                ("invited", "meetings invited to"),
+                ("present", "meetings attended"),
+                ("due", "cases to research"),
+                ("returned", "research returns"),
+            ):
+                keys[column] = declared.add(
+                    f"{i}.{q}.{column}", f"{name}: {what}", (*cell, column), kind=RECORDS
+                )
+            declared.add(
+                f"{i}.{q}.attendance_rate",
+                f"{name}: attendance (%)",
+                (*cell, "attendance_rate"),
+                kind=DERIVED,
+                of=(keys["present"], keys["invited"]),
+            )
+            declared.add(
+                f"{i}.{q}.return_rate",
+                f"{name}: research returned (%)",
+                (*cell, "return_rate"),
+                kind=DERIVED,
+                of=(keys["returned"], keys["due"]),
+            )
+    return declared

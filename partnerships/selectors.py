@@ -571,7 +571,7 @@ def case_at_the_table(item) -> dict:
     today = local_today()
     cases = list(
         AgendaCase.objects.filter(item=item).select_related(
-            "referral__referring_agency", "referral__victim", "referral__perpetrator"
+            "referral__referring_agency", "referral__victim", "referral__perpetrator", "referral__idva"
         )
     )
     listed = [case.referral for case in cases]
@@ -645,7 +645,17 @@ def last_quarters(today: date, count: int = 4) -> list[tuple[str, date, date]]:
     return list(reversed(quarters))
 
 
-def representation_by_agency(quarters: list[tuple[str, date, date]]) -> list[dict]:
+def representation_figures(as_of: date) -> dict:
+    """The dashboard panel: attendance and research returns by agency for the four quarters up to
+    `as_of` (meetings concluded by then). Counts of meetings and returns, JSON-able."""
+    quarters = last_quarters(as_of)
+    return {
+        "quarters": [label for label, _, _ in quarters],
+        "agencies": representation_by_agency(quarters, until=as_of),
+    }
+
+
+def representation_by_agency(quarters: list[tuple[str, date, date]], until: date | None = None) -> list[dict]:
     """For each agency invited to a concluded MARAC meeting in the quarters, per quarter: the
     meetings it was invited to and attended, and the cases it could research and returned on,
     with the rates. Counts of meetings and returns, not of people. A few queries, whatever the
@@ -656,8 +666,9 @@ def representation_by_agency(quarters: list[tuple[str, date, date]]) -> list[dic
 
     if not quarters:
         return []
+    last = min(quarters[-1][2], until) if until else quarters[-1][2]
     meetings = Meeting.objects.filter(
-        status=MeetingStatus.CONCLUDED, date__gte=quarters[0][1], date__lte=quarters[-1][2]
+        status=MeetingStatus.CONCLUDED, date__gte=quarters[0][1], date__lte=last
     )
     dates = dict(meetings.values_list("pk", "date"))
     if not dates:

@@ -321,6 +321,58 @@ def referral_update_handling(
     return referral
 
 
+DETAIL_FIELDS = (
+    "dash_completed_on",
+    "dash_completed_by",
+    "referrer_name",
+    "referrer_contact",
+    "children_ages",
+    "perpetrator_sex",
+    "interpreter_language",
+    "idva",
+    "idva_name",
+    "idva_contact_on",
+    "victim_consent",
+    "victim_views",
+    "idva_engagement",
+)
+
+
+def _ages(text: str, children: int) -> str:
+    """The children's ages as "2, 7, 15", or a MaracError in the service's words."""
+    parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    if not parts:
+        return ""
+    if not all(part.isdigit() and int(part) <= 17 for part in parts):
+        raise MaracError(
+            "Enter each child's age as a whole number of years from 0 to 17, separated by commas."
+        )
+    if len(parts) != children:
+        raise MaracError(
+            f"You gave {len(parts)} age{'s' if len(parts) != 1 else ''}, but the referral records "
+            f"{children} child{'ren' if children != 1 else ''} in the household."
+        )
+    return ", ".join(str(int(part)) for part in parts)
+
+
+@transaction.atomic
+def referral_update_details(*, actor, referral: Referral, **values) -> list[str]:
+    """Record the referral's details beyond the checklist and the IDVA's work with the victim
+    (named IDVA, first contact, consent, views, engagement). Setting an IDVA marks one allocated.
+    Returns the fields changed. Raises MaracError for impossible dates or ages."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in DETAIL_FIELDS}
+    if values.get("dash_completed_on") and values["dash_completed_on"] > referral.referral_date:
+        raise MaracError("The risk checklist must have been completed on or before the referral date.")
+    if values.get("idva_contact_on") and values["idva_contact_on"] < referral.referral_date:
+        raise MaracError("The IDVA's first contact cannot be before the referral date.")
+    if "children_ages" in values:
+        values["children_ages"] = _ages(values["children_ages"], referral.children_in_household)
+    if values.get("idva") is not None or values.get("idva_name"):
+        values["idva_allocated"] = True
+    return save_changes(referral, values, actor)
+
+
 @transaction.atomic
 def person_update(
     *,

@@ -25,6 +25,7 @@ urlpatterns = (
         path("marac/referrals/<int:pk>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
         path("marac/referrals/<int:pk>/duplicates/", views.referral_duplicates, name="referral_duplicates"),
         path("marac/referrals/<int:pk>/transfer/", views.referral_transfer, name="referral_transfer"),
+        path("marac/referrals/<int:pk>/case-details/", views.referral_details, name="referral_details"),
         path("marac/meetings/", views.meeting_list, name="meeting_list"),
         path("marac/meetings/new/", views.meeting_create, name="meeting_create"),
         path("marac/meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),

@@ -38,6 +38,7 @@ from .forms import (
     ActionForm,
     AttendanceForm,
     CarryForwardForm,
+    CaseDetailsForm,
     CompleteActionForm,
     DuplicateForm,
     HandlingForm,
@@ -114,7 +115,6 @@ def marac_home(request):
     actions = actions_visible_to(request.user)
     if request.user.has_role(Role.AGENCY_REP) and not is_coordinator(request.user):
         actions = actions.filter(agency_id=request.user.agency_id)
-    quarters = selectors.last_quarters(today)
     counts = {
         "awaiting": referrals_visible_to(request.user).filter(status=ReferralStatus.REFERRED).count(),
         "overdue": meeting_selectors.overdue(actions, today).count(),
@@ -128,8 +128,7 @@ def marac_home(request):
             "counts": counts,
             "is_coordinator": is_coordinator(request.user),
             "can_see_return": request.user.has_role(*RETURN_ROLES),
-            "quarters": quarters,
-            "representation": selectors.representation_by_agency(quarters),
+            "representation": selectors.representation_figures(today),
         },
     )
 
@@ -364,6 +363,19 @@ def referral_withdraw(request, pk: int):
             messages.success(request, f"Referral {referral.reference} has been withdrawn.")
             return redirect(referral)
     return render(request, "partnerships/referral_withdraw.html", {"referral": referral, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def referral_details(request, pk: int):
+    referral = get_referral_for_user_or_404(request.user, pk, action="change")
+    initial = {name: getattr(referral, name) for name in services.DETAIL_FIELDS}
+    form = CaseDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.referral_update_details(actor=request.user, referral=referral, **form.cleaned_data)
+            messages.success(request, f"The case details of {referral.reference} have been saved.")
+            return redirect(referral)
+    return render(request, "partnerships/referral_details.html", {"referral": referral, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

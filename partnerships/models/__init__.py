@@ -63,6 +63,7 @@ from .marac import (
     AgendaItem,
     AgendaSection,
     Ethnicity,
+    IdvaEngagement,
     ImportBatch,
     ImportJob,
     ImportStatus,
@@ -79,6 +80,7 @@ from .marac import (
     ResearchReturn,
     RiskQuestion,
     Sex,
+    VictimConsent,
     YesNoNotKnown,
 )
 from .performance import (
@@ -125,6 +127,7 @@ __all__ = [
     "GroupType",
     "ImportBatch",
     "ImportJob",
+    "IdvaEngagement",
     "ImportStatus",
     "Indicator",
     "IndicatorValue",
@@ -165,6 +168,7 @@ __all__ = [
     "ReferralTransfer",
     "ResearchAccess",
     "ResearchReturn",
+    "VictimConsent",
     "Release",
     "RiskLevel",
     "RiskQuestion",

@@ -121,6 +121,20 @@ class Person(models.Model):
         return f"{prefix}{self.pk:07d}" if self.pk else ""
 
 
+class VictimConsent(models.TextChoices):
+    NOT_ASKED = "not_asked", "Not yet asked"
+    GIVEN = "given", "Consents to the referral"
+    DECLINED = "declined", "Does not consent (referred without consent)"
+
+
+class IdvaEngagement(models.TextChoices):
+    NOT_YET = "not_yet", "Not yet contacted"
+    ENGAGED = "engaged", "Engaged with the IDVA"
+    DECLINED = "declined", "Declined support"
+    NOT_CONTACTABLE = "not_contactable", "Could not be contacted"
+    CLOSED = "closed", "Support completed"
+
+
 class ReferralStatus(models.TextChoices):
     REFERRED = "referred", "Referred"
     LISTED = "listed", "On an agenda"
@@ -198,6 +212,37 @@ class Referral(models.Model):
     )
     perpetrator_age = models.PositiveSmallIntegerField(null=True, blank=True)
     idva_allocated = models.BooleanField(default=False)
+    # Who completed the risk checklist, and who to contact about the referral.
+    dash_completed_on = models.DateField(null=True, blank=True)
+    dash_completed_by = models.CharField(max_length=200, blank=True, help_text="Name and role.")
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_contact = models.CharField(max_length=200, blank=True, help_text="Work telephone or email.")
+    children_ages = models.CharField(
+        max_length=100, blank=True, help_text="Ages in years of the children in the household, e.g. 2, 7, 15."
+    )
+    perpetrator_sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_KNOWN)
+    interpreter_language = models.CharField(
+        max_length=100, blank=True, help_text="The language the victim needs an interpreter for, if any."
+    )
+    # The IDVA who represents the victim at MARAC.
+    idva = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    idva_name = models.CharField(
+        max_length=200, blank=True, help_text="If the IDVA is not a user of the service."
+    )
+    idva_contact_on = models.DateField(
+        null=True, blank=True, help_text="When the IDVA first reached the victim."
+    )
+    victim_consent = models.CharField(
+        max_length=20, choices=VictimConsent.choices, default=VictimConsent.NOT_ASKED
+    )
+    victim_views = models.TextField(
+        blank=True, help_text="The victim's views and wishes, as the IDVA reports them."
+    )
+    idva_engagement = models.CharField(
+        max_length=20, choices=IdvaEngagement.choices, default=IdvaEngagement.NOT_YET
+    )
     status = models.CharField(max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.REFERRED)
     heard_date = models.DateField(null=True, blank=True)
     heard_at = models.ForeignKey(
@@ -228,6 +273,9 @@ class Referral(models.Model):
             "dash_answers",
             "professional_judgement_reasons",
             "withdrawn_reason",
+            "victim_views",
+            "referrer_name",
+            "referrer_contact",
         ]
     )
 
@@ -282,6 +330,12 @@ class Referral(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partnerships:referral_detail", args=[self.pk])
+
+    @property
+    def idva_display(self) -> str:
+        if self.idva_id:
+            return self.idva.full_name
+        return self.idva_name or ("Allocated, not named" if self.idva_allocated else "Not allocated")
 
     @property
     def criteria_labels(self) -> list[str]:

@@ -228,3 +228,21 @@ def test_representation_by_agency_per_quarter(research, coordinator, agency_rep,
         police.name: (1, 1, 100, 1, 1, 100),
         housing.name: (0, 1, 0, 0, 1, 0),
     }
+    from partnerships.reporting import representation_declaration
+    from partnerships.selectors import representation_figures
+    from somerset_safety.reports.disclosure import shown
+
+    figures = representation_figures(dt.date(2024, 7, 20))
+    # Counts of meetings and returns are records: a partnership lead sees the 1s and 0s as they are.
+    protected = shown(figures, representation_declaration, suppress=True)
+    police_row = next(row for row in protected["agencies"] if row["agency"] == police.name)
+    assert (police_row["quarters"][-1]["present"], police_row["quarters"][-1]["return_rate"]) == (1, 100)
+    # Before the meeting concluded nothing is counted.
+    assert representation_figures(dt.date(2024, 7, 9))["agencies"] == []
+
+
+def test_the_dashboard_shows_representation_to_a_partnership_lead(as_user, partnership_lead):
+    body = as_user(partnership_lead).get("/dashboard/").content.decode()
+    assert (
+        "MARAC: representation by agency" in body and "No MARAC meetings concluded in these quarters." in body
+    )
