@@ -280,6 +280,11 @@ class TeamForm(GdsForm, forms.Form):
         required=False,
         help_text="Leave blank if the chair writes the report.",
     )
+    appointed_on = DateField(
+        label="Date of the appointment",
+        help_text="The date the chair was appointed, which may be before today.",
+        not_future=True,
+    )
 
 
 class PanelMemberForm(GdsForm, forms.Form):

@@ -278,7 +278,14 @@ def home_office_told(request, pk: int):
 def team(request, pk: int):
     notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
     review = _review_or_404(notification)
-    form = f.TeamForm(request.POST or None, initial={"chair": review.chair_id, "author": review.author_id})
+    form = f.TeamForm(
+        request.POST or None,
+        initial={
+            "chair": review.chair_id,
+            "author": review.author_id,
+            "appointed_on": review.chair_appointed_on or local_today(),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             services.review_set_team(

@@ -57,6 +57,9 @@ class Review(models.Model):
         related_name="authored_reviews",
         help_text="The overview report author, if not the chair. Sees this review only, with the pseudonym.",
     )
+    chair_appointed_on = models.DateField(
+        null=True, blank=True, help_text="The date the appointment was made, not the date it was recorded."
+    )
     panel_formed_on = models.DateField(null=True, blank=True)
     tor_agreed_on = models.DateField("terms of reference agreed on", null=True, blank=True)
     scope_start = models.DateField("scope period from", null=True, blank=True)

@@ -1,5 +1,7 @@
 """The review team: independent chair and author, panel members."""
 
+from datetime import date
+
 from django.db import transaction
 
 from somerset_safety.audit.models import AuditAction
@@ -12,19 +14,32 @@ from ..models import (
     PanelMember,
     Review,
 )
-from ._common import _lock_review, _refuse_if_closed, _timeline
+from ._common import _lock_review, _not_future, _refuse_if_closed, _timeline
 
 
 @transaction.atomic
-def review_set_team(*, actor, review: Review, chair, author) -> Review:
-    """Appoint (or change) the independent chair and author. Raises ReviewError on a closed review."""
+def review_set_team(*, actor, review: Review, chair, author, appointed_on: date | None = None) -> Review:
+    """Appoint (or change) the independent chair and author on the date the appointment was made
+    (today if not given): the timeline entry takes that date, so it sits in date order. Raises
+    ReviewError on a closed review, or for a date in the future or before the decision."""
     review = _lock_review(review)
     _refuse_if_closed(review)
-    if save_changes(review, {"chair": chair, "author": author}, actor):
+    appointed_on = appointed_on or local_today()
+    _not_future(appointed_on, "The date of the appointment")
+    decided = review.notification.decision_date
+    if decided and appointed_on < decided:
+        raise ReviewError(
+            f"The date of the appointment must be on or after the decision to hold a review "
+            f"({decided:%-d %B %Y})."
+        )
+    values = {"chair": chair, "author": author}
+    if chair != review.chair or review.chair_appointed_on is None:
+        values["chair_appointed_on"] = appointed_on
+    if save_changes(review, values, actor):
         _timeline(
             review.notification,
             actor=actor,
-            occurred_on=local_today(),
+            occurred_on=appointed_on,
             summary="Independent chair and author recorded",
         )
     return review
