@@ -24,12 +24,45 @@ class CommissioningConfig(AppConfig):
             "returns, the partnership's pooled budget, and grants and funding bids.",
             order=70,
         )
+        _register_meetings()
         register_rules()
         _register_references()
         register_reporting()
         demo.register(
             "Commissioned services (synthetic contracts, returns, budget and bids)", load_demo, order=70
         )
+
+
+def _register_meetings() -> None:
+    """Contract management meetings are the platform's meetings, with the contract as the body."""
+    from somerset_safety.meetings import registry
+
+    from .models import (
+        Contract,
+        ContractAction,
+        ContractAgendaItem,
+        ContractAttendance,
+        ContractMeeting,
+        ContractSection,
+        QuarterlyReturn,
+        Risk,
+    )
+    from .permissions import meeting_paper_recipients
+
+    registry.register(
+        registry.MeetingKind(
+            owner_model=Contract,
+            meeting_model=ContractMeeting,
+            attendance_model=ContractAttendance,
+            item_model=ContractAgendaItem,
+            action_model=ContractAction,
+            sections=ContractSection,
+            other_business=ContractSection.ANY_OTHER_BUSINESS,
+            noun="contract meeting",
+            paper_recipients=meeting_paper_recipients,
+            subject_models=(QuarterlyReturn, Risk),
+        )
+    )
 
 
 def _register_references() -> None:

@@ -12,19 +12,28 @@ before the end date in force).
 from datetime import timedelta
 
 from somerset_safety.deadlines.registry import DeadlineKind, DeadlineSpec, register
+from somerset_safety.meetings.deadlines import action_deadline
 
 from . import clocks, conf, schedule
 from .models import (
     RUNNING_STATUSES,
     SIGNED_STATUSES,
     Contract,
+    ContractAction,
     ContractStatus,
     Grant,
     GrantStatus,
     NoticeKind,
     OptionStatus,
 )
-from .permissions import contracts_managed_by, contracts_visible_to, grants_managed_by, grants_visible_to
+from .permissions import (
+    actions_visible_to,
+    contracts_managed_by,
+    contracts_visible_to,
+    grants_managed_by,
+    grants_visible_to,
+    managed_by,
+)
 from .services.contracts import needs_transparency_notice
 from .services.performance import return_quarters
 
@@ -38,6 +47,7 @@ DETAILS_NOTICE = "contract_details_notice"
 PERFORMANCE_NOTICE = "contract_performance_notice"
 FINAL_PERFORMANCE_NOTICE = "contract_final_performance_notice"
 CHANGE_NOTICE = "contract_change_notice"
+CONTRACT_ACTION = "contract_meeting_action"
 TERMINATION_NOTICE = "contract_termination_notice"
 TRANSPARENCY_NOTICE = "contract_transparency_notice"
 GRANT_BID = "grant_bid_deadline"
@@ -221,6 +231,14 @@ def _kinds(names: dict[str, str]) -> list[DeadlineKind]:
     ]
 
 
+def contract_action_rule(action: ContractAction):
+    return action_deadline(
+        action,
+        kind=CONTRACT_ACTION,
+        label=f"{action.meeting.body.owner.reference} contract action for {action.agency.name}",
+    )
+
+
 def register_rules() -> None:
     register(
         model=Contract,
@@ -228,6 +246,13 @@ def register_rules() -> None:
         visible_to=contracts_visible_to,
         manageable_by=contracts_managed_by,
         kinds=_kinds(CONTRACT_KINDS),
+    )
+    register(
+        model=ContractAction,
+        rule=contract_action_rule,
+        visible_to=actions_visible_to,
+        manageable_by=managed_by(ContractAction),
+        kinds=[DeadlineKind(CONTRACT_ACTION, "Contract meeting action", due_soon_days=conf.due_soon_days)],
     )
     register(
         model=Grant,

@@ -194,6 +194,41 @@ def _returns(contract, actor, kpis, results, *, late: int, uploaded: int, notes=
             )
 
 
+def _contract_meetings(contract: Contract, actor, today: date) -> None:
+    """A contract meeting held six weeks ago, its minutes and an action for the provider carried
+    to the next one, which is scheduled for next month with its agenda built."""
+    from somerset_safety.meetings import services as meetings
+
+    from .models import ContractAgendaItem
+    from .services.meetings import contract_meeting_schedule
+
+    held = contract_meeting_schedule(
+        actor=actor,
+        contract=contract,
+        date=today - timedelta(days=42),
+        venue=f"County Hall, Taunton {MARKER}",
+    )
+    meetings.meeting_start(actor=actor, meeting=held)
+    agency = contract.provider.agency or actor.agency
+    for item in ContractAgendaItem.objects.filter(meeting=held):
+        meetings.agenda_item_record(
+            actor=actor, item=item, minutes=f"Discussed with the provider; figures accepted {MARKER}."
+        )
+    first = ContractAgendaItem.objects.filter(meeting=held).first()
+    if first is not None and agency is not None:
+        meetings.action_create(
+            actor=actor,
+            item=first,
+            agency=agency,
+            description=f"Send the refuge waiting-list figures for the quarter {MARKER}",
+            due_date=today + timedelta(days=14),
+        )
+    meetings.meeting_conclude(actor=actor, meeting=held)
+    contract_meeting_schedule(
+        actor=actor, contract=contract, date=today + timedelta(days=30), venue=f"Online {MARKER}"
+    )
+
+
 def load_demo(users: dict) -> None:
     actor = users.get("commissioner") or users["officer"]
     if Contract.objects.filter(title__endswith=MARKER).exists():
@@ -287,6 +322,7 @@ def load_demo(users: dict) -> None:
         raised_on=today - timedelta(days=100),
         description="",
     )
+    _contract_meetings(sidas, actor, today)
 
     # Drug and alcohol treatment service: Provider Selection Regime, performing above the national benchmark.
     benchmarks = []

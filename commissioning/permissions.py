@@ -91,3 +91,74 @@ def get_document_for_user_or_404(user, contract: Contract, pk: int) -> ContractD
 
 def get_grant_for_user_or_404(user, pk: int, action: str = "view") -> Grant:
     return _get_or_404(grants_visible_to(user).select_related("owner"), pk, user, action)
+
+
+# --- Contract management meetings ----------------------------------------------------------------
+# Readers see every contract's meetings and actions; commissioning officers run them. An action's
+# named owner may record its progress and complete it.
+
+
+def managed_by(model):
+    """For the deadlines registry: every row of `model` for a commissioning officer, none otherwise."""
+
+    def rows(user):
+        return model.objects.all() if can_manage(user) else model.objects.none()
+
+    return rows
+
+
+def meetings_visible_to(user):
+    from .models import ContractMeeting
+
+    return ContractMeeting.objects.all() if can_read(user) else ContractMeeting.objects.none()
+
+
+def actions_visible_to(user):
+    from .models import ContractAction
+
+    return ContractAction.objects.all() if can_read(user) else ContractAction.objects.none()
+
+
+def get_meeting_for_user_or_404(user, pk: int, action: str = "view"):
+    return _get_or_404(meetings_visible_to(user).select_related("body", "chair"), pk, user, action)
+
+
+def get_item_for_user_or_404(user, pk: int, action: str = "view"):
+    from .models import ContractAgendaItem
+
+    item = ContractAgendaItem.objects.select_related("meeting").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    item.meeting = get_meeting_for_user_or_404(user, item.meeting_id, action)
+    return item
+
+
+def can_update_action(user, action) -> bool:
+    return can_manage(user) or (action.owner_id is not None and action.owner_id == user.pk)
+
+
+def get_action_for_user_or_404(user, pk: int, action: str = "view"):
+    found = (
+        actions_visible_to(user)
+        .select_related("meeting__body", "agency", "owner", "carried_from__meeting", "review_at", "item")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if action == "view" or can_manage(user) or (action == "update" and can_update_action(user, found)):
+        return found
+    raise PermissionDenied
+
+
+def meeting_paper_recipients(meeting):
+    """Who is told a contract meeting's papers are ready: the contract manager, and the people of
+    the invited agencies who may read commissioning records."""
+    from somerset_safety.accounts.models import User
+
+    contract = meeting.body.owner
+    agencies = meeting.attendances.values("agency_id")
+    readers = User.objects.filter(is_active=True, groups__name__in=[r.label for r in READ_ROLES])
+    return (
+        readers.filter(agency_id__in=agencies) | User.objects.filter(pk=contract.contract_manager_id)
+    ).distinct()

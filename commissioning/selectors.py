@@ -11,6 +11,8 @@ from django.db.models.functions import Coalesce
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 from somerset_safety.deadlines.registry import kind_names
 from somerset_safety.deadlines.state import clock_state
+from somerset_safety.meetings.models import ActionStatus
+from somerset_safety.meetings.selectors import action_state
 
 from . import conf, deadlines, rag, schedule
 from .clocks import Quarter
@@ -18,6 +20,8 @@ from .models import (
     BudgetContribution,
     BudgetSpend,
     Contract,
+    ContractAction,
+    ContractMeeting,
     ContractStatus,
     Extension,
     Grant,
@@ -222,7 +226,24 @@ def contract_detail(contract: Contract, today: date) -> dict:
         ],
         "notifiable": contract.is_notifiable,
         "kpi_minimum": conf.pa2023_min_kpis(),
+        **contract_meetings(contract, today),
     }
+
+
+def contract_meetings(contract: Contract, today: date) -> dict:
+    """The contract's meetings, latest first, with their item counts, and the open actions from
+    them (each with its state as at `today`). Two queries."""
+    meetings = ContractMeeting.objects.filter(body__owner_id=contract.pk).annotate(
+        item_count=Count("agenda_items")
+    )
+    actions = list(
+        ContractAction.objects.filter(
+            meeting__body__owner_id=contract.pk, status=ActionStatus.OPEN
+        ).select_related("agency")
+    )
+    for action in actions:
+        action.state = action_state(action, today)
+    return {"meetings": list(meetings), "meeting_actions": actions}
 
 
 # --- Returns ------------------------------------------------------------------------------------

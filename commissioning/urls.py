@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import meeting_views, views
 
 app_name = "commissioning"
 contract = "contracts/<int:pk>/"
@@ -49,6 +49,11 @@ urlpatterns = [
     path(f"{contract}returns/<int:return_pk>/", views.return_detail, name="return_detail"),
     path(f"{contract}returns/<int:return_pk>/sign-off/", views.return_sign_off, name="return_sign_off"),
     path(f"{contract}returns/<int:return_pk>/download/", views.return_download, name="return_download"),
+    path(f"{contract}meetings/new/", meeting_views.meeting_create, name="contract_meeting_create"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="contract_meeting"),
+    path("meetings/<int:pk>/agenda/", meeting_views.meeting_agenda_update, name="contract_meeting_agenda"),
+    path("meetings/items/<int:pk>/", meeting_views.meeting_item, name="contract_meeting_item"),
+    *meeting_views.pages.urls(meetings="meetings/", actions="meetings/actions/"),
     path("providers/", views.provider_list, name="provider_list"),
     path("providers/new/", views.provider_create, name="provider_create"),
     path("providers/<int:pk>/", views.provider_detail, name="provider_detail"),

@@ -11,11 +11,11 @@ from somerset_safety.deadlines import registry
 from somerset_safety.deadlines.models import OUTSTANDING, Deadline
 from somerset_safety.deadlines.registry import DeadlineKind, DeadlineSpec
 from somerset_safety.deadlines.services import deadlines_sync
+from somerset_safety.meetings.deadlines import action_deadline
 
 from . import conf
 from .models import (
     Action,
-    ActionStatus,
     AgendaCase,
     MaracArea,
     Meeting,
@@ -29,7 +29,6 @@ KIND_AGENDA = "marac_agenda"
 KIND_12_MONTHS = "marac_12_months"
 MEETING_CONCLUDED = "Meeting concluded without the agenda being recorded as sent"
 MEETING_CANCELLED = "Meeting cancelled"
-CARRIED_FORWARD = "Carried forward to a later meeting"
 
 
 def coordinators_of(area: MaracArea) -> list:
@@ -49,18 +48,7 @@ def _kind(key: str, name: str) -> DeadlineKind:
 
 
 def action_rule(action: Action):
-    carried = action.status == ActionStatus.CARRIED_FORWARD
-    return [
-        DeadlineSpec(
-            kind=KIND_ACTION,
-            label=f"MARAC action for {action.agency.name}",
-            due_date=action.due_date,
-            responsible_agency=action.agency,
-            responsible_users=[action.owner] if action.owner_id else [],
-            met_on=action.completed_on if action.status == ActionStatus.COMPLETED else None,
-            closed_reason=CARRIED_FORWARD if carried else "",
-        )
-    ]
+    return action_deadline(action, kind=KIND_ACTION, label=f"MARAC action for {action.agency.name}")
 
 
 def meeting_rule(meeting: Meeting):

@@ -24,6 +24,13 @@ from .contracts import (
     RiskStatus,
     ServiceType,
 )
+from .meetings import (
+    ContractAction,
+    ContractAgendaItem,
+    ContractAttendance,
+    ContractMeeting,
+    ContractSection,
+)
 from .money import (
     DHR_CATEGORIES,
     BudgetContribution,
@@ -55,6 +62,11 @@ __all__ = [
     "BudgetContribution",
     "BudgetSpend",
     "Contract",
+    "ContractAction",
+    "ContractAgendaItem",
+    "ContractAttendance",
+    "ContractMeeting",
+    "ContractSection",
     "ContractDocument",
     "ContractFunding",
     "ContractStatus",

@@ -3,27 +3,21 @@ board's action log is due on its due date. Labels carry no personal data."""
 
 from somerset_safety.deadlines import registry
 from somerset_safety.deadlines.registry import DeadlineKind, DeadlineSpec
+from somerset_safety.meetings.deadlines import action_deadline
 
 from .. import conf
-from ..models import ActionStatus, BoardAction, Indicator, IndicatorValue
+from ..models import BoardAction, Indicator, IndicatorValue
 
 KIND_BOARD_ACTION = "board_action"
 KIND_INDICATOR_RETURN = "indicator_return"
-CARRIED_FORWARD = "Carried forward to a later meeting"
 
 
 def action_rule(action: BoardAction):
-    return [
-        DeadlineSpec(
-            kind=KIND_BOARD_ACTION,
-            label=f"{action.meeting.body.owner.code} board action for {action.agency.name}",
-            due_date=action.due_date,
-            responsible_agency=action.agency,
-            responsible_users=[action.owner] if action.owner_id else [],
-            met_on=action.completed_on if action.status == ActionStatus.COMPLETED else None,
-            closed_reason=CARRIED_FORWARD if action.status == ActionStatus.CARRIED_FORWARD else "",
-        )
-    ]
+    return action_deadline(
+        action,
+        kind=KIND_BOARD_ACTION,
+        label=f"{action.meeting.body.owner.code} board action for {action.agency.name}",
+    )
 
 
 def return_days() -> int:

@@ -6,32 +6,12 @@ from . import views
 urlpatterns = [
     path("boards/", views.board_list, name="board_list"),
     path("boards/meetings/<int:pk>/", views.board_meeting, name="board_meeting"),
-    path("boards/meetings/<int:pk>/details/", views.board_meeting_edit, name="board_meeting_edit"),
-    path(
-        "boards/meetings/<int:pk>/attendance/",
-        views.board_meeting_attendance,
-        name="board_meeting_attendance",
-    ),
-    path("boards/meetings/<int:pk>/cancel/", views.board_meeting_cancel, name="board_meeting_cancel"),
-    path(
-        "boards/meetings/<int:pk>/approve-minutes/", views.board_meeting_approve, name="board_meeting_approve"
-    ),
-    path(
-        "boards/meetings/<int:pk>/other-business/",
-        views.board_meeting_other_business,
-        name="board_meeting_other_business",
-    ),
     path("boards/meetings/<int:pk>/public-meeting/", views.board_meeting_public, name="board_meeting_public"),
     path("boards/meetings/<int:pk>/papers/new/", views.board_paper_add, name="board_paper_add"),
-    path("boards/meetings/<int:pk>/<slug:step>/", views.board_meeting_step, name="board_meeting_step"),
     path("boards/papers/<int:pk>/", views.board_paper, name="board_paper"),
     path("boards/items/<int:pk>/", views.board_item, name="board_item"),
     path("boards/items/<int:pk>/decisions/new/", views.board_decision_add, name="board_decision_add"),
-    path("boards/items/<int:pk>/actions/new/", views.board_action_add, name="board_action_add"),
-    path("boards/actions/<int:pk>/", views.board_action, name="board_action"),
-    path("boards/actions/<int:pk>/complete/", views.board_action_complete, name="board_action_complete"),
-    path("boards/actions/<int:pk>/progress/", views.board_action_progress, name="board_action_progress"),
-    path("boards/actions/<int:pk>/carry-forward/", views.board_action_carry, name="board_action_carry"),
+    *views.pages.urls(meetings="boards/meetings/", actions="boards/actions/"),
     path("boards/members/<int:pk>/leave/", views.board_member_leave, name="board_member_leave"),
     path("boards/forward-plan/<int:pk>/<slug:move>/", views.forward_plan_move, name="forward_plan_move"),
     path("boards/<slug:code>/", views.board_detail, name="board_detail"),

@@ -18,20 +18,12 @@ from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
 from somerset_safety.meetings import selectors as meeting_selectors
 from somerset_safety.meetings import services as meetings
-from somerset_safety.meetings.exceptions import MeetingError
 from somerset_safety.meetings.forms import (
-    ActionForm,
-    ApproveMinutesForm,
-    AttendanceForm,
-    CarryForwardForm,
-    CompleteActionForm,
     MeetingDetailsForm,
     MinutesForm,
-    OtherBusinessForm,
-    ProgressForm,
-    ReasonForm,
 )
-from somerset_safety.meetings.models import ActionStatus, ActionUpdate, MeetingStatus
+from somerset_safety.meetings.models import MeetingStatus
+from somerset_safety.meetings.pages import MeetingPages, form_page, on
 
 from ..exceptions import BoardError
 from ..models import BoardAction, BoardAttendance, BoardMember, Decision, ForwardPlanItem
@@ -39,37 +31,6 @@ from ..states import FORWARD_PLAN_MOVES
 from . import permissions, selectors, services
 from .forms import DecisionForm, DecisionSearchForm, ForwardPlanForm, LeaveForm, MemberForm, PaperForm
 from .permissions import BOARD_ROLES, can_manage
-
-
-def _form_page(
-    request,
-    *,
-    form,
-    caption: str,
-    heading: str,
-    cancel_url: str,
-    intro: str = "",
-    cancel_label="",
-    multipart=False,
-):
-    return render(
-        request,
-        "meetings/form_page.html",
-        {
-            "form": form,
-            "caption": caption,
-            "heading": heading,
-            "intro": intro,
-            "cancel_url": cancel_url,
-            "cancel_label": cancel_label,
-            "multipart": multipart,
-        },
-    )
-
-
-def _on(day) -> str:
-    return f"{day:%-d %B %Y}"
-
 
 # --- Boards --------------------------------------------------------------------------------------
 
@@ -123,7 +84,7 @@ def board_member_add(request, code: str):
                 request, f"{member.user.full_name or member.user.email} is now a member of the board."
             )
             return redirect(board)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=board.name,
@@ -146,7 +107,7 @@ def board_member_leave(request, pk: int):
             )
             messages.success(request, f"{member} has been recorded as having left the board.")
             return redirect(board)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=board.name,
@@ -165,7 +126,7 @@ def forward_plan_add(request, code: str):
             services.forward_plan_add(actor=request.user, board=board, **form.cleaned_data)
             messages.success(request, "The item has been added to the forward plan.")
             return redirect(board.get_absolute_url() + "#forward-plan")
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=board.name,
@@ -191,7 +152,7 @@ def forward_plan_move(request, pk: int, move: str):
             return redirect(board.get_absolute_url() + "#forward-plan")
     return render(
         request,
-        "partnerships/boards/confirm.html",
+        "meetings/confirm.html",
         {
             "caption": board.name,
             "heading": f"{FORWARD_PLAN_MOVES[move].label}: {item.title}?",
@@ -262,9 +223,9 @@ def board_meeting_create(request, code: str):
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             meeting = services.board_meeting_schedule(actor=request.user, board=board, **form.cleaned_data)
-            messages.success(request, f"The meeting on {_on(meeting.date)} has been scheduled.")
+            messages.success(request, f"The meeting on {on(meeting.date)} has been scheduled.")
             return redirect(meeting)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=board.name,
@@ -307,163 +268,6 @@ def _public_meeting(user, meeting) -> dict | None:
     return {"recorded": recorded, "can_record": can_manage(user) and not recorded}
 
 
-STEPS = {
-    "send_papers": (
-        meetings.meeting_send_papers,
-        "Record that the papers have been sent?",
-        "Records today as the date the agenda and papers went to the board. Its members get an email saying only "
-        "that papers are ready.",
-        "Record papers as sent",
-        "The papers have been recorded as sent.",
-    ),
-    "start": (
-        meetings.meeting_start,
-        "Open the meeting?",
-        "Minutes, decisions and actions can be recorded once the meeting is open. Record who is present first, "
-        "so the page can show whether the meeting is quorate.",
-        "Open the meeting",
-        "The meeting is open.",
-    ),
-    "conclude": (
-        meetings.meeting_conclude,
-        "Close the meeting?",
-        "Every item needs its minutes, and every action from the action log must be completed or carried "
-        "forward. After this, minutes and attendance cannot be changed.",
-        "Close the meeting",
-        "The meeting has closed.",
-    ),
-}
-
-
-@require_http_methods(["GET", "POST"])
-def board_meeting_step(request, pk: int, step: str):
-    if step not in STEPS:
-        raise Http404
-    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
-    service, heading, explanation, button, done = STEPS[step]
-    error = None
-    if request.method == "POST":
-        try:
-            service(actor=request.user, meeting=meeting)
-        except MeetingError as exc:
-            error = str(exc)
-        else:
-            messages.success(request, done)
-            return redirect(meeting)
-    return render(
-        request,
-        "partnerships/boards/confirm.html",
-        {
-            "caption": str(meeting),
-            "heading": heading,
-            "explanation": explanation,
-            "button": button,
-            "error": error,
-            "cancel_url": meeting.get_absolute_url(),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def board_meeting_edit(request, pk: int):
-    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
-    initial = {name: getattr(meeting, name) for name in meetings.DETAIL_FIELDS}
-    form = MeetingDetailsForm(
-        request.POST or None,
-        initial=initial,
-        chairs=selectors.board_chairs(meeting.body.owner, keep=meeting.chair),
-    )
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.meeting_update_details(actor=request.user, meeting=meeting, values=form.cleaned_data)
-            messages.success(request, "The meeting details have been saved.")
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Change the meeting details",
-        intro="The date can change only until the papers have gone out.",
-        cancel_url=meeting.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def board_meeting_cancel(request, pk: int):
-    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
-            messages.success(request, "The meeting has been cancelled.")
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Cancel the meeting?",
-        intro="Its papers stay on record. Actions carried forward to it come back at the next meeting instead.",
-        cancel_url=meeting.get_absolute_url(),
-        cancel_label="Keep the meeting",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def board_meeting_attendance(request, pk: int):
-    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
-    attendances = list(BoardAttendance.objects.filter(meeting=meeting).select_related("agency"))
-    form = AttendanceForm(request.POST or None, attendances=attendances)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.meeting_record_attendance(actor=request.user, meeting=meeting, entries=form.entries())
-            messages.success(request, "Attendance has been saved.")
-            return redirect(meeting)
-    return render(request, "partnerships/boards/attendance.html", {"meeting": meeting, "form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def board_meeting_other_business(request, pk: int):
-    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
-    form = OtherBusinessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.agenda_add_other_business(
-                actor=request.user, meeting=meeting, title=form.cleaned_data["title"]
-            )
-            messages.success(request, "The item has been added under any other business.")
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Add any other business",
-        cancel_url=meeting.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def board_meeting_approve(request, pk: int):
-    meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
-    form = ApproveMinutesForm(request.POST or None, initial={"approved_on": local_today()})
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.meeting_approve_minutes(
-                actor=request.user, meeting=meeting, approved_on=form.cleaned_data["approved_on"]
-            )
-            messages.success(
-                request, "The minutes have been approved. The board's members are told they are ready."
-            )
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Approve the minutes",
-        intro="Once approved as a true record the minutes cannot change.",
-        cancel_url=meeting.get_absolute_url(),
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def board_meeting_public(request, pk: int):
     meeting = permissions.get_meeting_for_user_or_404(request.user, pk, action="change")
@@ -480,7 +284,7 @@ def board_meeting_public(request, pk: int):
             return redirect(meeting)
     return render(
         request,
-        "partnerships/boards/confirm.html",
+        "meetings/confirm.html",
         {
             "caption": str(meeting),
             "heading": "Record this as the partnership's annual public meeting?",
@@ -509,7 +313,7 @@ def board_paper_add(request, pk: int):
             paper = services.board_paper_add(actor=request.user, meeting=meeting, **data)
             messages.success(request, f"“{paper.title}” has been added to the agenda.")
             return redirect(meeting)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=str(meeting),
@@ -531,21 +335,17 @@ def board_paper(request, pk: int):
 # --- Items: minutes, decisions, actions -----------------------------------------------------------
 
 
-def _number(item) -> int:
-    rows = meeting_selectors.agenda(item.meeting, list(item.meeting.agenda_items.all()))
-    return next(row.number for row in rows if row.item.pk == item.pk)
-
-
-def _item_context(request, item):
-    meeting = permissions.get_meeting_for_user_or_404(request.user, item.meeting_id, action="change")
-    item.meeting = meeting
-    return meeting
+def _item_for(user, pk: int, action: str = "view"):
+    """The agenda item, with its meeting as a board meeting."""
+    item = permissions.get_item_for_user_or_404(user, pk, action=action)
+    item.meeting = permissions.get_meeting_for_user_or_404(user, item.meeting_id, action=action)
+    return item
 
 
 @require_http_methods(["GET", "POST"])
 def board_item(request, pk: int):
-    item = permissions.get_item_for_user_or_404(request.user, pk, action="change")
-    meeting = _item_context(request, item)
+    item = _item_for(request.user, pk, "change")
+    meeting = item.meeting
     form = MinutesForm(request.POST or None, initial={"minutes": item.minutes}, label="Minutes for this item")
     form.fields[
         "minutes"
@@ -554,7 +354,7 @@ def board_item(request, pk: int):
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             meetings.agenda_item_record(actor=request.user, item=item, minutes=form.cleaned_data["minutes"])
-            messages.success(request, f"Minutes saved for item {_number(item)}.")
+            messages.success(request, f"Minutes saved for item {meeting_selectors.item_number(item)}.")
             return redirect(meeting)
     today = local_today()
     actions = list(item.actions.filter(carried_from__isnull=True).select_related("agency", "owner"))
@@ -566,7 +366,7 @@ def board_item(request, pk: int):
         {
             "item": item,
             "meeting": meeting,
-            "number": _number(item),
+            "number": meeting_selectors.item_number(item),
             "paper": item.subject if item.subject_id else None,
             "form": form,
             "decisions": Decision.objects.filter(item=item).select_related(
@@ -579,121 +379,41 @@ def board_item(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def board_decision_add(request, pk: int):
-    item = permissions.get_item_for_user_or_404(request.user, pk, action="change")
-    meeting = _item_context(request, item)
+    item = _item_for(request.user, pk, "change")
+    meeting = item.meeting
     form = DecisionForm(request.POST or None, board=meeting.board)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             decision = services.decision_record(actor=request.user, item=item, **form.cleaned_data)
             messages.success(request, f"Decision {decision.reference} has been recorded.")
             return redirect("partnerships:board_item", pk=item.pk)
-    return _form_page(
+    return form_page(
         request,
         form=form,
-        caption=f"{meeting}, item {_number(item)}",
+        caption=f"{meeting}, item {meeting_selectors.item_number(item)}",
         heading="Record a decision",
         intro="It takes the board's next decision number for the year.",
         cancel_url=reverse("partnerships:board_item", args=[item.pk]),
     )
 
 
-@require_http_methods(["GET", "POST"])
-def board_action_add(request, pk: int):
-    item = permissions.get_item_for_user_or_404(request.user, pk, action="change")
-    meeting = _item_context(request, item)
-    form = ActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.action_create(actor=request.user, item=item, **form.cleaned_data)
-            messages.success(request, f"Action added for {form.cleaned_data['agency'].name}.")
-            return redirect("partnerships:board_item", pk=item.pk)
-    return _form_page(
-        request,
-        form=form,
-        caption=f"{meeting}, item {_number(item)}",
-        heading="Add an action",
-        intro="It goes on the board's action log and comes back at the next meeting.",
-        cancel_url=reverse("partnerships:board_item", args=[item.pk]),
-    )
-
-
-def board_action(request, pk: int):
-    action = permissions.get_action_for_user_or_404(request.user, pk)
-    chain = meeting_selectors.carry_chain(action)
-    is_open = action.status == ActionStatus.OPEN
-    return render(
-        request,
-        "partnerships/boards/action.html",
-        {
-            "action": action,
-            "board": action.meeting.body.owner,
-            "state": meeting_selectors.action_state(action, local_today()),
-            "review_meeting": meeting_selectors.review_meeting(action),
-            "chain": chain,
-            "updates": ActionUpdate.objects.filter(action__in=chain).select_related("recorded_by"),
-            "can_update": is_open and permissions.can_update_action(request.user, action),
-            "can_carry": is_open and can_manage(request.user),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def board_action_complete(request, pk: int):
-    action = permissions.get_action_for_user_or_404(request.user, pk, action="update")
-    form = CompleteActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.action_complete(actor=request.user, action=action, **form.cleaned_data)
-            messages.success(request, "The action has been marked as complete.")
-            return redirect(action)
-    return _form_page(
-        request,
-        form=form,
-        caption=f"Action for {action.agency.name}",
-        heading="Mark the action as complete",
-        cancel_url=action.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def board_action_progress(request, pk: int):
-    action = permissions.get_action_for_user_or_404(request.user, pk, action="update")
-    form = ProgressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.action_add_update(actor=request.user, action=action, text=form.cleaned_data["text"])
-            messages.success(request, "The progress has been saved.")
-            return redirect(action)
-    return _form_page(
-        request,
-        form=form,
-        caption=f"Action for {action.agency.name}",
-        heading="Record progress",
-        cancel_url=action.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def board_action_carry(request, pk: int):
-    action = permissions.get_action_for_user_or_404(request.user, pk, action="carry")
-    targets = meeting_selectors.carry_targets(action)
-    form = CarryForwardForm(request.POST or None, targets=targets)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            carried = meetings.action_carry_forward(actor=request.user, action=action, **form.cleaned_data)
-            review = meeting_selectors.review_meeting(carried)
-            where = f"the meeting of {_on(review.date)}" if review else "the next meeting"
-            messages.success(request, f"The action has been carried forward to {where}.")
-            return redirect(carried)
-    if not (targets.current or targets.later):
-        form.fields[
-            "to_meeting"
-        ].help_text = "Schedule the board's next meeting first: there is none to carry it to."
-    return _form_page(
-        request,
-        form=form,
-        caption=f"Action for {action.agency.name}",
-        heading="Carry the action forward",
-        intro="It stays on the action log, with the reason, and comes up at the meeting you choose.",
-        cancel_url=action.get_absolute_url(),
-    )
+# The shared meeting and action pages (details, attendance, cancel, other business, papers out,
+# open, close, minutes approved; an action completed, its progress, carried forward).
+pages = MeetingPages(
+    namespace="partnerships",
+    name_prefix="board_",
+    get_meeting=permissions.get_meeting_for_user_or_404,
+    get_item=_item_for,
+    get_action=permissions.get_action_for_user_or_404,
+    can_update_action=permissions.can_update_action,
+    can_carry=can_manage,
+    action_back=lambda action: (
+        reverse("partnerships:board_actions", args=[action.meeting.body.owner.code]),
+        "Back to the action log",
+    ),
+    chairs=lambda meeting: selectors.board_chairs(meeting.body.owner, keep=meeting.chair),
+    papers_go_to="the board's members",
+    action_log="the board's action log",
+    item_url_name="board_item",
+    attendance_empty="No agencies have been invited: add members to the board first.",
+)

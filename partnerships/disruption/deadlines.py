@@ -4,14 +4,14 @@ action's due date. Labels carry references only, never names or line details."""
 
 from somerset_safety.deadlines import registry
 from somerset_safety.deadlines.registry import DeadlineKind, DeadlineSpec
+from somerset_safety.meetings.deadlines import action_deadline
 
 from .. import conf
-from ..models import ActionStatus, GroupStatus, OrganisedCrimeGroup, PanelAction, ProfileVersion
+from ..models import GroupStatus, OrganisedCrimeGroup, PanelAction, ProfileVersion
 
 KIND_REVIEW = "disruption_group_review"
 KIND_PROFILE = "disruption_profile_refresh"
 KIND_ACTION = "disruption_action"
-CARRIED_FORWARD = "Carried forward to a later meeting"
 REVIEWED_GROUPS = (GroupStatus.ADOPTED, GroupStatus.ACTIVE, GroupStatus.REDUCED)
 
 
@@ -49,17 +49,9 @@ def profile_rule(version: ProfileVersion):
 
 
 def action_rule(action: PanelAction):
-    return [
-        DeadlineSpec(
-            kind=KIND_ACTION,
-            label=f"Disruption Panel 4P action for {action.agency.name}",
-            due_date=action.due_date,
-            responsible_agency=action.agency,
-            responsible_users=[action.owner] if action.owner_id else [],
-            met_on=action.completed_on if action.status == ActionStatus.COMPLETED else None,
-            closed_reason=CARRIED_FORWARD if action.status == ActionStatus.CARRIED_FORWARD else "",
-        )
-    ]
+    return action_deadline(
+        action, kind=KIND_ACTION, label=f"Disruption Panel 4P action for {action.agency.name}"
+    )
 
 
 def _profiles_visible_to(user):

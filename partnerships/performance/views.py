@@ -296,7 +296,7 @@ def framework_compute(request, pk: int):
         return redirect(f"{framework.get_absolute_url()}?quarter={quarter.isoformat()}")
     return render(
         request,
-        "partnerships/boards/confirm.html",
+        "meetings/confirm.html",
         {
             "caption": str(framework),
             "heading": f"Work out the indicators from this service's records for {financial_quarter_name(quarter)}?",

@@ -169,6 +169,12 @@ def agenda(meeting: Meeting, items: list[AgendaItem] | None = None) -> list[Agen
     return rows
 
 
+def item_number(item: AgendaItem) -> int:
+    """The item's number on its meeting's agenda."""
+    rows = agenda(item.meeting, list(AgendaItem.objects.filter(meeting_id=item.meeting_id)))
+    return next(row.number for row in rows if row.item.pk == item.pk)
+
+
 def quorum_met(meeting: Meeting) -> bool | None:
     """Whether enough invited agencies are present; None where the body has no quorum."""
     if meeting.body.quorum is None:

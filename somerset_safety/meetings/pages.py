@@ -1,0 +1,404 @@
+"""The pages every body's meetings share: change the details, cancel, record attendance, add any
+other business, send papers / open / close, approve the minutes, and an action's complete,
+progress and carry-forward pages.
+
+An app makes one `MeetingPages` with its own fetch-with-authorisation functions and words, and
+puts `pages.urls()` into its urlpatterns; its meeting page, items and agenda stay its own. The
+pages validate, call one platform service and redirect, the same for every body.
+
+    pages = MeetingPages(
+        namespace="partnerships",
+        name_prefix="board_",
+        get_meeting=permissions.get_meeting_for_user_or_404,
+        get_action=permissions.get_action_for_user_or_404,
+        ...
+    )
+    urlpatterns += pages.urls(meetings="boards/meetings/", actions="boards/actions/")
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods
+
+from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.services import audit_record
+from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.exceptions import DomainError
+from somerset_safety.core.forms import errors_on
+
+from . import selectors, services
+from .forms import (
+    ActionForm,
+    ApproveMinutesForm,
+    AttendanceForm,
+    CarryForwardForm,
+    CompleteActionForm,
+    MeetingDetailsForm,
+    OtherBusinessForm,
+    ProgressForm,
+    ReasonForm,
+)
+from .models import ActionStatus, ActionUpdate, Attendance
+
+
+def on(day) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def form_page(
+    request,
+    *,
+    form,
+    caption: str,
+    heading: str,
+    cancel_url: str,
+    intro: str = "",
+    cancel_label: str = "",
+    multipart: bool = False,
+):
+    """A one-form page in the meetings layout (caption, heading, a line of help, the form)."""
+    return render(
+        request,
+        "meetings/form_page.html",
+        {
+            "form": form,
+            "caption": caption,
+            "heading": heading,
+            "intro": intro,
+            "cancel_url": cancel_url,
+            "cancel_label": cancel_label,
+            "multipart": multipart,
+        },
+    )
+
+
+def confirm_page(
+    request, *, caption: str, heading: str, explanation: str, button: str, cancel_url: str, error=None
+):
+    return render(
+        request,
+        "meetings/confirm.html",
+        {
+            "caption": caption,
+            "heading": heading,
+            "explanation": explanation,
+            "button": button,
+            "error": error,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class MeetingPages:
+    """`namespace` and `name_prefix` name the app's URLs ("partnerships", "board_": the pages are
+    partnerships:board_meeting_edit and so on). `get_meeting(user, pk, action)` and
+    `get_item(user, pk, action)` (the item with its meeting as the app's proxy) and
+    `get_action(user, pk, action)` fetch with authorisation (404 when not visible, 403 when seen
+    but not theirs to change; actions "change", "update", "carry"); `can_update_action(user,
+    action)` and `can_carry(user)` decide which buttons an action's page offers, and
+    `action_back(action)` is the (url, words) of its back link. `papers_go_to` names who is told
+    papers and minutes are ready ("the board's members"); `action_log` where actions go ("the
+    board's action log"); `item_url_name` is the app's page of an item; `sent_papers` what goes out."""
+
+    namespace: str
+    name_prefix: str
+    get_meeting: Callable
+    get_item: Callable
+    get_action: Callable
+    can_update_action: Callable
+    can_carry: Callable
+    action_back: Callable
+    papers_go_to: str
+    action_log: str
+    item_url_name: str
+    sent_papers: str = "the agenda and papers"
+    attendance_empty: str = "No agencies have been invited."
+
+    # --- meetings -------------------------------------------------------------------------------
+
+    def steps(self) -> dict:
+        return {
+            "send_papers": (
+                services.meeting_send_papers,
+                "Record that the papers have been sent?",
+                f"Records today as the date {self.sent_papers} went out. {self.papers_go_to[0].upper()}"
+                f"{self.papers_go_to[1:]} get an email saying only that papers are ready.",
+                "Record papers as sent",
+                "The papers have been recorded as sent.",
+            ),
+            "start": (
+                services.meeting_start,
+                "Open the meeting?",
+                "Minutes and actions can be recorded once the meeting is open. Record who is present first, "
+                "so the page can show whether the meeting is quorate.",
+                "Open the meeting",
+                "The meeting is open.",
+            ),
+            "conclude": (
+                services.meeting_conclude,
+                "Close the meeting?",
+                "Every item needs its minutes, and every action reviewed at it must be completed or carried "
+                "forward. After this, minutes and attendance cannot be changed.",
+                "Close the meeting",
+                "The meeting has closed.",
+            ),
+        }
+
+    def meeting_step(self, request, pk: int, step: str):
+        steps = self.steps()
+        if step not in steps:
+            raise Http404
+        meeting = self.get_meeting(request.user, pk, action="change")
+        service, heading, explanation, button, done = steps[step]
+        error = None
+        if request.method == "POST":
+            try:
+                service(actor=request.user, meeting=meeting)
+            except DomainError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, done)
+                return redirect(meeting)
+        return confirm_page(
+            request,
+            caption=str(meeting),
+            heading=heading,
+            explanation=explanation,
+            button=button,
+            error=error,
+            cancel_url=meeting.get_absolute_url(),
+        )
+
+    def meeting_edit(self, request, pk: int):
+        meeting = self.get_meeting(request.user, pk, action="change")
+        initial = {name: getattr(meeting, name) for name in services.DETAIL_FIELDS}
+        form = MeetingDetailsForm(
+            request.POST or None, initial=initial, chairs=self.chairs(meeting) if self.chairs else None
+        )
+        if request.method == "POST" and form.is_valid():
+            with errors_on(form):
+                services.meeting_update_details(actor=request.user, meeting=meeting, values=form.cleaned_data)
+                messages.success(request, "The meeting details have been saved.")
+                return redirect(meeting)
+        return form_page(
+            request,
+            form=form,
+            caption=str(meeting),
+            heading="Change the meeting details",
+            intro="The date can change only until the papers have gone out.",
+            cancel_url=meeting.get_absolute_url(),
+        )
+
+    def meeting_cancel(self, request, pk: int):
+        meeting = self.get_meeting(request.user, pk, action="change")
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with errors_on(form):
+                services.meeting_cancel(
+                    actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, "The meeting has been cancelled.")
+                return redirect(meeting)
+        return form_page(
+            request,
+            form=form,
+            caption=str(meeting),
+            heading="Cancel the meeting?",
+            intro="Its papers stay on record. Actions carried forward to it come back at the next meeting instead.",
+            cancel_url=meeting.get_absolute_url(),
+            cancel_label="Keep the meeting",
+        )
+
+    def meeting_attendance(self, request, pk: int):
+        meeting = self.get_meeting(request.user, pk, action="change")
+        attendances = list(Attendance.objects.filter(meeting=meeting).select_related("agency"))
+        form = AttendanceForm(request.POST or None, attendances=attendances)
+        if request.method == "POST" and form.is_valid():
+            with errors_on(form):
+                services.meeting_record_attendance(
+                    actor=request.user, meeting=meeting, entries=form.entries()
+                )
+                messages.success(request, "Attendance has been saved.")
+                return redirect(meeting)
+        return render(
+            request,
+            "meetings/attendance.html",
+            {"meeting": meeting, "form": form, "empty": self.attendance_empty},
+        )
+
+    def meeting_other_business(self, request, pk: int):
+        meeting = self.get_meeting(request.user, pk, action="change")
+        form = OtherBusinessForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with errors_on(form):
+                services.agenda_add_other_business(
+                    actor=request.user, meeting=meeting, title=form.cleaned_data["title"]
+                )
+                messages.success(request, "The item has been added under any other business.")
+                return redirect(meeting)
+        return form_page(
+            request,
+            form=form,
+            caption=str(meeting),
+            heading="Add any other business",
+            cancel_url=meeting.get_absolute_url(),
+        )
+
+    def meeting_approve(self, request, pk: int):
+        meeting = self.get_meeting(request.user, pk, action="change")
+        form = ApproveMinutesForm(request.POST or None, initial={"approved_on": local_today()})
+        if request.method == "POST" and form.is_valid():
+            with errors_on(form):
+                services.meeting_approve_minutes(
+                    actor=request.user, meeting=meeting, approved_on=form.cleaned_data["approved_on"]
+                )
+                messages.success(request, f"The minutes have been approved. {self._told()} they are ready.")
+                return redirect(meeting)
+        return form_page(
+            request,
+            form=form,
+            caption=str(meeting),
+            heading="Approve the minutes",
+            intro="Once approved as a true record the minutes cannot change.",
+            cancel_url=meeting.get_absolute_url(),
+        )
+
+    def _told(self) -> str:
+        return f"{self.papers_go_to[0].upper()}{self.papers_go_to[1:]} are told"
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def action_add(self, request, pk: int):
+        item = self.get_item(request.user, pk, action="change")
+        form = ActionForm(request.POST or None)
+        item_url = reverse(f"{self.namespace}:{self.item_url_name}", args=[item.pk])
+        if request.method == "POST" and form.is_valid():
+            with errors_on(form):
+                services.action_create(actor=request.user, item=item, **form.cleaned_data)
+                messages.success(request, f"Action added for {form.cleaned_data['agency'].name}.")
+                return redirect(item_url)
+        return form_page(
+            request,
+            form=form,
+            caption=f"{item.meeting}, item {selectors.item_number(item)}",
+            heading="Add an action",
+            intro=f"It goes on {self.action_log} and comes back at the next meeting.",
+            cancel_url=item_url,
+        )
+
+    def action_detail(self, request, pk: int):
+        action = self.get_action(request.user, pk)
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=action)
+        chain = selectors.carry_chain(action)
+        is_open = action.status == ActionStatus.OPEN
+        back_url, back_label = self.action_back(action)
+        return render(
+            request,
+            "meetings/action.html",
+            {
+                "action": action,
+                "state": selectors.action_state(action, local_today()),
+                "review_meeting": selectors.review_meeting(action),
+                "chain": chain,
+                "updates": ActionUpdate.objects.filter(action__in=chain).select_related("recorded_by"),
+                "can_update": is_open and self.can_update_action(request.user, action),
+                "can_carry": is_open and self.can_carry(request.user),
+                "urls": {
+                    name: f"{self.namespace}:{self.name_prefix}{name}"
+                    for name in ("meeting", "action", "action_complete", "action_progress", "action_carry")
+                },
+                "back_url": back_url,
+                "back_label": back_label,
+            },
+        )
+
+    def action_complete(self, request, pk: int):
+        action = self.get_action(request.user, pk, action="update")
+        form = CompleteActionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with errors_on(form):
+                services.action_complete(actor=request.user, action=action, **form.cleaned_data)
+                messages.success(request, "The action has been marked as complete.")
+                return redirect(action)
+        return form_page(
+            request,
+            form=form,
+            caption=f"Action for {action.agency.name}",
+            heading="Mark the action as complete",
+            cancel_url=action.get_absolute_url(),
+        )
+
+    def action_progress(self, request, pk: int):
+        action = self.get_action(request.user, pk, action="update")
+        form = ProgressForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with errors_on(form):
+                services.action_add_update(actor=request.user, action=action, text=form.cleaned_data["text"])
+                messages.success(request, "The progress has been saved.")
+                return redirect(action)
+        return form_page(
+            request,
+            form=form,
+            caption=f"Action for {action.agency.name}",
+            heading="Record progress",
+            cancel_url=action.get_absolute_url(),
+        )
+
+    def action_carry(self, request, pk: int):
+        action = self.get_action(request.user, pk, action="carry")
+        targets = selectors.carry_targets(action)
+        form = CarryForwardForm(request.POST or None, targets=targets)
+        if request.method == "POST" and form.is_valid():
+            with errors_on(form):
+                carried = services.action_carry_forward(
+                    actor=request.user, action=action, **form.cleaned_data
+                )
+                review = selectors.review_meeting(carried)
+                where = f"the meeting of {on(review.date)}" if review else "the next meeting"
+                messages.success(request, f"The action has been carried forward to {where}.")
+                return redirect(carried)
+        if not (targets.current or targets.later):
+            form.fields[
+                "to_meeting"
+            ].help_text = "Schedule the next meeting first: there is none to carry it to."
+        return form_page(
+            request,
+            form=form,
+            caption=f"Action for {action.agency.name}",
+            heading="Carry the action forward",
+            intro="It stays on the action log, with the reason, and comes up at the meeting you choose.",
+            cancel_url=action.get_absolute_url(),
+        )
+
+    # --- urls -----------------------------------------------------------------------------------
+
+    def urls(self, *, meetings: str, actions: str) -> list:
+        """The shared pages under `meetings` ("boards/meetings/") and `actions` ("boards/actions/";
+        a new action for item 7 is `actions/new/7/`),
+        named `<name_prefix>meeting_edit` and so on. The step pattern comes last: put these after the
+        app's own meeting pages."""
+        both = require_http_methods(["GET", "POST"])
+        m, a, n = meetings, actions, self.name_prefix
+        return [
+            path(f"{a}<int:pk>/", require_http_methods(["GET"])(self.action_detail), name=f"{n}action"),
+            path(f"{a}new/<int:pk>/", both(self.action_add), name=f"{n}action_add"),
+            path(f"{m}<int:pk>/details/", both(self.meeting_edit), name=f"{n}meeting_edit"),
+            path(f"{m}<int:pk>/attendance/", both(self.meeting_attendance), name=f"{n}meeting_attendance"),
+            path(f"{m}<int:pk>/cancel/", both(self.meeting_cancel), name=f"{n}meeting_cancel"),
+            path(f"{m}<int:pk>/approve-minutes/", both(self.meeting_approve), name=f"{n}meeting_approve"),
+            path(
+                f"{m}<int:pk>/other-business/",
+                both(self.meeting_other_business),
+                name=f"{n}meeting_other_business",
+            ),
+            path(f"{m}<int:pk>/<slug:step>/", both(self.meeting_step), name=f"{n}meeting_step"),
+            path(f"{a}<int:pk>/complete/", both(self.action_complete), name=f"{n}action_complete"),
+            path(f"{a}<int:pk>/progress/", both(self.action_progress), name=f"{n}action_progress"),
+            path(f"{a}<int:pk>/carry-forward/", both(self.action_carry), name=f"{n}action_carry"),
+        ]
