@@ -161,7 +161,7 @@ def test_an_action_is_on_the_contract_log_with_its_deadline(contract, commission
     )
     action = ContractAction.objects.get(pk=action.pk)
     assert action.reference == f"{contract.reference} action {action.pk}"
-    deadline = Deadline.objects.get(kind="contract_meeting_action", object_id=action.pk)
+    deadline = Deadline.objects.get(kind="contract_meeting_action", subject_id=action.pk)
     assert deadline.due_date == date(2020, 3, 6)
     assert deadline.label == f"{contract.reference} contract action for {provider_agency.name}"
     assert deadline.responsible_agency_id == provider_agency.pk
