@@ -18,23 +18,19 @@ from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.meetings import selectors as meeting_selectors
 from somerset_safety.meetings import services as meetings
-from somerset_safety.meetings.exceptions import MeetingError
 from somerset_safety.meetings.forms import (
-    ApproveMinutesForm,
     AssignForm,
-    AttendanceForm,
     CarryForwardForm,
     CompleteActionForm,
     ConfirmDatesForm,
     InviteForm,
     MeetingDetailsForm,
     MinutesForm,
-    OtherBusinessForm,
     PatternForm,
     ProgressForm,
-    ReasonForm,
 )
 from somerset_safety.meetings.models import ActionStatus, ActionUpdate, Body
+from somerset_safety.meetings.pages import MeetingPages, form_page, on
 
 from ..models import (
     DisruptionPlan,
@@ -86,14 +82,6 @@ from .permissions import (
 )
 
 
-def _form_page(request, *, form, caption: str, heading: str, cancel_url: str, intro: str = ""):
-    return render(
-        request,
-        "meetings/form_page.html",
-        {"form": form, "caption": caption, "heading": heading, "intro": intro, "cancel_url": cancel_url},
-    )
-
-
 def group_list(request):
     require_any_role(request.user, NAVIGATION_ROLES)
     queryset = groups_visible_to(request.user).select_related("group_type", "lead_agency")
@@ -124,7 +112,7 @@ def group_create(request):
             group = services.group_create(actor=request.user, **form.cleaned_data)
             messages.success(request, f"Group {group.reference} has been recorded as referred to the panel.")
             return redirect(group)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption="Disruption Panel",
@@ -176,7 +164,7 @@ def group_edit(request, pk: int):
             services.group_update(actor=request.user, group=group, **data)
             messages.success(request, "The group's details have been saved.")
             return redirect(group)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=group.reference,
@@ -201,7 +189,7 @@ def group_move(request, pk: int, move: str):
             services.group_move(actor=request.user, group=group, move=move, **form.cleaned_data)
             messages.success(request, f"{group.reference}: {GROUP_MOVES[move].label.lower()} — done.")
             return redirect(group)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=group.reference,
@@ -222,7 +210,7 @@ def mapping_add(request, pk: int):
                 request, "The OCG mapping band has been recorded and the review date set from it."
             )
             return redirect(group)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=group.reference,
@@ -262,7 +250,7 @@ def person_save(request, pk: int, kind: str, item: int | None = None):
     intro = ""
     if kind == "exploited":
         intro = "If the person is a child, make a safeguarding referral now if one has not been made."
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=group.reference,
@@ -289,33 +277,13 @@ def outcome_add(request, pk: int):
             services.outcome_record(actor=request.user, group=group, **form.cleaned_data)
             messages.success(request, "The disruption has been recorded.")
             return redirect(group)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=group.reference,
         heading="Record a disruption",
         intro="Lines closed, arrests and people safeguarded are counted as the national County Lines figures count them.",
         cancel_url=group.get_absolute_url(),
-    )
-
-
-def _on(day) -> str:
-    return f"{day:%-d %B %Y}"
-
-
-def _confirm(request, *, caption, heading, explanation, button, cancel_url, error=None, refused=False):
-    return render(
-        request,
-        "partnerships/boards/confirm.html",
-        {
-            "caption": caption,
-            "heading": heading,
-            "explanation": explanation,
-            "button": button,
-            "error": error,
-            "refused": refused,
-            "cancel_url": cancel_url,
-        },
     )
 
 
@@ -331,7 +299,7 @@ def morile_add(request, pk: int):
             services.morile_assessment_record(actor=request.user, group=group, **form.cleaned_data)
             messages.success(request, "The MoRiLE assessment has been recorded.")
             return redirect(group)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=group.reference,
@@ -360,7 +328,7 @@ def links_edit(request, pk: int):
                 request, "The linked groups have been saved." if changed else "No links changed."
             )
             return redirect(group)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=group.reference,
@@ -382,7 +350,7 @@ def plan_edit(request, pk: int):
             services.plan_save(actor=request.user, group=group, **form.cleaned_data)
             messages.success(request, "The 4P plan has been saved.")
             return redirect(group.get_absolute_url() + "#plan")
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=group.reference,
@@ -419,7 +387,7 @@ def profile_publish(request, pk: int):
             )
             messages.success(request, f"Version {version.number} of {profile.title} has been recorded.")
             return redirect("partnerships:profile_list")
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=profile.title,
@@ -498,9 +466,9 @@ def panel_meeting_create(request):
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             meeting = services.panel_meeting_schedule(actor=request.user, **form.cleaned_data)
-            messages.success(request, f"The panel meeting on {_on(meeting.date)} has been scheduled.")
+            messages.success(request, f"The panel meeting on {on(meeting.date)} has been scheduled.")
             return redirect(meeting)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption="Disruption Panel",
@@ -548,7 +516,7 @@ def panel_meeting_invite(request, pk: int):
             )
             messages.success(request, f"{form.cleaned_data['agency'].name} has been invited.")
             return redirect(meeting)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=str(meeting),
@@ -557,170 +525,6 @@ def panel_meeting_invite(request, pk: int):
         "members only.",
         cancel_url=meeting.get_absolute_url(),
     )
-
-
-STEPS = {
-    "agenda": (
-        services.panel_agenda_generate,
-        "Generate the agenda?",
-        "Adds, in order: groups due for review by their band's cycle on the meeting date, new referrals, then "
-        "groups with 4P actions overdue or coming back to this meeting. Groups already on the agenda keep their "
-        "place, so it is safe to generate it again.",
-        "Generate the agenda",
-        "The agenda has been generated.",
-    ),
-    "send_papers": (
-        meetings.meeting_send_papers,
-        "Record that the papers have been sent?",
-        "Records today as the date the agenda went to the panel. Its members get an email saying only that "
-        "papers are ready.",
-        "Record papers as sent",
-        "The papers have been recorded as sent.",
-    ),
-    "start": (
-        meetings.meeting_start,
-        "Open the meeting?",
-        "Minutes and 4P actions can be recorded once the meeting is open. Record who is present first.",
-        "Open the meeting",
-        "The meeting is open.",
-    ),
-    "conclude": (
-        meetings.meeting_conclude,
-        "Close the meeting?",
-        "Every item needs its minutes, and every action that comes back to this meeting must be completed or "
-        "carried forward. After this, minutes and attendance cannot be changed.",
-        "Close the meeting",
-        "The meeting has closed.",
-    ),
-}
-
-
-@require_http_methods(["GET", "POST"])
-def panel_meeting_step(request, pk: int, step: str):
-    if step not in STEPS:
-        raise Http404
-    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
-    service, heading, explanation, button, done = STEPS[step]
-    error = None
-    if request.method == "POST":
-        try:
-            service(actor=request.user, meeting=meeting)
-        except MeetingError as exc:
-            error = str(exc)
-        else:
-            messages.success(request, done)
-            return redirect(meeting)
-    return _confirm(
-        request,
-        caption=str(meeting),
-        heading=heading,
-        explanation=explanation,
-        button=button,
-        error=error,
-        cancel_url=meeting.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def panel_meeting_edit(request, pk: int):
-    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
-    initial = {name: getattr(meeting, name) for name in meetings.DETAIL_FIELDS}
-    form = MeetingDetailsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.meeting_update_details(actor=request.user, meeting=meeting, values=form.cleaned_data)
-            messages.success(request, "The meeting details have been saved.")
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Change the meeting details",
-        intro="The date can change only until the papers have gone out.",
-        cancel_url=meeting.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def panel_meeting_cancel(request, pk: int):
-    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
-            messages.success(request, "The meeting has been cancelled.")
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Cancel the meeting?",
-        intro="Its agenda stays on record. Actions carried forward to it come back at the next meeting instead.",
-        cancel_url=meeting.get_absolute_url(),
-        cancel_label="Keep the meeting",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def panel_meeting_attendance(request, pk: int):
-    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
-    attendances = list(PanelAttendance.objects.filter(meeting=meeting).select_related("agency"))
-    form = AttendanceForm(request.POST or None, attendances=attendances)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.meeting_record_attendance(actor=request.user, meeting=meeting, entries=form.entries())
-            messages.success(request, "Attendance has been saved.")
-            return redirect(meeting)
-    return render(request, "partnerships/disruption/attendance.html", {"meeting": meeting, "form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def panel_meeting_other_business(request, pk: int):
-    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
-    form = OtherBusinessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.agenda_add_other_business(
-                actor=request.user, meeting=meeting, title=form.cleaned_data["title"]
-            )
-            messages.success(request, "The item has been added under any other business.")
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Add any other business",
-        intro="Name no one in the title: it is shown on the agenda to every panel member.",
-        cancel_url=meeting.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def panel_meeting_approve(request, pk: int):
-    meeting = get_panel_meeting_for_user_or_404(request.user, pk, action="change")
-    form = ApproveMinutesForm(request.POST or None, initial={"approved_on": local_today()})
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.meeting_approve_minutes(
-                actor=request.user, meeting=meeting, approved_on=form.cleaned_data["approved_on"]
-            )
-            messages.success(
-                request, "The minutes have been approved. Panel members are told they are ready."
-            )
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Approve the minutes",
-        intro="Once approved as a true record the minutes cannot change.",
-        cancel_url=meeting.get_absolute_url(),
-    )
-
-
-def _number(item) -> int:
-    rows = meeting_selectors.agenda(item.meeting, list(item.meeting.agenda_items.all()))
-    return next(row.number for row in rows if row.item.pk == item.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -741,7 +545,7 @@ def panel_item(request, pk: int):
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             services.panel_item_record(actor=request.user, item=item, minutes=form.cleaned_data["minutes"])
-            done = f"Minutes saved for item {_number(item)}."
+            done = f"Minutes saved for item {meeting_selectors.item_number(item)}."
             if group is not None:
                 done += " The group's next review date has been set from this meeting."
             messages.success(request, done)
@@ -762,7 +566,7 @@ def panel_item(request, pk: int):
         {
             "item": item,
             "meeting": meeting,
-            "number": _number(item),
+            "number": meeting_selectors.item_number(item),
             "group": group,
             "has_plan": group is not None and DisruptionPlan.objects.filter(group=group).exists(),
             "form": form,
@@ -784,10 +588,10 @@ def plan_action_add(request, pk: int):
             services.plan_action_create(actor=request.user, item=item, **form.cleaned_data)
             messages.success(request, f"4P action tasked to {form.cleaned_data['agency'].name}.")
             return redirect("partnerships:panel_item", pk=item.pk)
-    return _form_page(
+    return form_page(
         request,
         form=form,
-        caption=f"{meeting}, item {_number(item)}",
+        caption=f"{meeting}, item {meeting_selectors.item_number(item)}",
         heading="Task a 4P action",
         intro="The action goes on the group's 4P plan and the agency's deadlines, and comes back at the next "
         "panel meeting.",
@@ -866,7 +670,7 @@ def panel_action_complete(request, pk: int):
             meetings.action_complete(actor=request.user, action=action, **form.cleaned_data)
             messages.success(request, "The 4P action has been marked as complete.")
             return redirect(action)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=f"4P action for {action.agency.name}",
@@ -885,7 +689,7 @@ def panel_action_progress(request, pk: int):
             meetings.action_add_update(actor=request.user, action=action, text=form.cleaned_data["text"])
             messages.success(request, "The progress has been saved.")
             return redirect(action)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=f"4P action for {action.agency.name}",
@@ -904,7 +708,7 @@ def panel_action_assign(request, pk: int):
             meetings.action_assign(actor=request.user, action=action, owner=form.cleaned_data["owner"])
             messages.success(request, "The owner has been saved. They get the action's reminders.")
             return redirect(action)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=f"4P action for {action.agency.name}",
@@ -924,14 +728,14 @@ def panel_action_carry(request, pk: int):
                 actor=request.user, action=action, **form.cleaned_data
             )
             review = meeting_selectors.review_meeting(carried)
-            where = f"the meeting of {_on(review.date)}" if review else "the next meeting"
+            where = f"the meeting of {on(review.date)}" if review else "the next meeting"
             messages.success(request, f"The action has been carried forward to {where}.")
             return redirect(carried)
     if not (targets.current or targets.later):
         form.fields[
             "to_meeting"
         ].help_text = "Schedule the panel's next meeting first: there is none to carry it to."
-    return _form_page(
+    return form_page(
         request,
         form=form,
         caption=f"4P action for {action.agency.name}",
@@ -964,3 +768,28 @@ def panel_figures(request):
             "strands": list(Strand),
         },
     )
+
+
+# The shared meeting pages (details, attendance, cancel, other business, papers out, open, close,
+# minutes approved), with the panel's own step: generating its agenda. Its 4P action pages are its
+# own (a carried action keeps its strand and tactic).
+pages = MeetingPages(
+    namespace="partnerships",
+    name_prefix="panel_",
+    get_meeting=get_panel_meeting_for_user_or_404,
+    papers_go_to="panel members",
+    sent_papers="the agenda",
+    attendance_empty="No agencies have been invited: give the panel's members their agencies first.",
+    other_business_intro="Name no one in the title: it is shown on the agenda to every panel member.",
+    extra_steps={
+        "agenda": (
+            services.panel_agenda_generate,
+            "Generate the agenda?",
+            "Adds, in order: groups due for review by their band's cycle on the meeting date, new referrals, then "
+            "groups with 4P actions overdue or coming back to this meeting. Groups already on the agenda keep their "
+            "place, so it is safe to generate it again.",
+            "Generate the agenda",
+            "The agenda has been generated.",
+        ),
+    },
+)

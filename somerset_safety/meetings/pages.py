@@ -17,7 +17,7 @@ pages validate, call one platform service and redirect, the same for every body.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.http import Http404
@@ -78,8 +78,17 @@ def form_page(
 
 
 def confirm_page(
-    request, *, caption: str, heading: str, explanation: str, button: str, cancel_url: str, error=None
+    request,
+    *,
+    caption: str,
+    heading: str,
+    explanation: str,
+    button: str,
+    cancel_url: str,
+    error=None,
+    refused: bool = False,
 ):
+    """A confirmation before a step that cannot be undone; `refused` shows only a way back."""
     return render(
         request,
         "meetings/confirm.html",
@@ -89,6 +98,7 @@ def confirm_page(
             "explanation": explanation,
             "button": button,
             "error": error,
+            "refused": refused,
             "cancel_url": cancel_url,
         },
     )
@@ -104,21 +114,25 @@ class MeetingPages:
     action)` and `can_carry(user)` decide which buttons an action's page offers, and
     `action_back(action)` is the (url, words) of its back link. `papers_go_to` names who is told
     papers and minutes are ready ("the board's members"); `action_log` where actions go ("the
-    board's action log"); `item_url_name` is the app's page of an item; `sent_papers` what goes out."""
+    board's action log"); `item_url_name` is the app's page of an item; `sent_papers` what goes out.
+    `extra_steps` are the app's own confirmed steps of a meeting, in the shape of `steps()`."""
 
     namespace: str
     name_prefix: str
     get_meeting: Callable
-    get_item: Callable
-    get_action: Callable
-    can_update_action: Callable
-    can_carry: Callable
-    action_back: Callable
     papers_go_to: str
-    action_log: str
-    item_url_name: str
     sent_papers: str = "the agenda and papers"
     attendance_empty: str = "No agencies have been invited."
+    other_business_intro: str = ""
+    extra_steps: dict = field(default_factory=dict)
+    # The action pages (left out of urls() when the app has its own, as the Disruption Panel does).
+    get_item: Callable | None = None
+    get_action: Callable | None = None
+    can_update_action: Callable | None = None
+    can_carry: Callable | None = None
+    action_back: Callable | None = None
+    action_log: str = "the action log"
+    item_url_name: str = ""
 
     # --- meetings -------------------------------------------------------------------------------
 
@@ -148,6 +162,7 @@ class MeetingPages:
                 "Close the meeting",
                 "The meeting has closed.",
             ),
+            **self.extra_steps,
         }
 
     def meeting_step(self, request, pk: int, step: str):
@@ -247,6 +262,7 @@ class MeetingPages:
             form=form,
             caption=str(meeting),
             heading="Add any other business",
+            intro=self.other_business_intro,
             cancel_url=meeting.get_absolute_url(),
         )
 
@@ -378,16 +394,14 @@ class MeetingPages:
 
     # --- urls -----------------------------------------------------------------------------------
 
-    def urls(self, *, meetings: str, actions: str) -> list:
+    def urls(self, *, meetings: str, actions: str | None = None) -> list:
         """The shared pages under `meetings` ("boards/meetings/") and `actions` ("boards/actions/";
         a new action for item 7 is `actions/new/7/`),
         named `<name_prefix>meeting_edit` and so on. The step pattern comes last: put these after the
         app's own meeting pages."""
         both = require_http_methods(["GET", "POST"])
         m, a, n = meetings, actions, self.name_prefix
-        return [
-            path(f"{a}<int:pk>/", require_http_methods(["GET"])(self.action_detail), name=f"{n}action"),
-            path(f"{a}new/<int:pk>/", both(self.action_add), name=f"{n}action_add"),
+        meeting_pages = [
             path(f"{m}<int:pk>/details/", both(self.meeting_edit), name=f"{n}meeting_edit"),
             path(f"{m}<int:pk>/attendance/", both(self.meeting_attendance), name=f"{n}meeting_attendance"),
             path(f"{m}<int:pk>/cancel/", both(self.meeting_cancel), name=f"{n}meeting_cancel"),
@@ -398,6 +412,13 @@ class MeetingPages:
                 name=f"{n}meeting_other_business",
             ),
             path(f"{m}<int:pk>/<slug:step>/", both(self.meeting_step), name=f"{n}meeting_step"),
+        ]
+        if a is None:
+            return meeting_pages
+        return [
+            path(f"{a}<int:pk>/", require_http_methods(["GET"])(self.action_detail), name=f"{n}action"),
+            path(f"{a}new/<int:pk>/", both(self.action_add), name=f"{n}action_add"),
+            *meeting_pages,
             path(f"{a}<int:pk>/complete/", both(self.action_complete), name=f"{n}action_complete"),
             path(f"{a}<int:pk>/progress/", both(self.action_progress), name=f"{n}action_progress"),
             path(f"{a}<int:pk>/carry-forward/", both(self.action_carry), name=f"{n}action_carry"),
