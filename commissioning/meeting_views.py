@@ -10,8 +10,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from somerset_safety.audit.models import AuditAction
-from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exceptions import DomainError
 from somerset_safety.core.forms import errors_on
@@ -82,7 +80,6 @@ def _agenda(meeting, today):
 
 def meeting_detail(request, pk: int):
     meeting = permissions.get_meeting_for_user_or_404(request.user, pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=meeting)
     sections, reviewed = _agenda(meeting, local_today())
     return render(
         request,

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from somerset_safety.accounts.roles import Role
+from somerset_safety.audit.reads import audited_read
 
 from .models import Contract, ContractDocument, Grant, Provider, QuarterlyReturn
 
@@ -119,10 +120,12 @@ def actions_visible_to(user):
     return ContractAction.objects.all() if can_read(user) else ContractAction.objects.none()
 
 
+@audited_read()
 def get_meeting_for_user_or_404(user, pk: int, action: str = "view"):
     return _get_or_404(meetings_visible_to(user).select_related("body", "chair"), pk, user, action)
 
 
+@audited_read()
 def get_item_for_user_or_404(user, pk: int, action: str = "view"):
     from .models import ContractAgendaItem
 
@@ -137,6 +140,7 @@ def can_update_action(user, action) -> bool:
     return can_manage(user) or (action.owner_id is not None and action.owner_id == user.pk)
 
 
+@audited_read()
 def get_action_for_user_or_404(user, pk: int, action: str = "view"):
     found = (
         actions_visible_to(user)

@@ -25,8 +25,6 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
-from somerset_safety.audit.models import AuditAction
-from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exceptions import DomainError
 from somerset_safety.core.forms import errors_on
@@ -109,7 +107,7 @@ class MeetingPages:
     """`namespace` and `name_prefix` name the app's URLs ("partnerships", "board_": the pages are
     partnerships:board_meeting_edit and so on). `get_meeting(user, pk, action)` and
     `get_item(user, pk, action)` (the item with its meeting as the app's proxy) and
-    `get_action(user, pk, action)` fetch with authorisation (404 when not visible, 403 when seen
+    `get_action(user, pk, action)` fetch with authorisation, and audit the view (`@audited_read`) (404 when not visible, 403 when seen
     but not theirs to change; actions "change", "update", "carry"); `can_update_action(user,
     action)` and `can_carry(user)` decide which buttons an action's page offers, and
     `action_back(action)` is the (url, words) of its back link. `papers_go_to` names who is told
@@ -309,8 +307,7 @@ class MeetingPages:
         )
 
     def action_detail(self, request, pk: int):
-        action = self.get_action(request.user, pk)
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=action)
+        action = self.get_action(request.user, pk)  # the fetch path audits the view (audit.reads)
         chain = selectors.carry_chain(action)
         is_open = action.status == ActionStatus.OPEN
         back_url, back_label = self.action_back(action)
