@@ -113,7 +113,8 @@ class MeetingPages:
     `action_back(action)` is the (url, words) of its back link. `papers_go_to` names who is told
     papers and minutes are ready ("the board's members"); `action_log` where actions go ("the
     board's action log"); `item_url_name` is the app's page of an item; `sent_papers` what goes out.
-    `extra_steps` are the app's own confirmed steps of a meeting, in the shape of `steps()`."""
+    `chairs(meeting)` are the people who may chair it (the app's rule; anyone with a role by
+    default). `extra_steps` are the app's own confirmed steps of a meeting, in the shape of `steps()`."""
 
     namespace: str
     name_prefix: str
@@ -122,6 +123,7 @@ class MeetingPages:
     sent_papers: str = "the agenda and papers"
     attendance_empty: str = "No agencies have been invited."
     other_business_intro: str = ""
+    chairs: Callable | None = None
     extra_steps: dict = field(default_factory=dict)
     # The action pages (left out of urls() when the app has its own, as the Disruption Panel does).
     get_item: Callable | None = None
