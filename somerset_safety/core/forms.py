@@ -134,7 +134,7 @@ def error_links(form) -> list[tuple[str, str]]:
     return links
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(PlainMessages, forms.Form):
     """Mixed into every form that changes an existing record (optimistic concurrency)::
 
         class NotificationForm(VersionedForm, GdsFormMixin, forms.ModelForm): ...
