@@ -59,9 +59,12 @@ def contract_meeting_schedule(
 
 def agenda_returns(meeting) -> list[QuarterlyReturn]:
     """The returns to take at `meeting`: those received after the contract's previous meeting
-    was held, or, before its first meeting, the latest return."""
+    was held, or, before its first meeting, the latest return; never one received after the
+    meeting itself."""
     contract = meeting.body.owner
-    returns = QuarterlyReturn.objects.filter(contract=contract).order_by("-year", "-quarter")
+    returns = QuarterlyReturn.objects.filter(contract=contract, received_on__lte=meeting.date).order_by(
+        "-year", "-quarter"
+    )
     previous = meeting_selectors.previous_meeting(meeting)
     if previous is None:
         return list(returns[:1])

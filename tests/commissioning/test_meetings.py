@@ -129,6 +129,9 @@ def test_next_meeting_takes_the_returns_received_since_and_updating_adds_each_on
     ]
     # The first meeting's agenda is its own: the risk raised later joins it only when asked.
     assert _agenda(first) == [(1, ContractSection.PERFORMANCE, "Return for 2019-20 Q3")]
+    # A return received after a meeting was held is never on its agenda.
+    assert contract_meeting_build_agenda(actor=commissioner, meeting=first) == 1  # the open risk only
+    assert [row[2] for row in _agenda(first)] == ["Return for 2019-20 Q3", "Refuge capacity"]
 
 
 def test_agenda_cannot_change_once_the_meeting_has_started(contract, commissioner):
