@@ -120,3 +120,26 @@ if (score && items.length) {
   score.hidden = false;
   show();
 }
+
+// A table wider than the screen scrolls sideways inside its box; keyboard users can only scroll
+// it if the box can take focus (WCAG 2.1.1), so a box that overflows becomes a focusable region
+// named after its table's caption. A box that fits stays out of the tab order.
+const scrollBoxes = document.querySelectorAll(".app-table-scroll");
+const markScrolling = () => {
+  scrollBoxes.forEach((box) => {
+    if (box.scrollWidth > box.clientWidth) {
+      const caption = box.querySelector("caption");
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", `${caption ? caption.textContent.trim() : "Table"} (scrolls sideways)`);
+    } else {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  });
+};
+if (scrollBoxes.length) {
+  markScrolling();
+  window.addEventListener("resize", markScrolling);
+}

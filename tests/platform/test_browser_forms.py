@@ -93,3 +93,30 @@ def test_the_admin_site_passes_axe(
     page.locator("#content form [type=submit]").first.click()
     expect(page.locator(".errornote, .errorlist").first).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_table_that_scrolls_sideways_can_be_scrolled_from_the_keyboard(
+    live_server, browser_page, sign_in, assert_accessible, officer
+):
+    NotificationFactory.create_batch(3)
+    page = browser_page
+    sign_in(page, live_server.url, officer)
+    page.goto(f"{live_server.url}/reviews/")
+    box = page.locator(".app-table-scroll").first
+    # On a wide screen the table fits: the box is not a tab stop.
+    expect(box).not_to_have_attribute("tabindex", "0")
+    assert_accessible(page)
+
+    # On a phone-width screen it scrolls sideways: a focusable region named after its caption.
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.reload()
+    expect(box).to_have_attribute("tabindex", "0")
+    expect(box).to_have_attribute("role", "region")
+    expect(box).to_have_attribute("aria-label", "3 notifications (scrolls sideways)")
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert box.evaluate("element => element.scrollLeft") > 0
+    assert_accessible(page)
