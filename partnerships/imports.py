@@ -8,11 +8,12 @@ out across each victim's whole history exactly as for referrals entered in the b
 import csv
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from somerset_safety.accounts.models import Agency
@@ -313,6 +314,7 @@ def _bulk_insert(model, values: list[dict]) -> None:
         buffer.write(",".join(_copy_value(merged[n]) for n in names) + "\n")
     table = connection.ops.quote_name(model._meta.db_table)
     with (
+        connection.wrap_database_errors,  # Django's errors, as for every other query
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
     ):
@@ -374,15 +376,38 @@ def _checked(data: bytes, progress: Progress | None) -> list[dict]:
     return rows
 
 
+RACED = "Another import is running for these people; try again when it has finished."
+UNIQUE_VIOLATION, DEADLOCK = "23505", "40P01"  # PostgreSQL's SQLSTATE codes
+
+
+@contextmanager
+def _refused_if_raced() -> Iterator[None]:
+    """Two imports at once with the same new people (or referral ids): both were checked before
+    either wrote, so the one that writes second meets the first's rows in the unique indexes
+    (or, in a different order, a deadlock). Its transaction is already rolled back when this
+    sees the error; the officer is told to try again, not shown a database error."""
+    try:
+        yield
+    except (IntegrityError, OperationalError) as exc:
+        cause = exc.__cause__
+        code = getattr(cause, "sqlstate", None)
+        table = getattr(getattr(cause, "diag", None), "table_name", None)
+        ours = {Person._meta.db_table, Referral._meta.db_table}
+        if (code == UNIQUE_VIOLATION and table in ours) or code == DEADLOCK:
+            raise ImportRejected([(1, "file", RACED)]) from exc
+        raise
+
+
 def import_referrals(*, actor, data: bytes, file_name: str, progress: Progress | None = None) -> ImportResult:
     """Import a referrals CSV, all or nothing.
 
     Raises ImportRejected (with every bad row and field) and writes nothing if any row is bad,
     including a row that, once repeats are worked out, meets no MARAC criterion, or if the same
-    file has been imported before.
+    file has been imported before, or if another import wrote some of the same new people or
+    referrals while this one was under way (RACED: try again).
     """
     rows = _checked(data, progress)
-    with transaction.atomic():
+    with _refused_if_raced(), transaction.atomic():
         return _write(actor=actor, rows=rows, data=data, file_name=file_name)
 
 
@@ -391,7 +416,7 @@ def preview_referrals(*, actor, data: bytes, file_name: str, progress: Progress 
     duplicates), worked out exactly as the import does and then undone: nothing is saved.
     Raises ImportRejected as import_referrals does."""
     rows = _checked(data, progress)
-    with transaction.atomic():
+    with _refused_if_raced(), transaction.atomic():
         figures = _write(actor=actor, rows=rows, data=data, file_name=file_name).figures()
         transaction.set_rollback(True)
     return figures
