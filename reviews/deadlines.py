@@ -8,6 +8,7 @@ from django.conf import settings
 
 from somerset_safety.core.dates import add_months
 from somerset_safety.deadlines.registry import DeadlineSpec
+from somerset_safety.meetings.deadlines import owned_action_deadline
 
 from .models.review import Stage
 
@@ -15,12 +16,14 @@ KIND_DECISION = "dhr_decision_due"
 KIND_COMPLETION = "dhr_completion_due"
 KIND_AGENCY_REPORT = "dhr_agency_report_due"
 KIND_COMMISSIONER = "dhr_commissioner_copy_due"
+KIND_ACTION = "dhr_action_due"
 
 KINDS = {
     KIND_DECISION: "DHR decision due",
     KIND_COMPLETION: "DHR completion due",
     KIND_AGENCY_REPORT: "DHR agency report due",
     KIND_COMMISSIONER: "DHR copy to the Domestic Abuse Commissioner due",
+    KIND_ACTION: "DHR recommendation action due",
 }
 
 
@@ -165,12 +168,37 @@ def rule(notification) -> list[DeadlineSpec]:
     return specs
 
 
+def action_rule(action) -> list[DeadlineSpec]:
+    """A recommendation's action is due on its target date and belongs to the recommendation's
+    owning agency (its lead officer is a name, not a user). It is met on the date the agency
+    completed the action and sent its evidence of outcome (late when after the target date), and
+    stays met when an officer accepts the evidence; evidence returned, or the action reopened,
+    opens it again. So the clock and the action's "Overdue" tag never disagree."""
+    from .models import EVIDENCED_STATUSES
+
+    rec = action.recommendation
+    return [
+        owned_action_deadline(
+            kind=KIND_ACTION,
+            label=f"{rec.review.reference} recommendation {rec.number}: action for {rec.owning_agency.name}",
+            due_date=action.target_date,
+            agency=rec.owning_agency,
+            completed_on=action.completed_on if action.status in EVIDENCED_STATUSES else None,
+        )
+    ]
+
+
 def register() -> None:
     from somerset_safety.deadlines import registry
     from somerset_safety.deadlines.registry import DeadlineKind
 
-    from .models import Notification
-    from .permissions import notifications_managed_by, notifications_visible_to
+    from .models import Action, Notification
+    from .permissions import (
+        actions_managed_by,
+        actions_visible_to,
+        notifications_managed_by,
+        notifications_visible_to,
+    )
 
     def kind(key, *, statutory):
         return DeadlineKind(key, KINDS[key], statutory=statutory, due_soon_days=due_soon_days)
@@ -186,4 +214,11 @@ def register() -> None:
             kind(KIND_AGENCY_REPORT, statutory=False),
             kind(KIND_COMMISSIONER, statutory=True),
         ],
+    )
+    registry.register(
+        model=Action,
+        rule=action_rule,
+        visible_to=actions_visible_to,
+        manageable_by=actions_managed_by,
+        kinds=[kind(KIND_ACTION, statutory=False)],
     )

@@ -203,6 +203,14 @@ def actions_visible_to(user) -> QuerySet[Action]:
     return Action.objects.filter(recommendation__in=recommendations_visible_to(user).values("pk"))
 
 
+def actions_managed_by(user) -> QuerySet[Action]:
+    """The actions whose details and deadline the user may manage (change, judge the evidence,
+    waive the target date): community safety officers, every one they may see."""
+    if not getattr(user, "is_authenticated", False) or not is_officer(user):
+        return Action.objects.none()
+    return actions_visible_to(user)
+
+
 def is_owning_agency_rep(user, recommendation: Recommendation) -> bool:
     return bool(
         user.has_role(Role.AGENCY_REP)

@@ -267,7 +267,8 @@ ACTION_TIMELINE = {
 
 def _after_action_move(action, move: Move, actor, context: dict) -> None:
     """Every move is in the action's history with its note or reason; those that change
-    whether the action counts are on the review's timeline as well."""
+    whether the action counts are on the review's timeline as well. The target date's
+    deadline follows (met once the evidence is accepted, open again when reopened)."""
     on = context["on"]
     ActionEntry.objects.create(
         action=action,
@@ -285,6 +286,7 @@ def _after_action_move(action, move: Move, actor, context: dict) -> None:
             actor=actor,
             summary=summary.format(number=rec.number, agency=rec.owning_agency.name)[:300],
         )
+    deadlines_sync(subject=action)
 
 
 def _action_wrong_state(action, move: Move) -> str:

@@ -24,7 +24,7 @@ from somerset_safety.pdf.render import PdfRenderError, render_pdf
 from . import forms as f
 from . import permissions as perms
 from . import selectors, services
-from .deadlines import KIND_AGENCY_REPORT, default_report_due
+from .deadlines import KIND_ACTION, KIND_AGENCY_REPORT, default_report_due
 from .filters import RegisterFilter, TrackerFilter
 from .models import (
     Decision,
@@ -713,7 +713,7 @@ def _action_form_page(request, form, action, *, title: str, intro: str = "", mul
 
 
 def action_url(action) -> str:
-    return reverse("reviews:action", args=[action.recommendation_id, action.pk])
+    return action.get_absolute_url()
 
 
 def recommendation_detail(request, rec_pk: int):
@@ -744,10 +744,13 @@ def action_detail(request, rec_pk: int, action_pk: int):
     recommendation, action = _action_for(request, rec_pk, action_pk)
     record_view(user, action)
     sees_work = perms.sees_action_work(user, recommendation)
+    today = local_today()
+    deadline = deadline_of(action, KIND_ACTION)
     return render(
         request,
         "reviews/action.html",
         {
+            "clock": clock_state(deadline, today) if deadline else None,
             "rec": recommendation,
             "action": action,
             "page": selectors.action_page(
@@ -758,7 +761,7 @@ def action_detail(request, rec_pk: int, action_pk: int):
             "sees_work": sees_work,
             "history": selectors.action_history(action) if sees_work else [],
             "evidence_files": action.evidence_files.select_related("uploaded_by") if sees_work else [],
-            "today": local_today(),
+            "today": today,
         },
     )
 

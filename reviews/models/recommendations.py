@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from somerset_safety.core.uploads import PrivateFileField
@@ -78,6 +79,14 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:action", args=[self.recommendation_id, self.pk])
+
+    @property
+    def reference(self) -> str:
+        """How lists of deadlines name it: "DHR-0042 recommendation 2"."""
+        return str(self.recommendation)
 
     @property
     def agency_id(self):

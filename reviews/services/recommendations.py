@@ -10,6 +10,7 @@ from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.edits import save_changes
 from somerset_safety.core.transitions import transition
+from somerset_safety.deadlines.services import deadlines_sync
 
 from ..exceptions import ReviewError
 from ..models import (
@@ -55,6 +56,8 @@ def recommendation_add(*, actor, review: Review, scope: str, owning_agency, text
 def action_add(
     *, actor, recommendation: Recommendation, description: str, lead_officer: str, target_date: date
 ) -> Action:
+    """Add an action to the recommendation. Its target date is a deadline of the owning agency.
+    Raises ReviewError on a closed review."""
     _refuse_if_closed(recommendation.review)
     action = Action.objects.create(
         recommendation=recommendation,
@@ -68,6 +71,7 @@ def action_add(
         obj=action,
         changed_fields=["description", "lead_officer", "target_date"],
     )
+    deadlines_sync(subject=action)
     return action
 
 
@@ -84,9 +88,12 @@ def action_change(
         raise ReviewError("Enter the action.")
     if not lead_officer:
         raise ReviewError("Enter the lead officer.")
-    return save_changes(
+    changed = save_changes(
         action, {"description": description, "lead_officer": lead_officer, "target_date": target_date}, actor
     )
+    if "target_date" in changed:
+        deadlines_sync(subject=action)
+    return changed
 
 
 def _lock_action(action: Action) -> Action:
