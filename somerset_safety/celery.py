@@ -93,6 +93,10 @@ app.conf.beat_schedule = {
         "task": "audit.verify_chain",
         "schedule": crontab(hour=0, minute=45),
     },
+    "Run the retention schedule: dispose of records due, tell records managers of those to review (02:30)": {
+        "task": "records.disposal_run",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "Retry work that could not be queued": {
         "task": "somerset_safety.core.tasks.retry_unqueued_work",
         "schedule": crontab(minute="*/5"),

@@ -103,7 +103,7 @@ class DisposalAction(models.TextChoices):
 
 class ErasureLog(models.Model):
     """One disposal: which record (by type, id and system reference), what was done under which
-    rule, who approved it and when. It holds no personal data, is never changed and is kept
+    rule, who approved it (nobody: the nightly run, under a rule that needs no review) and when. It holds no personal data, is never changed and is kept
     after the record has gone. One disposal per record (a database constraint), so approving the
     same record twice disposes of it once."""
 
@@ -119,7 +119,14 @@ class ErasureLog(models.Model):
         default=0, help_text="Rows deleted or overwritten, history rows included."
     )
     files_removed = models.PositiveIntegerField(default=0)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Empty when the nightly run disposed of it under a rule that needs no review.",
+    )
     disposed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,5 +1,7 @@
 """Every write of records management: one service each, with its audit (STYLE.md)."""
 
+import logging
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -9,12 +11,15 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.edits import save_changes
+from somerset_safety.core.queueing import enqueue
 from somerset_safety.core.transitions import transition
 
 from . import disposal, registry, selectors
 from .exceptions import RecordsError
 from .models import DisposalAction, ErasureLog, LegalHold, RetentionAction, RetentionRule, RetentionTrigger
 from .states import HOLD_MOVES
+
+logger = logging.getLogger(__name__)
 
 # A disposal is reviewed record by record: one page of the list at most.
 DISPOSAL_BATCH_MAX = 100
@@ -124,7 +129,8 @@ def hold_release(*, actor, hold: LegalHold, reason: str) -> LegalHold:
 
 @transaction.atomic
 def records_dispose(*, actor, record_type_key: str, object_ids, action: str) -> list[ErasureLog]:
-    """Destroy or anonymise the chosen records of one type, all or none. Each must be due now
+    """Destroy or anonymise the chosen records of one type, all or none. `actor` is the records
+    manager who approved it, or None for the nightly run (`disposal_run`). Each must be due now
     (its period ended, no legal hold in force, not disposed of already) and the action one its
     rule allows (`RecordType.disposal_actions`). Writes one erasure log entry and one audit event
     per record, neither holding personal data; stored files are removed after commit.
@@ -140,11 +146,11 @@ def records_dispose(*, actor, record_type_key: str, object_ids, action: str) -> 
     if action not in allowed:
         if not allowed:
             raise RecordsError(
-                f"The rule for {record_type.label.lower()} says “{rule.get_action_display().lower()}”, "
+                f"The rule for {record_type.label} says “{rule.get_action_display().lower()}”, "
                 "which this kind of record does not allow. Change the rule first."
             )
         choices = " or ".join(RetentionAction(a).label.lower() for a in allowed)
-        raise RecordsError(f"Under its rule, {record_type.label.lower()} can only be: {choices}.")
+        raise RecordsError(f"Under its rule, {record_type.label} can only be: {choices}.")
     ids = sorted({int(pk) for pk in object_ids})
     if not ids:
         raise RecordsError("Select the records to dispose of")
@@ -199,3 +205,69 @@ def records_dispose(*, actor, record_type_key: str, object_ids, action: str) -> 
         logs.append(log)
     transaction.on_commit(lambda: disposal.remove_files(files))
     return logs
+
+
+@dataclass
+class RunLine:
+    """What the nightly run did (or, simulated, would do) for one kind of record."""
+
+    record_type: registry.RecordType
+    rule: RetentionRule
+    due: list[str] = field(default_factory=list)  # system references, oldest trigger first
+    disposed: int = 0
+    refused: list[str] = field(default_factory=list)  # the service's reason for each record refused
+
+    @property
+    def needs_review(self) -> bool:
+        return self.rule.action == RetentionAction.REVIEW
+
+
+def disposal_run(*, simulate: bool = False) -> list[RunLine]:
+    """The retention schedule's nightly run (the `records.disposal_run` task and the
+    `dispose_of_records` command). For each kind of record with records due today: under a rule
+    that says destroy or anonymise, each record is disposed of in its own transaction exactly as
+    an approved disposal is (erasure log, audit; `approved_by` empty), so one record that cannot
+    go (others point at it) is reported and the rest still go; under a rule that says *review*,
+    nothing happens to the records: they wait on the list of records due and the records managers
+    are told how many (no references, no names). Running it twice disposes of nothing more.
+    `simulate` changes nothing and tells nobody: the lines say what would happen."""
+    lines = []
+    waiting = 0
+    for line in selectors.schedule(local_today()):
+        if not line.due_count:
+            continue
+        record_type, rule = line.record_type, line.rule
+        due = list(selectors.due_records(record_type, rule, local_today()))
+        result = RunLine(
+            record_type=record_type,
+            rule=rule,
+            due=[str(getattr(record, record_type.reference, "") or record)[:60] for record in due],
+        )
+        lines.append(result)
+        if result.needs_review:
+            waiting += len(due)
+            continue
+        if simulate:
+            continue
+        for record in due:
+            try:
+                records_dispose(
+                    actor=None, record_type_key=record_type.key, object_ids=[record.pk], action=rule.action
+                )
+            except RecordsError as exc:
+                result.refused.append(str(exc))
+            else:
+                result.disposed += 1
+    if waiting and not simulate:
+        enqueue("records.tell_records_managers", waiting)
+    for result in lines:
+        logger.info(
+            "Retention run%s: %s, %d due, rule %s, %d disposed of, %d refused",
+            " (simulated)" if simulate else "",
+            result.record_type.key,
+            len(result.due),
+            result.rule.action,
+            result.disposed,
+            len(result.refused),
+        )
+    return lines

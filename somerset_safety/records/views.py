@@ -12,7 +12,7 @@ from somerset_safety.core.pagination import paginate
 
 from . import registry, selectors, services
 from .forms import DisposalForm, HoldForm, HoldReleaseForm, RetentionRuleForm
-from .models import HoldStatus, LegalHold, RetentionAction, RetentionRule
+from .models import DisposalAction, HoldStatus, LegalHold, RetentionRule
 from .permissions import can_manage_records, require_records_manager, require_records_reader
 
 
@@ -42,7 +42,7 @@ def rule_edit(request, key: str):
         with errors_on(form):
             changed = services.rule_update(actor=request.user, rule=rule, **form.cleaned_data)
             if changed:
-                messages.success(request, f"Retention rule for {record_type.label.lower()} saved.")
+                messages.success(request, f"Retention rule for “{record_type.label}” saved.")
             else:
                 messages.info(request, "Nothing was changed.")
             return redirect("records:schedule")
@@ -105,10 +105,10 @@ def dispose(request, key: str):
                 object_ids=form.cleaned_data["records"],
                 action=form.cleaned_data["action"],
             )
-            done = "destroyed" if form.cleaned_data["action"] == RetentionAction.DESTROY else "anonymised"
+            done = DisposalAction(form.cleaned_data["action"]).label.lower()
             messages.success(
                 request,
-                f"{len(logs)} {record_type.label.lower()} record{'s' if len(logs) != 1 else ''} {done}. "
+                f"{record_type.label}: {len(logs)} record{'s' if len(logs) != 1 else ''} {done}. "
                 "Each disposal is in the erasure log.",
             )
             return redirect(f"{reverse('records:erasures')}?type={key}")
