@@ -10,7 +10,7 @@ is marked so its small values are suppressed for partnership leads and in the pu
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from somerset_safety.reports.disclosure import RECORDS, Declaration
@@ -105,45 +105,68 @@ def _kpi_results(contract_ids: list[int], quarter: Quarter, as_of: date) -> dict
     return by_contract
 
 
-def _sums(queryset, year: int, field: str = "amount") -> tuple[Decimal, Decimal]:
-    """Before the year, and in it: one query."""
-    zero = Decimal(0)
-    sums = queryset.aggregate(
-        before=Coalesce(Sum(field, filter=Q(year__lt=year)), zero),
-        during=Coalesce(Sum(field, filter=Q(year=year)), zero),
-    )
-    return sums["before"], sums["during"]
-
-
-def _budget(as_of: date) -> dict:
-    """Money received and spent by the report date (a contribution not yet received is not in it)."""
+def _money_and_grants(as_of: date) -> tuple[dict, dict]:
+    """The pooled budget position and the grants decided in the financial year, as they stood on
+    `as_of`, in one query: three one-row aggregates (contributions received and money spent,
+    each before the year and in it; grants decided, won and the amount won) joined by UNION ALL,
+    each row named by its first column."""
     year = financial_year_of(as_of)
-    in_before, paid_in = _sums(BudgetContribution.objects.filter(received_on__lte=as_of), year)
-    out_before, paid_out = _sums(BudgetSpend.objects.filter(spent_on__lte=as_of), year)
-    brought_forward = in_before - out_before
-    return {
+    zero, nothing = Decimal(0), Value(Decimal(0), output_field=DecimalField())
+
+    def before_and_during(queryset, kind: str):
+        return (
+            queryset.annotate(kind=Value(kind))
+            .values("kind")
+            .annotate(
+                a=Coalesce(Sum("amount", filter=Q(year__lt=year)), zero),
+                b=Coalesce(Sum("amount", filter=Q(year=year)), zero),
+                c=nothing,
+            )
+            .order_by()
+        )
+
+    won = Q(status=GrantStatus.AWARDED)
+    grants = (
+        Grant.objects.filter(decided_on__gte=Quarter(year, 1).start, decided_on__lte=as_of)
+        .annotate(kind=Value("grants"))
+        .values("kind")
+        .annotate(
+            a=Count("pk"),
+            b=Count("pk", filter=won),
+            c=Coalesce(Sum("amount_awarded", filter=won), zero),
+        )
+        .order_by()
+    )
+    rows = {
+        row["kind"]: row
+        for row in before_and_during(BudgetContribution.objects.filter(received_on__lte=as_of), "in").union(
+            before_and_during(BudgetSpend.objects.filter(spent_on__lte=as_of), "out"), grants, all=True
+        )
+    }
+    empty = {"a": zero, "b": zero, "c": zero}
+    paid, spent, decided = (rows.get(kind, empty) for kind in ("in", "out", "grants"))
+    brought_forward = Decimal(paid["a"]) - Decimal(spent["a"])
+    balance = brought_forward + Decimal(paid["b"]) - Decimal(spent["b"])
+    budget = {
         "year": financial_year_label(year),
         "brought_forward": _money(brought_forward),
-        "contributions": _money(paid_in),
-        "spent": _money(paid_out),
-        "balance": _money(brought_forward + paid_in - paid_out),
+        "contributions": _money(Decimal(paid["b"])),
+        "spent": _money(Decimal(spent["b"])),
+        "balance": _money(balance),
     }
-
-
-def _grants(as_of: date) -> dict:
-    year = financial_year_of(as_of)
-    won = Q(status=GrantStatus.AWARDED)
-    figures = Grant.objects.filter(decided_on__gte=Quarter(year, 1).start, decided_on__lte=as_of).aggregate(
-        decided=Count("pk"),
-        won=Count("pk", filter=won),
-        awarded=Coalesce(Sum("amount_awarded", filter=won), Decimal(0)),
-    )
-    return {"year": financial_year_label(year), **figures, "awarded": _money(figures["awarded"])}
+    grants_figures = {
+        "year": financial_year_label(year),
+        "decided": int(decided["a"]),
+        "won": int(decided["b"]),
+        "awarded": _money(Decimal(decided["c"])),
+    }
+    return budget, grants_figures
 
 
 def commissioning_figures(as_of: date) -> dict:
     """Aggregate, JSON-able figures as they stood on `as_of`, in a fixed number of queries."""
     quarter = report_quarter(as_of)
+    budget, grants = _money_and_grants(as_of)
     contracts = list(
         Contract.objects.select_related("provider")
         .prefetch_related(Prefetch("options", queryset=ExtensionOption.objects.select_related("extension")))
@@ -195,8 +218,8 @@ def commissioning_figures(as_of: date) -> dict:
             f"{r['reference']} {r['rag'][rag.GREEN]} green, {r['rag'][rag.AMBER]} amber, {r['rag'][rag.RED]} red"
             for r in rated
         ),
-        "budget": _budget(as_of),
-        "grants": _grants(as_of),
+        "budget": budget,
+        "grants": grants,
     }
 
 

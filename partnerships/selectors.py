@@ -9,7 +9,22 @@ from types import SimpleNamespace
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from somerset_safety.accounts.models import AgencyType
 from somerset_safety.core.dates import add_months
@@ -658,8 +673,9 @@ def representation_figures(as_of: date) -> dict:
 def representation_by_agency(quarters: list[tuple[str, date, date]], until: date | None = None) -> list[dict]:
     """For each agency invited to a concluded MARAC meeting in the quarters, per quarter: the
     meetings it was invited to and attended, and the cases it could research and returned on,
-    with the rates. Counts of meetings and returns, not of people. A few queries, whatever the
-    number of meetings."""
+    with the rates. Counts of meetings and returns, not of people. One query, whatever the
+    number of meetings: PostgreSQL counts each invitation's cases and returns, and adds them up
+    by agency and quarter."""
     from somerset_safety.meetings.models import Attendance, AttendanceStatus
 
     from .models import AgendaCase, Meeting, ResearchAccess, ResearchReturn
@@ -670,49 +686,68 @@ def representation_by_agency(quarters: list[tuple[str, date, date]], until: date
     meetings = Meeting.objects.filter(
         status=MeetingStatus.CONCLUDED, date__gte=quarters[0][1], date__lte=last
     )
-    dates = dict(meetings.values_list("pk", "date"))
-    if not dates:
-        return []
-
-    def quarter_of(day: date) -> int:
-        return next(i for i, (_, start, end) in enumerate(quarters) if start <= day <= end)
-
-    cases: dict[int, list[tuple[int, bool]]] = {}
-    for meeting_id, referral_id, restricted in AgendaCase.objects.filter(
-        item__meeting_id__in=list(dates)
-    ).values_list("item__meeting_id", "referral_id", "referral__restricted"):
-        cases.setdefault(meeting_id, []).append((referral_id, restricted))
-    opened = set(
-        ResearchAccess.objects.filter(meeting_id__in=list(dates)).values_list(
-            "meeting_id", "agency_id", "referral_id"
+    # The cases on the invitation's meeting the agency could research: every case not
+    # restricted, and a restricted one only where the coordinator opened it to the agency.
+    researchable = AgendaCase.objects.filter(item__meeting_id=OuterRef("meeting_id")).filter(
+        Q(referral__restricted=False)
+        | Exists(
+            ResearchAccess.objects.filter(
+                meeting_id=OuterRef(OuterRef("meeting_id")),
+                agency_id=OuterRef(OuterRef("agency_id")),
+                referral_id=OuterRef("referral_id"),
+            )
         )
     )
-    returned = set(
-        ResearchReturn.objects.filter(meeting_id__in=list(dates)).values_list(
-            "meeting_id", "agency_id", "referral_id"
+    returned_on = researchable.filter(
+        Exists(
+            ResearchReturn.objects.filter(
+                meeting_id=OuterRef(OuterRef("meeting_id")),
+                agency_id=OuterRef(OuterRef("agency_id")),
+                referral_id=OuterRef("referral_id"),
+            )
         )
+    )
+
+    def counted(cases) -> Subquery:
+        return Subquery(
+            cases.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+            output_field=IntegerField(),
+        )
+
+    quarter = Case(
+        *[
+            When(meeting__date__range=(start, end), then=Value(i))
+            for i, (_, start, end) in enumerate(quarters)
+        ],
+        output_field=IntegerField(),
+    )
+    invitations = (
+        Attendance.objects.filter(meeting__in=meetings.values("pk"))
+        .annotate(quarter=quarter, due=counted(researchable), returned=counted(returned_on))
+        .values("agency_id", "agency__name", "quarter")
+        .annotate(
+            invited=Count("pk"),
+            present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+            due_total=Sum("due"),
+            returned_total=Sum("returned"),
+        )
+        .order_by("agency__name", "agency_id", "quarter")
     )
     rows: dict[int, dict] = {}
-    for meeting_id, agency_id, agency_name, status in (
-        Attendance.objects.filter(meeting_id__in=list(dates))
-        .order_by("agency__name", "agency_id")
-        .values_list("meeting_id", "agency_id", "agency__name", "status")
-    ):
+    for figures in invitations:
         row = rows.setdefault(
-            agency_id,
+            figures["agency_id"],
             {
-                "agency": agency_name,
+                "agency": figures["agency__name"],
                 "quarters": [{"invited": 0, "present": 0, "due": 0, "returned": 0} for _ in quarters],
             },
         )
-        cell = row["quarters"][quarter_of(dates[meeting_id])]
-        cell["invited"] += 1
-        cell["present"] += status == AttendanceStatus.PRESENT
-        for referral_id, restricted in cases.get(meeting_id, []):
-            if restricted and (meeting_id, agency_id, referral_id) not in opened:
-                continue
-            cell["due"] += 1
-            cell["returned"] += (meeting_id, agency_id, referral_id) in returned
+        row["quarters"][figures["quarter"]] = {
+            "invited": figures["invited"],
+            "present": figures["present"],
+            "due": figures["due_total"] or 0,
+            "returned": figures["returned_total"] or 0,
+        }
     for row in rows.values():
         for cell in row["quarters"]:
             cell["attendance_rate"] = _whole_percent(cell["present"], cell["invited"])

@@ -42,37 +42,39 @@ def _end_of(day: date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
 
 
-def _groups_as_at(as_of: date) -> dict[int, str]:
-    """group id -> status, as each group stood at the end of `as_of` (from its history)."""
-    history = OrganisedCrimeGroup.history.filter(history_date__lt=_end_of(as_of))
-    rows = history.filter(
-        history_id__in=Subquery(
-            history.filter(id=OuterRef("id"))
-            .order_by("-history_date", "-history_id")
-            .values("history_id")[:1]
+def _groups_as_at(as_of: date) -> dict[int, tuple[str, str | None]]:
+    """group id -> (status, band), as each group stood at the end of `as_of`: its status from
+    its history, its band from the latest assessment supplied by then. One query."""
+    end = _end_of(as_of)
+    history = OrganisedCrimeGroup.history.filter(history_date__lt=end)
+    supplied = MappingAssessment.objects.filter(
+        group_id=OuterRef("id"), supplied_on__lte=as_of, recorded_at__lt=end
+    ).order_by("-supplied_on", "-id")
+    rows = (
+        history.filter(
+            history_id__in=Subquery(
+                history.filter(id=OuterRef("id"))
+                .order_by("-history_date", "-history_id")
+                .values("history_id")[:1]
+            )
         )
-    ).values_list("id", "status", "history_type")
-    return {pk: status for pk, status, kind in rows if kind != "-"}
+        .annotate(band=Subquery(supplied.values("band__label")[:1]))
+        .values_list("id", "status", "history_type", "band")
+    )
+    return {pk: (status, band) for pk, status, kind, band in rows if kind != "-"}
 
 
-def _by_agency(outcomes) -> dict[str, list[str]]:
-    """agency name -> the strand of each disruption it recorded, agencies in name order."""
+def _by_agency(recorded: list[tuple]) -> dict[str, list[str]]:
+    """agency name -> the strand of each disruption it recorded, in the rows' order (agency
+    name order); each row is (day, strand, outcome type, number, value, agency name)."""
     grouped: dict[str, list[str]] = {}
-    for agency, strand in outcomes.order_by("agency__name", "id").values_list("agency__name", "strand"):
-        grouped.setdefault(agency, []).append(strand)
+    for row in recorded:
+        grouped.setdefault(row[5], []).append(row[1])
     return grouped
 
 
 def disruption_figures(as_of: date) -> dict:
-    statuses = _groups_as_at(as_of)
-    supplied = MappingAssessment.objects.filter(
-        group_id=OuterRef("pk"), supplied_on__lte=as_of, recorded_at__lt=_end_of(as_of)
-    ).order_by("-supplied_on", "-id")
-    bands_of = dict(
-        OrganisedCrimeGroup.objects.filter(pk__in=list(statuses))
-        .annotate(band=Subquery(supplied.values("band__label")[:1]))
-        .values_list("pk", "band")
-    )
+    groups = _groups_as_at(as_of)
     band_names = list(
         ThreatBand.objects.order_by("scale_id", "rank").values_list("label", flat=True).distinct()
     )
@@ -81,7 +83,7 @@ def disruption_figures(as_of: date) -> dict:
     by_band = []
     for band in band_names:
         counts = [
-            sum(1 for pk, s in statuses.items() if s == status and (bands_of.get(pk) or NOT_BANDED) == band)
+            sum(1 for s, group_band in groups.values() if s == status and (group_band or NOT_BANDED) == band)
             for status in open_statuses
         ]
         by_band.append({"band": band, "counts": counts, "total": sum(counts)})
@@ -90,9 +92,15 @@ def disruption_figures(as_of: date) -> dict:
     outcomes = DisruptionOutcome.objects.filter(
         occurred_on__gte=start, occurred_on__lte=as_of, recorded_at__lt=_end_of(as_of)
     )
-    rows = list(outcomes.values_list("occurred_on", "strand", "outcome_type", "number", "value"))
+    # One query for every outcome, in agency name order for the table by agency.
+    recorded = list(
+        outcomes.order_by("agency__name", "id").values_list(
+            "occurred_on", "strand", "outcome_type", "number", "value", "agency__name"
+        )
+    )
+    rows = [row[:5] for row in recorded]
     by_agency = []
-    for agency, agency_rows in _by_agency(outcomes).items():
+    for agency, agency_rows in _by_agency(recorded).items():
         counts = [sum(1 for strand in agency_rows if strand == s) for s in Strand]
         by_agency.append({"agency": agency, "counts": counts, "total": sum(counts)})
     strands = list(Strand)

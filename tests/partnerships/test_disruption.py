@@ -331,6 +331,25 @@ def test_figures_against_hand_worked_counts(make_group, member, police, today_is
     assert earlier["open_groups"] == 3 and earlier["disruptions"] == 0
 
 
+def test_figures_take_a_fixed_number_of_queries(make_group, member, police, django_assert_num_queries):
+    from partnerships.disruption.reporting import disruption_figures
+
+    def figures():
+        # The groups as they stood with their bands, the band names, the disruptions with their
+        # agencies, and the overdue actions.
+        with django_assert_num_queries(4):
+            return disruption_figures(dt.date.today())
+
+    assert figures()["open_groups"] == 0
+    for _ in range(3):
+        group = make_group()
+        _outcome(
+            group, member, police, outcome_type="safeguarded", strand="protect", occurred_on=dt.date.today()
+        )
+    data = figures()
+    assert data["open_groups"] == 3 and data["disruptions"] == 3
+
+
 def test_dashboard_suppresses_small_counts_for_leads(as_user, make_group, member, police, partnership_lead):
     group = make_group()
     _outcome(group, member, police, outcome_type="safeguarded", strand="protect", number=2)

@@ -384,9 +384,9 @@ def test_dashboard_protects_counts_of_people_for_leads(
     )
     try:
         lead = as_user(partnership_lead)
-        # Each panel reads its figures in a fixed number of queries (the Disruption Panel's five;
-        # MARAC representation's five at most: meetings, agenda cases, openings, returns, attendance).
-        with django_assert_max_num_queries(29):
+        # Each panel reads its figures in a fixed number of queries (the Disruption Panel's four,
+        # MARAC representation's one, commissioning's four).
+        with django_assert_max_num_queries(25):
             page = lead.get(reverse("reports:dashboard")).content.decode()
         cells = re.findall(
             r'<th scope="row" class="govuk-table__header">(East|North|West|All areas)</th><td[^>]*>([^<]*)</td>',
