@@ -6,7 +6,7 @@ from django import forms
 
 from somerset_safety.accounts.models import User
 from somerset_safety.accounts.roles import Role
-from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin, VersionedForm
 from somerset_safety.core.uploads import ACCEPT_ATTRIBUTE, HUMAN_TYPES, validate_upload
 
 from . import conf
@@ -48,8 +48,8 @@ class _Form(GdsFormMixin, forms.Form):
     pass
 
 
-class _ModelForm(GdsFormMixin, forms.ModelForm):
-    pass
+class _ModelForm(VersionedForm, GdsFormMixin, forms.ModelForm):
+    """Every commissioning record form: an edit carries the version it was opened on."""
 
 
 class ProviderForm(_ModelForm):

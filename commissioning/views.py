@@ -11,6 +11,7 @@ from django.urls import reverse
 from somerset_safety.audit.reads import record_view
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.exports import MARKING
+from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
 
@@ -89,11 +90,8 @@ def _action(
     becomes a form error and nothing typed is lost. `done_url` may be worked out from what the
     service returned."""
     if request.method == "POST" and refusal is None and form.is_valid():
-        try:
+        with errors_on(form):
             result = call(form.cleaned_data)
-        except CommissioningError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, success)
             return redirect(done_url(result) if callable(done_url) else done_url)
     return render(

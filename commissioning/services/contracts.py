@@ -76,12 +76,12 @@ def provider_create(*, actor, name: str, agency=None, notes: str = "") -> Provid
 
 
 @transaction.atomic
-def provider_update(*, actor, provider: Provider, **values) -> list[str]:
+def provider_update(*, actor, provider: Provider, expected_version: str = "", **values) -> list[str]:
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     name = require_text(values.get("name", provider.name), "Enter the provider's name.")
     if Provider.objects.filter(name__iexact=name).exclude(pk=provider.pk).exists():
         raise CommissioningError(f"There is already a provider called {name}.")
-    return save_changes(provider, {**values, "name": name}, actor)
+    return save_changes(provider, {**values, "name": name}, actor, expected_version=expected_version)
 
 
 # --- Contracts -----------------------------------------------------------------------------------
@@ -139,13 +139,13 @@ def contract_create(
 
 
 @transaction.atomic
-def contract_update(*, actor, contract: Contract, **values) -> list[str]:
+def contract_update(*, actor, contract: Contract, expected_version: str = "", **values) -> list[str]:
     """Change the contract's terms. The end dates and every clock follow."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     values = {name: values[name] for name in CONTRACT_FIELDS if name in values}
     values["title"] = require_text(values.get("title", contract.title), "Enter the contract title.")
     _check_terms({f: values.get(f, getattr(contract, f)) for f in CONTRACT_FIELDS})
-    changed = save_changes(contract, values, actor)
+    changed = save_changes(contract, values, actor, expected_version=expected_version)
     if changed:
         contract_refresh(contract=contract)
     return changed
@@ -594,11 +594,11 @@ def risk_create(*, actor, contract: Contract, **values) -> Risk:
 
 
 @transaction.atomic
-def risk_update(*, actor, risk: Risk, **values) -> list[str]:
+def risk_update(*, actor, risk: Risk, expected_version: str = "", **values) -> list[str]:
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
     values = {name: values[name] for name in RISK_FIELDS if name in values}
     _check_risk({**{f: getattr(risk, f) for f in RISK_FIELDS}, **values})
-    return save_changes(risk, values, actor)
+    return save_changes(risk, values, actor, expected_version=expected_version)
 
 
 @transaction.atomic

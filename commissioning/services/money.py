@@ -114,11 +114,13 @@ def _lock(grant: Grant) -> Grant:
 
 
 @transaction.atomic
-def grant_update(*, actor, grant: Grant, **values) -> list[str]:
+def grant_update(*, actor, grant: Grant, expected_version: str = "", **values) -> list[str]:
     grant = _lock(grant)
     values = {name: values[name] for name in GRANT_FIELDS if name in values}
     merged = _check_grant({**{f: getattr(grant, f) for f in GRANT_FIELDS}, **values})
-    changed = save_changes(grant, {name: merged[name] for name in values}, actor)
+    changed = save_changes(
+        grant, {name: merged[name] for name in values}, actor, expected_version=expected_version
+    )
     deadlines_sync(subject=grant)
     return changed
 

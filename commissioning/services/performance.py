@@ -64,14 +64,16 @@ def kpi_create(*, actor, contract: Contract, **values) -> Kpi:
 
 
 @transaction.atomic
-def kpi_update(*, actor, kpi: Kpi, **values) -> list[str]:
+def kpi_update(*, actor, kpi: Kpi, expected_version: str = "", **values) -> list[str]:
     """Change a KPI. Its past results are rated against the target as it now stands."""
     kpi = Kpi.objects.select_for_update().select_related("contract").get(pk=kpi.pk)
     values = {name: values[name] for name in KPI_FIELDS if name in values}
     merged = _check_kpi(
         kpi.contract, {**{f: getattr(kpi, f) for f in KPI_FIELDS}, **values}, exclude_pk=kpi.pk
     )
-    return save_changes(kpi, {name: merged[name] for name in values}, actor)
+    return save_changes(
+        kpi, {name: merged[name] for name in values}, actor, expected_version=expected_version
+    )
 
 
 @transaction.atomic

@@ -106,6 +106,16 @@ def _slavery_record(officer):
     return record, reverse("duties:slavery_edit", args=[record.pk])
 
 
+def _commissioning_contract(commissioner):
+    from commissioning import services
+    from commissioning.models import Provider
+    from tests.commissioning.conftest import contract_terms
+
+    provider = Provider.objects.create(name="Synthetic Refuge Ltd")
+    contract = services.contract_create(actor=commissioner, **contract_terms(provider))
+    return contract, reverse("commissioning:contract_edit", args=[contract.pk])
+
+
 # (make the record, the role of the two editors, what the first saves, the label the refusal
 # names, what the second types, the field where it lands, how to read the stored value)
 CASES = {
@@ -145,6 +155,18 @@ CASES = {
         ("notes", "Noted by the second officer (synthetic)"),
         lambda r: r.notes,
         ("Noted by the first officer (synthetic)", "Noted by the second officer (synthetic)"),
+    ),
+    "commissioned service contract": (
+        _commissioning_contract,
+        Role.COMMISSIONING_OFFICER,
+        {"description": "Changed by the first officer (synthetic)"},
+        "description",
+        ("title", "Typed by the second officer (synthetic)"),
+        lambda r: (r.title, r.description),
+        (
+            ("Somerset Integrated Domestic Abuse Service", "Changed by the first officer (synthetic)"),
+            ("Typed by the second officer (synthetic)", ""),
+        ),
     ),
 }
 
