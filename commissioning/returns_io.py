@@ -15,12 +15,12 @@ The layout, the same in both formats:
 import csv
 import io
 from dataclasses import dataclass
-from pathlib import PurePath
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from somerset_safety.core.exports import MARKING, neutralise
+from somerset_safety.core.tables import UnreadableTable, read_table
 
 from .clocks import Quarter
 from .models import Contract, Kpi
@@ -100,64 +100,13 @@ def template_xlsx(contract: Contract, quarter: Quarter | None) -> bytes:
 # --- Reading a filled-in file ---------------------------------------------------------------
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _xlsx_text(cell) -> str:
-    """A cell formatted as a percentage holds 0.725 for 72.5 %: the return wants 72.5."""
-    value = getattr(cell, "value", None)
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        return _text(round(value * 100, 6))
-    return _text(value)
-
-
-def _rows_from_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReturnFileRejected(
-            [Problem(None, "", "The CSV file must be saved as UTF-8 (CSV UTF-8 in Excel).")]
-        ) from exc
-    if "\0" in text:
-        raise ReturnFileRejected([Problem(None, "", "The file is not a CSV file made from the template.")])
-    return [[_text(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
-
-
-def _rows_from_xlsx(data: bytes) -> list[list[str]]:
-    # An uploaded workbook can be broken in many ways (zip, XML, styles): any failure to read
-    # it is a rejection of the file, never an error page.
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            return [
-                [_xlsx_text(cell) for cell in row]
-                for row in sheet.iter_rows(max_row=MAX_ROWS + FIRST_KPI_ROW + 1, max_col=len(COLUMNS))
-            ]
-        finally:
-            workbook.close()
-    except Exception as exc:  # noqa: BLE001 - see above
-        raise ReturnFileRejected(
-            [Problem(None, "", "The file could not be read as an Excel (.xlsx) workbook.")]
-        ) from exc
-
-
 def read_rows(name: str, data: bytes) -> list[list[str]]:
-    ext = PurePath(name).suffix.lower()
-    if ext == ".csv":
-        return _rows_from_csv(data)
-    if ext == ".xlsx":
-        if not data.startswith(b"PK"):
-            raise ReturnFileRejected([Problem(None, "", "The file is not an Excel (.xlsx) workbook.")])
-        return _rows_from_xlsx(data)
-    raise ReturnFileRejected(
-        [Problem(None, "", "The file must be a CSV or Excel (.xlsx) file made from the template.")]
-    )
+    try:
+        return read_table(
+            name, data, max_rows=MAX_ROWS + FIRST_KPI_ROW + 1, max_columns=len(COLUMNS), from_template=True
+        )
+    except UnreadableTable as exc:
+        raise ReturnFileRejected([Problem(None, "", str(exc))]) from None
 
 
 def _cell(rows: list[list[str]], row: int, column: int) -> str:

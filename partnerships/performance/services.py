@@ -3,8 +3,6 @@ priorities, indicators, values (entered, imported or worked out from this servic
 and their release. Raises BoardError (ImportRejected for a file), whose message is safe to show.
 """
 
-import csv
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +17,7 @@ from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import add_months
 from somerset_safety.core.edits import save_changes
+from somerset_safety.core.tables import UnreadableTable, read_table
 from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines.services import deadlines_sync
 from somerset_safety.reports.periods import financial_quarter_name, quarter_start
@@ -350,44 +349,12 @@ class ImportedValue:
     comparator_value: Decimal | None
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value).strip()
-
-
-def read_table(name: str, data: bytes) -> list[list[str]]:
+def read_values_file(name: str, data: bytes) -> list[list[str]]:
     """The rows of a CSV (UTF-8) or Excel (.xlsx, first sheet) file, as text. Raises ImportRejected."""
-    ext = PurePath(name).suffix.lower()
-    if ext == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportRejected(
-                [(1, "file", "The CSV file must be saved as UTF-8 (CSV UTF-8 in Excel).")]
-            ) from exc
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    if ext == ".xlsx" and data.startswith(b"PK"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                rows = workbook.worksheets[0].iter_rows(
-                    max_row=MAX_IMPORT_ROWS + 2, max_col=len(IMPORT_COLUMNS), values_only=True
-                )
-                return [[_text(cell) for cell in row] for row in rows]
-            finally:
-                workbook.close()
-        except Exception as exc:  # noqa: BLE001 - any broken workbook is a rejection, never an error page
-            raise ImportRejected(
-                [(1, "file", "The file could not be read as an Excel (.xlsx) workbook.")]
-            ) from exc
-    raise ImportRejected([(1, "file", "The file must be a CSV or Excel (.xlsx) file.")])
+    try:
+        return read_table(name, data, max_rows=MAX_IMPORT_ROWS + 2, max_columns=len(IMPORT_COLUMNS))
+    except UnreadableTable as exc:
+        raise ImportRejected([(1, "file", str(exc))]) from None
 
 
 def parse_values(framework: Framework, rows: list[list[str]]) -> list[ImportedValue]:
@@ -475,7 +442,7 @@ def parse_values(framework: Framework, rows: list[list[str]]) -> list[ImportedVa
 def values_import(*, actor, framework: Framework, data: bytes, file_name: str) -> int:
     """Import values from a CSV or Excel file: all or nothing, every problem listed by row and
     column. Returns how many values were recorded."""
-    parsed = parse_values(framework, read_table(file_name, data))
+    parsed = parse_values(framework, read_values_file(file_name, data))
     for row in parsed:
         _put_value(
             actor=actor,
