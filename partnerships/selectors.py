@@ -29,12 +29,12 @@ from django.db.models import (
 from somerset_safety.accounts.models import AgencyType
 from somerset_safety.core.dates import add_months
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.names import normalise_name
 from somerset_safety.meetings.models import Body, MeetingStatus
 from somerset_safety.meetings.models import Meeting as PlatformMeeting
 
 from . import conf, summary
 from .models import MaracArea, Person, PersonRole, Referral, Sex
-from .names import normalise_name
 
 RETURN_COLUMNS = [
     "marac_area",
@@ -372,7 +372,7 @@ def possible_matches(
     the number of referrals, the date of the last and its MARAC area (`last_referral_on`,
     `last_area`).
 
-    Names are compared as `names.normalise_name` writes them. On PostgreSQL near matches count
+    Names are compared as `core.names.normalise_name` writes them. On PostgreSQL near matches count
     too (pg_trgm similarity: "Jon Smyth" finds "John Smith" born the same day); elsewhere the
     normalised name must be the same, or the date of birth the same and the surname in the name.
     A near match by name alone is never someone recorded with a different date of birth.

@@ -16,6 +16,7 @@ from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import add_months, refuse_future
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.edits import save_changes
+from somerset_safety.core.names import normalise_name
 from somerset_safety.core.queueing import enqueue
 from somerset_safety.core.references import next_reference
 from somerset_safety.core.transitions import transition
@@ -45,7 +46,6 @@ from .models import (
     ResearchReturn,
     RiskQuestion,
 )
-from .names import normalise_name
 from .states import REFERRAL_MOVES
 
 REFERENCE_KIND = "marac_referral"  # MR-<year of the referral>-NNNNNN

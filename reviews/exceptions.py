@@ -7,3 +7,18 @@ class ReviewError(DomainError):
 
 class TransitionRefused(ReviewError):
     """A stage move that the review's state does not allow, with the plain-English reason."""
+
+
+class PossibleDuplicate(ReviewError):
+    """The death may already be notified: the same date of death and the same victim's name.
+    Nothing is saved until the officer confirms it is a different death."""
+
+    def __init__(self, duplicates):
+        self.duplicates = list(duplicates)
+        references = ", ".join(n.reference for n in self.duplicates)
+        verb = "records" if len(self.duplicates) == 1 else "record"
+        super().__init__(
+            f"{references} already {verb} a death on the same date with the same victim's name. "
+            "Check it is not the same death, then confirm this is a different death",
+            field="different_death_confirmed",
+        )

@@ -1,7 +1,7 @@
 """Input shape only: explicit fields (S10), GOV.UK layouts. Rules live in services.py."""
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import Field
+from crispy_forms_gds.layout import HTML, Field
 from django import forms
 
 from somerset_safety.accounts.models import Agency, User
@@ -196,6 +196,13 @@ class NotificationForm(VersionedForm, GdsForm, forms.ModelForm):
         widget=forms.RadioSelect,
     )
 
+    different_death_confirmed = forms.BooleanField(
+        label="This is a different death",
+        required=False,
+        help_text="Tick this only when you have checked that the notification already recorded is "
+        "not of this death.",
+    )
+
     class Meta:
         model = Notification
         fields = NOTIFICATION_FIELDS
@@ -205,6 +212,16 @@ class NotificationForm(VersionedForm, GdsForm, forms.ModelForm):
             kwargs["initial"] = {**self.DEFAULTS, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.fields["area"].error_messages["required"] = "Select the area"
+        # The notifications the service found of the same death (set by the view): only then
+        # does the form show them and ask the officer to confirm, at its top.
+        self.duplicates = []
+
+    def gds_fields(self):
+        layout = super().gds_fields()
+        confirm = layout.pop(list(self.fields).index("different_death_confirmed"))
+        if not self.duplicates:
+            return layout
+        return [HTML('{% include "reviews/_possible_duplicates.html" %}'), confirm, *layout]
 
     def clean(self):
         cleaned = super().clean()

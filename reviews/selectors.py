@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from somerset_safety.core.names import normalise_name
 from somerset_safety.core.transitions import MoveOption
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 from somerset_safety.deadlines.selectors import deadlines_of
@@ -33,6 +34,19 @@ from .states import (
     open_pause_of,
     pause_refusal,
 )
+
+
+def possible_duplicates(*, date_of_death: date, victim_name: str, exclude_pk: int | None = None) -> list:
+    """Notifications that may be of the same death: the same date of death and the same victim's
+    name as the platform compares names (accents, case, apostrophes and spacing do not count:
+    "Zoë O'Brien" is "Zoe OBrien"). Few deaths share a date, so the names are compared here."""
+    wanted = normalise_name(victim_name)
+    if not wanted or date_of_death is None:
+        return []
+    same_day = Notification.objects.filter(date_of_death=date_of_death).select_related("notifying_agency")
+    if exclude_pk is not None:
+        same_day = same_day.exclude(pk=exclude_pk)
+    return [n for n in same_day.order_by("number") if normalise_name(n.victim_name) == wanted]
 
 
 def _deadlines_of_notification():

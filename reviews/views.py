@@ -203,6 +203,31 @@ def detail(request, pk: int):
     return render(request, "reviews/detail.html", context)
 
 
+def _show_possible_duplicates(user, form, *, exclude_pk: int | None = None) -> None:
+    """After a save refused as a possible duplicate (or any refused save the officer had already
+    confirmed as a different death): the notifications of the same date of death and victim,
+    each linked where the officer may open it, so the form shows them and asks again."""
+    data = getattr(form, "cleaned_data", None) or {}
+    if not (form.has_error("different_death_confirmed") or data.get("different_death_confirmed")):
+        return
+    found = selectors.possible_duplicates(
+        date_of_death=data.get("date_of_death"),
+        victim_name=data.get("victim_name", ""),
+        exclude_pk=exclude_pk,
+    )
+    openable = perms.openable_notification_ids(user, [n.pk for n in found])
+    form.duplicates = [
+        {
+            "reference": n.reference,
+            "url": n.get_absolute_url() if n.pk in openable else "",
+            "notified_on": n.notified_on,
+            "agency": n.notifying_agency.name,
+            "status": n.get_status_display(),
+        }
+        for n in found
+    ]
+
+
 @require_http_methods(["GET", "POST"])
 def notification_create(request):
     perms.require_any_role(request.user, {Role.OFFICER})
@@ -212,6 +237,8 @@ def notification_create(request):
             notification = services.notification_create(actor=request.user, **form.cleaned_data)
             messages.success(request, f"Notification {notification.reference} recorded.")
             return redirect(notification)
+    if request.method == "POST":
+        _show_possible_duplicates(request.user, form)
     return _form_page(
         request,
         form,
@@ -231,6 +258,8 @@ def notification_edit(request, pk: int):
             )
             messages.success(request, "Notification updated." if changed else "Nothing was changed.")
             return redirect(notification)
+    if request.method == "POST":
+        _show_possible_duplicates(request.user, form, exclude_pk=notification.pk)
     return _form_page(request, form, notification=notification, title="Change the notification")
 
 

@@ -3,7 +3,7 @@ near matches are found through an index rather than by reading every person."""
 
 from django.db import migrations, models
 
-from partnerships.names import normalise_name
+from somerset_safety.core.names import normalise_name
 
 TRIGRAM_INDEX = "partnerships_person_name_trgm"
 

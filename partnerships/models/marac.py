@@ -92,7 +92,7 @@ class Person(models.Model):
         max_length=60, blank=True, help_text="The stable pseudonymous id from an imported system."
     )
     full_name = models.CharField(max_length=200, blank=True)
-    # The name as matching compares it (services set it with the name: names.normalise_name).
+    # The name as matching compares it (services set it with the name: core.names.normalise_name).
     normalised_name = models.CharField(max_length=200, blank=True, default="", db_index=True, editable=False)
     date_of_birth = models.DateField(null=True, blank=True)
     address = models.TextField(blank=True)

@@ -7,10 +7,11 @@ from django.db import transaction
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.edits import save_changes
+from somerset_safety.core.names import normalise_name
 from somerset_safety.core.references import next_reference
 from somerset_safety.deadlines.services import deadlines_sync
 
-from ..exceptions import ReviewError
+from ..exceptions import PossibleDuplicate, ReviewError
 from ..models import (
     Decision,
     Notification,
@@ -56,20 +57,37 @@ def _known_fields(data: dict) -> None:
         raise TypeError(f"Not a notification field: {', '.join(unknown)}")
 
 
+def _refuse_possible_duplicate(date_of_death: date, victim_name: str, *, confirmed: bool, exclude_pk=None):
+    """Raises PossibleDuplicate unless the officer has confirmed this is a different death."""
+    from ..selectors import possible_duplicates
+
+    duplicates = possible_duplicates(
+        date_of_death=date_of_death, victim_name=victim_name, exclude_pk=exclude_pk
+    )
+    if duplicates and not confirmed:
+        raise PossibleDuplicate(duplicates)
+    return duplicates
+
+
 def _trial_after_death(trial_date: date | None, date_of_death: date) -> None:
     if trial_date is not None and trial_date <= date_of_death:
         raise ReviewError("The trial date must be after the date of death.", field="trial_date")
 
 
 @transaction.atomic
-def notification_create(*, actor, **data) -> Notification:
+def notification_create(*, actor, different_death_confirmed: bool = False, **data) -> Notification:
     """Record a new notification with the next sequential reference (never reused, even when
-    no review follows). Raises ReviewError for dates in the wrong order."""
+    no review follows). Raises ReviewError for dates in the wrong order, and PossibleDuplicate
+    (nothing saved) when a notification with the same date of death and victim's name exists,
+    unless the officer has confirmed this is a different death (the audit event keeps which)."""
     _known_fields(data)
     _not_future(data["notified_on"], "The date notified")
     if data["date_of_death"] > data["notified_on"]:
         raise ReviewError("The date of death must be on or before the date notified.", field="date_of_death")
     _trial_after_death(data.get("trial_date"), data["date_of_death"])
+    duplicates = _refuse_possible_duplicate(
+        data["date_of_death"], data["victim_name"], confirmed=different_death_confirmed
+    )
     # One counter whatever the prefix, so changing the prefix never reuses a number.
     reference = next_reference(REFERENCE_KIND)
     notification = Notification(
@@ -84,6 +102,7 @@ def notification_create(*, actor, **data) -> Notification:
         action=AuditAction.CREATE,
         obj=notification,
         changed_fields=[name for name in NOTIFICATION_FIELDS if name in data],
+        detail={"confirmed_different_from": [n.pk for n in duplicates]} if duplicates else None,
     )
     _timeline(
         notification,
@@ -97,10 +116,16 @@ def notification_create(*, actor, **data) -> Notification:
 
 @transaction.atomic
 def notification_update(
-    *, actor, notification: Notification, expected_version: str = "", **data
+    *,
+    actor,
+    notification: Notification,
+    expected_version: str = "",
+    different_death_confirmed: bool = False,
+    **data,
 ) -> list[str]:
     """Change the notification's details. Returns the names of the fields that changed. Raises
-    StaleEdit if it changed after `expected_version` (the form's)."""
+    StaleEdit if it changed after `expected_version` (the form's), and PossibleDuplicate when a
+    changed date of death or victim's name now matches another notification, unless confirmed."""
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
     _known_fields(data)
     values = {name: data[name] for name in NOTIFICATION_FIELDS if name in data}
@@ -112,6 +137,13 @@ def notification_update(
     if notification.decision_date and notification.decision_date < notified_on:
         raise ReviewError("The date notified must be on or before the decision date.", field="notified_on")
     _trial_after_death(values.get("trial_date", notification.trial_date), date_of_death)
+    victim_name = values.get("victim_name", notification.victim_name)
+    if date_of_death != notification.date_of_death or normalise_name(victim_name) != normalise_name(
+        notification.victim_name
+    ):
+        _refuse_possible_duplicate(
+            date_of_death, victim_name, confirmed=different_death_confirmed, exclude_pk=notification.pk
+        )
     changed = save_changes(notification, values, actor, expected_version=expected_version)
     if changed:
         deadlines_sync(subject=notification)

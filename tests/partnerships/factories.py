@@ -19,8 +19,8 @@ from partnerships.models import (
     PersonRole,
     Referral,
 )
-from partnerships.names import normalise_name
 from somerset_safety.accounts.models import Agency
+from somerset_safety.core.names import normalise_name
 from somerset_safety.meetings.services import body_for
 
 

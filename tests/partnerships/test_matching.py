@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 
 from partnerships.forms import MeetingForm, ReferralForm
-from partnerships.names import normalise_name
 from partnerships.selectors import marac_chairs, possible_matches
 from somerset_safety.accounts.roles import Role
+from somerset_safety.core.names import normalise_name
 from tests.factories import UserFactory
 
 from .factories import MaracAreaFactory, PersonFactory, ReferralFactory

@@ -1,5 +1,6 @@
 """Factories for notifications and reviews. Build through services where the state matters."""
 
+import itertools
 from datetime import date, timedelta
 
 import factory
@@ -16,13 +17,18 @@ def pdf(name: str = "report.pdf") -> ContentFile:
     return ContentFile(PDF_BYTES, name=name)
 
 
+# Each notification a different victim, so that two are never taken for the same death (the
+# warning of issue 14 point 5); every name still contains "Victoria Realname (synthetic)".
+_victims = itertools.count(1)
+
+
 def notification_data(**overrides) -> dict:
     data = {
         "notified_on": date(2026, 1, 31),
         "date_of_death": date(2026, 1, 20),
         "notifying_agency": Agency.objects.get(code="POLICE"),
         "area": "mendip",
-        "victim_name": "Victoria Realname (synthetic)",
+        "victim_name": f"Victoria Realname (synthetic) {next(_victims)}",
         "victim_age": 40,
         "victim_sex": "female",
         "perpetrator_sex": "male",

@@ -1,6 +1,7 @@
-"""How MARAC compares people's names when looking for someone already recorded: accents,
-case, apostrophes and spacing do not count ("Zoë O'Brien" is "zoe obrien"); hyphens and other
-punctuation separate words ("Smith-Jones" is "smith jones")."""
+"""How the product compares people's names when looking for someone already recorded (a MARAC
+person, a DHR victim notified twice): accents, case, apostrophes and spacing do not count
+("Zoë O'Brien" is "zoe obrien"); hyphens and other punctuation separate words ("Smith-Jones" is
+"smith jones"). One rule for every app."""
 
 import re
 import unicodedata
