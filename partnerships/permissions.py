@@ -105,36 +105,99 @@ def researching(user, referral: Referral, meeting=None) -> bool:
     return Referral.objects.filter(pk=referral.pk).filter(_researchable(agency_id, meetings)).exists()
 
 
-def referrals_visible_to(user) -> QuerySet[Referral]:
-    referrals = Referral.objects.all()
+def _held_by_agency(user, agency_id: int) -> tuple[dict[str, QuerySet], QuerySet]:
+    """The small sets of referral ids an agency sees besides its own referrals: the cases it
+    holds an action on, the restricted cases the coordinator opened to it for research (while
+    that lasts) and the user's emergency access; and, apart, the cases on the agenda of the
+    meetings it is invited to (of which it sees only the unrestricted ones)."""
+    held = {
+        "action": _actions_on_referrals().filter(agency_id=agency_id).values("subject_id"),
+        # A restricted case the coordinator opened to the agency for research, while that lasts.
+        "opened": ResearchAccess.objects.filter(
+            agency_id=agency_id, meeting__in=research_meetings(agency_id).values("pk")
+        ).values("referral_id"),
+        # Emergency access (break-glass) to a restricted case, for the time it lasts.
+        "granted": breakglass.granted_ids(user, Referral),
+    }
+    on_agenda = AgendaCase.objects.filter(
+        item__meeting__in=platform.Attendance.objects.filter(agency_id=agency_id).values("meeting_id")
+    ).values("referral_id")
+    return held, on_agenda
+
+
+NOTHING = Q(pk__in=[])
+
+
+def _visible(user) -> Q | None:
+    """The condition on referrals the user may see; None when they see every referral."""
     if is_coordinator(user):
-        return referrals
+        return None
     # Emergency access (break-glass) to a restricted case, for the time it lasts.
     granted = Q(pk__in=breakglass.granted_ids(user, Referral))
     if user.has_role(Role.OFFICER):
-        return referrals.filter(Q(restricted=False) | granted)
+        return Q(restricted=False) | granted
     agency_id = _agency_rep_agency_id(user)
     if agency_id is None:
-        return referrals.none()
+        return NOTHING
     # The agency's own referrals as a direct filter (the index on referring agency, date and id
     # serves it, and the list walks it newest first), OR-ed with the small sets of cases it holds
     # actions on or saw on an agenda. Not `pk IN (UNION …)`: PostgreSQL hashes a union and joins
     # it against a scan of every referral.
-    holds_action = _actions_on_referrals().filter(agency_id=agency_id).values("subject_id")
-    on_agenda = AgendaCase.objects.filter(
-        item__meeting__in=platform.Attendance.objects.filter(agency_id=agency_id).values("meeting_id")
-    ).values("referral_id")
-    # A restricted case the coordinator opened to the agency for research, while that lasts.
-    opened = ResearchAccess.objects.filter(
-        agency_id=agency_id, meeting__in=research_meetings(agency_id).values("pk")
-    ).values("referral_id")
-    return referrals.filter(
+    held, on_agenda = _held_by_agency(user, agency_id)
+    return (
         Q(referring_agency_id=agency_id)
-        | Q(pk__in=holds_action)
+        | Q(pk__in=held["action"])
         | Q(pk__in=on_agenda, restricted=False)
-        | Q(pk__in=opened)
-        | granted
+        | Q(pk__in=held["opened"])
+        | Q(pk__in=held["granted"])
     )
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    return visible_among(user, Referral.objects.all())
+
+
+def visible_among(user, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Those of `referrals` the user may see (a list's filters applied first keep its order)."""
+    visible = _visible(user)
+    if visible is None:
+        return referrals
+    return referrals.none() if visible is NOTHING else referrals.filter(visible)
+
+
+def visible_referrals_count(user, referrals: QuerySet[Referral], cap: int) -> int:
+    """How many of `referrals` (filtered as a list is, but not yet to what the user may see)
+    the user may see, counting no further than cap + 1: pagination.capped_count of
+    `referrals.filter(<the user's scope>)`, but counted so PostgreSQL can use its indexes.
+
+    For an agency representative the visible referrals are two sets that do not overlap, counted
+    apart: the agency's own referrals (an index-only scan of the index on referring agency, date
+    and id, which stops at the cap), and the few others it sees (the small id sets, read first,
+    then looked up by primary key). Counted as one OR, PostgreSQL reads every referral's row."""
+    from somerset_safety.core.pagination import capped_count
+
+    agency_id = None if is_coordinator(user) or user.has_role(Role.OFFICER) else _agency_rep_agency_id(user)
+    if agency_id is None:
+        return capped_count(visible_among(user, referrals), cap)
+    own = capped_count(referrals.filter(referring_agency_id=agency_id), cap)
+    if own > cap:
+        return own
+    held, on_agenda = _held_by_agency(user, agency_id)
+    other_ids = set(
+        held["action"]
+        .values_list("subject_id", flat=True)
+        .union(
+            held["opened"].values_list("referral_id", flat=True),
+            held["granted"].values_list("record_id", flat=True),
+        )
+    )
+    agenda_ids = set(on_agenda.values_list("referral_id", flat=True))
+    if not other_ids and not agenda_ids:
+        return own
+    others = referrals.exclude(referring_agency_id=agency_id).filter(
+        Q(pk__in=other_ids) | Q(pk__in=agenda_ids, restricted=False)
+    )
+    return own + capped_count(others, cap - own)
 
 
 def identity_visible(user, referral: Referral) -> bool:

@@ -88,6 +88,8 @@ from .permissions import (
     referrals_visible_to,
     require_any_role,
     research_meetings,
+    visible_among,
+    visible_referrals_count,
 )
 from .reporting import return_declaration
 from .states import REFERRAL_MOVES
@@ -223,13 +225,20 @@ def area_schedule(request, code: str):
 
 def referral_list(request, cases: bool = False):
     require_any_role(request.user, MARAC_ROLES)
-    queryset = referrals_visible_to(request.user)
+    queryset = Referral.objects.all()
     if cases:
         queryset = queryset.filter(status__in=[ReferralStatus.LISTED, ReferralStatus.HEARD])
     referral_filter = ReferralFilter(
         request.GET, queryset=selectors.referral_list(queryset), meetings=meetings_visible_to(request.user)
     )
-    page = paginate(request, referral_filter.qs, keyset=True)
+    # The filters first, then what the user may see: counted apart, so the count uses indexes.
+    filtered = referral_filter.qs
+    page = paginate(
+        request,
+        visible_among(request.user, filtered),
+        keyset=True,
+        count=lambda cap: visible_referrals_count(request.user, filtered, cap),
+    )
     audit_list(actor=request.user, model=Referral, ids=[r.pk for r in page])
     return render(
         request,

@@ -118,9 +118,53 @@ def test_referral_list_never_shows_an_out_of_scope_row(request, as_user, world, 
         body = client.get(reverse(name)).content.decode()
         for reference in hidden:
             assert reference not in body
-    body = client.get(reverse("partnerships:referral_list")).content.decode()
+    response = client.get(reverse("partnerships:referral_list"))
+    body = response.content.decode()
     for reference in shown:
         assert reference in body
+    assert response.context["page"].count == len(shown)
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "officer", "agency_rep", "other_agency_rep"])
+def test_the_list_counts_the_rows_it_shows(request, as_user, world, persona, area, settings):
+    """The count is worked out apart from the rows (an agency's own referrals and the others it
+    sees, counted separately so the database can use its indexes): it is the number of rows
+    the pages walk, a referral the agency both referred and holds an action on or saw on an
+    agenda counted once, and capped at LIST_COUNT_CAP."""
+    from partnerships.permissions import referrals_visible_to
+
+    user = request.getfixturevalue(persona)
+    police, housing = Agency.objects.get(code="POLICE"), Agency.objects.get(code="HOUSING")
+    # Police's own referrals: one with a police action, one on the agenda police attended, one
+    # restricted; and housing's own, one of them with a housing action too.
+    with_action = ReferralFactory(area=area, referring_agency=police, reference="POL1")
+    ActionFactory(referral=with_action, meeting=world["meeting"], agency=police)
+    on_agenda = ReferralFactory(area=area, referring_agency=police, reference="POL2")
+    AgendaItemFactory(meeting=world["meeting"], referral=on_agenda, section=AgendaSection.NEW_WITH_CHILDREN)
+    ReferralFactory(area=area, referring_agency=police, reference="POL3", restricted=True)
+    housing_own = ReferralFactory(area=area, referring_agency=housing, reference="HOU1")
+    ActionFactory(referral=housing_own, meeting=world["meeting"], agency=housing)
+    ReferralFactory(area=area, referring_agency=housing, reference="HOU2")
+    expected = {
+        "coordinator": {"OPEN1", "RESTR1", "ELSE1", "POL1", "POL2", "POL3", "HOU1", "HOU2"},
+        "officer": {"OPEN1", "ELSE1", "POL1", "POL2", "HOU1", "HOU2"},
+        "agency_rep": {"OPEN1", "POL1", "POL2", "POL3"},
+        "other_agency_rep": {"ELSE1", "HOU1", "HOU2"},
+    }[persona]
+    assert set(referrals_visible_to(user).values_list("reference", flat=True)) == expected
+    client = as_user(user)
+    settings.LIST_PAGE_SIZE = 2
+    walked, url = [], reverse("partnerships:referral_list")
+    query = ""
+    while query is not None:
+        page = client.get(url + query).context["page"]
+        assert page.count == len(expected) and not page.capped
+        walked += [referral.reference for referral in page]
+        query = page.next_url if page.has_next else None
+    assert sorted(walked) == sorted(expected)
+    settings.LIST_COUNT_CAP = 2
+    page = client.get(reverse("partnerships:referral_list")).context["page"]
+    assert page.capped and page.count_display == "More than 2"
 
 
 def test_agency_not_attending_sees_none_of_the_meetings_cases(as_user, other_agency_rep, world):
