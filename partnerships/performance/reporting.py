@@ -11,38 +11,73 @@ from somerset_safety.core.dates import add_months
 from somerset_safety.reports.disclosure import RECORDS, Declaration
 from somerset_safety.reports.periods import ReportPeriod
 
-from ..models import Decision, Framework, IndicatorValue, Release
-from .selectors import framework_figures
+from ..models import Decision, Framework, Indicator, IndicatorValue, Priority, Release
+from .selectors import compared_quarters, framework_figures
 from .services import quarters_of
 
 
-def _quarter_for(framework: Framework, period: ReportPeriod):
-    """The latest quarter ended by the report date with public values; else the latest ended."""
-    ended = [q for q in quarters_of(framework) if add_months(q, 3) - timedelta(days=1) <= period.end]
-    if not ended:
-        return None
+def performance_figures(period: ReportPeriod) -> dict:
+    """Each current framework for the latest quarter ended by the report date with public values
+    (else the latest ended), public values only. Five queries whatever the number of frameworks:
+    the frameworks, the quarters with public values, then the indicators, values and priorities
+    of every framework shown."""
+    frameworks = list(
+        Framework.objects.filter(period_start__lte=period.end, period_end__gte=period.end)
+        .select_related("board__body")
+        .order_by("board__body__name")
+    )
+    if not frameworks:
+        return {"as_of": period.end.isoformat(), "frameworks": []}
     with_values = set(
         IndicatorValue.objects.filter(
-            indicator__framework=framework, release=Release.PUBLIC, period_start__in=ended
+            indicator__framework__in=[f.pk for f in frameworks], release=Release.PUBLIC
         )
-        .values_list("period_start", flat=True)
+        .values_list("indicator__framework_id", "period_start")
         .distinct()
     )
-    published = [q for q in ended if q in with_values]
-    return (published or ended)[-1]
-
-
-def performance_figures(period: ReportPeriod) -> dict:
-    frameworks = Framework.objects.filter(
-        period_start__lte=period.end, period_end__gte=period.end
-    ).select_related("board__body")
-    shown = []
-    for framework in frameworks.order_by("board__body__name"):
-        quarter = _quarter_for(framework, period)
-        if quarter is None:
-            continue
-        shown.append(framework_figures(framework, quarter, releases={Release.PUBLIC}, suppress=True))
-    return {"as_of": period.end.isoformat(), "frameworks": shown}
+    quarters = {}
+    for framework in frameworks:
+        ended = [q for q in quarters_of(framework) if add_months(q, 3) - timedelta(days=1) <= period.end]
+        if ended:
+            published = [q for q in ended if (framework.pk, q) in with_values]
+            quarters[framework.pk] = (published or ended)[-1]
+    shown = [f for f in frameworks if f.pk in quarters]
+    if not shown:
+        return {"as_of": period.end.isoformat(), "frameworks": []}
+    loaded = {f.pk: {"indicators": [], "values": [], "priorities": []} for f in shown}
+    for indicator in (
+        Indicator.objects.filter(framework__in=[f.pk for f in shown])
+        .select_related("priority")
+        .order_by("priority__number", "position", "code")
+    ):
+        loaded[indicator.framework_id]["indicators"].append(indicator)
+    wanted = Q()
+    for framework in shown:
+        wanted |= Q(
+            indicator__framework_id=framework.pk,
+            period_start__in=compared_quarters(quarters[framework.pk]),
+        )
+    for value in IndicatorValue.objects.filter(wanted, release=Release.PUBLIC).select_related("indicator"):
+        loaded[value.indicator.framework_id]["values"].append(value)
+    plans = {(f.board.body_id, f.period_start): f.pk for f in shown}
+    in_plans = Q()
+    for body_id, period_start in plans:
+        in_plans |= Q(body_id=body_id, period_start=period_start)
+    for priority in Priority.objects.filter(in_plans).order_by("number"):
+        loaded[plans[(priority.body_id, priority.period_start)]]["priorities"].append(priority)
+    return {
+        "as_of": period.end.isoformat(),
+        "frameworks": [
+            framework_figures(
+                framework,
+                quarters[framework.pk],
+                releases={Release.PUBLIC},
+                suppress=True,
+                loaded=loaded[framework.pk],
+            )
+            for framework in shown
+        ],
+    }
 
 
 def performance_declaration(data: dict) -> Declaration:

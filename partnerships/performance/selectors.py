@@ -116,21 +116,39 @@ def _row(indicator: Indicator, values: dict, quarter: date, suppress: bool) -> d
     }
 
 
-def framework_figures(framework: Framework, quarter: date, *, releases, suppress: bool) -> dict:
+def compared_quarters(quarter: date) -> list[date]:
+    """The quarter, the one before and the same quarter a year before: the values a quarter's
+    judgements need."""
+    return [quarter, add_months(quarter, -3), add_months(quarter, -12)]
+
+
+def framework_figures(
+    framework: Framework, quarter: date, *, releases, suppress: bool, loaded: dict | None = None
+) -> dict:
     """Priorities → indicators for one quarter with their judgements, and each priority's status.
-    Three queries whatever the number of indicators."""
-    indicators = list(
-        framework.indicators.select_related("priority").order_by("priority__number", "position", "code")
-    )
-    wanted = [quarter, add_months(quarter, -3), add_months(quarter, -12)]
-    values = {
-        (v.indicator_id, v.period_start): v
-        for v in IndicatorValue.objects.filter(
-            indicator__framework=framework, period_start__in=wanted, release__in=list(releases)
-        )
-    }
+    Three queries whatever the number of indicators; none when `loaded` gives the framework's
+    indicators (in order), its values of compared_quarters() in `releases` and its priorities
+    (in order), read for several frameworks at once."""
+    if loaded is None:
+        loaded = {
+            "indicators": list(
+                framework.indicators.select_related("priority").order_by(
+                    "priority__number", "position", "code"
+                )
+            ),
+            "values": list(
+                IndicatorValue.objects.filter(
+                    indicator__framework=framework,
+                    period_start__in=compared_quarters(quarter),
+                    release__in=list(releases),
+                )
+            ),
+            "priorities": list(framework.priorities.order_by("number")),
+        }
+    indicators = loaded["indicators"]
+    values = {(v.indicator_id, v.period_start): v for v in loaded["values"]}
     priorities = []
-    for priority in framework.priorities.order_by("number"):
+    for priority in loaded["priorities"]:
         rows = [_row(i, values, quarter, suppress) for i in indicators if i.priority_id == priority.pk]
         status = rules.priority_status([r["rag"] for r in rows])
         priorities.append(

@@ -192,9 +192,11 @@ def time_report(as_of: dt.date, user, echo=print) -> dict:
     original = render.render_pdf
 
     def timed_render_pdf(html: str) -> bytes:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         pdf = original(html)
-        rendering.append((time.perf_counter() - started, len(html), len(pdf)))
+        rendering.append(
+            (time.perf_counter() - started, len(html), len(pdf), time.process_time() - cpu_started)
+        )
         return pdf
 
     render.render_pdf = timed_render_pdf
@@ -210,14 +212,16 @@ def time_report(as_of: dt.date, user, echo=print) -> dict:
         )
     try:
         version.refresh_from_db()
-        pdf_seconds, html_bytes, pdf_bytes = rendering[0]
+        # The processor time too: on a shared machine the clock time is mostly waiting for a core.
+        pdf_seconds, html_bytes, pdf_bytes, pdf_cpu_seconds = rendering[0]
         pages = _pages(version.pdf.read()) if version.pdf else 0
         echo(
             f"  generate version {version.number} (freeze figures + draw PDF): {seconds:.2f} s, "
             f"{queries} queries, status {version.status}"
         )
         echo(
-            f"    of which the PDF: {pdf_seconds:.2f} s ({html_bytes / 1024:,.0f} KB of HTML -> "
+            f"    of which the PDF: {pdf_seconds:.2f} s, {pdf_cpu_seconds:.2f} s of processor time "
+            f"({html_bytes / 1024:,.0f} KB of HTML -> "
             f"{pdf_bytes / 1024:,.0f} KB PDF{f', {pages} pages' if pages else ''}) "
             f"(goal ≤ {PDF_GOAL_S:.0f} s: {_goal(pdf_seconds <= PDF_GOAL_S)})"
         )
@@ -228,6 +232,7 @@ def time_report(as_of: dt.date, user, echo=print) -> dict:
             "version_s": seconds,
             "version_queries": queries,
             "pdf_s": pdf_seconds,
+            "pdf_cpu_s": pdf_cpu_seconds,
             "pages": pages,
             "status": version.status,
         }

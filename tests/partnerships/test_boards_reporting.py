@@ -116,3 +116,53 @@ def test_the_demo_loader_is_idempotent_and_synthetic(officer, agency_rep, other_
     assert "(synthetic)" in demo.title
     assert all("(synthetic)" in i.name for i in demo.indicators.all())
     assert IndicatorValue.objects.filter(release="public").exists()
+
+
+def test_every_current_framework_in_five_queries(officer, framework, django_assert_num_queries):  # noqa: F811
+    """Each framework's own priorities, indicators and values, read for all frameworks at once."""
+    other = services.framework_create(
+        actor=officer,
+        board=Board.objects.get(code="prevent"),
+        title="Prevent plan (synthetic)",
+        period_start=Q1,
+        period_end=dt.date(2028, 3, 31),
+    )
+    priority = services.priority_add(actor=officer, framework=other, title="Prevent referrals (synthetic)")
+    services.indicator_create(
+        actor=officer,
+        framework=other,
+        values=dict(
+            definition="Synthetic definition.",
+            tolerance_pct=D("5"),
+            frequency="quarterly",
+            priority=priority,
+            code="PR1",
+            name="Prevent referrals",
+            source="police_recorded_crime",
+            unit="number",
+            polarity="higher",
+            target=D("30"),
+            counts_people=False,
+            comparator="",
+        ),
+    )
+    for fw, code, value in ((framework, "VC1", "900"), (other, "PR1", "31")):
+        indicator = fw.indicators.get(code=code)
+        services.values_record_quarter(
+            actor=officer, framework=fw, period_start=Q1, entries={indicator.pk: (D(value), None)}
+        )
+        services.value_release(
+            actor=officer, value=IndicatorValue.objects.get(indicator=indicator), move="publish"
+        )
+    with django_assert_num_queries(5):
+        data = performance_figures(PERIOD)
+    shown = {
+        f["board"]: {p["title"]: {r["code"]: r["value"] for r in p["indicators"]} for p in f["priorities"]}
+        for f in data["frameworks"]
+    }
+    assert shown[other.board.name] == {"Prevent referrals (synthetic)": {"PR1": "31"}}
+    ssp = shown[framework.board.name]
+    assert (
+        ssp["Reduce violence (synthetic)"]["VC1"] == "900" and "PR1" not in ssp["Reduce violence (synthetic)"]
+    )
+    assert set(ssp) == {"Reduce violence (synthetic)", "Protect victims (synthetic)"}
