@@ -6,13 +6,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
-from somerset_safety.core.admin import ArchiveNotDeleteMixin
+from somerset_safety.core.admin import ArchiveNotDeleteMixin, PlainMessagesAdmin
 
 from .models import Duty, Obligation
 from .services import obligation_changed_by_admin, obligation_refresh
 
 
-class ObligationInline(admin.StackedInline):
+class ObligationInline(PlainMessagesAdmin, admin.StackedInline):
     model = Obligation
     extra = 0
     can_delete = False

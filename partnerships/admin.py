@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from somerset_safety.accounts.models import User
 from somerset_safety.accounts.roles import Role
-from somerset_safety.core.admin import AuditedAdmin
+from somerset_safety.core.admin import AuditedAdmin, PlainMessagesAdmin
 from somerset_safety.meetings.models import Body
 
 from .deadlines import area_deadlines_sync
@@ -40,7 +40,7 @@ class PriorityAdmin(AuditedAdmin):
     list_filter = ["body"]
 
 
-class MeetingPatternInline(GenericStackedInline):
+class MeetingPatternInline(PlainMessagesAdmin, GenericStackedInline):
     """The area's meetings: their usual pattern (from which the year's meetings are proposed),
     time, venue, link and the agencies invited to every meeting."""
 
@@ -136,7 +136,7 @@ class GroupTypeAdmin(AuditedAdmin):
     list_filter = ["active", "is_county_line"]
 
 
-class ThreatBandInline(admin.TabularInline):
+class ThreatBandInline(PlainMessagesAdmin, admin.TabularInline):
     """A scale's bands; `review_months` is how often the panel reviews a group in the band."""
 
     model = ThreatBand

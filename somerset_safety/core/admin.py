@@ -13,6 +13,17 @@ from .forms import PlainMessages
 from .services import record_archive
 
 
+class PlainModelForm(PlainMessages, forms.ModelForm):
+    """The admin's default form, with every message in the service's own words."""
+
+
+class PlainMessagesAdmin:
+    """Admin pages (and inlines) whose forms give plain messages, as every form of the product
+    does: the admin builds its form from `form`, so the default is PlainModelForm."""
+
+    form = PlainModelForm
+
+
 class ReadOnlyAdminMixin:
     """Shown in the admin, never added, changed or deleted there."""
 
@@ -35,7 +46,7 @@ class ArchiveReasonForm(PlainMessages, forms.Form):
     )
 
 
-class ArchiveNotDeleteMixin:
+class ArchiveNotDeleteMixin(PlainMessagesAdmin):
     """Records are never deleted in the admin. Where the model has an `active` flag, the
     "Archive" action clears it with a reason, which goes in the audit event."""
 

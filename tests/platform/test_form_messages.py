@@ -260,3 +260,42 @@ def test_marac_referral_age_must_match_the_date_of_birth(today_is):
     )
     form.is_valid()
     assert "victim_age" not in form.errors
+
+
+@pytest.mark.django_db
+def test_every_form_of_the_admin_site_gives_plain_messages(rf, council_team):
+    """The admin builds its forms at run time, so the walk above cannot see them: ask each
+    registered page (and its inlines) for the form it would show to a superuser."""
+    from django.contrib import admin
+
+    from tests.factories import UserFactory
+
+    request = rf.get("/admin/")
+    request.user = UserFactory(agency=council_team, is_staff=True, is_superuser=True)
+    editable = 0
+    for model_admin in admin.site._registry.values():
+        if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
+            continue
+        editable += 1
+        form = model_admin.get_form(request, None)
+        assert issubclass(form, PlainMessages), type(model_admin).__name__
+        for inline in model_admin.get_inline_instances(request):
+            formset = inline.get_formset(request, None)
+            assert issubclass(formset.form, PlainMessages), type(inline).__name__
+    assert editable >= 15  # the walk found the configuration pages
+
+
+@pytest.mark.django_db
+def test_an_admin_form_says_what_is_wrong_in_plain_words(rf, council_team):
+    from django.contrib import admin
+
+    from partnerships.models import Tactic
+    from tests.factories import UserFactory
+
+    request = rf.get("/admin/")
+    request.user = UserFactory(agency=council_team, is_staff=True, is_superuser=True)
+    form = admin.site._registry[Tactic].get_form(request, None)({})
+    assert not form.is_valid()
+    messages = [message for errors in form.errors.values() for message in errors]
+    assert messages and "This field is required." not in messages
+    assert form.errors["name"] == ["Enter the name"]
