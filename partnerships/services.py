@@ -820,9 +820,11 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
 
 
 @_marac_errors
-def meeting_update_details(*, actor, meeting: Meeting, values: dict) -> Meeting:
+def meeting_update_details(*, actor, meeting: Meeting, values: dict, expected_version: str = "") -> Meeting:
     """Change the time, venue, online link or chair of a meeting (its date before papers go out)."""
-    return meetings.meeting_update_details(actor=actor, meeting=_cast(Meeting, meeting), values=values)
+    return meetings.meeting_update_details(
+        actor=actor, meeting=_cast(Meeting, meeting), values=values, expected_version=expected_version
+    )
 
 
 @_marac_errors

@@ -715,14 +715,19 @@ def meeting_edit(request, pk: int):
         for name in ("date", "start_time", "end_time", "venue", "online_link", "chair")
     }
     form = MeetingDetailsForm(
-        request.POST or None, initial=initial, chairs=selectors.marac_chairs(keep=meeting.chair)
+        request.POST or None,
+        initial=initial,
+        chairs=selectors.marac_chairs(keep=meeting.chair),
+        record=meeting,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update_details(actor=request.user, meeting=meeting, values=form.cleaned_data)
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
+        with errors_on(form):
+            services.meeting_update_details(
+                actor=request.user,
+                meeting=meeting,
+                values=form.cleaned_data,
+                expected_version=form.cleaned_data["expected_version"],
+            )
             messages.success(request, "The meeting details have been saved.")
             return redirect(meeting)
     return _form_page(

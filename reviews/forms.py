@@ -282,7 +282,7 @@ class HomeOfficeToldForm(GdsForm, forms.Form):
     told_on = DateField(label="Date the Home Office was told", not_future=True)
 
 
-class TeamForm(GdsForm, forms.Form):
+class TeamForm(VersionedForm, GdsForm, forms.Form):
     submit_label = "Save chair and author"
 
     chair = forms.ModelChoiceField(
@@ -607,7 +607,7 @@ class ActionForm(GdsForm, forms.Form):
     target_date = DateField(label="Target date")
 
 
-class ActionChangeForm(ActionForm):
+class ActionChangeForm(VersionedForm, ActionForm):
     submit_label = "Save changes"
 
 

@@ -314,6 +314,7 @@ def team(request, pk: int):
             "author": review.author_id,
             "appointed_on": review.chair_appointed_on or local_today(),
         },
+        record=review,
     )
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
@@ -805,6 +806,7 @@ def action_change(request, rec_pk: int, action_pk: int):
             "lead_officer": action.lead_officer,
             "target_date": action.target_date,
         },
+        record=action,
     )
     if request.method == "POST" and form.is_valid():
         with errors_on(form):

@@ -3,7 +3,7 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages
+from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages, VersionedForm
 from somerset_safety.reports.periods import financial_quarter_name
 
 from ..models import Indicator, Priority
@@ -39,7 +39,7 @@ class PriorityForm(GdsFormMixin, forms.Form):
         return [Field.text("title")]
 
 
-class IndicatorForm(GdsFormMixin, forms.ModelForm):
+class IndicatorForm(VersionedForm, GdsFormMixin, forms.ModelForm):
     submit_label = "Save indicator"
 
     class Meta:

@@ -178,7 +178,11 @@ def indicator_create(*, actor, framework: Framework, values: Mapping) -> Indicat
 
 
 @transaction.atomic
-def indicator_update(*, actor, indicator: Indicator, values: Mapping) -> list[str]:
+def indicator_update(
+    *, actor, indicator: Indicator, values: Mapping, expected_version: str = ""
+) -> list[str]:
+    """Change an indicator's definition or targets. Raises BoardError for a code the framework
+    already has, StaleEdit if someone changed it after `expected_version` (the form's)."""
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     values = _checked_source({name: values[name] for name in INDICATOR_FIELDS if name in values}, indicator)
     clash = Indicator.objects.filter(framework_id=indicator.framework_id, code=values.get("code")).exclude(
@@ -186,7 +190,7 @@ def indicator_update(*, actor, indicator: Indicator, values: Mapping) -> list[st
     )
     if clash.exists():
         raise BoardError(f"The framework already has an indicator {values['code']}.")
-    changed = save_changes(indicator, values, actor)
+    changed = save_changes(indicator, values, actor, expected_version=expected_version)
     if changed:
         deadlines_sync(subject=indicator)
     return changed

@@ -203,7 +203,12 @@ def indicator_edit(request, pk: int):
     form = IndicatorForm(request.POST or None, instance=indicator, framework=indicator.framework)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
-            services.indicator_update(actor=request.user, indicator=indicator, values=form.cleaned_data)
+            services.indicator_update(
+                actor=request.user,
+                indicator=indicator,
+                values=form.cleaned_data,
+                expected_version=form.cleaned_data["expected_version"],
+            )
             messages.success(request, f"Indicator {indicator.code} has been saved.")
             return redirect(indicator)
     return _form_page(

@@ -77,10 +77,17 @@ def action_add(
 
 @transaction.atomic
 def action_change(
-    *, actor, action: Action, description: str, lead_officer: str, target_date: date
+    *,
+    actor,
+    action: Action,
+    description: str,
+    lead_officer: str,
+    target_date: date,
+    expected_version: str = "",
 ) -> list[str]:
     """Change what the action is, who leads it and when it is due (officers). Its status moves
-    only through ACTION_MOVES. Returns the fields changed; raises ReviewError on a closed review."""
+    only through ACTION_MOVES. Returns the fields changed; raises ReviewError on a closed review,
+    StaleEdit if someone changed the action after `expected_version` (the form's)."""
     action = _lock_action(action)
     _refuse_if_closed(action.recommendation.review)
     description, lead_officer = description.strip(), lead_officer.strip()
@@ -89,7 +96,10 @@ def action_change(
     if not lead_officer:
         raise ReviewError("Enter the lead officer.")
     changed = save_changes(
-        action, {"description": description, "lead_officer": lead_officer, "target_date": target_date}, actor
+        action,
+        {"description": description, "lead_officer": lead_officer, "target_date": target_date},
+        actor,
+        expected_version=expected_version,
     )
     if "target_date" in changed:
         deadlines_sync(subject=action)

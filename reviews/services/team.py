@@ -18,10 +18,13 @@ from ._common import _lock_review, _not_future, _refuse_if_closed, _timeline
 
 
 @transaction.atomic
-def review_set_team(*, actor, review: Review, chair, author, appointed_on: date | None = None) -> Review:
+def review_set_team(
+    *, actor, review: Review, chair, author, appointed_on: date | None = None, expected_version: str = ""
+) -> Review:
     """Appoint (or change) the independent chair and author on the date the appointment was made
     (today if not given): the timeline entry takes that date, so it sits in date order. Raises
-    ReviewError on a closed review, or for a date in the future or before the decision."""
+    ReviewError on a closed review, or for a date in the future or before the decision;
+    StaleEdit if someone changed the review after `expected_version` (the form's)."""
     review = _lock_review(review)
     _refuse_if_closed(review)
     appointed_on = appointed_on or local_today()
@@ -35,7 +38,7 @@ def review_set_team(*, actor, review: Review, chair, author, appointed_on: date 
     values = {"chair": chair, "author": author}
     if chair != review.chair or review.chair_appointed_on is None:
         values["chair_appointed_on"] = appointed_on
-    if save_changes(review, values, actor):
+    if save_changes(review, values, actor, expected_version=expected_version):
         _timeline(
             review.notification,
             actor=actor,

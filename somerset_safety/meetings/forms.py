@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from somerset_safety.accounts.models import Agency, User
-from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages
+from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages, VersionedForm
 
 from .models import AttendanceStatus, CarryReason, Frequency, Meeting, Weekday, WeekOfMonth
 
@@ -30,7 +30,7 @@ def _people() -> forms.ModelChoiceField:
     return field
 
 
-class MeetingDetailsForm(GdsFormMixin, forms.Form):
+class MeetingDetailsForm(VersionedForm, GdsFormMixin, forms.Form):
     """When and where a meeting is held, and who chairs it."""
 
     submit_label = "Save details"

@@ -194,11 +194,19 @@ class MeetingPages:
         meeting = self.get_meeting(request.user, pk, action="change")
         initial = {name: getattr(meeting, name) for name in services.DETAIL_FIELDS}
         form = MeetingDetailsForm(
-            request.POST or None, initial=initial, chairs=self.chairs(meeting) if self.chairs else None
+            request.POST or None,
+            initial=initial,
+            chairs=self.chairs(meeting) if self.chairs else None,
+            record=meeting,
         )
         if request.method == "POST" and form.is_valid():
             with errors_on(form):
-                services.meeting_update_details(actor=request.user, meeting=meeting, values=form.cleaned_data)
+                services.meeting_update_details(
+                    actor=request.user,
+                    meeting=meeting,
+                    values=form.cleaned_data,
+                    expected_version=form.cleaned_data["expected_version"],
+                )
                 messages.success(request, "The meeting details have been saved.")
                 return redirect(meeting)
         return form_page(

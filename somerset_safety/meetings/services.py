@@ -18,6 +18,7 @@ from django.utils import timezone
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.edits import save_changes
 from somerset_safety.core.queueing import enqueue
 from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines import registry as deadline_registry
@@ -174,9 +175,12 @@ DETAIL_FIELDS = ("date", "start_time", "end_time", "venue", "online_link", "chai
 
 
 @transaction.atomic
-def meeting_update_details(*, actor, meeting: Meeting, values: Mapping) -> Meeting:
+def meeting_update_details(
+    *, actor, meeting: Meeting, values: Mapping, expected_version: str = ""
+) -> Meeting:
     """Change when and where a meeting is held, or its chair. The date can change only before the
-    papers go out. Raises MeetingError once the meeting has concluded or been cancelled."""
+    papers go out. Raises MeetingError once the meeting has concluded or been cancelled, StaleEdit
+    if someone changed the meeting after `expected_version` (the form's)."""
     meeting = _locked(meeting)
     if meeting.status in (MeetingStatus.CONCLUDED, MeetingStatus.CANCELLED):
         raise MeetingError(
@@ -196,13 +200,8 @@ def meeting_update_details(*, actor, meeting: Meeting, values: Mapping) -> Meeti
     end = values.get("end_time", meeting.end_time)
     if start and end and end <= start:
         raise MeetingError("The meeting must end after it starts.")
-    if not changed:
-        return meeting
-    for name in changed:
-        setattr(meeting, name, values[name])
-    meeting.save(update_fields=changed)
-    audit_record(actor=actor, action=AuditAction.CHANGE, obj=meeting, changed_fields=changed)
-    _sync(meeting)
+    if save_changes(meeting, values, actor, expected_version=expected_version):
+        _sync(meeting)
     return meeting
 
 

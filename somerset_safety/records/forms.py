@@ -3,12 +3,12 @@
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin, VersionedForm
 
 from .models import RetentionAction
 
 
-class RetentionRuleForm(GdsFormMixin, forms.Form):
+class RetentionRuleForm(VersionedForm, GdsFormMixin, forms.Form):
     submit_label = "Save the rule"
 
     period_months = forms.IntegerField(

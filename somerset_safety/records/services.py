@@ -47,11 +47,19 @@ def rules_load_defaults(sender=None, **kwargs) -> int:
 
 @transaction.atomic
 def rule_update(
-    *, actor, rule: RetentionRule, period_months: int, trigger: str, action: str, notes: str
+    *,
+    actor,
+    rule: RetentionRule,
+    period_months: int,
+    trigger: str,
+    action: str,
+    notes: str,
+    expected_version: str = "",
 ) -> list[str]:
     """Change one line of the retention schedule. The trigger must be one the record type
     supports. Audits the changed field names; returns them (empty when nothing changed).
-    Raises RecordsError when the values do not fit the record type."""
+    Raises RecordsError when the values do not fit the record type, StaleEdit when someone
+    changed the rule after `expected_version` (the form's)."""
     rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
     record_type = registry.record_type(rule.record_type)
     if record_type is None:
@@ -69,7 +77,7 @@ def rule_update(
     if period_months < 1:
         raise RecordsError("The retention period must be at least 1 month.")
     values = {"period_months": period_months, "trigger": trigger, "action": action, "notes": notes}
-    changed = save_changes(rule, values, actor=actor)
+    changed = save_changes(rule, values, actor=actor, expected_version=expected_version)
     if changed:
         rule.updated_by = actor
         rule.save(update_fields=["updated_by", "updated_at"])

@@ -37,7 +37,7 @@ def rule_edit(request, key: str):
     require_records_manager(request.user)
     rule, record_type = _rule_and_type(key)
     initial = {name: getattr(rule, name) for name in ("period_months", "trigger", "action", "notes")}
-    form = RetentionRuleForm(request.POST or None, initial=initial, record_type=record_type)
+    form = RetentionRuleForm(request.POST or None, initial=initial, record_type=record_type, record=rule)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             changed = services.rule_update(actor=request.user, rule=rule, **form.cleaned_data)

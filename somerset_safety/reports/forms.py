@@ -4,7 +4,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.utils import timezone
 
-from somerset_safety.core.forms import DateField, GdsFormMixin
+from somerset_safety.core.forms import DateField, GdsFormMixin, VersionedForm
 
 from .models import NARRATIVE_SECTIONS, SIGN_OFF_ROLES, ExecutiveReport
 from .periods import PeriodKind, last_quarter_end, report_period
@@ -59,7 +59,7 @@ class PeriodFields:
         ]
 
 
-class ReportForm(GdsFormMixin, forms.ModelForm):
+class ReportForm(VersionedForm, GdsFormMixin, forms.ModelForm):
     submit_label = "Save report"
 
     class Meta:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core.edits import save_changes
 from somerset_safety.core.queueing import enqueue
 from somerset_safety.core.transitions import transition
 
@@ -70,19 +71,21 @@ def report_create(*, actor, data: dict) -> ExecutiveReport:
 
 
 @transaction.atomic
-def report_update(*, actor, report: ExecutiveReport, data: dict) -> ExecutiveReport:
-    """Change the draft. Generated versions are untouched: they keep what they were made from."""
+def report_update(
+    *, actor, report: ExecutiveReport, data: dict, expected_version: str = ""
+) -> ExecutiveReport:
+    """Change the draft. Generated versions are untouched: they keep what they were made from.
+    Raises StaleEdit if someone changed the draft after `expected_version` (the form's)."""
     report = ExecutiveReport.objects.select_for_update().get(pk=report.pk)
+    draft = ExecutiveReport.objects.get(pk=report.pk)
     for field in EDITABLE_FIELDS:
         if field in data:
-            setattr(report, field, data[field])
-    _clean_period(report)
-    before = ExecutiveReport.objects.get(pk=report.pk)
-    changed = [f for f in EDITABLE_FIELDS if getattr(before, f) != getattr(report, f)]
-    if changed:
-        report.full_clean()
-        report.save(update_fields=[*changed, "updated_at"])
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=report, changed_fields=changed)
+            setattr(draft, field, data[field])
+    _clean_period(draft)
+    values = {field: getattr(draft, field) for field in EDITABLE_FIELDS}
+    if any(getattr(report, field) != value for field, value in values.items()):
+        draft.full_clean()
+    save_changes(report, values, actor, expected_version=expected_version)
     return report
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from somerset_safety.accounts.permissions import require_any_role
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
 
@@ -86,9 +87,15 @@ def report_edit(request, pk: int):
     report = get_report_for_user_or_404(request.user, pk, action="edit")
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
-        services.report_update(actor=request.user, report=report, data=form.cleaned_data)
-        messages.success(request, "Your changes have been saved. Generated versions keep their figures.")
-        return redirect(report)
+        with errors_on(form):
+            services.report_update(
+                actor=request.user,
+                report=report,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["expected_version"],
+            )
+            messages.success(request, "Your changes have been saved. Generated versions keep their figures.")
+            return redirect(report)
     return render(request, "reports/report_form.html", {"form": form, "report": report})
 
 

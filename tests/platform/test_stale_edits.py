@@ -116,6 +116,88 @@ def _commissioning_contract(commissioner):
     return contract, reverse("commissioning:contract_edit", args=[contract.pk])
 
 
+def _performance_indicator(officer):
+    import datetime as dt
+    from decimal import Decimal
+
+    from partnerships.models import Board
+    from partnerships.performance import services
+
+    framework = services.framework_create(
+        actor=officer,
+        board=Board.objects.get(code="ssp"),
+        title="Partnership plan (synthetic)",
+        period_start=dt.date(2025, 4, 1),
+        period_end=dt.date(2028, 3, 31),
+    )
+    priority = services.priority_add(actor=officer, framework=framework, title="Reduce violence (synthetic)")
+    indicator = services.indicator_create(
+        actor=officer,
+        framework=framework,
+        values={
+            "priority": priority,
+            "code": "VC1",
+            "name": "Violent crimes",
+            "definition": "Synthetic definition.",
+            "source": "police_recorded_crime",
+            "unit": "number",
+            "polarity": "lower",
+            "target": Decimal("1000"),
+            "tolerance_pct": Decimal("5"),
+            "frequency": "quarterly",
+        },
+    )
+    return indicator, reverse("partnerships:indicator_edit", args=[indicator.pk])
+
+
+def _executive_report(officer):
+    from somerset_safety.reports.services import report_create
+    from tests.reports.test_pdf_production import REPORT
+
+    report = report_create(actor=officer, data=REPORT)
+    return report, reverse("reports:report_edit", args=[report.pk])
+
+
+def _retention_rule(manager):
+    from somerset_safety.records.models import RetentionRule
+
+    RetentionRule.objects.filter(record_type="marac_person").update(period_months=72, notes="")
+    rule = RetentionRule.objects.get(record_type="marac_person")
+    return rule, reverse("records:rule_edit", args=["marac_person"])
+
+
+def _marac_meeting(coordinator):
+    from tests.partnerships.factories import MeetingFactory
+
+    meeting = MeetingFactory()
+    return meeting, reverse("partnerships:meeting_edit", args=[meeting.pk])
+
+
+def _dhr_action(officer):
+    import datetime as dt
+
+    from reviews import services
+    from somerset_safety.accounts.models import Agency
+    from tests.reviews.factories import make_review
+
+    review = make_review(officer)
+    recommendation = services.recommendation_add(
+        actor=officer,
+        review=review,
+        scope="local",
+        owning_agency=Agency.objects.get(code="POLICE"),
+        text="Train staff.",
+    )
+    action = services.action_add(
+        actor=officer,
+        recommendation=recommendation,
+        description="Deliver training",
+        lead_officer="Lead",
+        target_date=dt.date(2026, 12, 1),
+    )
+    return action, reverse("reviews:action_change", args=[recommendation.pk, action.pk])
+
+
 # (make the record, the role of the two editors, what the first saves, the label the refusal
 # names, what the second types, the field where it lands, how to read the stored value)
 CASES = {
@@ -166,6 +248,60 @@ CASES = {
         (
             ("Somerset Integrated Domestic Abuse Service", "Changed by the first officer (synthetic)"),
             ("Typed by the second officer (synthetic)", ""),
+        ),
+    ),
+    "partnership performance indicator": (
+        _performance_indicator,
+        Role.OFFICER,
+        {"definition": "Recorded violence against the person (synthetic)."},
+        "definition",
+        ("name", "Violence against the person"),
+        lambda r: (r.name, r.definition),
+        (
+            ("Violent crimes", "Recorded violence against the person (synthetic)."),
+            ("Violence against the person", "Synthetic definition."),
+        ),
+    ),
+    "Executive report": (
+        _executive_report,
+        Role.OFFICER,
+        {"cabinet_member": "Cabinet member for resources (synthetic)"},
+        "cabinet member",
+        ("lead_officer", "Chief executive (synthetic)"),
+        lambda r: (r.lead_officer, r.cabinet_member),
+        (
+            ("Director of Public Health (synthetic)", "Cabinet member for resources (synthetic)"),
+            ("Chief executive (synthetic)", "Cabinet member for communities (synthetic)"),
+        ),
+    ),
+    "retention rule": (
+        _retention_rule,
+        Role.RECORDS_MANAGER,
+        {"notes": "Line 12 of the council's retention schedule (synthetic)"},
+        "notes",
+        ("period_months", "84"),
+        lambda r: (r.period_months, r.notes),
+        ((72, "Line 12 of the council's retention schedule (synthetic)"), (84, "")),
+    ),
+    "meeting details": (
+        _marac_meeting,
+        Role.MARAC_COORDINATOR,
+        {"venue": "Taunton Library (synthetic)"},
+        "venue",
+        ("online_link", "https://meet.example.org/marac"),
+        lambda r: (r.venue, r.online_link),
+        (("Taunton Library (synthetic)", ""), ("", "https://meet.example.org/marac")),
+    ),
+    "DHR action": (
+        _dhr_action,
+        Role.OFFICER,
+        {"lead_officer": "Head of Housing (synthetic)"},
+        "lead officer",
+        ("description", "Deliver training to every housing officer"),
+        lambda r: (r.description, r.lead_officer),
+        (
+            ("Deliver training", "Head of Housing (synthetic)"),
+            ("Deliver training to every housing officer", "Lead"),
         ),
     ),
 }
