@@ -267,6 +267,7 @@ def _register_break_glass() -> None:
             sees_already=lambda user, referral: referrals_visible_to(user).filter(pk=referral.pk).exists(),
             owners=lambda referral: coordinators_of(referral.area),
             reference_of=lambda referral: referral.reference,
+            paths=("/partnerships/marac/referrals/",),
         )
     )
 
@@ -286,6 +287,7 @@ def _register_break_glass() -> None:
             sees_already=lambda user, group: groups_visible_to(user).filter(pk=group.pk).exists(),
             owners=group_owners,
             reference_of=lambda group: group.reference,
+            paths=("/partnerships/disruption/groups/",),
         )
     )
 

@@ -41,6 +41,9 @@ class Kind:
     sees_already: Callable[[object, models.Model], bool]
     owners: Callable[[models.Model], Iterable]  # who is told: the record's owners
     reference_of: Callable[[models.Model], str]
+    # Where this kind's pages live (URL path prefixes): a "page not found" there offers emergency
+    # access to someone who may ask for it, whether or not the record exists.
+    paths: tuple[str, ...] = ()
 
 
 _kinds: dict[str, Kind] = {}
@@ -56,6 +59,19 @@ def kinds() -> list[Kind]:
 
 def kinds_for(user) -> list[Kind]:
     return [kind for kind in _kinds.values() if kind.may_ask(user)]
+
+
+def kinds_offered(user, *, key: str = "", path: str = "") -> list[Kind]:
+    """The kinds a page offers `user` emergency access to: the kind `key` (on its list), or those
+    whose pages hold `path` (on a "page not found" or "you cannot do this"). Only for someone
+    signed in, past the second factor, whose role could see that kind of record."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_verified", lambda: True)():
+        return []
+    return [
+        kind
+        for kind in kinds_for(user)
+        if (kind.key == key if key else any(path.startswith(prefix) for prefix in kind.paths))
+    ]
 
 
 def kind_of(record_type: str) -> Kind | None:

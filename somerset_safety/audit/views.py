@@ -59,7 +59,9 @@ def break_glass_new(request):
     kinds = breakglass.kinds_for(request.user)
     if not kinds:
         raise PermissionDenied
-    form = BreakGlassForm(request.POST or None, kinds=kinds)
+    asked = request.GET.get("kind", "")
+    initial = {"kind": asked} if asked in {kind.key for kind in kinds} else {}
+    form = BreakGlassForm(request.POST or None, kinds=kinds, initial=initial)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             access = breakglass.break_glass_open(actor=request.user, **form.cleaned_data)

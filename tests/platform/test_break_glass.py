@@ -2,6 +2,7 @@
 typed reason, lasting BREAK_GLASS_MINUTES, every page read during it audited with it, the
 record's owners and the auditors told at once without personal data, each use reviewed."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -166,3 +167,40 @@ def test_a_panel_member_opens_a_restricted_group_in_an_emergency(as_user, police
     assert page.status_code == 200
     view = AuditEvent.objects.get(action=AuditAction.VIEW, request_id=page["X-Request-ID"])
     assert view.detail["break_glass"] == BreakGlassAccess.objects.get().pk
+
+
+ASK_LINK = (
+    '<a class="govuk-link" href="/audit/emergency-access/new/?kind=marac_case">request emergency access</a>'
+)
+
+
+def test_a_restricted_case_not_found_offers_emergency_access_to_those_who_may_ask(
+    as_user, officer, partnership_lead, restricted_case
+):
+    case_url = reverse("partnerships:referral_detail", args=[restricted_case.pk])
+    refused = as_user(officer).get(case_url)
+    assert refused.status_code == 404
+    assert ASK_LINK in refused.content.decode()
+    # The same words for a case that does not exist: the page says nothing about which is which.
+    missing = as_user(officer).get(reverse("partnerships:referral_detail", args=[restricted_case.pk + 1000]))
+    assert missing.status_code == 404 and ASK_LINK in missing.content.decode()
+    # Not where the page is not a MARAC case, nor for a role that could never see one.
+    elsewhere = as_user(officer).get(reverse("reviews:detail", args=[999999]))
+    assert elsewhere.status_code == 404 and "request emergency access" not in elsewhere.content.decode()
+    lead = as_user(partnership_lead).get(case_url)
+    assert lead.status_code in (403, 404) and "request emergency access" not in lead.content.decode()
+
+
+def test_the_case_list_offers_emergency_access_and_the_form_starts_on_that_kind(
+    as_user, officer, coordinator
+):
+    client = as_user(officer)
+    listing = client.get(reverse("partnerships:referral_list")).content.decode()
+    assert ASK_LINK in listing
+    form = client.get(reverse("audit:break_glass_new") + "?kind=marac_case").content.decode()
+    assert re.search(r'<input[^>]*value="marac_case"[^>]*checked', form)
+    # A coordinator sees every case of their areas already: no offer.
+    assert (
+        "request emergency access"
+        not in as_user(coordinator).get(reverse("partnerships:referral_list")).content.decode()
+    )
