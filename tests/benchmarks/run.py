@@ -61,6 +61,18 @@ def median_of(fn, repeat: int) -> tuple[float, int, object]:
     return statistics.median(times), queries, result
 
 
+def python_cpu_of(fn, repeat: int) -> float:
+    """The median processor time of this process (Python's share: PostgreSQL's work is in its own
+    processes) over `repeat` runs. On a shared machine the clock time is mostly waiting for a
+    core, so this says what a run costs where the clock time cannot."""
+    times = []
+    for _ in range(repeat):
+        started = time.process_time()
+        fn()
+        times.append(time.process_time() - started)
+    return statistics.median(times)
+
+
 def record(measure: str, app: str, baseline: str, ratio: float | None, goal: str, passed: bool, **figures):
     RESULTS.append(
         {
@@ -230,17 +242,19 @@ def bench_lists(repeat: int) -> None:
         visible = referral_list(referrals_visible_to(user)).count()
         for number in sorted({1, min(1000, -(-visible // 25))}):
             app, queries, _r = median_of(app_page(user, number), repeat)
+            cpu = python_cpu_of(app_page(user, number), repeat)
             base, base_queries, _r = median_of(admin_page(user, number), repeat)
             ratio = app / base
             absolute = who != "agency representative" or app <= 0.150
             record(
                 f"referral list, {who} ({visible:,} visible), page {number:,}",
-                f"{ms(app)}, {queries} queries",
+                f"{ms(app)} ({ms(cpu)} of Python's processor time), {queries} queries",
                 f"{ms(base)}, {base_queries} queries (stock admin changelist)",
                 ratio,
                 "≤ 0.5× the admin" + (", ≤ 150 ms" if who == "agency representative" else ""),
                 ratio <= 0.5 and absolute,
                 app_ms=app * 1000,
+                python_cpu_ms=cpu * 1000,
                 baseline_ms=base * 1000,
                 queries=queries,
                 visible=visible,
@@ -311,16 +325,18 @@ def bench_reporting(repeat: int) -> None:
         client = reporting.signed_in_client(person)
         with time_machine.travel(dt.datetime.combine(as_of, dt.time(12), tzinfo=LONDON), tick=True):
             seconds, queries, response = median_of(lambda c=client: c.get("/dashboard/"), repeat)
+            cpu = python_cpu_of(lambda c=client: c.get("/dashboard/"), repeat)
         assert response.status_code == 200
         goal = seconds <= reporting.DASHBOARD_GOAL_MS / 1000 and queries <= reporting.DASHBOARD_GOAL_QUERIES
         record(
             f"dashboard as {who}, as at {as_of}",
-            f"{ms(seconds)}, {queries} queries",
+            f"{ms(seconds)} ({ms(cpu)} of Python's processor time), {queries} queries",
             "",
             None,
             f"≤ {reporting.DASHBOARD_GOAL_MS} ms, ≤ {reporting.DASHBOARD_GOAL_QUERIES} queries",
             goal,
             app_ms=seconds * 1000,
+            python_cpu_ms=cpu * 1000,
             queries=queries,
         )
     figures = reporting.time_report(as_of, officer, echo=lambda *a: None)
