@@ -9,8 +9,9 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         from somerset_safety.accounts.roles import Role
-        from somerset_safety.core import navigation
+        from somerset_safety.core import navigation, references
 
+        from . import deadlines
         from .services import rules_load_defaults
 
         navigation.register(
@@ -21,4 +22,14 @@ class RecordsConfig(AppConfig):
             "whose period has ended.",
             order=90,
         )
+        navigation.register(
+            label="Subject access requests",
+            url_name="records:sars",
+            roles={Role.RECORDS_MANAGER, Role.OFFICER, Role.AUDITOR, Role.ADMIN},
+            description="Requests for a copy of what the service holds about a person: their clocks, the "
+            "search across every app and the disclosure bundle.",
+            order=91,
+        )
+        references.register("sar", "SAR-{year}-{number:04d}", yearly=True)
+        deadlines.register_rules()
         post_migrate.connect(rules_load_defaults, sender=self, dispatch_uid="records_load_default_rules")

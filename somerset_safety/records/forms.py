@@ -5,7 +5,7 @@ from django import forms
 
 from somerset_safety.core.forms import DateField, GdsFormMixin, VersionedForm
 
-from .models import RetentionAction
+from .models import PauseReason, Regime, RetentionAction
 
 
 class RetentionRuleForm(VersionedForm, GdsFormMixin, forms.Form):
@@ -136,3 +136,132 @@ class DisposalForm(GdsFormMixin, forms.Form):
             Field.radios("action", legend_size="m"),
             Field.checkbox("confirm"),
         ]
+
+
+class SarForm(GdsFormMixin, forms.Form):
+    submit_label = "Record the request"
+
+    regime = forms.ChoiceField(
+        label="The law the request is made under",
+        choices=Regime.choices,
+        widget=forms.RadioSelect,
+        help_text="Part 3 applies where the records are processed for law enforcement (for example, "
+        "a police referral to MARAC).",
+        error_messages={"required": "Choose the law the request is made under"},
+    )
+    received_on = DateField(label="Date received", not_future=True)
+    subject_name = forms.CharField(
+        label="Name of the person the request is about",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person the request is about"},
+    )
+    other_names = forms.CharField(
+        label="Other names (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Previous names or other spellings, one a line. Each is searched for.",
+    )
+    date_of_birth = DateField(label="Date of birth", required=False, not_future=True)
+    known_references = forms.CharField(
+        label="References the person gave (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Case or record references, one a line: a MARAC, DHR, modern slavery or NRM reference.",
+    )
+    handler = forms.ModelChoiceField(
+        label="Who is answering the request",
+        queryset=None,
+        help_text="Reminders of the deadline go to them.",
+        error_messages={"required": "Choose who is answering the request"},
+    )
+
+    def __init__(self, *args, handlers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = handlers
+
+    def gds_fields(self):
+        return [
+            Field.radios("regime", legend_size="m"),
+            Field("received_on"),
+            Field.text("subject_name"),
+            Field.textarea("other_names"),
+            Field("date_of_birth"),
+            Field.textarea("known_references"),
+            Field.select("handler"),
+        ]
+
+
+class SarPauseForm(GdsFormMixin, forms.Form):
+    submit_label = "Pause the clock"
+
+    reason = forms.ChoiceField(
+        label="What the requester has been asked for",
+        choices=PauseReason.choices,
+        widget=forms.RadioSelect,
+        help_text="Proof of identity: the month starts again on the day it arrives. Clarification: the "
+        "days waiting, from asking to the answer, are added to the due date.",
+        error_messages={"required": "Choose what the requester has been asked for"},
+    )
+    started_on = DateField(label="Date asked", not_future=True)
+
+    def gds_fields(self):
+        return [Field.radios("reason", legend_size="m"), Field("started_on")]
+
+
+class SarResumeForm(GdsFormMixin, forms.Form):
+    submit_label = "Restart the clock"
+
+    ended_on = DateField(label="Date received", not_future=True, help_text="The day the answer arrived.")
+
+
+class SarExtendForm(GdsFormMixin, forms.Form):
+    submit_label = "Extend the deadline"
+
+    months = forms.TypedChoiceField(
+        label="How much longer",
+        coerce=int,
+        choices=[(1, "One more month"), (2, "Two more months")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how much longer the request needs"},
+    )
+    reason = forms.CharField(
+        label="Why the request is complex",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The reasons the requester was given. Do not name other people.",
+        error_messages={"required": "Enter why the request is complex enough to need more time"},
+    )
+    told_on = DateField(
+        label="Date the requester was told",
+        not_future=True,
+        help_text="It must be within the first month of the request.",
+    )
+
+    def __init__(self, *args, months_left: int = 2, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["months"].choices = self.fields["months"].choices[:months_left]
+
+    def gds_fields(self):
+        return [Field.radios("months", legend_size="m"), Field.textarea("reason"), Field("told_on")]
+
+
+class SarWithdrawForm(GdsFormMixin, forms.Form):
+    submit_label = "Record the request as withdrawn"
+
+    reason = forms.CharField(
+        label="Why the request was withdrawn",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the request was withdrawn"},
+    )
+
+    def gds_fields(self):
+        return [Field.textarea("reason")]
+
+
+class SarCompleteForm(GdsFormMixin, forms.Form):
+    submit_label = "Record the response as sent"
+
+    completed_on = DateField(label="Date the response was sent", not_future=True)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class RetentionTrigger(models.TextChoices):
@@ -142,3 +142,123 @@ class ErasureLog(models.Model):
     @property
     def rule_period_label(self) -> str:
         return RetentionRule(period_months=self.rule_period_months).period_label
+
+
+class Regime(models.TextChoices):
+    UK_GDPR = "uk_gdpr", "UK GDPR (Article 15)"
+    PART_3 = "dpa_part_3", "Data Protection Act 2018 Part 3 (law enforcement, section 45)"
+
+
+class SarStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    PAUSED = "paused", "Waiting for the requester"
+    COMPLETED = "completed", "Completed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class SubjectAccessRequest(models.Model):
+    """A person's request for a copy of the personal data the service holds about them. Its
+    response deadline (one calendar month, extended or paused as the law allows) is a stored
+    deadline (records/deadlines.py); its status moves only through records/states.py SAR_MOVES.
+    What was found, disclosed and withheld is kept as item references and reasons (SarItem)."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    regime = models.CharField(max_length=20, choices=Regime.choices)
+    received_on = models.DateField("date received")
+    subject_name = models.CharField("name of the person the request is about", max_length=200)
+    other_names = models.TextField(
+        "other names", blank=True, help_text="Previous names or other spellings, one a line."
+    )
+    date_of_birth = models.DateField(null=True, blank=True)
+    known_references = models.TextField(
+        "references the person gave",
+        blank=True,
+        help_text="Case or record references (a MARAC, DHR, NRM or modern slavery reference), one a line.",
+    )
+    status = models.CharField(max_length=20, choices=SarStatus.choices, default=SarStatus.OPEN)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The person answering the request: reminders of its deadline go to them.",
+    )
+    extension_months = models.PositiveSmallIntegerField(default=0)
+    extension_reason = models.TextField(blank=True)
+    requester_told_on = models.DateField(
+        "date the requester was told of the extension", null=True, blank=True
+    )
+    completed_on = models.DateField("date the response was sent", null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = "subject access request"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(extension_months__lte=2), name="sar_extension_at_most_two_months"
+            ),
+            models.CheckConstraint(
+                condition=Q(extension_months=0) | Q(requester_told_on__isnull=False),
+                name="sar_extension_has_notice_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_on__isnull=False),
+                name="sar_completed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("records:sar_detail", args=[self.pk])
+
+    @property
+    def names(self) -> list[str]:
+        """Every name to search for: the name given first, then the others."""
+        others = [line.strip() for line in self.other_names.splitlines() if line.strip()]
+        return [self.subject_name, *others]
+
+    @property
+    def references(self) -> list[str]:
+        return [line.strip() for line in self.known_references.splitlines() if line.strip()]
+
+
+class PauseReason(models.TextChoices):
+    IDENTITY = "identity", "Waiting for proof of identity"
+    CLARIFICATION = "clarification", "Waiting for clarification of what is asked for"
+
+
+class SarPause(models.Model):
+    """A time the clock stood still. Waiting for proof of identity: the month starts again on
+    the day it arrives. Waiting for clarification: the days from asking to the answer (both
+    included) do not count."""
+
+    request = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.CharField(max_length=20, choices=PauseReason.choices)
+    started_on = models.DateField("date asked")
+    ended_on = models.DateField("date received", null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="sar_pause_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(ended_on__isnull=True), name="sar_one_open_pause"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} from {self.started_on:%-d %B %Y}"

@@ -75,3 +75,16 @@ def schedule(today: date) -> list[ScheduleLine]:
             )
         )
     return lines
+
+
+def sar_handlers():
+    """Who may answer a subject access request: active records managers and community safety
+    officers (and system administrators), by name."""
+    from somerset_safety.accounts.models import User
+
+    from .permissions import SAR_MANAGERS
+
+    groups = [role.label for role in SAR_MANAGERS]
+    return User.objects.filter(
+        pk__in=User.objects.filter(is_active=True, groups__name__in=groups).values("pk")
+    ).order_by("full_name", "pk")

@@ -9,15 +9,31 @@ from django.utils import timezone
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
+from somerset_safety.core import references
+from somerset_safety.core.dates import refuse_future
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.edits import save_changes
 from somerset_safety.core.queueing import enqueue
 from somerset_safety.core.transitions import transition
+from somerset_safety.deadlines.services import deadlines_sync
 
-from . import disposal, registry, selectors
+from . import deadlines, disposal, registry, selectors
 from .exceptions import RecordsError
-from .models import DisposalAction, ErasureLog, LegalHold, RetentionAction, RetentionRule, RetentionTrigger
-from .states import HOLD_MOVES
+from .models import (
+    DisposalAction,
+    ErasureLog,
+    LegalHold,
+    PauseReason,
+    Regime,
+    RetentionAction,
+    RetentionRule,
+    RetentionTrigger,
+    SarPause,
+    SarStatus,
+    SubjectAccessRequest,
+)
+from .permissions import can_manage_sars
+from .states import HOLD_MOVES, SAR_MOVES
 
 logger = logging.getLogger(__name__)
 
@@ -279,3 +295,197 @@ def disposal_run(*, simulate: bool = False) -> list[RunLine]:
             len(result.refused),
         )
     return lines
+
+
+def _lock_sar(sar: SubjectAccessRequest) -> SubjectAccessRequest:
+    return SubjectAccessRequest.objects.select_for_update().select_related("handler").get(pk=sar.pk)
+
+
+def _check_handler(handler) -> None:
+    if handler is None or not handler.is_active or not can_manage_sars(handler):
+        raise RecordsError(
+            "The person answering the request must be a records manager or community safety officer",
+            field="handler",
+        )
+
+
+@transaction.atomic
+def sar_create(
+    *,
+    actor,
+    regime: str,
+    received_on: date,
+    subject_name: str,
+    handler,
+    other_names: str = "",
+    date_of_birth: date | None = None,
+    known_references: str = "",
+) -> SubjectAccessRequest:
+    """Record a subject access request and start its clock (one calendar month from the day it
+    arrived, a stored deadline). Audited. Raises RecordsError for a date received in the future,
+    a date of birth after it, an empty name, or a handler who cannot answer requests."""
+    if regime not in Regime.values:
+        raise RecordsError("Choose the law the request is made under", field="regime")
+    refuse_future(received_on, "The date received", RecordsError)
+    if date_of_birth is not None and date_of_birth >= received_on:
+        raise RecordsError(
+            "The date of birth must be before the date the request was received", field="date_of_birth"
+        )
+    if not subject_name.strip():
+        raise RecordsError("Enter the name of the person the request is about", field="subject_name")
+    _check_handler(handler)
+    sar = SubjectAccessRequest.objects.create(
+        reference=references.next_reference("sar", year=received_on.year).text,
+        regime=regime,
+        received_on=received_on,
+        subject_name=subject_name.strip(),
+        other_names=other_names.strip(),
+        date_of_birth=date_of_birth,
+        known_references=known_references.strip(),
+        handler=handler,
+        created_by=actor,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=sar, detail={"regime": regime})
+    deadlines_sync(subject=sar)
+    return sar
+
+
+@transaction.atomic
+def sar_pause(*, actor, sar: SubjectAccessRequest, reason: str, started_on: date) -> SubjectAccessRequest:
+    """Stop the clock while the requester is asked for proof of identity or clarification.
+    Raises RecordsError when the request is not open, or the date is in the future, before the
+    request arrived or before the end of its last pause."""
+    sar = _lock_sar(sar)
+    SAR_MOVES.check(sar, "pause")
+    if reason not in PauseReason.values:
+        raise RecordsError("Choose what the requester has been asked for", field="reason")
+    refuse_future(started_on, "The date asked", RecordsError)
+    if started_on < sar.received_on:
+        raise RecordsError(
+            f"The date asked cannot be before the request was received ({sar.received_on:%-d %B %Y})",
+            field="started_on",
+        )
+    last_end = (
+        sar.pauses.filter(ended_on__isnull=False)
+        .order_by("-ended_on")
+        .values_list("ended_on", flat=True)
+        .first()
+    )
+    if last_end is not None and started_on <= last_end:
+        raise RecordsError(
+            f"The date asked must be after the last pause ended ({last_end:%-d %B %Y})", field="started_on"
+        )
+    pause = SarPause.objects.create(request=sar, reason=reason, started_on=started_on, started_by=actor)
+    return transition(
+        sar, "pause", machine=SAR_MOVES, actor=actor, detail={"pause": pause.pk, "reason": reason}
+    )
+
+
+@transaction.atomic
+def sar_resume(*, actor, sar: SubjectAccessRequest, ended_on: date) -> SubjectAccessRequest:
+    """Restart the clock on the day what was asked for arrived: proof of identity starts the
+    month again from that day; the days waiting for clarification are added. Raises RecordsError
+    when the request is not paused, or the date is in the future or before the date asked."""
+    sar = _lock_sar(sar)
+    SAR_MOVES.check(sar, "resume")
+    pause = sar.pauses.select_for_update().get(ended_on__isnull=True)
+    refuse_future(ended_on, "The date received", RecordsError)
+    if ended_on < pause.started_on:
+        raise RecordsError(
+            f"The date received cannot be before the date asked ({pause.started_on:%-d %B %Y})",
+            field="ended_on",
+        )
+    pause.ended_on, pause.ended_by = ended_on, actor
+    pause.save(update_fields=["ended_on", "ended_by"])
+    return transition(sar, "resume", machine=SAR_MOVES, actor=actor, detail={"pause": pause.pk})
+
+
+def extension_refusal(sar: SubjectAccessRequest, today: date | None = None) -> str | None:
+    """Why the request cannot be extended now, or None: only while it is being answered, once to
+    at most two further months, and only within the first month (the requester must be told by
+    then)."""
+    if sar.status not in (SarStatus.OPEN, SarStatus.PAUSED):
+        return f"This request is {sar.get_status_display().lower()}, so it cannot be extended."
+    if sar.extension_months >= 2:
+        return "This request has already been extended by two months, the most the law allows."
+    pauses = deadlines.pauses_of(sar)
+    if any(ended is None for _reason, _started, ended in pauses):
+        return "Restart the clock first: an extension is counted from the date the clock runs again."
+    ends = deadlines.first_month_ends(sar.received_on, pauses)
+    if (today or local_today()) > ends:
+        return (
+            f"The first month ended on {ends:%-d %B %Y}. A request can only be extended if the requester is told "
+            "within the first month, so this one must be answered by its due date."
+        )
+    return None
+
+
+@transaction.atomic
+def sar_extend(
+    *, actor, sar: SubjectAccessRequest, months: int, reason: str, told_on: date
+) -> SubjectAccessRequest:
+    """Extend a complex request by one or two further months (two at most in all), the requester
+    told, with the reasons, within the first month. Audited; the deadline moves in the same
+    transaction. Raises RecordsError with `extension_refusal`'s reason, or for a notice date
+    outside the first month or in the future, or an empty reason."""
+    sar = _lock_sar(sar)
+    refusal = extension_refusal(sar)
+    if refusal:
+        raise RecordsError(refusal)
+    if months not in (1, 2) or sar.extension_months + months > 2:
+        raise RecordsError(
+            f"A request can be extended by two months at most; this one can take {2 - sar.extension_months} more.",
+            field="months",
+        )
+    if not reason.strip():
+        raise RecordsError("Enter why the request is complex enough to need more time", field="reason")
+    refuse_future(told_on, "The date the requester was told", RecordsError)
+    ends = deadlines.first_month_ends(sar.received_on, deadlines.pauses_of(sar))
+    if told_on < sar.received_on or told_on > ends:
+        raise RecordsError(
+            f"The requester must be told within the first month: between {sar.received_on:%-d %B %Y} "
+            f"and {ends:%-d %B %Y}",
+            field="told_on",
+        )
+    values = {
+        "extension_months": sar.extension_months + months,
+        "extension_reason": "\n".join(filter(None, [sar.extension_reason, reason.strip()])),
+        "requester_told_on": told_on,
+    }
+    save_changes(sar, values, actor=actor)
+    deadlines_sync(subject=sar)
+    return sar
+
+
+@transaction.atomic
+def sar_withdraw(*, actor, sar: SubjectAccessRequest, reason: str) -> SubjectAccessRequest:
+    """The requester withdrew the request: its clock closes. Raises RecordsError when it is
+    already answered or withdrawn, or the reason is empty."""
+    if not reason.strip():
+        raise RecordsError("Enter why the request was withdrawn", field="reason")
+    sar = _lock_sar(sar)
+    pause = sar.pauses.filter(ended_on__isnull=True).first()
+    sar = transition(
+        sar, "withdraw", machine=SAR_MOVES, actor=actor, values={"withdrawn_reason": reason.strip()}
+    )
+    if pause is not None:
+        pause.ended_on, pause.ended_by = max(local_today(), pause.started_on), actor
+        pause.save(update_fields=["ended_on", "ended_by"])
+        deadlines_sync(subject=sar)
+    return sar
+
+
+@transaction.atomic
+def sar_complete(*, actor, sar: SubjectAccessRequest, completed_on: date) -> SubjectAccessRequest:
+    """Record the response as sent: the deadline is met (on time or late, by the dates). Raises
+    RecordsError when the request is not open, or the date is in the future or before the
+    request arrived."""
+    sar = _lock_sar(sar)
+    SAR_MOVES.check(sar, "complete")
+    refuse_future(completed_on, "The date the response was sent", RecordsError)
+    if completed_on < sar.received_on:
+        raise RecordsError(
+            f"The date the response was sent cannot be before the request was received ({sar.received_on:%-d %B %Y})",
+            field="completed_on",
+        )
+    return transition(sar, "complete", machine=SAR_MOVES, actor=actor, values={"completed_on": completed_on})

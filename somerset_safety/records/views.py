@@ -1,6 +1,7 @@
 """Fetch with authorisation, validate, call one service, redirect (STYLE.md)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,11 +10,39 @@ from somerset_safety.audit.services import audit_list
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
+from somerset_safety.deadlines.selectors import deadlines_of
 
 from . import registry, selectors, services
-from .forms import DisposalForm, HoldForm, HoldReleaseForm, RetentionRuleForm
-from .models import DisposalAction, HoldStatus, LegalHold, RetentionRule
-from .permissions import can_manage_records, require_records_manager, require_records_reader
+from .forms import (
+    DisposalForm,
+    HoldForm,
+    HoldReleaseForm,
+    RetentionRuleForm,
+    SarCompleteForm,
+    SarExtendForm,
+    SarForm,
+    SarPauseForm,
+    SarResumeForm,
+    SarWithdrawForm,
+)
+from .models import (
+    DisposalAction,
+    HoldStatus,
+    LegalHold,
+    RetentionRule,
+    SarStatus,
+    SubjectAccessRequest,
+)
+from .permissions import (
+    can_manage_records,
+    can_manage_sars,
+    get_sar_for_user_or_404,
+    require_records_manager,
+    require_records_reader,
+    require_sar_reader,
+    sars_visible_to,
+)
+from .states import SAR_MOVES
 
 
 def schedule(request):
@@ -179,3 +208,119 @@ def hold_release(request, pk: int):
             messages.success(request, f"Legal hold on {hold.reference} released.")
             return redirect("records:holds")
     return render(request, "records/hold_release.html", {"form": form, "hold": hold})
+
+
+def sars(request):
+    """Subject access requests, newest first, narrowed by status."""
+    require_sar_reader(request.user)
+    status = request.GET.get("status", "")
+    rows = sars_visible_to(request.user).select_related("handler")
+    if status in SarStatus.values:
+        rows = rows.filter(status=status)
+    else:
+        status = ""
+    page = paginate(request, rows)
+    audit_list(actor=request.user, model=SubjectAccessRequest, ids=[sar.pk for sar in page])
+    clocks = deadlines_of(SubjectAccessRequest, [sar.pk for sar in page])
+    return render(
+        request,
+        "records/sars.html",
+        {
+            "page": page,
+            "rows": [(sar, next(iter(clocks.get(sar.pk, [])), None)) for sar in page],
+            "statuses": SarStatus.choices,
+            "current_status": status,
+            "can_manage": can_manage_sars(request.user),
+            "today": local_today(),
+        },
+    )
+
+
+def sar_create(request):
+    if not can_manage_sars(request.user):
+        raise PermissionDenied
+    form = SarForm(request.POST or None, initial={"handler": request.user}, handlers=selectors.sar_handlers())
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            sar = services.sar_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, f"Subject access request {sar.reference} recorded.")
+            return redirect(sar)
+    return render(request, "records/sar_create.html", {"form": form})
+
+
+def sar_detail(request, pk: int):
+    sar = get_sar_for_user_or_404(request.user, pk)
+    manage = can_manage_sars(request.user)
+    return render(
+        request,
+        "records/sar_detail.html",
+        {
+            "sar": sar,
+            "deadline": next(iter(deadlines_of(SubjectAccessRequest, [sar.pk]).get(sar.pk, [])), None),
+            "pauses": list(sar.pauses.select_related("started_by", "ended_by")),
+            "moves": [option for option in SAR_MOVES.options(sar) if option.allowed] if manage else [],
+            "extension_refusal": services.extension_refusal(sar),
+            "can_manage": manage,
+            "today": local_today(),
+        },
+    )
+
+
+# Each move's page: its form, the service that makes it, the heading and what the page says first.
+SAR_PAGES = {
+    "pause": (
+        SarPauseForm,
+        services.sar_pause,
+        "Pause the clock",
+        "Pause while the requester is asked for proof of identity or to say more exactly what they want. "
+        "No reminders are sent while the clock is paused.",
+    ),
+    "resume": (
+        SarResumeForm,
+        services.sar_resume,
+        "Restart the clock",
+        "Record the day the requester's answer arrived. The new due date follows from it.",
+    ),
+    "extend": (
+        SarExtendForm,
+        services.sar_extend,
+        "Extend the deadline",
+        "A complex request may take up to two further months, if the requester is told, with the reasons, "
+        "within the first month.",
+    ),
+    "withdraw": (
+        SarWithdrawForm,
+        services.sar_withdraw,
+        "Record the request as withdrawn",
+        "The requester no longer wants the information. The deadline closes.",
+    ),
+    "complete": (
+        SarCompleteForm,
+        services.sar_complete,
+        "Record the response as sent",
+        "The deadline is met on the date the response was sent.",
+    ),
+}
+
+
+def sar_change(request, pk: int, move: str):
+    """The page of one change to a request (a move of its state machine, or the extension):
+    a confirmation page with its form (GET) and the change (POST)."""
+    if move not in SAR_PAGES:
+        raise Http404
+    sar = get_sar_for_user_or_404(request.user, pk, action="manage")
+    form_class, service, title, intro = SAR_PAGES[move]
+    refusal = services.extension_refusal(sar) if move == "extend" else SAR_MOVES.refusal(sar, move)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(sar)
+    kwargs = {"months_left": 2 - sar.extension_months} if move == "extend" else {}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            service(actor=request.user, sar=sar, **form.cleaned_data)
+            messages.success(request, f"{sar.reference}: {title[0].lower()}{title[1:]} — done.")
+            return redirect(sar)
+    return render(
+        request, "records/sar_change.html", {"form": form, "sar": sar, "title": title, "intro": intro}
+    )
