@@ -17,6 +17,7 @@ KIND_COMPLETION = "dhr_completion_due"
 KIND_AGENCY_REPORT = "dhr_agency_report_due"
 KIND_COMMISSIONER = "dhr_commissioner_copy_due"
 KIND_ACTION = "dhr_action_due"
+KIND_ONLINE = "dhr_report_online_until"
 
 KINDS = {
     KIND_DECISION: "DHR decision due",
@@ -24,6 +25,7 @@ KINDS = {
     KIND_AGENCY_REPORT: "DHR agency report due",
     KIND_COMMISSIONER: "DHR copy to the Domestic Abuse Commissioner due",
     KIND_ACTION: "DHR recommendation action due",
+    KIND_ONLINE: "DHR published report must stay online until",
 }
 
 
@@ -41,6 +43,10 @@ def commissioner_copy_days() -> int:
 
 def agency_report_weeks() -> int:
     return getattr(settings, "DHR_AGENCY_REPORT_WEEKS", 6)
+
+
+def online_months() -> int:
+    return getattr(settings, "DHR_PUBLISHED_ONLINE_MONTHS", 12)
 
 
 def due_soon_days() -> int:
@@ -94,6 +100,12 @@ def default_report_due(requested_on: date) -> date:
 def commissioner_copy_due(published_on: date) -> date:
     """As soon as reasonably practicable after completion: on publication by default."""
     return published_on + timedelta(days=commissioner_copy_days())
+
+
+def online_until(published_on: date) -> date:
+    """The published report stays online at least 12 months: 31 March 2026 → 31 March 2027;
+    29 February 2028 → 28 February 2029. It may come down on this date or later."""
+    return add_months(published_on, online_months())
 
 
 # The review's own clocks, as the review page and the tracker name them.
@@ -165,6 +177,19 @@ def rule(notification) -> list[DeadlineSpec]:
                 met_on=review.commissioner_copy_sent_on,
             )
         )
+        # Nothing is to be done by this date, only nothing undone before it: the product refuses
+        # a take-down date before it, so the clock is met on its own date ("due soon" before,
+        # "met on time" from then on, when the report may come down) and sends no reminders.
+        until = online_until(review.published_on)
+        specs.append(
+            DeadlineSpec(
+                kind=KIND_ONLINE,
+                label=f"{ref}: the published report must stay online until this date, then may come down",
+                due_date=until,
+                responsible_users=officer,
+                met_on=until,
+            )
+        )
     return specs
 
 
@@ -213,6 +238,7 @@ def register() -> None:
             kind(KIND_COMPLETION, statutory=True),
             kind(KIND_AGENCY_REPORT, statutory=False),
             kind(KIND_COMMISSIONER, statutory=True),
+            kind(KIND_ONLINE, statutory=False),
         ],
     )
     registry.register(

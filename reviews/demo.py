@@ -165,6 +165,12 @@ def load_demo(users: dict) -> None:
     services.document_upload(
         actor=officer, review=review, kind="overview_published", uploaded_file=_pdf("overview.pdf")
     )
+    services.review_qa_record(
+        actor=officer,
+        review=review,
+        qa_reference="QA/2025/117 (synthetic)",
+        changes_after_qa="Chronology of GP contacts added; two recommendations made measurable (synthetic).",
+    )
     services.review_publish(actor=officer, review=review, on=day + timedelta(days=20))
     services.review_send_commissioner_copy(actor=officer, review=review, on=day + timedelta(days=25))
     for number, (code, scope, text) in enumerate(

@@ -282,6 +282,62 @@ class HomeOfficeToldForm(GdsForm, forms.Form):
     told_on = DateField(label="Date the Home Office was told", not_future=True)
 
 
+class FamilyToldForm(VersionedForm, GdsForm, forms.Form):
+    """When, by whom and how the family was told of the decision (the form opens on the
+    notification, so a change made meanwhile by someone else is not overwritten)."""
+
+    submit_label = "Save"
+
+    told_on = DateField(label="Date the family was told", not_future=True)
+    told_by = forms.CharField(
+        label="Who told them",
+        max_length=200,
+        help_text="Name and role, for example the case officer or the police family liaison officer.",
+        error_messages={"required": "Enter who told the family"},
+    )
+    method = forms.CharField(
+        label="How they were told",
+        max_length=200,
+        help_text="For example: home visit, letter, phone call. Do not include the family's names.",
+        error_messages={"required": "Enter how the family was told"},
+    )
+
+
+class QaRecordForm(VersionedForm, GdsForm, forms.Form):
+    submit_label = "Save"
+
+    qa_reference = forms.CharField(
+        label="Home Office quality assurance panel reference (optional)",
+        max_length=50,
+        required=False,
+        help_text="The reference the Home Office gave the review when it was submitted.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
+    changes_after_qa = forms.CharField(
+        label="Changes made after quality assurance",
+        required=False,
+        widget=forms.Textarea,
+        help_text="What was changed in the report after the panel's letter, or that no changes were "
+        "needed. Required before publication. Do not include the victim's name.",
+    )
+
+
+class TakenDownForm(VersionedForm, GdsForm, forms.Form):
+    submit_label = "Save date"
+
+    taken_down_on = DateField(label="Date the published report came down", not_future=True)
+
+    def __init__(self, *args, online_until=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if online_until is not None:
+            from .deadlines import online_months
+
+            self.fields["taken_down_on"].help_text = (
+                f"It must stay online until {online_until:%-d %B %Y} at least ({online_months()} months "
+                f"after publication). For example, {online_until:%-d %-m %Y}"
+            )
+
+
 class TeamForm(VersionedForm, GdsForm, forms.Form):
     submit_label = "Save chair and author"
 

@@ -59,6 +59,15 @@ def _pseudonym_agreed(review) -> str | None:
     return None
 
 
+def _changes_after_qa_recorded(review) -> str | None:
+    if not review.changes_after_qa.strip():
+        return (
+            "Record the changes made after quality assurance (or that none were needed) "
+            "before recording publication."
+        )
+    return None
+
+
 def _published_report_uploaded(review) -> str | None:
     if not review.documents.filter(kind="overview_published").exists():
         return "Upload the published overview report under Documents before recording publication."
@@ -193,9 +202,10 @@ REVIEW_MOVES = StateMachine(
             "Record publication",
             {Stage.QA_APPROVED, Stage.QA_CHANGES},
             Stage.PUBLISHED,
-            guards=[_pseudonym_agreed, _published_report_uploaded],
+            guards=[_pseudonym_agreed, _changes_after_qa_recorded, _published_report_uploaded],
             date_label="Date published",
-            hint="Publication needs an agreed pseudonym. Keep the report online for at least 12 months.",
+            hint="Publication needs an agreed pseudonym and the changes made after quality assurance. "
+            "Keep the report online for at least 12 months.",
         ),
         Move(
             "send_commissioner_copy",

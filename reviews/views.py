@@ -24,7 +24,7 @@ from somerset_safety.pdf.render import PdfRenderError, render_pdf
 from . import forms as f
 from . import permissions as perms
 from . import selectors, services
-from .deadlines import KIND_ACTION, KIND_AGENCY_REPORT, default_report_due
+from .deadlines import KIND_ACTION, KIND_AGENCY_REPORT, KIND_ONLINE, default_report_due, online_until
 from .filters import RegisterFilter, TrackerFilter
 from .models import (
     Decision,
@@ -168,6 +168,7 @@ def detail(request, pk: int):
     review = getattr(notification, "review", None)
     deadlines = deadlines_of(Notification, [notification.pk]).get(notification.pk, [])
     request_clocks = {d.key: clock_state(d, today) for d in deadlines if d.kind == KIND_AGENCY_REPORT}
+    online = next((d for d in deadlines if d.kind == KIND_ONLINE), None)
     requests = list(
         perms.requests_visible_to(user, notification).select_related("agency").prefetch_related("chases")
     )
@@ -198,6 +199,8 @@ def detail(request, pk: int):
                     "actions"
                 ),
                 "timeline": selectors.timeline_of(notification),
+                "qa_submissions": list(review.qa_submissions.all()),
+                "online_clock": clock_state(online, today) if online else None,
             }
         )
     return render(request, "reviews/detail.html", context)
@@ -301,6 +304,97 @@ def home_office_told(request, pk: int):
             messages.success(request, "Date the Home Office was told recorded.")
             return redirect(notification)
     return _form_page(request, form, notification=notification, title="Record when the Home Office was told")
+
+
+@require_http_methods(["GET", "POST"])
+def family_told(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    if notification.decision == Decision.PENDING:
+        messages.error(request, "Record the decision before recording that the family was told of it.")
+        return redirect(notification)
+    form = f.FamilyToldForm(
+        request.POST or None,
+        record=notification,
+        initial={
+            "told_on": notification.family_told_on,
+            "told_by": notification.family_told_by,
+            "method": notification.family_told_how,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            changed = services.notification_family_told(
+                actor=request.user, notification=notification, **form.cleaned_data
+            )
+            messages.success(
+                request, "Family being told of the decision recorded." if changed else "Nothing was changed."
+            )
+            return redirect(notification.get_absolute_url() + "#decision")
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title="Record the family being told of the decision",
+        intro=f"The decision: {notification.get_decision_display().lower()}, "
+        f"{notification.decision_date:%-d %B %Y}.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def qa_record(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    review = _review_or_404(notification)
+    form = f.QaRecordForm(
+        request.POST or None,
+        record=review,
+        initial={"qa_reference": review.qa_reference, "changes_after_qa": review.changes_after_qa},
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            changed = services.review_qa_record(actor=request.user, review=review, **form.cleaned_data)
+            messages.success(
+                request, "Quality assurance record saved." if changed else "Nothing was changed."
+            )
+            return redirect(notification.get_absolute_url() + "#quality-assurance")
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title="Quality assurance reference and changes",
+        intro="The panel's reference once the review is submitted; the changes made after its letter "
+        "before publication.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_taken_down(request, pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    review = _review_or_404(notification)
+    if review.published_on is None:
+        messages.error(request, "Record publication before the date the published report came down.")
+        return redirect(notification)
+    form = f.TakenDownForm(
+        request.POST or None,
+        record=review,
+        online_until=online_until(review.published_on),
+        initial={"taken_down_on": review.report_taken_down_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            changed = services.review_report_taken_down(
+                actor=request.user, review=review, **form.cleaned_data
+            )
+            messages.success(
+                request, "Date the published report came down saved." if changed else "Nothing was changed."
+            )
+            return redirect(notification.get_absolute_url() + "#quality-assurance")
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title="Record the date the published report came down",
+        intro=f"Published {review.published_on:%-d %B %Y}.",
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -341,6 +341,8 @@ DHR_DECISION_DUE_MONTHS = env.int("DHR_DECISION_DUE_MONTHS", default=1)
 DHR_COMPLETION_MONTHS = env.int("DHR_COMPLETION_MONTHS", default=6)
 DHR_AGENCY_REPORT_WEEKS = env.int("DHR_AGENCY_REPORT_WEEKS", default=6)
 DHR_COMMISSIONER_COPY_DAYS = env.int("DHR_COMMISSIONER_COPY_DAYS", default=0)
+# A published report stays online at least this long (Home Office statutory guidance).
+DHR_PUBLISHED_ONLINE_MONTHS = env.int("DHR_PUBLISHED_ONLINE_MONTHS", default=12)
 DHR_DUE_SOON_DAYS = env.int("DHR_DUE_SOON_DAYS", default=14)
 
 # Statutory duties (DOMAIN §6).

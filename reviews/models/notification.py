@@ -129,6 +129,9 @@ class Notification(models.Model):
     decision_maker = models.CharField(max_length=200, blank=True)
     decision_rationale = models.TextField(blank=True)
     home_office_told_on = models.DateField("date the Home Office was told", null=True, blank=True)
+    family_told_on = models.DateField("date the family was told of the decision", null=True, blank=True)
+    family_told_by = models.CharField("who told the family", max_length=200, blank=True)
+    family_told_how = models.CharField("how the family was told", max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -77,7 +77,24 @@ class Review(models.Model):
     qa_outcome = models.CharField(max_length=20, choices=QaOutcome.choices, blank=True)
     qa_outcome_on = models.DateField(null=True, blank=True)
     qa_outcome_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    qa_reference = models.CharField(
+        "Home Office quality assurance panel reference",
+        max_length=50,
+        blank=True,
+        help_text="The reference the Home Office gives the review when it is submitted.",
+    )
+    changes_after_qa = models.TextField(
+        "changes made after quality assurance",
+        blank=True,
+        help_text="What was changed in the report after the panel's letter. Required before publication.",
+    )
     published_on = models.DateField(null=True, blank=True)
+    report_taken_down_on = models.DateField(
+        "date the published report came down",
+        null=True,
+        blank=True,
+        help_text="At least 12 months after publication (DHR_PUBLISHED_ONLINE_MONTHS).",
+    )
     commissioner_copy_sent_on = models.DateField(null=True, blank=True)
     monitoring_started_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
@@ -104,6 +121,35 @@ class Review(models.Model):
     @property
     def reference(self) -> str:
         return self.notification.reference
+
+
+class QaSubmission(models.Model):
+    """One submission of the review to the Home Office quality assurance panel: the first, then
+    each resubmission after a "resubmit" letter, with the outcome of its letter."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="qa_submissions")
+    number = models.PositiveSmallIntegerField(
+        help_text="1 for the first submission, 2 for the first resubmission …"
+    )
+    submitted_on = models.DateField()
+    outcome = models.CharField(max_length=20, choices=QaOutcome.choices, blank=True)
+    outcome_on = models.DateField("date of the quality assurance letter", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["review", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="reviews_qa_submission_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return "First submission" if self.number == 1 else f"Resubmission {self.number - 1}"
 
 
 class PauseReason(models.TextChoices):

@@ -43,12 +43,17 @@ from .notifications import (
     NOTIFICATION_FIELDS,
     notification_create,
     notification_decide,
+    notification_family_told,
     notification_home_office_told,
     notification_update,
 )
 from .pauses import (
     pause_end,
     pause_start,
+)
+from .publication import (
+    review_qa_record,
+    review_report_taken_down,
 )
 from .recommendations import (
     ACTION_MOVE_SERVICES,
@@ -75,6 +80,7 @@ __all__ = [
     "notification_update",
     "notification_decide",
     "notification_home_office_told",
+    "notification_family_told",
     "review_set_team",
     "panel_member_add",
     "panel_member_remove",
@@ -89,6 +95,8 @@ __all__ = [
     "review_submit_qa",
     "review_record_qa_outcome",
     "review_publish",
+    "review_qa_record",
+    "review_report_taken_down",
     "review_send_commissioner_copy",
     "review_start_monitoring",
     "review_close",

@@ -11,6 +11,7 @@ from somerset_safety.core.transitions import transition
 from ..exceptions import TransitionRefused
 from ..models import (
     QaOutcome,
+    QaSubmission,
     Review,
 )
 from ..states import REVIEW_MOVES
@@ -129,23 +130,32 @@ def review_sign_off(*, actor, review: Review, on: date, note: str = "") -> Revie
 
 @transaction.atomic
 def review_submit_qa(*, actor, review: Review, on: date, note: str = "") -> Review:
-    """Signed off (or QA resubmit) → submitted to the Home Office QA panel. The first
-    submission meets the completion clock."""
+    """Signed off (or QA resubmit) → submitted to the Home Office QA panel. Each submission is
+    kept in order (the first, then each resubmission, on the timeline as such); the first meets
+    the completion clock."""
     review = _lock_review(review)
     updates = {"submitted_on": on}
     if review.first_submitted_on is None:
         updates["first_submitted_on"] = on
-    return _move(review, "submit_qa", actor=actor, on=on, note=note, updates=updates)
+    number = review.qa_submissions.count() + 1
+    submission = QaSubmission(review=review, number=number, submitted_on=on, recorded_by=actor)
+    if number > 1:
+        note = "; ".join(filter(None, [submission.name.lower(), note.strip()]))
+    review = _move(review, "submit_qa", actor=actor, on=on, note=note, updates=updates)
+    submission.save()
+    return review
 
 
 @transaction.atomic
 def review_record_qa_outcome(*, actor, review: Review, outcome: str, on: date, note: str = "") -> Review:
-    """Submitted → approved, approved subject to changes, or resubmit (which loops back).
-    Raises TransitionRefused for an unknown outcome or a review not awaiting QA."""
+    """Submitted → approved, approved subject to changes, or resubmit (which loops back). The
+    outcome is kept with the submission it answers. Raises TransitionRefused for an unknown
+    outcome or a review not awaiting QA."""
     review = _lock_review(review)
     if outcome not in QaOutcome.values:
         raise TransitionRefused("Choose the outcome in the quality assurance letter.")
-    return _move(
+    latest = review.qa_submissions.order_by("-number").first()
+    moved = _move(
         review,
         "qa_outcome",
         actor=actor,
@@ -154,12 +164,17 @@ def review_record_qa_outcome(*, actor, review: Review, outcome: str, on: date, n
         outcome=outcome,
         updates={"qa_outcome": outcome, "qa_outcome_on": on, "qa_outcome_recorded_at": timezone.now()},
     )
+    if latest is not None:
+        latest.outcome, latest.outcome_on = outcome, on
+        latest.save(update_fields=["outcome", "outcome_on"])
+    return moved
 
 
 @transaction.atomic
 def review_publish(*, actor, review: Review, on: date, note: str = "") -> Review:
-    """QA approved → published. Needs the pseudonym agreed and the published overview report
-    uploaded. Starts the Commissioner copy clock."""
+    """QA approved → published. Needs the pseudonym agreed, the changes made after quality
+    assurance recorded and the published overview report uploaded. Starts the Commissioner copy
+    clock and the 12 months the report must stay online."""
     review = _lock_review(review)
     return _move(review, "publish", actor=actor, on=on, note=note, updates={"published_on": on})
 

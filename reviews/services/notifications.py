@@ -247,3 +247,51 @@ def notification_home_office_told(*, actor, notification: Notification, told_on:
     )
     _timeline(notification, actor=actor, occurred_on=told_on, summary="Home Office told of the decision")
     return notification
+
+
+@transaction.atomic
+def notification_family_told(
+    *,
+    actor,
+    notification: Notification,
+    told_on: date,
+    told_by: str,
+    method: str,
+    expected_version: str = "",
+) -> list[str]:
+    """Record (or correct) when, by whom and how the family was told of the decision, whichever
+    it was. Returns the fields changed; the timeline gets the date. Raises ReviewError before a
+    decision, for a date in the future or before the decision, or without who or how; StaleEdit
+    if the notification changed after `expected_version`."""
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.decision == Decision.PENDING:
+        raise ReviewError("Record the decision before recording that the family was told of it.")
+    if told_on is None:
+        raise ReviewError("Enter the date the family was told.", field="told_on")
+    _not_future(told_on, "The date the family was told")
+    if told_on < notification.decision_date:
+        raise ReviewError(
+            "The family cannot have been told before the decision was made "
+            f"({notification.decision_date:%-d %B %Y}).",
+            field="told_on",
+        )
+    told_by, method = (told_by or "").strip(), (method or "").strip()
+    if not told_by:
+        raise ReviewError("Enter who told the family.", field="told_by")
+    if not method:
+        raise ReviewError("Enter how the family was told.", field="method")
+    first = notification.family_told_on is None
+    changed = save_changes(
+        notification,
+        {"family_told_on": told_on, "family_told_by": told_by, "family_told_how": method},
+        actor,
+        expected_version=expected_version,
+    )
+    if changed:
+        _timeline(
+            notification,
+            actor=actor,
+            occurred_on=told_on,
+            summary="Family told of the decision" if first else "Record of the family being told changed",
+        )
+    return changed

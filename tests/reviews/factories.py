@@ -140,6 +140,9 @@ def advance_to(review, stage: str, actor, *, chair=None, start: date | None = No
     if target >= order.index("published") and not at("published"):
         services.notification_update(actor=actor, notification=review.notification, victim_pseudonym="Jo")
         services.document_upload(actor=actor, review=review, kind="overview_published", uploaded_file=pdf())
+        services.review_qa_record(
+            actor=actor, review=review, qa_reference="", changes_after_qa="None were needed (synthetic)."
+        )
         services.review_publish(actor=actor, review=review, on=step())
     if target >= order.index("commissioner_sent") and not at("commissioner_sent"):
         services.review_send_commissioner_copy(actor=actor, review=review, on=step())

@@ -167,6 +167,12 @@ def test_officer_runs_a_review_from_notification_to_closure(
     w.submit("Record contact")
     w.success()
     w.upload("Overview report (published)", "overview.pdf")
+    w.open("Record the changes made after quality assurance")
+    page.fill("input[name=qa_reference]", "QA/2026/042 (synthetic)")
+    page.fill("textarea[name=changes_after_qa]", "Chronology corrected as the panel asked (synthetic).")
+    w.submit("Save")
+    w.success()
+    expect(page.locator("main")).to_contain_text("Submitted 2 times (1 resubmission)")
     w.move("Record publication", 1, 9)
     w.move("Record the copy sent to the Domestic Abuse Commissioner", 2, 9)
 

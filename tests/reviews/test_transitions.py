@@ -191,6 +191,8 @@ def _prepare(review, name, actor):
     if name == "publish":
         services.notification_update(actor=actor, notification=review.notification, victim_pseudonym="Jo")
         services.document_upload(actor=actor, review=review, kind="overview_published", uploaded_file=pdf())
+        if review.qa_outcome:
+            services.review_qa_record(actor=actor, review=review, qa_reference="", changes_after_qa="None.")
 
 
 @pytest.mark.parametrize("stage", list(ALLOWED))
@@ -285,11 +287,18 @@ def test_agree_tor_needs_a_scope_in_order(officer):
         )
 
 
-def test_publication_needs_pseudonym_and_published_report(officer):
+def test_publication_needs_pseudonym_changes_after_qa_and_published_report(officer):
     review = advance_to(make_review(officer), "qa_approved", officer)
     with pytest.raises(TransitionRefused, match="pseudonym"):
         services.review_publish(actor=officer, review=review, on=review.stage_changed_on)
     services.notification_update(actor=officer, notification=review.notification, victim_pseudonym="Jo")
+    with pytest.raises(
+        TransitionRefused,
+        match=r"^Record the changes made after quality assurance \(or that none were needed\) before "
+        r"recording publication\.$",
+    ):
+        services.review_publish(actor=officer, review=review, on=review.stage_changed_on)
+    services.review_qa_record(actor=officer, review=review, qa_reference="", changes_after_qa="None needed.")
     with pytest.raises(TransitionRefused, match="published overview report"):
         services.review_publish(actor=officer, review=review, on=review.stage_changed_on)
 
