@@ -183,26 +183,20 @@ def area_schedule(request, code: str):
         request.POST if request.POST.get("form") == "dates" else None, proposals=proposals
     )
     if request.method == "POST" and pattern.is_bound and pattern.is_valid():
-        try:
+        with errors_on(pattern):
             services.area_update_pattern(actor=request.user, area=area, values=pattern.cleaned_data)
-        except MaracError as exc:
-            pattern.add_error(None, str(exc))
-        else:
             messages.success(request, "The meeting pattern has been saved.")
             return redirect(f"{reverse('partnerships:area_schedule', args=[area.code])}?year={year}")
     if request.method == "POST" and confirm.is_bound and confirm.is_valid():
         from somerset_safety.accounts.models import Agency
 
-        try:
+        with errors_on(confirm):
             created = services.meetings_schedule_year(
                 actor=request.user,
                 area=area,
                 dates=confirm.chosen(),
                 agencies=Agency.objects.filter(code__in=CORE_AGENCIES),
             )
-        except MaracError as exc:
-            confirm.add_error(None, str(exc))
-        else:
             messages.success(request, f"{len(created)} meeting{'s' if len(created) != 1 else ''} scheduled.")
             return redirect(f"{reverse('partnerships:area_schedule', args=[area.code])}?year={year}")
     return render(
@@ -578,11 +572,8 @@ def meeting_attendance(request, pk: int):
     attendances = list(MeetingAttendance.objects.filter(meeting=meeting).select_related("agency"))
     form = AttendanceForm(request.POST or None, attendances=attendances)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.meeting_record_attendance(actor=request.user, meeting=meeting, entries=form.entries())
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "Attendance has been saved.")
             return redirect(meeting)
     invite = InviteForm()
@@ -745,11 +736,8 @@ def meeting_cancel(request, pk: int):
     meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
     form = MeetingReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "The meeting has been cancelled.")
             return redirect(meeting)
     return _form_page(
@@ -769,13 +757,10 @@ def meeting_other_business(request, pk: int):
     meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
     form = OtherBusinessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.agenda_add_other_business(
                 actor=request.user, meeting=meeting, title=form.cleaned_data["title"]
             )
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "The item has been added under any other business.")
             return redirect(meeting)
     return _form_page(
@@ -792,13 +777,10 @@ def meeting_approve(request, pk: int):
     meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
     form = ApproveMinutesForm(request.POST or None, initial={"approved_on": local_today()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.meeting_approve_minutes(
                 actor=request.user, meeting=meeting, approved_on=form.cleaned_data["approved_on"]
             )
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(
                 request, "The minutes have been approved. The invited agencies are told they are ready."
             )
@@ -1028,11 +1010,8 @@ def agenda_item_minutes(request, pk: int):
         label="" if item.subject_id else "Minutes for this item",
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.agenda_item_record(actor=request.user, item=item, minutes=form.cleaned_data["minutes"])
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Minutes saved for item {_item_number(item)}.")
             return redirect(item.meeting)
     today = local_today()
@@ -1090,11 +1069,8 @@ def action_create(request, pk: int):
     cases = _item_cases(item)
     form = ActionForm(request.POST or None, referrals=[case.referral for case in cases])
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.action_create(actor=request.user, item=item, **form.cleaned_data)
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Action added for {form.cleaned_data['agency'].name}.")
             return redirect("partnerships:agenda_item", pk=item.pk)
     return render(
@@ -1167,11 +1143,8 @@ def action_complete(request, pk: int):
     action = get_action_for_user_or_404(request.user, pk, action="complete")
     form = CompleteActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.action_complete(actor=request.user, action=action, **form.cleaned_data)
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "The action has been marked as complete.")
             return redirect(action)
     return render(request, "partnerships/action_complete.html", {"action": action, "form": form})
@@ -1182,11 +1155,8 @@ def action_progress(request, pk: int):
     action = get_action_for_user_or_404(request.user, pk, action="complete")
     form = ProgressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.action_add_update(actor=request.user, action=action, text=form.cleaned_data["text"])
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "The progress has been saved.")
             return redirect(action)
     return _form_page(
@@ -1204,11 +1174,8 @@ def action_assign(request, pk: int):
     action = get_action_for_user_or_404(request.user, pk, action="complete")
     form = AssignForm(request.POST or None, agency=action.agency, initial={"owner": action.owner})
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.action_assign(actor=request.user, action=action, owner=form.cleaned_data["owner"])
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "The owner has been saved.")
             return redirect(action)
     return _form_page(
@@ -1226,11 +1193,8 @@ def action_carry_forward(request, pk: int):
     targets = meeting_selectors.carry_targets(action)
     form = CarryForwardForm(request.POST or None, targets=targets)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             carried = services.action_carry_forward(actor=request.user, action=action, **form.cleaned_data)
-        except MaracError as exc:
-            form.add_error(None, str(exc))
-        else:
             review = meeting_selectors.review_meeting(carried)
             where = f"the meeting of {review.date:%-d %B %Y}" if review else "the next meeting"
             messages.success(request, f"The action has been carried forward to {where}.")

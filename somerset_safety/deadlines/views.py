@@ -4,11 +4,11 @@ from django.views.decorators.http import require_http_methods
 
 from somerset_safety.audit.services import audit_list
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.forms import errors_on
 from somerset_safety.core.models import UnqueuedTask
 from somerset_safety.core.pagination import paginate
 
 from . import selectors
-from .exceptions import DeadlineError
 from .forms import DeadlineFilter, UnwaiveForm, WaiveForm
 from .models import Deadline, DeadlineStatus
 from .permissions import (
@@ -78,11 +78,8 @@ def waive(request, pk: int):
         return redirect("deadlines:unwaive", pk=deadline.pk)
     form = WaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             deadline_waive(actor=request.user, deadline=deadline, reason=form.cleaned_data["reason"])
-        except DeadlineError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"The deadline has been waived: {deadline.label}.")
             return redirect("deadlines:mine")
     return _decision_page(request, deadline, form, template="deadlines/waive.html")
@@ -93,11 +90,8 @@ def unwaive(request, pk: int):
     deadline = get_deadline_for_user_or_404(request.user, pk, action="waive")
     form = UnwaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             deadline_unwaive(actor=request.user, deadline=deadline, reason=form.cleaned_data["reason"])
-        except DeadlineError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"The waiver has been withdrawn: {deadline.label}.")
             return redirect("deadlines:mine")
     return _decision_page(request, deadline, form, template="deadlines/unwaive.html")

@@ -119,3 +119,31 @@ def test_no_app_makes_references_its_own_way():
 )
 def test_every_record_with_a_reference_registers_its_kind(kind, yearly):
     assert references.kinds()[kind].yearly is yearly
+
+
+def _puts_the_error_on_a_form_by_hand(handler: ast.ExceptHandler) -> bool:
+    """`except SomeError as exc: form.add_error(None, str(exc))`: what core.forms.errors_on does."""
+    if handler.name is None or len(handler.body) != 1 or not isinstance(handler.body[0], ast.Expr):
+        return False
+    call = handler.body[0].value
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "add_error"
+        and len(call.args) == 2
+        and isinstance(call.args[0], ast.Constant)
+        and call.args[0].value is None
+        and ast.unparse(call.args[1]) == f"str({handler.name})"
+    )
+
+
+def test_no_view_turns_a_service_error_into_a_form_error_by_hand():
+    """Views wrap the service call in `with errors_on(form):`, which also puts an error naming a
+    field beside it and handles a stale edit; a hand-written copy does neither."""
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ExceptHandler) and _puts_the_error_on_a_form_by_hand(node)
+    ]
+    assert not found, f"Use core.forms.errors_on instead: {found}"
