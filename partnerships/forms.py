@@ -346,7 +346,7 @@ class ReasonForm(GdsFormMixin, forms.Form):
         return [Field.textarea("reason")]
 
 
-class CaseDetailsForm(GdsFormMixin, forms.Form):
+class CaseDetailsForm(VersionedForm, GdsFormMixin, forms.Form):
     """The referral's details beyond the checklist: who completed it, who referred, the children's
     ages, the perpetrator's sex, interpreter needs, and the IDVA's work with the victim."""
 

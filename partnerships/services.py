@@ -356,10 +356,11 @@ def _ages(text: str, children: int) -> str:
 
 
 @transaction.atomic
-def referral_update_details(*, actor, referral: Referral, **values) -> list[str]:
+def referral_update_details(*, actor, referral: Referral, expected_version: str = "", **values) -> list[str]:
     """Record the referral's details beyond the checklist and the IDVA's work with the victim
     (named IDVA, first contact, consent, views, engagement). Setting an IDVA marks one allocated.
-    Returns the fields changed. Raises MaracError for impossible dates or ages."""
+    Returns the fields changed. Raises MaracError for impossible dates or ages, StaleEdit if
+    someone changed the referral after `expected_version` (the form's)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in DETAIL_FIELDS}
     if values.get("dash_completed_on") and values["dash_completed_on"] > referral.referral_date:
@@ -370,7 +371,7 @@ def referral_update_details(*, actor, referral: Referral, **values) -> list[str]
         values["children_ages"] = _ages(values["children_ages"], referral.children_in_household)
     if values.get("idva") is not None or values.get("idva_name"):
         values["idva_allocated"] = True
-    return save_changes(referral, values, actor)
+    return save_changes(referral, values, actor, expected_version=expected_version)
 
 
 @transaction.atomic

@@ -372,7 +372,7 @@ def referral_withdraw(request, pk: int):
 def referral_details(request, pk: int):
     referral = get_referral_for_user_or_404(request.user, pk, action="change")
     initial = {name: getattr(referral, name) for name in services.DETAIL_FIELDS}
-    form = CaseDetailsForm(request.POST or None, initial=initial)
+    form = CaseDetailsForm(request.POST or None, initial=initial, record=referral)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             services.referral_update_details(actor=request.user, referral=referral, **form.cleaned_data)

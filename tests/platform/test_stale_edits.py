@@ -99,6 +99,13 @@ def _marac_handling(coordinator):
     return referral, reverse("partnerships:referral_handling", args=[referral.pk])
 
 
+def _marac_case_details(coordinator):
+    from tests.partnerships.factories import ReferralFactory
+
+    referral = ReferralFactory()
+    return referral, reverse("partnerships:referral_details", args=[referral.pk])
+
+
 def _slavery_record(officer):
     from tests.duties.factories import make_notification
 
@@ -228,6 +235,15 @@ CASES = {
         ("idva_allocated", "on"),
         lambda r: (r.restricted, r.idva_allocated),
         ((True, False), (False, True)),
+    ),
+    "MARAC case details": (
+        _marac_case_details,
+        Role.MARAC_COORDINATOR,
+        {"victim_views": "Wants to stay in the area (synthetic)"},
+        "victim views",
+        ("referrer_name", "Rita Referrer (synthetic)"),
+        lambda r: (r.referrer_name, r.victim_views),
+        (("", "Wants to stay in the area (synthetic)"), ("Rita Referrer (synthetic)", "")),
     ),
     "modern slavery record": (
         _slavery_record,
