@@ -186,9 +186,10 @@ def visible_referrals_count(user, referrals: QuerySet[Referral], cap: int) -> in
     other_ids = set(
         held["action"]
         .values_list("subject_id", flat=True)
+        .order_by()
         .union(
-            held["opened"].values_list("referral_id", flat=True),
-            held["granted"].values_list("record_id", flat=True),
+            held["opened"].values_list("referral_id", flat=True).order_by(),
+            held["granted"].values_list("record_id", flat=True).order_by(),
         )
     )
     agenda_ids = set(on_agenda.values_list("referral_id", flat=True))
