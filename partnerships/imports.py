@@ -5,15 +5,20 @@ naming each bad row and field. Only a clean file is written, in bulk, and repeat
 out across each victim's whole history exactly as for referrals entered in the browser.
 """
 
+import codecs
 import csv
+import functools
 import hashlib
+import heapq
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from somerset_safety.accounts.models import Agency
@@ -36,7 +41,7 @@ from .models import (
     ReferralStatus,
     Sex,
 )
-from .services import referrals_recompute_repeats
+from .services import referral_flags_sql, referrals_recompute_repeats
 from .states import IMPORT_MOVES
 
 COLUMNS = [
@@ -136,45 +141,46 @@ def _shown(value: str) -> str:
     return f"“{value}”" if value else "blank"
 
 
-def _parse(text: str, progress: Progress | None = None) -> tuple[list[dict], list[tuple[int, str, str]]]:
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
-        return [], [(1, "header", "The file is empty.")]
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    problems = header_errors(header)
-    if problems:
-        return [], problems
-    areas = dict(MaracArea.objects.values_list("code", "id"))
-    agencies = {
-        code: (pk, kind) for code, pk, kind in Agency.objects.values_list("code", "id", "agency_type")
-    }
-    existing_ids = set()
-    rows, errors, seen = [], [], {}
-    raw_rows = list(reader)
-    ids = [r[0].strip() for r in raw_rows if r]
-    for start in range(0, len(ids), _chunk()):
-        existing_ids.update(
-            Referral.objects.filter(reference__in=ids[start : start + _chunk()]).values_list(
-                "reference", flat=True
-            )
-        )
-    threshold = conf.high_risk_threshold()
-    for line, raw in enumerate(raw_rows, start=2):
-        if progress is not None and (line - 2) % PROGRESS_EVERY == 0:
-            progress(line - 2, len(raw_rows))
-        if not raw or all(not cell.strip() for cell in raw):
-            continue
-        if len(raw) != len(COLUMNS):
-            errors.append((line, "row", f"Expected {len(COLUMNS)} columns, found {len(raw)}."))
-            continue
+def _also_on_row(ref: str, first_line: int) -> str:
+    return f"The referral id {ref} is also on row {first_line}."
+
+
+def _already_imported(ref: str) -> str:
+    return f"The referral id {ref} has already been imported."
+
+
+def _stopped(line: int) -> tuple[int, str, str]:
+    return (line, "file", f"Stopped checking after {MAX_ERRORS} problems.")
+
+
+NO_REFERRALS = (1, "file", "The file has a header row but no referrals.")
+
+# Given a referral id and its row, the message when it is on an earlier row or already
+# imported, or None: worked out row by row in Python, or afterwards in SQL (staged import).
+IdCheck = Callable[[str, int], str | None]
+
+
+class _RowChecker:
+    """The checks of one row of the file, against the areas, agencies and settings as they are."""
+
+    def __init__(self) -> None:
+        self.areas = dict(MaracArea.objects.values_list("code", "id"))
+        self.agencies = {
+            code: (pk, kind) for code, pk, kind in Agency.objects.values_list("code", "id", "agency_type")
+        }
+        self.threshold = conf.high_risk_threshold()
+        # Once, not per row: an enum's `values` is worked out afresh at every call.
+        self.sexes, self.ethnicities = frozenset(Sex.values), frozenset(Ethnicity.values)
+
+    def __call__(self, line: int, raw: list[str], id_check: IdCheck | None) -> tuple[dict, list]:
+        """(the row's values, its problems in the order of its columns)."""
         values = {name: cell.strip() for name, cell in zip(COLUMNS, raw, strict=True)}
         row_errors = []
 
         def bad(field: str, message: str, ref: str = values["referral_id"]) -> None:
             # Every message names the referral (when the row has an id) and echoes the value.
             prefix = f"Referral {ref}: " if ref and field != "referral_id" else ""
-            row_errors.append((line, field, prefix + message))  # noqa: B023 - used within this iteration only
+            row_errors.append((line, field, prefix + message))
 
         row = {}
         ref = values["referral_id"]
@@ -182,18 +188,15 @@ def _parse(text: str, progress: Progress | None = None) -> tuple[list[dict], lis
             bad("referral_id", "Enter the referral id.")
         elif len(ref) > 60:
             bad("referral_id", "The referral id must be 60 characters or fewer.")
-        elif ref in seen:
-            bad("referral_id", f"The referral id {ref} is also on row {seen[ref]}.")
-        elif ref in existing_ids:
-            bad("referral_id", f"The referral id {ref} has already been imported.")
-        seen.setdefault(ref, line)
+        elif id_check is not None and (message := id_check(ref, line)):
+            bad("referral_id", message)
         row["reference"] = ref
-        if values["marac_area"] not in areas:
+        if values["marac_area"] not in self.areas:
             bad("marac_area", f"{_shown(values['marac_area'])} is not the code of a MARAC area.")
-        row["area_id"] = areas.get(values["marac_area"])
-        if values["referring_agency"] not in agencies:
+        row["area_id"] = self.areas.get(values["marac_area"])
+        if values["referring_agency"] not in self.agencies:
             bad("referring_agency", f"{_shown(values['referring_agency'])} is not the code of an agency.")
-        row["referring_agency_id"] = agencies.get(values["referring_agency"], (None, None))[0]
+        row["referring_agency_id"] = self.agencies.get(values["referring_agency"], (None, None))[0]
         for field in ("referral_date", "heard_date"):
             if field == "heard_date" and not values[field]:
                 row[field] = None
@@ -225,10 +228,10 @@ def _parse(text: str, progress: Progress | None = None) -> tuple[list[dict], lis
             if values[field] not in YES_NO:
                 bad(field, f"{_shown(values[field])}: enter yes or no.")
             row[field] = values[field] == "yes"
-        if values["victim_sex"] not in Sex.values:
+        if values["victim_sex"] not in self.sexes:
             bad("victim_sex", f"{_shown(values['victim_sex'])}: enter female, male, other or not_known.")
         row["victim_sex"] = values["victim_sex"]
-        if values["victim_ethnicity"] not in Ethnicity.values:
+        if values["victim_ethnicity"] not in self.ethnicities:
             bad(
                 "victim_ethnicity",
                 f"{_shown(values['victim_ethnicity'])} is not one of the 2021 census ethnicity codes.",
@@ -255,20 +258,88 @@ def _parse(text: str, progress: Progress | None = None) -> tuple[list[dict], lis
                 "children_in_household",
                 f"{_shown(values['children_in_household'])}: enter the number of children as a whole number of 0 or more.",
             )
-        row["visible_high_risk"] = row["dash_score"] is not None and row["dash_score"] >= threshold
+        row["visible_high_risk"] = row["dash_score"] is not None and row["dash_score"] >= self.threshold
         row["line"] = line
-        if row_errors:
-            errors.extend(row_errors)
-        else:
-            rows.append(row)
-        if len(errors) >= MAX_ERRORS:
-            errors.append((line, "file", f"Stopped checking after {MAX_ERRORS} problems."))
-            break
-    if not rows and not errors:
-        errors.append((1, "file", "The file has a header row but no referrals."))
-    if progress is not None:
-        progress(len(raw_rows), len(raw_rows))
-    return rows, errors
+        return row, row_errors
+
+
+class _Scan:
+    """The rows of a file after its header, checked one at a time as they are read (the file is
+    never held as rows): iterate for (line, values or None, problems) of each row that is not
+    blank. Checking stops, as it always has, at the end of the first whole row by which
+    MAX_ERRORS problems have been found (`stopped_at` is then that row)."""
+
+    def __init__(self, reader, total: int, progress: Progress | None, id_check: IdCheck | None = None):
+        self.reader, self.total, self.progress, self.id_check = reader, total, progress, id_check
+        self.check = _RowChecker()  # its queries come first: none may run while rows are copied
+        self.stopped_at: int | None = None
+        self.read = 0
+
+    def __iter__(self):
+        check = self.check
+        found = 0
+        for line, raw in enumerate(self.reader, start=2):
+            self.read = line - 1
+            if self.progress is not None and (line - 2) % PROGRESS_EVERY == 0:
+                self.progress(line - 2, self.total)
+            if not raw or all(not cell.strip() for cell in raw):
+                continue
+            if len(raw) != len(COLUMNS):
+                found += 1
+                yield line, None, [(line, "row", f"Expected {len(COLUMNS)} columns, found {len(raw)}.")]
+                continue
+            row, errors = check(line, raw, self.id_check)
+            found += len(errors)
+            yield line, row, errors
+            if found >= MAX_ERRORS:
+                self.stopped_at = line
+                break
+        if self.progress is not None:
+            done = self.read if self.stopped_at is None else max(self.total, self.read)
+            self.progress(done, done)
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether the whole file is UTF-8, decoded a megabyte at a time (never copied whole)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(view), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _rows_in(data: bytes) -> int:
+    """About how many rows follow the header (exact unless a value holds a line break): for the
+    progress bar, before the file has been read."""
+    lines = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+    return max(lines - 1, 0)
+
+
+def _opened(data: bytes):
+    """A CSV reader over the file (checked as UTF-8 first, a file imported before refused) and
+    its header, cleaned. Raises ImportRejected for the whole file."""
+    refuse_reimport(data)
+    if not _is_utf8(data):
+        raise ImportRejected([(1, "file", "The file must be a CSV saved as UTF-8.")])
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    header = next(reader, None)
+    if header is None:
+        raise ImportRejected([(1, "header", "The file is empty.")])
+    problems = header_errors([h.strip().lstrip("\ufeff") for h in header])
+    if problems:
+        raise ImportRejected(problems)
+    return reader
+
+
+def _staged() -> bool:
+    """Whether the file is staged and written by set-based SQL (PostgreSQL); elsewhere the rows
+    are checked and written through the ORM, with the same results."""
+    return connection.vendor == "postgresql"
 
 
 def _chunk() -> int:
@@ -276,71 +347,16 @@ def _chunk() -> int:
     return 10_000 if connection.vendor == "postgresql" else 900
 
 
-def _copy_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return '"' + str(value).replace('"', '""') + '"'
-
-
-def _bulk_insert(model, values: list[dict]) -> None:
-    """Insert many rows: COPY on PostgreSQL (about ten times faster than INSERT for a large
-    import), bulk_create elsewhere. Every column the model requires must be in `values`;
-    fields with defaults that are left out get them."""
-    if not values:
-        return
-    if connection.vendor != "postgresql":
-        for start in range(0, len(values), BATCH):
-            model.objects.bulk_create([model(**v) for v in values[start : start + BATCH]])
-        return
-    names = list(values[0])
-    defaults = {
-        f.attname: f.get_default()
-        for f in model._meta.concrete_fields
-        if f.attname not in names and not f.primary_key
+def column_defaults(model, given: Iterable[str]) -> dict[str, object]:
+    """{column: default} for each column of `model` not in `given` (column names), adapted as a
+    query parameter: what a raw INSERT must add for the fields it does not set, since Django
+    keeps defaults in Python rather than in the database."""
+    given = set(given)
+    return {
+        field.column: field.get_db_prep_save(field.get_default(), connection)
+        for field in model._meta.concrete_fields
+        if field.column not in given and not field.primary_key
     }
-    names += list(defaults)
-    columns = ", ".join(
-        connection.ops.quote_name(model._meta.get_field(n.removesuffix("_id")).column) for n in names
-    )
-    buffer = io.StringIO()
-    for row in values:
-        merged = row | defaults
-        buffer.write(",".join(_copy_value(merged[n]) for n in names) + "\n")
-    table = connection.ops.quote_name(model._meta.db_table)
-    with (
-        connection.wrap_database_errors,  # Django's errors, as for every other query
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
-    ):
-        copy.write(buffer.getvalue())
-
-
-def _people(role: str, refs: set[str]) -> tuple[dict[str, int], int]:
-    found: dict[str, int] = {}
-    refs_list = sorted(refs)
-    for start in range(0, len(refs_list), _chunk()):
-        found.update(
-            Person.objects.filter(role=role, source_ref__in=refs_list[start : start + _chunk()]).values_list(
-                "source_ref", "id"
-            )
-        )
-    now = timezone.now()
-    missing = [{"role": role, "source_ref": ref, "created_at": now} for ref in refs_list if ref not in found]
-    _bulk_insert(Person, missing)
-    if missing:
-        for start in range(0, len(refs_list), _chunk()):
-            found.update(
-                Person.objects.filter(
-                    role=role, source_ref__in=refs_list[start : start + _chunk()]
-                ).values_list("source_ref", "id")
-            )
-    return found, len(missing)
 
 
 def already_imported(data: bytes) -> ImportBatch | None:
@@ -364,28 +380,18 @@ def refuse_reimport(data: bytes) -> None:
         )
 
 
-def _checked(data: bytes, progress: Progress | None) -> list[dict]:
-    refuse_reimport(data)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected([(1, "file", "The file must be a CSV saved as UTF-8.")]) from None
-    rows, errors = _parse(text, progress)
-    if errors:
-        raise ImportRejected(errors)
-    return rows
-
-
 RACED = "Another import is running for these people; try again when it has finished."
 UNIQUE_VIOLATION, DEADLOCK = "23505", "40P01"  # PostgreSQL's SQLSTATE codes
 
 
 @contextmanager
 def _refused_if_raced() -> Iterator[None]:
-    """Two imports at once with the same new people (or referral ids): both were checked before
-    either wrote, so the one that writes second meets the first's rows in the unique indexes
-    (or, in a different order, a deadlock). Its transaction is already rolled back when this
-    sees the error; the officer is told to try again, not shown a database error."""
+    """Two imports at once with the same referral ids (or, through the ORM, the same new people):
+    both were checked before either wrote, so the one that writes second meets the first's rows
+    in the unique indexes (or, in a different order, a deadlock). Its transaction is already
+    rolled back when this sees the error; the officer is told to try again, not shown a database
+    error. (The staged import makes people with ON CONFLICT DO NOTHING: the second waits for the
+    first and then uses the people it made.)"""
     try:
         yield
     except (IntegrityError, OperationalError) as exc:
@@ -406,29 +412,81 @@ def import_referrals(*, actor, data: bytes, file_name: str, progress: Progress |
     file has been imported before, or if another import wrote some of the same new people or
     referrals while this one was under way (RACED: try again).
     """
-    rows = _checked(data, progress)
-    with _refused_if_raced(), transaction.atomic():
-        return _write(actor=actor, rows=rows, data=data, file_name=file_name)
+    with _checked(data, progress) as write, _refused_if_raced(), transaction.atomic():
+        return write(actor=actor, batch_values=_batch_values(data, file_name, actor))
 
 
 def preview_referrals(*, actor, data: bytes, file_name: str, progress: Progress | None = None) -> dict:
     """What importing the file would write (referrals, new people, repeats found, possible
     duplicates), worked out exactly as the import does and then undone: nothing is saved.
     Raises ImportRejected as import_referrals does."""
-    rows = _checked(data, progress)
-    with _refused_if_raced(), transaction.atomic():
-        figures = _write(actor=actor, rows=rows, data=data, file_name=file_name).figures()
+    with _checked(data, progress) as write, _refused_if_raced(), transaction.atomic():
+        figures = write(actor=actor, batch_values=_batch_values(data, file_name, actor)).figures()
         transaction.set_rollback(True)
     return figures
 
 
-def _write(*, actor, rows: list[dict], data: bytes, file_name: str) -> ImportResult:
-    batch = ImportBatch.objects.create(
-        file_name=file_name[:200],
-        sha256=hashlib.sha256(data).hexdigest(),
-        row_count=len(rows),
-        imported_by=actor,
+def _batch_values(data: bytes, file_name: str, actor) -> dict:
+    return {"file_name": file_name[:200], "sha256": hashlib.sha256(data).hexdigest(), "imported_by": actor}
+
+
+@contextmanager
+def _checked(data: bytes, progress: Progress | None):
+    """Check the whole file, raising ImportRejected with every problem, then give the function
+    that writes it: write(actor=..., batch_values=...) -> ImportResult, to call in a transaction.
+    On PostgreSQL the rows are staged in a temporary table and checked and written in SQL
+    (about 100 times faster at national scale, and the file is never held as rows); elsewhere
+    through the ORM."""
+    scan = _Scan(_opened(data), _rows_in(data), progress)
+    if not _staged():
+        rows, errors = _orm_check(scan)
+        if errors:
+            raise ImportRejected(errors)
+        yield functools.partial(_orm_write, rows=rows)
+        return
+    with _stage() as cursor:
+        clean, errors = _stage_rows(cursor, scan)
+        errors = _with_id_problems(cursor, errors)
+        if not clean and not errors:
+            errors = [NO_REFERRALS]
+        if errors:
+            raise ImportRejected(errors)
+        yield functools.partial(_staged_write, cursor=cursor, clean=clean)
+
+
+def _no_criterion(refs_and_lines: list[tuple[str, int]]) -> ImportRejected:
+    return ImportRejected(
+        [
+            (
+                line,
+                "dash_score",
+                f"Referral {ref} meets no MARAC criterion: the score is below "
+                f"{conf.high_risk_threshold()}, there is no professional judgement or escalation, "
+                "and it is not a repeat.",
+            )
+            for ref, line in sorted(refs_and_lines, key=lambda pair: pair[1])
+        ]
     )
+
+
+def _imported(*, actor, batch: ImportBatch, created: int, new_people: int, repeats: int, duplicates: int):
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=batch,
+        changed_fields=["referrals"],
+        detail={"rows": created, "sha256": batch.sha256},
+    )
+    return ImportResult(
+        batch=batch, created=created, repeats=repeats, new_people=new_people, possible_duplicates=duplicates
+    )
+
+
+# --- Through the ORM (SQLite) -------------------------------------------------------------------
+
+
+def _orm_write(*, actor, rows: list[dict], batch_values: dict) -> ImportResult:
+    batch = ImportBatch.objects.create(row_count=len(rows), **batch_values)
     victims, new_victims = _people(PersonRole.VICTIM, {r["victim_ref"] for r in rows})
     perpetrators, new_perpetrators = _people(
         PersonRole.PERPETRATOR, {r["perpetrator_ref"] for r in rows if r["perpetrator_ref"]}
@@ -461,7 +519,8 @@ def _write(*, actor, rows: list[dict], data: bytes, file_name: str) -> ImportRes
         }
         for r in rows
     ]
-    _bulk_insert(Referral, values)
+    for start in range(0, len(values), BATCH):
+        Referral.objects.bulk_create([Referral(**v) for v in values[start : start + BATCH]])
     referrals_recompute_repeats(
         victim_ids=set(victims.values()), touched={(r["area_id"], r["heard_date"]) for r in rows}
     )
@@ -476,33 +535,273 @@ def _write(*, actor, rows: list[dict], data: bytes, file_name: str) -> ImportRes
     )
     if no_criterion:
         line_of = {r["reference"]: r["line"] for r in rows}
-        raise ImportRejected(
-            [
-                (
-                    line_of[ref],
-                    "dash_score",
-                    f"Referral {ref} meets no MARAC criterion: the score is below "
-                    f"{conf.high_risk_threshold()}, there is no professional judgement or escalation, "
-                    "and it is not a repeat.",
-                )
-                for ref in sorted(no_criterion, key=line_of.get)
-            ]
-        )
-    repeats = Referral.objects.filter(import_batch=batch, is_repeat=True).count()
-    duplicates = Referral.objects.filter(import_batch=batch, possible_duplicate=True).count()
-    audit_record(
+        raise _no_criterion([(ref, line_of[ref]) for ref in no_criterion])
+    return _imported(
         actor=actor,
-        action=AuditAction.CREATE,
-        obj=batch,
-        changed_fields=["referrals"],
-        detail={"rows": len(rows), "sha256": batch.sha256},
-    )
-    return ImportResult(
         batch=batch,
         created=len(rows),
-        repeats=repeats,
         new_people=new_victims + new_perpetrators,
-        possible_duplicates=duplicates,
+        repeats=Referral.objects.filter(import_batch=batch, is_repeat=True).count(),
+        duplicates=Referral.objects.filter(import_batch=batch, possible_duplicate=True).count(),
+    )
+
+
+def _orm_check(scan: _Scan) -> tuple[list[dict], list[tuple[int, str, str]]]:
+    """Every row checked in Python, the referral ids against the file and the database too (the
+    file is read whole first, to look its ids up a chunk at a time)."""
+    raw_rows = list(scan.reader)
+    ids = [r[0].strip() for r in raw_rows if r]
+    existing = set()
+    for start in range(0, len(ids), _chunk()):
+        existing.update(
+            Referral.objects.filter(reference__in=ids[start : start + _chunk()]).values_list(
+                "reference", flat=True
+            )
+        )
+    seen: dict[str, int] = {}
+
+    def id_check(ref: str, line: int) -> str | None:
+        if ref in seen:
+            return _also_on_row(ref, seen[ref])
+        seen[ref] = line
+        return _already_imported(ref) if ref in existing else None
+
+    scan.reader, scan.total, scan.id_check = raw_rows, len(raw_rows), id_check
+    rows, errors = [], []
+    for _line, row, row_errors in scan:
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            rows.append(row)
+    if scan.stopped_at is not None:
+        errors.append(_stopped(scan.stopped_at))
+    if not rows and not errors:
+        errors.append(NO_REFERRALS)
+    return rows, errors
+
+
+def _people(role: str, refs: set[str]) -> tuple[dict[str, int], int]:
+    found: dict[str, int] = {}
+    refs_list = sorted(refs)
+    for start in range(0, len(refs_list), _chunk()):
+        found.update(
+            Person.objects.filter(role=role, source_ref__in=refs_list[start : start + _chunk()]).values_list(
+                "source_ref", "id"
+            )
+        )
+    now = timezone.now()
+    missing = [Person(role=role, source_ref=ref, created_at=now) for ref in refs_list if ref not in found]
+    for start in range(0, len(missing), BATCH):
+        Person.objects.bulk_create(missing[start : start + BATCH])
+    if missing:
+        for start in range(0, len(refs_list), _chunk()):
+            found.update(
+                Person.objects.filter(
+                    role=role, source_ref__in=refs_list[start : start + _chunk()]
+                ).values_list("source_ref", "id")
+            )
+    return found, len(missing)
+
+
+# --- Staged in PostgreSQL --------------------------------------------------------------------
+
+STAGE = "marac_import_stage"
+# The staging table's columns after (line, reference, ok), with the key of each in a checked row.
+STAGED = [
+    ("area_id", "integer", "area_id"),
+    ("referring_agency_id", "integer", "referring_agency_id"),
+    ("referral_date", "date", "referral_date"),
+    ("heard_date", "date", "heard_date"),
+    ("victim_ref", "text", "victim_ref"),
+    ("perpetrator_ref", "text", "perpetrator_ref"),
+    ("dash_score", "smallint", "dash_score"),
+    ("visible_high_risk", "boolean", "visible_high_risk"),
+    ("professional_judgement", "boolean", "professional_judgement"),
+    ("potential_escalation", "boolean", "escalation"),
+    ("children_in_household", "smallint", "children_in_household"),
+    ("victim_sex", "text", "victim_sex"),
+    ("victim_age", "smallint", "victim_age"),
+    ("victim_ethnicity", "text", "victim_ethnicity"),
+    ("victim_disabled", "text", "victim_disabled"),
+    ("victim_lgbt", "text", "victim_lgbt"),
+    ("perpetrator_age", "smallint", "perpetrator_age"),
+]
+NOT_STAGED = (None,) * len(STAGED)  # a row with problems: only its line and referral id count
+
+
+@contextmanager
+def _stage():
+    """A temporary staging table for one file, on this connection, dropped afterwards. It is
+    made outside the import's transaction so that progress is seen while the file is read."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGE} (line integer NOT NULL, reference text, ok boolean NOT NULL, "
+            + ", ".join(f"{name} {kind}" for name, kind, _key in STAGED)
+            + ")"
+        )
+        try:
+            yield cursor
+        finally:
+            try:
+                cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            except (DatabaseError, TransactionManagementError):
+                pass  # a broken transaction: its rollback removes the table (or the next import does)
+
+
+def _stage_rows(cursor, scan: _Scan) -> tuple[int, list[tuple[int, str, str]]]:
+    """COPY every row that has the right columns into the staging table, BATCH rows at a time
+    (progress is reported between batches). Returns the number of clean rows and the problems
+    found row by row."""
+    columns = ", ".join(["line", "reference", "ok"] + [name for name, _kind, _key in STAGED])
+    keys = [key for _name, _kind, key in STAGED]
+    errors: list[tuple[int, str, str]] = []
+    clean = 0
+    batch: list[tuple] = []
+
+    def flush() -> None:
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy,
+        ):
+            for values in batch:
+                copy.write_row(values)
+        batch.clear()
+
+    for line, row, row_errors in scan:
+        errors.extend(row_errors)
+        if row is None:
+            continue
+        ref = row["reference"] if 0 < len(row["reference"]) <= 60 else None
+        if row_errors:
+            batch.append((line, ref, False, *NOT_STAGED))
+        else:
+            clean += 1
+            batch.append((line, ref, True, *(row[key] for key in keys)))
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    cursor.execute(f"ANALYZE {STAGE}")  # temporary tables are never analysed automatically
+    return clean, errors
+
+
+def _with_id_problems(cursor, errors: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """The problems found row by row with those of the referral ids (on an earlier row of the
+    file, or already imported) worked out in SQL, in the order and with the stop after
+    MAX_ERRORS problems that checking row by row gives."""
+    cursor.execute(
+        f"""
+        SELECT s.line, s.reference, s.first_line, r.id IS NOT NULL
+        FROM (
+            SELECT line, reference, min(line) OVER (PARTITION BY reference) AS first_line
+            FROM {STAGE} WHERE reference IS NOT NULL
+        ) AS s
+        LEFT JOIN partnerships_referral r ON r.reference = s.reference AND s.line = s.first_line
+        WHERE s.line > s.first_line OR r.id IS NOT NULL
+        ORDER BY s.line
+        LIMIT %s
+        """,  # noqa: S608 - constant names; values are parameters
+        [MAX_ERRORS],
+    )
+    found = [
+        (line, "referral_id", _also_on_row(ref, first) if line > first else _already_imported(ref))
+        for line, ref, first, _exists in cursor.fetchall()
+    ]
+    # A row's referral id is its first column, so its problem comes first (a stable merge).
+    merged = list(heapq.merge(found, errors, key=lambda error: error[0]))
+    if len(merged) >= MAX_ERRORS:
+        # Checking stops at the end of the first whole row by which MAX_ERRORS were found.
+        reached = merged[MAX_ERRORS - 1][0]
+        cursor.execute(f"SELECT min(line) FROM {STAGE} WHERE line >= %s", [reached])  # noqa: S608
+        (last,) = cursor.fetchone()
+        if last is not None:
+            merged = [error for error in merged if error[0] <= last] + [_stopped(last)]
+    return merged
+
+
+def _staged_write(*, cursor, actor, clean: int, batch_values: dict) -> ImportResult:
+    """Write a clean staged file in a few statements: the new people (INSERT … ON CONFLICT DO
+    NOTHING), the referrals (joined to their people), then the repeats of every victim touched,
+    worked out again in one UPDATE (services.referral_flags_sql)."""
+    batch = ImportBatch.objects.create(row_count=clean, **batch_values)
+    now = timezone.now()
+    new_people = 0
+    quote = connection.ops.quote_name
+    person_defaults = column_defaults(Person, {"role", "source_ref", "created_at"})
+    for role, column in ((PersonRole.VICTIM, "victim_ref"), (PersonRole.PERPETRATOR, "perpetrator_ref")):
+        cursor.execute(
+            f"""
+            INSERT INTO partnerships_person (role, source_ref, created_at, {", ".join(map(quote, person_defaults))})
+            SELECT %s, ref, %s{", %s" * len(person_defaults)}
+            FROM (SELECT DISTINCT {column} AS ref FROM {STAGE} WHERE ok AND {column} <> '') AS refs
+            ORDER BY ref COLLATE "C"
+            ON CONFLICT (role, source_ref) WHERE NOT (source_ref = '') DO NOTHING
+            """,  # noqa: S608 - constant names; values are parameters
+            [role.value, now, *person_defaults.values()],
+        )
+        new_people += cursor.rowcount
+    written = {
+        "reference": "s.reference",
+        "area_id": "s.area_id",
+        "victim_id": "v.id",
+        "perpetrator_id": "p.id",
+        **{name: f"s.{name}" for name, _kind, _key in STAGED if not name.endswith("_ref")},
+        "status": "CASE WHEN s.heard_date IS NULL THEN %(referred)s ELSE %(heard)s END",
+        "import_batch_id": "%(batch)s",
+        "created_by_id": "%(actor)s",
+        "created_at": "%(now)s",
+    }
+    defaults = column_defaults(Referral, written)
+    cursor.execute(
+        f"""
+        INSERT INTO partnerships_referral ({", ".join(map(quote, [*written, *defaults]))})
+        SELECT {", ".join([*written.values(), *(f"%(default_{n})s" for n in range(len(defaults)))])}
+        FROM {STAGE} s
+        JOIN partnerships_person v
+          ON v.role = %(victim)s AND v.source_ref = s.victim_ref AND NOT (v.source_ref = '')
+        LEFT JOIN partnerships_person p
+          ON p.role = %(perpetrator)s AND p.source_ref = s.perpetrator_ref AND NOT (p.source_ref = '')
+        WHERE s.ok
+        ORDER BY s.line
+        """,  # noqa: S608 - constant names; values are parameters
+        {
+            "referred": ReferralStatus.REFERRED.value,
+            "heard": ReferralStatus.HEARD.value,
+            "batch": batch.pk,
+            "actor": actor.pk if actor else None,
+            "now": now,
+            "victim": PersonRole.VICTIM.value,
+            "perpetrator": PersonRole.PERPETRATOR.value,
+            **{f"default_{n}": value for n, value in enumerate(defaults.values())},
+        },
+    )
+    referral_flags_sql(
+        "SELECT victim_id FROM partnerships_referral WHERE import_batch_id = %(batch)s",
+        {"batch": batch.pk},
+        new=Q(import_batch=batch),
+    )
+    cursor.execute(
+        f"""
+        SELECT r.reference, s.line FROM partnerships_referral r JOIN {STAGE} s ON s.reference = r.reference
+        WHERE r.import_batch_id = %s AND NOT r.visible_high_risk AND NOT r.professional_judgement
+          AND NOT r.potential_escalation AND NOT r.is_repeat
+        ORDER BY r.referral_date DESC, r.id DESC
+        LIMIT %s
+        """,  # noqa: S608 - constant names; values are parameters
+        [batch.pk, MAX_ERRORS],
+    )
+    no_criterion = cursor.fetchall()
+    if no_criterion:
+        raise _no_criterion(no_criterion)
+    cursor.execute(
+        "SELECT count(*) FILTER (WHERE is_repeat), count(*) FILTER (WHERE possible_duplicate) "
+        "FROM partnerships_referral WHERE import_batch_id = %s",
+        [batch.pk],
+    )
+    repeats, duplicates = cursor.fetchone()
+    return _imported(
+        actor=actor, batch=batch, created=clean, new_people=new_people, repeats=repeats, duplicates=duplicates
     )
 
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
@@ -110,7 +111,9 @@ def referrals_recompute_repeats(
     """
     touched = set(touched)
     victim_ids = sorted(set(victim_ids))
-    size = 10_000 if connection.vendor == "postgresql" else 900
+    if connection.vendor == "postgresql":
+        return referral_flags_sql("SELECT unnest(%(victims)s::bigint[])", {"victims": victim_ids}, touched)
+    size = 900
     changed = 0
     for start in range(0, len(victim_ids), size):
         chunk = victim_ids[start : start + size]
@@ -158,6 +161,76 @@ def referrals_recompute_repeats(
         touched.update(not_counted.filter(is_repeat=True).values_list("area_id", "heard_date"))
         changed += not_counted.update(is_repeat=False, possible_duplicate=False)
     summary.refresh(touched)
+    return changed
+
+
+@transaction.atomic
+def referral_flags_sql(
+    victims: str, params: dict, touched: Iterable[tuple[int, date | None]] = (), *, new: Q | None = None
+) -> int:
+    """referrals_recompute_repeats in set-based SQL (PostgreSQL): every referral of the victims
+    that the SQL `victims` selects (with its `params`) gets its flags worked out again by a
+    window over the victim's referrals, and only those that change are written, in one UPDATE.
+    The same rule: the latest strictly earlier date among the victim's counted referrals on or
+    after the date exactly 12 calendar months before (PostgreSQL's interval arithmetic clamps
+    29 February as add_months does) makes a repeat; counted referrals on the same date are
+    possible duplicates unless confirmed separate. Returns how many referrals changed.
+
+    The summary: by default the months touched, and those of heard referrals whose repeat flag
+    changed, are worked out again (summary.refresh). `new` (an import: its referrals, which the
+    summary does not count yet) brings it up to date by difference instead: the changed
+    referrals it counts are taken away before the UPDATE and added back after it, with `new`."""
+    touched = set(touched)
+    counted = "NOT (r.status = ANY(%(not_counted)s))"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS marac_referral_flags")
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE marac_referral_flags ON COMMIT DROP AS
+            SELECT id, area_id, heard_date, is_repeat AS was_repeat, repeat, duplicate
+            FROM (
+                SELECT id, area_id, heard_date, is_repeat, possible_duplicate,
+                       counted AND coalesce(earlier >= (referral_date - interval '12 months')::date, false)
+                           AS repeat,
+                       counted AND same_day > 1 AND NOT confirmed_separate AS duplicate
+                FROM (
+                    SELECT r.id, r.area_id, r.heard_date, r.referral_date, r.is_repeat,
+                           r.possible_duplicate, r.confirmed_separate, {counted} AS counted,
+                           max(r.referral_date) FILTER (WHERE {counted}) OVER (
+                               PARTITION BY r.victim_id ORDER BY r.referral_date
+                               RANGE BETWEEN UNBOUNDED PRECEDING AND interval '1 day' PRECEDING
+                           ) AS earlier,
+                           count(*) FILTER (WHERE {counted}) OVER (
+                               PARTITION BY r.victim_id, r.referral_date
+                           ) AS same_day
+                    FROM partnerships_referral r
+                    WHERE r.victim_id IN ({victims})
+                ) AS w
+            ) AS f
+            WHERE is_repeat <> repeat OR possible_duplicate <> duplicate
+            """,  # noqa: S608 - `victims` is SQL written in this app, never input; values are parameters
+            {"not_counted": [status.value for status in NOT_COUNTED], **params},
+        )
+        changing = Q(pk__in=RawSQL("SELECT id FROM marac_referral_flags", ()))  # noqa: S611 - a constant
+        if new is not None:
+            summary.add(Referral.objects.filter(changing & ~new), sign=-1)
+        cursor.execute(
+            "UPDATE partnerships_referral r SET is_repeat = f.repeat, possible_duplicate = f.duplicate "
+            "FROM marac_referral_flags f WHERE r.id = f.id"
+        )
+        changed = cursor.rowcount
+        if new is None:
+            cursor.execute(
+                "SELECT DISTINCT area_id, heard_date FROM marac_referral_flags "
+                "WHERE was_repeat <> repeat AND heard_date IS NOT NULL"
+            )
+            touched.update(cursor.fetchall())
+        else:  # apart, so that each reads its referrals through an index
+            summary.add(Referral.objects.filter(changing & ~new))
+            summary.add(Referral.objects.filter(new))
+        cursor.execute("DROP TABLE marac_referral_flags")
+    if new is None:
+        summary.refresh(touched)
     return changed
 
 

@@ -13,8 +13,8 @@ as (hearing it, importing, withdrawing, a repeat flag that changes) calls `refre
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from somerset_safety.accounts.models import AgencyType
@@ -105,6 +105,48 @@ def refresh(touched: Iterable[tuple[int, date | None]]) -> int:
     rows = _summarise(areas, months)
     MonthlySummary.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+@transaction.atomic
+def add(referrals: QuerySet, sign: int = 1) -> None:
+    """Add to the summary (with `sign` -1, take away) the counts of these referrals, each in the
+    month it was heard in (PostgreSQL; one statement). For a large import: its referrals cost
+    what they count, where refresh() works every touched month out again from every referral
+    in it. The caller adds exactly the referrals the summary does not yet count (or takes away
+    ones it does). The areas are locked first, as refresh() locks them."""
+    referrals = referrals.filter(heard_date__isnull=False)
+    list(
+        MaracArea.objects.select_for_update()
+        .filter(pk__in=referrals.values("area_id"))
+        .order_by("pk")
+        .values_list("pk")
+    )
+    sql, params = (
+        referrals.annotate(heard_month=TruncMonth("heard_date"))
+        .values("area_id", "heard_month")
+        .annotate(**counts())
+        .order_by()
+        .query.sql_with_params()
+    )
+    table = connection.ops.quote_name(MonthlySummary._meta.db_table)
+    columns = ", ".join(COLUMNS)
+    counted = ", ".join(f"coalesce(q.{column}, 0)" for column in COLUMNS)
+    with connection.cursor() as cursor:
+        if sign > 0:
+            cursor.execute(
+                f"INSERT INTO {table} AS t (area_id, month, {columns}) "  # noqa: S608 - names only
+                f"SELECT q.area_id, q.heard_month::date, {counted} FROM ({sql}) AS q "
+                "ON CONFLICT (area_id, month) DO UPDATE SET "
+                + ", ".join(f"{column} = t.{column} + EXCLUDED.{column}" for column in COLUMNS),
+                params,
+            )
+        else:
+            cursor.execute(
+                f"UPDATE {table} AS t SET "  # noqa: S608 - names only
+                + ", ".join(f"{column} = t.{column} - coalesce(q.{column}, 0)" for column in COLUMNS)
+                + f" FROM ({sql}) AS q WHERE t.area_id = q.area_id AND t.month = q.heard_month::date",
+                params,
+            )
 
 
 def fill(referral_model, summary_model) -> None:

@@ -17,6 +17,37 @@ import time
 from django.db import connection, transaction
 
 PREFIX = "BM"
+BUILT_COLUMNS = {
+    "id",
+    "reference",
+    "area_id",
+    "victim_id",
+    "perpetrator_id",
+    "referral_date",
+    "referring_agency_id",
+    "dash_answers",
+    "dash_score",
+    "visible_high_risk",
+    "professional_judgement",
+    "professional_judgement_reasons",
+    "potential_escalation",
+    "is_repeat",
+    "children_in_household",
+    "victim_sex",
+    "victim_age",
+    "victim_ethnicity",
+    "victim_disabled",
+    "victim_lgbt",
+    "perpetrator_age",
+    "idva_allocated",
+    "status",
+    "heard_date",
+    "restricted",
+    "review_at_12_months",
+    "withdrawn_reason",
+    "import_batch_id",
+    "created_at",
+}
 
 
 def present(referrals: int, areas: int) -> bool:
@@ -53,7 +84,8 @@ def vacuum() -> None:
 @transaction.atomic
 def build(*, referrals: int, areas: int) -> None:
     from partnerships import summary
-    from partnerships.models import ImportBatch, MaracArea
+    from partnerships.imports import column_defaults
+    from partnerships.models import ImportBatch, MaracArea, Referral
     from somerset_safety.accounts.models import Agency
 
     if connection.vendor != "postgresql":
@@ -86,12 +118,14 @@ def build(*, referrals: int, areas: int) -> None:
         for code in ("POLICE", "HEALTH", "IDVA", "CSC", "HOUSING", "PROBATION")
     }
     victims = int(referrals * 0.72)
+    # The columns the build does not set (case details and the like) get the model's defaults.
+    defaults = column_defaults(Referral, BUILT_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.2026)")
         cursor.execute(
             """
-            INSERT INTO partnerships_person (role, source_ref, full_name, address, created_at)
-            SELECT role, prefix || lpad(g::text, 8, '0'), '', '', now()
+            INSERT INTO partnerships_person (role, source_ref, full_name, normalised_name, address, created_at)
+            SELECT role, prefix || lpad(g::text, 8, '0'), '', '', '', now()
             FROM (VALUES ('victim', 'BV'), ('perpetrator', 'BP')) AS kinds (role, prefix),
                  generate_series(0, %s - 1) AS g
             """,
@@ -119,7 +153,7 @@ def build(*, referrals: int, areas: int) -> None:
                 professional_judgement_reasons, potential_escalation, is_repeat, children_in_household,
                 victim_sex, victim_age, victim_ethnicity, victim_disabled, victim_lgbt, perpetrator_age,
                 idva_allocated, status, heard_date, restricted, review_at_12_months, withdrawn_reason,
-                import_batch_id, created_at
+                import_batch_id, created_at, {default_columns}
             )
             SELECT
                 %(prefix)s || lpad(r.n::text, 8, '0'), a.area_id, p.victim_id,
@@ -128,7 +162,7 @@ def build(*, referrals: int, areas: int) -> None:
                 CASE WHEN r.r_agency < 0.64 THEN %(police)s WHEN r.r_agency < 0.74 THEN %(health)s
                      WHEN r.r_agency < 0.84 THEN %(idva)s WHEN r.r_agency < 0.90 THEN %(csc)s
                      WHEN r.r_agency < 0.95 THEN %(housing)s ELSE %(probation)s END,
-                '{}'::jsonb, r.score, r.score >= 14, r.judgement, '', r.score < 14 AND NOT r.judgement,
+                '{{}}'::jsonb, r.score, r.score >= 14, r.judgement, '', r.score < 14 AND NOT r.judgement,
                 false, (ARRAY[0, 0, 1, 2, 3])[1 + floor(r.r_children * 5)::int],
                 CASE WHEN r.r_sex < 0.06 THEN 'male' ELSE 'female' END,
                 16 + floor(r.r_age * 64)::int,
@@ -141,7 +175,7 @@ def build(*, referrals: int, areas: int) -> None:
                 false,
                 CASE WHEN r.r_heard < 0.95 THEN 'heard' ELSE 'referred' END,
                 CASE WHEN r.r_heard < 0.95 THEN r.referral_date + 3 + floor(r.r_days * 27)::int END,
-                false, false, '', %(batch)s, now()
+                false, false, '', %(batch)s, now(), {default_values}
             FROM (
                 SELECT n, v, date '2016-01-01' + floor(random() * 3285)::int AS referral_date,
                        s.score, s.score < 14 AND random() < 0.6 AS judgement,
@@ -156,8 +190,11 @@ def build(*, referrals: int, areas: int) -> None:
             ) AS r
             JOIN bench_people AS p ON p.n = r.v
             JOIN bench_areas AS a ON a.n = r.v %% %(areas)s
-            """,
+            """.format(
+                default_columns=", ".join(defaults), default_values=", ".join(f"%({c})s" for c in defaults)
+            ),
             {
+                **defaults,
                 "prefix": PREFIX,
                 "victims": victims,
                 "referrals": referrals,

@@ -1,4 +1,5 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -6,6 +7,15 @@ from partnerships import services
 from somerset_safety.accounts.models import Agency
 
 from .factories import MaracAreaFactory, ReferralFactory
+
+
+@pytest.fixture
+def sample_refs(db):
+    """The areas and agencies of the synthetic example files (tests/partnerships/data, a copy of
+    ../shared/examples/marac)."""
+    examples = Path(__file__).parent / "data"
+    services.areas_load(actor=None, text=(examples / "areas.csv").read_text())
+    services.agencies_load(actor=None, text=(examples / "agencies.csv").read_text())
 
 
 @pytest.fixture

@@ -47,12 +47,6 @@ def to_csv(rows: list[dict]) -> bytes:
     return out.getvalue().encode()
 
 
-@pytest.fixture
-def sample_refs(db):
-    areas_load(actor=None, text=(EXAMPLES / "areas.csv").read_text())
-    agencies_load(actor=None, text=(EXAMPLES / "agencies.csv").read_text())
-
-
 def test_reference_loaders_are_idempotent_and_update_by_code(sample_refs):
     before_agencies, before_areas = Agency.objects.count(), MaracArea.objects.count()
     assert agencies_load(actor=None, text=(EXAMPLES / "agencies.csv").read_text()) == (0, 10)
