@@ -910,9 +910,11 @@ def meeting_approve_minutes(*, actor, meeting: Meeting, approved_on: date) -> Me
 
 
 @_marac_errors
-def area_update_pattern(*, actor, area: MaracArea, values: dict):
+def area_update_pattern(*, actor, area: MaracArea, values: dict, expected_version: str = ""):
     """Set how an area's MARAC usually meets (see the platform's body_update_pattern)."""
-    return meetings.body_update_pattern(actor=actor, body=meetings.body_for(area), values=values)
+    return meetings.body_update_pattern(
+        actor=actor, body=meetings.body_for(area), values=values, expected_version=expected_version
+    )
 
 
 @_marac_errors

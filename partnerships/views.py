@@ -176,7 +176,7 @@ def area_schedule(request, code: str):
         {name: getattr(body, name) for name in services.PATTERN_FIELDS} if body else {"item_minutes": 15}
     )
     pattern = PatternForm(
-        request.POST if request.POST.get("form") == "pattern" else None, initial=pattern_initial
+        request.POST if request.POST.get("form") == "pattern" else None, initial=pattern_initial, record=body
     )
     proposals = meeting_selectors.proposed_meetings(body, start, end) if body else []
     confirm = ConfirmDatesForm(
@@ -184,7 +184,12 @@ def area_schedule(request, code: str):
     )
     if request.method == "POST" and pattern.is_bound and pattern.is_valid():
         with errors_on(pattern):
-            services.area_update_pattern(actor=request.user, area=area, values=pattern.cleaned_data)
+            services.area_update_pattern(
+                actor=request.user,
+                area=area,
+                values=pattern.cleaned_data,
+                expected_version=pattern.cleaned_data.get("expected_version", ""),
+            )
             messages.success(request, "The meeting pattern has been saved.")
             return redirect(f"{reverse('partnerships:area_schedule', args=[area.code])}?year={year}")
     if request.method == "POST" and confirm.is_bound and confirm.is_valid():

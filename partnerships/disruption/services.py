@@ -599,9 +599,11 @@ def panel_meeting_schedule(
 
 
 @transaction.atomic
-def panel_pattern_update(*, actor, values: Mapping):
+def panel_pattern_update(*, actor, values: Mapping, expected_version: str = ""):
     """Set how the panel usually meets (the platform's rule for a body's pattern)."""
-    return meetings.body_update_pattern(actor=actor, body=meetings.body_for(the_panel()), values=values)
+    return meetings.body_update_pattern(
+        actor=actor, body=meetings.body_for(the_panel()), values=values, expected_version=expected_version
+    )
 
 
 @transaction.atomic

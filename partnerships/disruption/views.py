@@ -425,6 +425,7 @@ def panel_schedule(request):
         initial={name: getattr(body, name) for name in meetings.PATTERN_FIELDS}
         if body
         else {"item_minutes": 15},
+        record=body,
     )
     start, end = max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31)
     proposals = meeting_selectors.proposed_meetings(body, start, end) if body else []
@@ -434,7 +435,11 @@ def panel_schedule(request):
     here = f"{reverse('partnerships:panel_schedule')}?year={year}"
     if request.method == "POST" and pattern.is_bound and pattern.is_valid():
         with errors_on(pattern):
-            services.panel_pattern_update(actor=request.user, values=pattern.cleaned_data)
+            services.panel_pattern_update(
+                actor=request.user,
+                values=pattern.cleaned_data,
+                expected_version=pattern.cleaned_data.get("expected_version", ""),
+            )
             messages.success(request, "The panel's meeting pattern has been saved.")
             return redirect(here)
     if request.method == "POST" and confirm.is_bound and confirm.is_valid():

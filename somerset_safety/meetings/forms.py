@@ -325,7 +325,7 @@ class AssignForm(GdsFormMixin, forms.Form):
         return [Field.select("owner")]
 
 
-class PatternForm(GdsFormMixin, forms.Form):
+class PatternForm(VersionedForm, GdsFormMixin, forms.Form):
     """A body's usual pattern and the defaults for its meetings."""
 
     submit_label = "Save the pattern"

@@ -134,11 +134,11 @@ PATTERN_FIELDS = (
 
 
 @transaction.atomic
-def body_update_pattern(*, actor, body: Body, values: Mapping) -> Body:
+def body_update_pattern(*, actor, body: Body, values: Mapping, expected_version: str = "") -> Body:
     """Set how a body usually meets: the pattern the year's meetings are proposed from, and the
     time, venue, link and minutes per item new meetings start with. Raises MeetingError when the
     pattern is incomplete (a day; for monthly or quarterly, the week; for fortnightly or
-    quarterly, a date to count from)."""
+    quarterly, a date to count from); StaleEdit if someone changed it after `expected_version`."""
     body = Body.objects.select_for_update().get(pk=body.pk)
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in PATTERN_FIELDS}
     merged = {name: values.get(name, getattr(body, name)) for name in PATTERN_FIELDS}
@@ -152,12 +152,7 @@ def body_update_pattern(*, actor, body: Body, values: Mapping) -> Body:
             raise MeetingError("Enter a date the body met or will meet, to count the pattern from.")
     if not merged["item_minutes"] or merged["item_minutes"] < 1:
         raise MeetingError("Allow at least a minute for each item.")
-    changed = [name for name, value in values.items() if getattr(body, name) != value]
-    if changed:
-        for name in changed:
-            setattr(body, name, values[name])
-        body.save(update_fields=changed)
-        audit_record(actor=actor, action=AuditAction.CHANGE, obj=body, changed_fields=changed)
+    save_changes(body, values, actor, expected_version=expected_version)
     return body
 
 

@@ -112,6 +112,25 @@ def test_pattern_needs_its_parts(coordinator, body):
     assert (body.frequency, body.weekday, body.start_time) == ("weekly", 2, dt.time(9, 30))
 
 
+def test_a_pattern_saved_over_a_newer_one_is_refused_and_nothing_is_saved(coordinator, area, body, as_user):
+    from django.urls import reverse
+
+    from somerset_safety.core.edits import StaleEdit, record_version
+
+    opened = record_version(body)  # the coordinator opens the schedule page
+    page = as_user(coordinator).get(reverse("partnerships:area_schedule", args=[area.code])).content.decode()
+    assert 'name="expected_version"' in page
+    meetings.body_update_pattern(
+        actor=coordinator, body=body, values={"venue": "Taunton Library (synthetic)"}
+    )
+    with pytest.raises(StaleEdit, match="They changed: Venue"):
+        meetings.body_update_pattern(
+            actor=coordinator, body=body, values={"item_minutes": 20}, expected_version=opened
+        )
+    body.refresh_from_db()
+    assert (body.venue, body.item_minutes) == ("Taunton Library (synthetic)", 15)
+
+
 def test_year_of_meetings_all_or_none(coordinator, area, body):
     marac.meeting_create(actor=coordinator, area=area, date=dt.date(2026, 6, 2), chair=None, agencies=[])
     with pytest.raises(MaracError, match="already has a meeting on 2 June 2026"):
