@@ -4,10 +4,10 @@
 victims (each in one area, so a victim's referrals are in the same area) — the same shape as
 tests/benchmarks/marac_benchmark.py generates, but written by PostgreSQL itself
 (`INSERT … SELECT generate_series`, a fixed random seed), which takes a minute or two rather
-than the half hour of feeding it through the import in files. Repeats are then worked out by
-the rule the services use (an earlier referral of the same victim on or after the date exactly
-12 calendar months before), in one UPDATE with a window function, and the monthly summary is
-rebuilt. The import itself is measured separately, into this database.
+than the half hour of feeding it through the import in files. Repeats and possible duplicates are
+then worked out by the services' own statement (services.referral_flags_sql: an earlier referral
+of the same victim on or after the date exactly 12 calendar months before; same-day referrals
+are possible duplicates, not repeats), and the monthly summary is rebuilt. The import itself is measured separately, into this database.
 
 `ensure(referrals, areas)` builds it unless a build of that size is already there.
 """
@@ -86,6 +86,7 @@ def build(*, referrals: int, areas: int) -> None:
     from partnerships import summary
     from partnerships.imports import column_defaults
     from partnerships.models import ImportBatch, MaracArea, Referral
+    from partnerships.services import referral_flags_sql
     from somerset_safety.accounts.models import Agency
 
     if connection.vendor != "postgresql":
@@ -203,18 +204,9 @@ def build(*, referrals: int, areas: int) -> None:
                 **{code.lower(): pk for code, pk in agency.items()},
             },
         )
-        # Repeats: the victim's previous referral is on or after the date 12 months before.
-        cursor.execute(
-            """
-            UPDATE partnerships_referral AS r SET is_repeat = true
-            FROM (
-                SELECT id, referral_date,
-                       lag(referral_date) OVER (PARTITION BY victim_id ORDER BY referral_date, id) AS previous
-                FROM partnerships_referral WHERE reference LIKE %s
-            ) AS w
-            WHERE r.id = w.id AND w.previous >= (w.referral_date - interval '12 months')::date
-            """,
-            [f"{PREFIX}%"],
+        # Repeats and possible duplicates by the services' own rule and statement.
+        referral_flags_sql(
+            "SELECT id FROM partnerships_person WHERE role = 'victim' AND source_ref LIKE 'BV%%'", {}
         )
         cursor.execute("ANALYZE partnerships_referral")
         cursor.execute("ANALYZE partnerships_person")
