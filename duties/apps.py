@@ -9,6 +9,9 @@ class DutiesConfig(AppConfig):
         from .records import register_records
 
         register_records()
+        from .subject_access import register_sources
+
+        register_sources()
         from somerset_safety.accounts.roles import Role
         from somerset_safety.core import demo, navigation
 

@@ -9,6 +9,9 @@ class ReviewsConfig(AppConfig):
         from .records import register_records
 
         register_records()
+        from .subject_access import register_sources
+
+        register_sources()
         from somerset_safety.core import demo, navigation
 
         from . import deadlines

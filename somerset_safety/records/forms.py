@@ -5,7 +5,7 @@ from django import forms
 
 from somerset_safety.core.forms import DateField, GdsFormMixin, VersionedForm
 
-from .models import PauseReason, Regime, RetentionAction
+from .models import ItemDecision, PauseReason, Regime, RetentionAction
 
 
 class RetentionRuleForm(VersionedForm, GdsFormMixin, forms.Form):
@@ -265,3 +265,25 @@ class SarCompleteForm(GdsFormMixin, forms.Form):
     submit_label = "Record the response as sent"
 
     completed_on = DateField(label="Date the response was sent", not_future=True)
+
+
+class SarItemForm(GdsFormMixin, forms.Form):
+    submit_label = "Save the decision"
+
+    decision = forms.ChoiceField(
+        label="Disclose this record?",
+        choices=[(ItemDecision.DISCLOSE, "Disclose it"), (ItemDecision.WITHHOLD, "Withhold it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to disclose or withhold the record"},
+    )
+    withhold_reason = forms.CharField(
+        label="Why it is withheld (if withheld)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: it is about another person (third-party information) and they have not "
+        "agreed. The requester does not see this; it is kept on the request.",
+    )
+
+    def gds_fields(self):
+        return [Field.radios("decision", legend_size="m"), Field.textarea("withhold_reason")]

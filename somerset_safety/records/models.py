@@ -262,3 +262,64 @@ class SarPause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} from {self.started_on:%-d %B %Y}"
+
+
+class ItemDecision(models.TextChoices):
+    PENDING = "pending", "To review"
+    DISCLOSE = "disclose", "Disclose"
+    WITHHOLD = "withhold", "Withhold"
+
+
+class SarItem(models.Model):
+    """One record a search for the request's person found, by its app's source key, id and
+    system reference, with the officer's decision: disclose it, or withhold it (third-party
+    information) with the reason. No copy of the record's personal data is kept here."""
+
+    request = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="items")
+    source = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    reference = models.CharField(max_length=80, help_text="The record's system reference, never a name.")
+    description = models.CharField(max_length=200, help_text="What kind of record it is, in fixed words.")
+    matched_on = models.CharField(max_length=60, blank=True)
+    found_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    found_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=10, choices=ItemDecision.choices, default=ItemDecision.PENDING)
+    withhold_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["source", "reference", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "source", "object_id"], name="sar_item_once_per_request"
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="withhold") | ~Q(withhold_reason=""),
+                name="sar_withheld_item_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class SarSearch(models.Model):
+    """One search for the request's person: who searched, when, which sources they could search
+    (each finds only what that person may see) and which they could not."""
+
+    request = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="searches")
+    searched_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    searched_at = models.DateTimeField(auto_now_add=True)
+    sources = models.JSONField(default=list, help_text="The source keys searched.")
+    not_searched = models.JSONField(default=list, help_text="The source keys this person may not search.")
+    found = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-searched_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Search for {self.request} at {self.searched_at:%Y-%m-%d %H:%M}"

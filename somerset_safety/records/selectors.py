@@ -88,3 +88,57 @@ def sar_handlers():
     return User.objects.filter(
         pk__in=User.objects.filter(is_active=True, groups__name__in=groups).values("pk")
     ).order_by("full_name", "pk")
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What a disclosure bundle holds for one reader: each record disclosed with the data held
+    (read afresh, with the reader's access), the records disclosed that this reader may not see,
+    and how many were withheld."""
+
+    disclosed: list
+    unreadable: list
+    withheld: list
+
+    @property
+    def refusal(self) -> str | None:
+        if self.unreadable:
+            refs = ", ".join(item.reference for item in self.unreadable)
+            people = ", ".join(sorted({str(item.found_by) for item in self.unreadable}))
+            return (
+                f"You may not see {refs}, which {'are' if len(self.unreadable) > 1 else 'is'} to be disclosed. "
+                f"Ask {people} to produce the bundle."
+            )
+        return None
+
+
+def sar_bundle_refusal(sar) -> str | None:
+    """Why no bundle can be made yet: nobody has searched, or a record found is still to review."""
+    from .states import answered_in_full
+
+    return answered_in_full(sar)
+
+
+def sar_bundle(user, sar) -> Bundle:
+    from . import subjects
+    from .models import ItemDecision
+
+    items = list(sar.items.select_related("found_by"))
+    disclose = [item for item in items if item.decision == ItemDecision.DISCLOSE]
+    held = {}
+    by_source: dict[str, list] = {}
+    for item in disclose:
+        by_source.setdefault(item.source, []).append(item)
+    for key, group in by_source.items():
+        source = subjects.source(key)
+        found = source.fetch(user, [item.object_id for item in group]) if source else []
+        held.update({(key, h.object_id): h for h in found})
+    return Bundle(
+        disclosed=[
+            (item, held[(item.source, item.object_id)])
+            for item in disclose
+            if (item.source, item.object_id) in held
+        ],
+        unreadable=[item for item in disclose if (item.source, item.object_id) not in held],
+        withheld=[item for item in items if item.decision == ItemDecision.WITHHOLD],
+    )

@@ -17,18 +17,21 @@ from somerset_safety.core.queueing import enqueue
 from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines.services import deadlines_sync
 
-from . import deadlines, disposal, registry, selectors
+from . import deadlines, disposal, registry, selectors, subjects
 from .exceptions import RecordsError
 from .models import (
     DisposalAction,
     ErasureLog,
+    ItemDecision,
     LegalHold,
     PauseReason,
     Regime,
     RetentionAction,
     RetentionRule,
     RetentionTrigger,
+    SarItem,
     SarPause,
+    SarSearch,
     SarStatus,
     SubjectAccessRequest,
 )
@@ -489,3 +492,92 @@ def sar_complete(*, actor, sar: SubjectAccessRequest, completed_on: date) -> Sub
             field="completed_on",
         )
     return transition(sar, "complete", machine=SAR_MOVES, actor=actor, values={"completed_on": completed_on})
+
+
+ANSWERING = (SarStatus.OPEN, SarStatus.PAUSED)
+
+
+def _check_answering(sar: SubjectAccessRequest, doing: str) -> None:
+    if sar.status not in ANSWERING:
+        raise RecordsError(f"This request is {sar.get_status_display().lower()}, so {doing}.")
+
+
+def wanted_for(sar: SubjectAccessRequest) -> subjects.Wanted:
+    return subjects.Wanted(
+        names=tuple(sar.names), date_of_birth=sar.date_of_birth, references=tuple(sar.references)
+    )
+
+
+@transaction.atomic
+def sar_search(*, actor, sar: SubjectAccessRequest) -> SarSearch:
+    """Search every app for the request's person, as `actor`: each source finds only what the
+    actor may see there, and sources the actor may not search are recorded as not searched.
+    Records found for the first time are added to the request, to be reviewed; those found before
+    keep their decisions. Each source's finds are audited as a search (their ids), and the search
+    on the request. Raises RecordsError when the request is answered or withdrawn."""
+    sar = _lock_sar(sar)
+    _check_answering(sar, "it cannot be searched again")
+    wanted = wanted_for(sar)
+    searched, not_searched, found, new = [], [], 0, 0
+    for source in subjects.sources():
+        if not source.can_search(actor):
+            not_searched.append(source.key)
+            continue
+        searched.append(source.key)
+        items = list(source.find(actor, wanted))
+        found += len(items)
+        known = set(sar.items.filter(source=source.key).values_list("object_id", flat=True))
+        fresh = [
+            SarItem(
+                request=sar,
+                source=source.key,
+                object_id=item.object_id,
+                reference=item.reference[:80],
+                description=item.description[:200],
+                matched_on=item.matched_on[:60],
+                found_by=actor,
+            )
+            for item in items
+            if item.object_id not in known
+        ]
+        SarItem.objects.bulk_create(fresh)
+        new += len(fresh)
+        audit_record(
+            actor=actor,
+            action=AuditAction.SEARCH,
+            object_type=source.object_type,
+            detail={"ids": [item.object_id for item in items], "subject_access_request": sar.pk},
+        )
+    search = SarSearch.objects.create(
+        request=sar, searched_by=actor, sources=searched, not_searched=not_searched, found=found, new=new
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.SEARCH,
+        obj=sar,
+        detail={"sources": searched, "not_searched": not_searched, "found": found, "new": new},
+    )
+    return search
+
+
+@transaction.atomic
+def sar_item_decide(*, actor, item: SarItem, decision: str, withhold_reason: str = "") -> SarItem:
+    """Disclose a record found, or withhold it (third-party information) with the reason. A
+    decision can be changed until the response is recorded as sent. Audited by field name.
+    Raises RecordsError when the request is answered or withdrawn, or a withheld record has no
+    reason."""
+    item = SarItem.objects.select_for_update().select_related("request").get(pk=item.pk)
+    _check_answering(item.request, "its decisions can no longer be changed")
+    if decision not in (ItemDecision.DISCLOSE, ItemDecision.WITHHOLD):
+        raise RecordsError("Choose whether to disclose or withhold the record", field="decision")
+    reason = withhold_reason.strip() if decision == ItemDecision.WITHHOLD else ""
+    if decision == ItemDecision.WITHHOLD and not reason:
+        raise RecordsError(
+            "Enter why the record is withheld, for example that it is about another person",
+            field="withhold_reason",
+        )
+    changed = save_changes(item, {"decision": decision, "withhold_reason": reason}, actor=actor)
+    if changed:
+        item.decided_by, item.decided_at = actor, timezone.now()
+        item.save(update_fields=["decided_by", "decided_at"])
+    return item

@@ -3,7 +3,7 @@
 from somerset_safety.core.transitions import Move, StateMachine, sync_deadlines
 
 from .exceptions import RecordsError
-from .models import HoldStatus, SarStatus
+from .models import HoldStatus, ItemDecision, SarStatus
 
 HOLD_MOVES = StateMachine(
     field="status",
@@ -15,6 +15,17 @@ HOLD_MOVES = StateMachine(
 )
 
 
+def answered_in_full(sar) -> str | None:
+    """The response can be recorded once the person has been searched for and every record found
+    has been decided: disclosed or withheld."""
+    if not sar.searches.exists():
+        return "Search for the person first: the response must say what the service holds."
+    pending = sar.items.filter(decision=ItemDecision.PENDING).count()
+    if pending:
+        return f"Decide on every record found first: {pending} still to review."
+    return None
+
+
 SAR_MOVES = StateMachine(
     field="status",
     states=SarStatus,
@@ -23,7 +34,13 @@ SAR_MOVES = StateMachine(
     moves=[
         Move("pause", "Pause the clock", {SarStatus.OPEN}, SarStatus.PAUSED),
         Move("resume", "Restart the clock", {SarStatus.PAUSED}, SarStatus.OPEN),
-        Move("complete", "Record the response as sent", {SarStatus.OPEN}, SarStatus.COMPLETED),
+        Move(
+            "complete",
+            "Record the response as sent",
+            {SarStatus.OPEN},
+            SarStatus.COMPLETED,
+            guards=[answered_in_full],
+        ),
         Move(
             "withdraw",
             "Record the request as withdrawn",

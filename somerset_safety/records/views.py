@@ -2,17 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from somerset_safety.audit.services import audit_list
+from somerset_safety.audit.models import AuditAction
+from somerset_safety.audit.services import audit_list, audit_record
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.exports import MARKING, csv_response
 from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.deadlines.selectors import deadlines_of
+from somerset_safety.pdf.render import PdfRenderError, render_pdf
 
-from . import registry, selectors, services
+from . import registry, selectors, services, subjects
 from .forms import (
     DisposalForm,
     HoldForm,
@@ -21,6 +25,7 @@ from .forms import (
     SarCompleteForm,
     SarExtendForm,
     SarForm,
+    SarItemForm,
     SarPauseForm,
     SarResumeForm,
     SarWithdrawForm,
@@ -28,6 +33,7 @@ from .forms import (
 from .models import (
     DisposalAction,
     HoldStatus,
+    ItemDecision,
     LegalHold,
     RetentionRule,
     SarStatus,
@@ -251,11 +257,25 @@ def sar_create(request):
 def sar_detail(request, pk: int):
     sar = get_sar_for_user_or_404(request.user, pk)
     manage = can_manage_sars(request.user)
+    labels = {source.key: source.label for source in subjects.sources()}
     return render(
         request,
         "records/sar_detail.html",
         {
             "sar": sar,
+            "items": list(sar.items.select_related("decided_by")),
+            "labels": labels,
+            "searches": [
+                (
+                    search,
+                    [labels.get(k, k) for k in search.sources],
+                    [labels.get(k, k) for k in search.not_searched],
+                )
+                for search in sar.searches.select_related("searched_by")
+            ],
+            "answering": sar.status in services.ANSWERING,
+            "bundle_refusal": selectors.sar_bundle_refusal(sar),
+            "complete_refusal": SAR_MOVES.refusal(sar, "complete") if sar.status == SarStatus.OPEN else None,
             "deadline": next(iter(deadlines_of(SubjectAccessRequest, [sar.pk]).get(sar.pk, [])), None),
             "pauses": list(sar.pauses.select_related("started_by", "ended_by")),
             "moves": [option for option in SAR_MOVES.options(sar) if option.allowed] if manage else [],
@@ -324,3 +344,124 @@ def sar_change(request, pk: int, move: str):
     return render(
         request, "records/sar_change.html", {"form": form, "sar": sar, "title": title, "intro": intro}
     )
+
+
+def sar_search(request, pk: int):
+    """What a search for the request's person will look through, as the person searching may see
+    it (GET), and the search (POST)."""
+    sar = get_sar_for_user_or_404(request.user, pk, action="manage")
+    if sar.status not in services.ANSWERING:
+        messages.error(
+            request, f"This request is {sar.get_status_display().lower()}, so it cannot be searched again."
+        )
+        return redirect(sar)
+    if request.method == "POST":
+        search = services.sar_search(actor=request.user, sar=sar)
+        messages.success(
+            request,
+            f"Search done: {search.found} record{'s' if search.found != 1 else ''} found, {search.new} new to review.",
+        )
+        return redirect(sar)
+    sources = subjects.sources()
+    return render(
+        request,
+        "records/sar_search.html",
+        {
+            "sar": sar,
+            "searched": [s.label for s in sources if s.can_search(request.user)],
+            "not_searched": [s.label for s in sources if not s.can_search(request.user)],
+        },
+    )
+
+
+def sar_item(request, pk: int, item_pk: int):
+    """One record found: the personal data it holds, read afresh with the viewer's access, and the
+    decision to disclose or withhold it."""
+    sar = get_sar_for_user_or_404(request.user, pk)
+    item = get_object_or_404(sar.items, pk=item_pk)
+    source = subjects.source(item.source)
+    held = next(iter(source.fetch(request.user, [item.object_id])), None) if source else None
+    if held is not None and request.method == "GET":
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            object_type=source.object_type,
+            object_id=item.object_id,
+            detail={"page": "records:sar_item", "subject_access_request": sar.pk},
+        )
+    manage = can_manage_sars(request.user) and sar.status in services.ANSWERING
+    if request.method == "POST" and not manage:
+        raise PermissionDenied
+    initial = {
+        "decision": item.decision if item.decision != ItemDecision.PENDING else None,
+        "withhold_reason": item.withhold_reason,
+    }
+    form = SarItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.sar_item_decide(actor=request.user, item=item, **form.cleaned_data)
+            messages.success(request, f"{item.reference}: decision saved.")
+            return redirect(sar)
+    return render(
+        request,
+        "records/sar_item.html",
+        {"sar": sar, "item": item, "held": held, "source": source, "form": form, "can_manage": manage},
+    )
+
+
+def sar_bundle(request, pk: int, fmt: str):
+    """The disclosure bundle, as PDF or CSV: every record disclosed with the data it holds, read
+    now with the reader's access; withheld records are left out. Logged as a disclosure to the
+    requester, with the records disclosed and withheld (by reference, never their content)."""
+    sar = get_sar_for_user_or_404(request.user, pk, action="manage")
+    bundle = selectors.sar_bundle(request.user, sar)
+    refusal = selectors.sar_bundle_refusal(sar) or bundle.refusal
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(sar)
+    today = local_today()
+    detail = {
+        "subject_access_request": sar.pk,
+        "recipients": ["the requester"],
+        "disclosed": [f"{item.source}:{item.object_id}" for item, _held in bundle.disclosed],
+        "withheld": [f"{item.source}:{item.object_id}" for item in bundle.withheld],
+    }
+    if fmt == "csv":
+        return csv_response(
+            actor=request.user,
+            filename=f"{sar.reference}-disclosure.csv",
+            header=["Record", "What it is", "Item", "Value"],
+            rows=[
+                [item.reference, held.description, label, value]
+                for item, held in bundle.disclosed
+                for label, value in held.fields
+            ],
+            object_type=SubjectAccessRequest._meta.label_lower,
+            detail=detail,
+        )
+    html = render_to_string(
+        "records/pdf/sar_bundle.html",
+        {
+            "sar": sar,
+            "disclosed": bundle.disclosed,
+            "withheld_count": len(bundle.withheld),
+            "today": today,
+            "marking": MARKING,
+        },
+    )
+    try:
+        body = render_pdf(html)
+    except PdfRenderError as exc:
+        messages.error(request, f"The disclosure bundle could not be made. {exc}")
+        return redirect(sar)
+    filename = f"{MARKING}-{sar.reference}-disclosure-{today:%Y%m%d}.pdf"
+    audit_record(
+        actor=request.user,
+        action=AuditAction.DISCLOSE,
+        obj=sar,
+        detail={"format": "pdf", "file": filename, **detail},
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Protective-Marking"] = MARKING
+    return response
