@@ -765,7 +765,7 @@ ACTION_MOVE_FORMS = {
 }
 
 
-class DueDateForm(GdsForm, forms.Form):
+class DueDateForm(VersionedForm, GdsForm, forms.Form):
     submit_label = "Change due date"
 
     due_on = DateField(label="New due date")

@@ -614,7 +614,9 @@ def request_change_due(request, pk: int, request_pk: int):
     report_request = perms.get_request_for_user_or_404(
         request.user, notification, request_pk, action="manage"
     )
-    form = f.DueDateForm(request.POST or None, initial={"due_on": report_request.due_on})
+    form = f.DueDateForm(
+        request.POST or None, initial={"due_on": report_request.due_on}, record=report_request
+    )
     back = reverse("reviews:request", args=[pk, request_pk])
     if request.method == "POST" and form.is_valid():
         with errors_on(form):

@@ -7,6 +7,7 @@ from django.db import transaction
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
 from somerset_safety.core.dates import today as local_today
+from somerset_safety.core.edits import save_changes
 from somerset_safety.deadlines.services import deadlines_sync
 
 from ..exceptions import ReviewError
@@ -64,7 +65,12 @@ def report_request_create(
 
 
 @transaction.atomic
-def report_request_change_due(*, actor, request: AgencyReportRequest, due_on: date) -> AgencyReportRequest:
+def report_request_change_due(
+    *, actor, request: AgencyReportRequest, due_on: date, expected_version: str = ""
+) -> AgencyReportRequest:
+    """Move when an agency's report is due; its deadline follows. Raises ReviewError for a request
+    that has ended or a date before it was made, StaleEdit if someone changed the request after
+    `expected_version` (the form's)."""
     request = (
         AgencyReportRequest.objects.select_for_update()
         .select_related("review__notification")
@@ -73,10 +79,8 @@ def report_request_change_due(*, actor, request: AgencyReportRequest, due_on: da
     _refuse_if_ended(request)
     if due_on < request.requested_on:
         raise ReviewError("The due date must be on or after the date requested.")
-    request.due_on = due_on
-    request.save(update_fields=["due_on"])
-    audit_record(actor=actor, action=AuditAction.CHANGE, obj=request, changed_fields=["due_on"])
-    deadlines_sync(subject=request.review.notification)
+    if save_changes(request, {"due_on": due_on}, actor, expected_version=expected_version):
+        deadlines_sync(subject=request.review.notification)
     return request
 
 

@@ -106,6 +106,25 @@ def _marac_case_details(coordinator):
     return referral, reverse("partnerships:referral_details", args=[referral.pk])
 
 
+def _dhr_report_request(officer):
+    import datetime as dt
+
+    from reviews import services
+    from somerset_safety.accounts.models import Agency
+    from tests.reviews.factories import make_review
+
+    review = make_review(officer)
+    request = services.report_request_create(
+        actor=officer,
+        review=review,
+        agency=Agency.objects.get(code="HOUSING"),
+        report_type="chronology",
+        requested_on=dt.date(2026, 3, 1),
+        due_on=dt.date(2026, 4, 1),
+    )
+    return request, reverse("reviews:request_change_due", args=[review.notification.pk, request.pk])
+
+
 def _slavery_record(officer):
     from tests.duties.factories import make_notification
 
@@ -244,6 +263,15 @@ CASES = {
         ("referrer_name", "Rita Referrer (synthetic)"),
         lambda r: (r.referrer_name, r.victim_views),
         (("", "Wants to stay in the area (synthetic)"), ("Rita Referrer (synthetic)", "")),
+    ),
+    "DHR agency report request": (
+        _dhr_report_request,
+        Role.OFFICER,
+        {"contact_name": "Dee Contact (synthetic)"},
+        "contact name",
+        ("due_on_0", "15"),
+        lambda r: (r.due_on.isoformat(), r.contact_name),
+        (("2026-04-01", "Dee Contact (synthetic)"), ("2026-04-15", "Dee Contact (synthetic)")),
     ),
     "modern slavery record": (
         _slavery_record,
