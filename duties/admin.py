@@ -4,15 +4,26 @@ assessments and duty-to-notify records are changed only through the service's ow
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from somerset_safety.accounts.models import User
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
-from somerset_safety.core.admin import ArchiveNotDeleteMixin, PlainMessagesAdmin
+from somerset_safety.core.admin import ArchiveNotDeleteMixin, ServiceFormsAdmin
 
 from .models import Duty, Obligation
 from .services import obligation_changed_by_admin, obligation_refresh
 
 
-class ObligationInline(PlainMessagesAdmin, admin.StackedInline):
+class LeadOfficerChoice:
+    """The lead officer is chosen from a plain list of the people who can sign in, by name
+    (a select a screen reader names from its label, where the admin's search box has none)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lead_officer":
+            kwargs["queryset"] = User.objects.filter(is_active=True).order_by("full_name", "email")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ObligationInline(LeadOfficerChoice, ServiceFormsAdmin, admin.StackedInline):
     model = Obligation
     extra = 0
     can_delete = False
@@ -30,7 +41,6 @@ class ObligationInline(PlainMessagesAdmin, admin.StackedInline):
         "next_due_on",
     ]
     readonly_fields = ["last_met_on", "next_due_on"]
-    autocomplete_fields = ["lead_officer"]
 
 
 @admin.register(Duty)
@@ -70,12 +80,11 @@ class DutyAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
+class ObligationAdmin(LeadOfficerChoice, ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     list_display = ["title", "duty", "cycle_months", "prevent_area", "last_met_on", "next_due_on", "active"]
     list_filter = ["active", "duty", "prevent_area"]
     search_fields = ["title", "code", "duty__title"]
     readonly_fields = ["last_met_on", "next_due_on"]
-    autocomplete_fields = ["lead_officer"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

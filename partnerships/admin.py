@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from somerset_safety.accounts.models import User
 from somerset_safety.accounts.roles import Role
-from somerset_safety.core.admin import AuditedAdmin, PlainMessagesAdmin
+from somerset_safety.core.admin import AuditedAdmin, ServiceFormsAdmin
 from somerset_safety.meetings.models import Body
 
 from .deadlines import area_deadlines_sync
@@ -31,7 +31,6 @@ from .models import (
 @admin.register(PartnershipBody)
 class PartnershipBodyAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "parent", "active"]
-    filter_horizontal = ["member_agencies"]
 
 
 @admin.register(Priority)
@@ -40,7 +39,7 @@ class PriorityAdmin(AuditedAdmin):
     list_filter = ["body"]
 
 
-class MeetingPatternInline(PlainMessagesAdmin, GenericStackedInline):
+class MeetingPatternInline(ServiceFormsAdmin, GenericStackedInline):
     """The area's meetings: their usual pattern (from which the year's meetings are proposed),
     time, venue, link and the agencies invited to every meeting."""
 
@@ -63,7 +62,6 @@ class MeetingPatternInline(PlainMessagesAdmin, GenericStackedInline):
         "item_minutes",
         "standing_agencies",
     ]
-    filter_horizontal = ["standing_agencies"]
 
 
 @admin.register(MaracArea)
@@ -74,7 +72,6 @@ class MaracAreaAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_filter = ["active"]
     search_fields = ["code", "name"]
     inlines = [MeetingPatternInline]
-    filter_horizontal = ["coordinators"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "coordinators":
@@ -136,8 +133,9 @@ class GroupTypeAdmin(AuditedAdmin):
     list_filter = ["active", "is_county_line"]
 
 
-class ThreatBandInline(PlainMessagesAdmin, admin.TabularInline):
-    """A scale's bands; `review_months` is how often the panel reviews a group in the band."""
+class ThreatBandInline(ServiceFormsAdmin, admin.StackedInline):
+    """A scale's bands; `review_months` is how often the panel reviews a group in the band.
+    Stacked, so each input has its own label (a tabular inline has only column headings)."""
 
     model = ThreatBand
     extra = 0

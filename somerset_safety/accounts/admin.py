@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
-from somerset_safety.core.admin import AuditedAdmin, PlainMessagesAdmin, ReadOnlyAdminMixin
+from somerset_safety.core.admin import AuditedAdmin, ReadOnlyAdminMixin, ServiceFormsAdmin
 from somerset_safety.core.forms import PlainMessages
 
 from . import services
@@ -224,7 +224,7 @@ class SignInFailureLogAdmin(ReadOnlyAdminMixin, AccessFailureLogAdmin):
 
 
 @admin.register(AccessAttempt)
-class LockOutAdmin(PlainMessagesAdmin, AccessAttemptAdmin):
+class LockOutAdmin(ServiceFormsAdmin, AccessAttemptAdmin):
     """Deleting a lock-out record is how an administrator unlocks an account early."""
 
     def delete_model(self, request, obj):

@@ -4,6 +4,7 @@ reason), every save is audited with the fields it changed, and some things are r
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.template.response import TemplateResponse
 
 from somerset_safety.audit.models import AuditAction
@@ -17,11 +18,14 @@ class PlainModelForm(PlainMessages, forms.ModelForm):
     """The admin's default form, with every message in the service's own words."""
 
 
-class PlainMessagesAdmin:
-    """Admin pages (and inlines) whose forms give plain messages, as every form of the product
-    does: the admin builds its form from `form`, so the default is PlainModelForm."""
+class ServiceFormsAdmin:
+    """Admin pages (and inlines) whose forms work as every form of the product does: plain
+    messages (the admin builds its form from `form`, so the default is PlainModelForm), and a
+    choice of several (agencies, coordinators) as a list of checkboxes, which a screen reader
+    and a keyboard use as any other — not Django's two-box filter, whose icons break ARIA rules."""
 
     form = PlainModelForm
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 class ReadOnlyAdminMixin:
@@ -46,7 +50,7 @@ class ArchiveReasonForm(PlainMessages, forms.Form):
     )
 
 
-class ArchiveNotDeleteMixin(PlainMessagesAdmin):
+class ArchiveNotDeleteMixin(ServiceFormsAdmin):
     """Records are never deleted in the admin. Where the model has an `active` flag, the
     "Archive" action clears it with a reason, which goes in the audit event."""
 
