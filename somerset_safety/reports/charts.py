@@ -40,11 +40,15 @@ COUNCIL_STYLE_FIELDS = (
 )
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+# The legend's ids, for pygal's script (which we remove): the same in every chart, so a paper
+# with two charts drawn inline would hold each id twice.
+_LEGEND_ID = re.compile(r' id="activate-serie-\d+"')
 
 
 def _clean(svg: str) -> str:
-    """pygal adds a small configuration script even with js=[]; our charts are static."""
-    return _SCRIPT.sub("", svg)
+    """pygal adds a small configuration script even with js=[], and ids for it to find the
+    legend by; our charts are static, so both go."""
+    return _LEGEND_ID.sub("", _SCRIPT.sub("", svg))
 
 
 def _whole_number_axis(series: dict[str, list[float | int | None]]) -> dict:

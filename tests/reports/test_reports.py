@@ -441,6 +441,21 @@ def test_chart_is_svg_without_script():
     assert chart.data_uri.startswith("data:image/svg+xml;base64,")
 
 
+def test_two_charts_on_one_paper_share_no_id():
+    """Drawn inline in the PDF, every id must be unique on the page (a repeated one is an
+    anchor defined twice): only each chart's own id is left."""
+    import re
+
+    from somerset_safety.reports.charts import bar_chart, line_chart
+
+    series = {"Police": [3, 4], "Housing": [1, 2]}
+    first = bar_chart(title="Cases", labels=["Q1", "Q2"], series=series, alt="Cases")
+    second = line_chart(title="Trend", labels=["Q1", "Q2"], series=series, alt="Trend")
+    ids = [re.findall(r'\bid="([^"]+)"', chart.svg) for chart in (first, second)]
+    assert [len(found) for found in ids] == [1, 1]
+    assert all(found[0].startswith("chart-") for found in ids) and ids[0] != ids[1]
+
+
 # --- The report date and period, the council's sections, the edit form -------------------------
 
 
