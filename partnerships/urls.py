@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import views
 from .boards import urls as board_urls
@@ -6,6 +7,8 @@ from .disruption import urls as disruption_urls
 from .performance import urls as performance_urls
 
 app_name = "partnerships"
+pages = views.pages  # the platform's meeting and action pages, with MARAC's words and services
+both = require_http_methods(["GET", "POST"])
 urlpatterns = (
     [
         path("marac/", views.marac_home, name="marac_home"),
@@ -29,16 +32,18 @@ urlpatterns = (
         path("marac/meetings/", views.meeting_list, name="meeting_list"),
         path("marac/meetings/new/", views.meeting_create, name="meeting_create"),
         path("marac/meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
-        path("marac/meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
+        path(
+            "marac/meetings/<int:pk>/attendance/", both(pages.meeting_attendance), name="meeting_attendance"
+        ),
         path("marac/meetings/<int:pk>/invite/", views.meeting_invite, name="meeting_invite"),
-        path("marac/meetings/<int:pk>/details/", views.meeting_edit, name="meeting_edit"),
-        path("marac/meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+        path("marac/meetings/<int:pk>/details/", both(pages.meeting_edit), name="meeting_edit"),
+        path("marac/meetings/<int:pk>/cancel/", both(pages.meeting_cancel), name="meeting_cancel"),
         path(
             "marac/meetings/<int:pk>/other-business/",
-            views.meeting_other_business,
+            both(pages.meeting_other_business),
             name="meeting_other_business",
         ),
-        path("marac/meetings/<int:pk>/approve-minutes/", views.meeting_approve, name="meeting_approve"),
+        path("marac/meetings/<int:pk>/approve-minutes/", both(pages.meeting_approve), name="meeting_approve"),
         path("marac/meetings/<int:pk>/research/", views.meeting_research, name="meeting_research"),
         path(
             "marac/meetings/<int:pk>/papers/<slug:papers>.pdf",
@@ -55,18 +60,16 @@ urlpatterns = (
             views.research_access,
             name="research_access",
         ),
-        path("marac/meetings/<int:pk>/<slug:step>/", views.meeting_step, name="meeting_step"),
+        path("marac/meetings/<int:pk>/<slug:step>/", both(pages.meeting_step), name="meeting_step"),
         path("marac/agenda-items/<int:pk>/", views.agenda_item_minutes, name="agenda_item"),
         path("marac/agenda-items/<int:pk>/remove/", views.agenda_item_remove, name="agenda_item_remove"),
         path("marac/agenda-items/<int:pk>/actions/new/", views.action_create, name="action_create"),
         path("marac/actions/", views.action_list, name="action_list"),
-        path("marac/actions/<int:pk>/", views.action_detail, name="action_detail"),
-        path("marac/actions/<int:pk>/complete/", views.action_complete, name="action_complete"),
-        path("marac/actions/<int:pk>/progress/", views.action_progress, name="action_progress"),
-        path("marac/actions/<int:pk>/owner/", views.action_assign, name="action_assign"),
-        path(
-            "marac/actions/<int:pk>/carry-forward/", views.action_carry_forward, name="action_carry_forward"
-        ),
+        path("marac/actions/<int:pk>/", require_GET(pages.action_detail), name="action_detail"),
+        path("marac/actions/<int:pk>/complete/", both(pages.action_complete), name="action_complete"),
+        path("marac/actions/<int:pk>/progress/", both(pages.action_progress), name="action_progress"),
+        path("marac/actions/<int:pk>/owner/", both(pages.action_assign), name="action_assign"),
+        path("marac/actions/<int:pk>/carry-forward/", both(pages.action_carry), name="action_carry_forward"),
         path("marac/return/", views.data_return, name="data_return"),
         path("marac/return.csv", views.data_return_csv, name="data_return_csv"),
     ]

@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.contrib.contenttypes.prefetch import GenericPrefetch
@@ -17,17 +18,7 @@ from somerset_safety.core.exports import csv_response
 from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.meetings import selectors as meeting_selectors
-from somerset_safety.meetings.forms import (
-    ApproveMinutesForm,
-    AssignForm,
-    ConfirmDatesForm,
-    MeetingDetailsForm,
-    OtherBusinessForm,
-    PatternForm,
-    ProgressForm,
-)
-from somerset_safety.meetings.forms import ReasonForm as MeetingReasonForm
-from somerset_safety.meetings.models import ActionUpdate
+from somerset_safety.meetings.pages import MeetingPages, schedule_page
 from somerset_safety.reports.disclosure import shown
 from somerset_safety.reports.permissions import can_see_small_counts
 
@@ -36,10 +27,7 @@ from .exceptions import ImportRejected, MaracError
 from .filters import ActionFilter, ReferralFilter
 from .forms import (
     ActionForm,
-    AttendanceForm,
-    CarryForwardForm,
     CaseDetailsForm,
-    CompleteActionForm,
     DuplicateForm,
     HandlingForm,
     ImportForm,
@@ -152,70 +140,26 @@ def area_list(request):
     )
 
 
-def _schedule_years(today) -> list[int]:
-    return [today.year, today.year + 1]
-
-
 @require_http_methods(["GET", "POST"])
 def area_schedule(request, code: str):
     """The area's meeting pattern and the year's meetings proposed from it, for the coordinator
     to confirm."""
     require_any_role(request.user, MANAGE_ROLES)
     area = get_object_or_404(MaracArea, code=code)
-    body = selectors.area_bodies([area.pk]).get(area.pk)
-    today = local_today()
-    years = _schedule_years(today)
-    try:
-        year = int(request.GET.get("year", years[0]))
-    except ValueError:
-        year = years[0]
-    if year not in years:
-        raise Http404
-    start, end = max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31)
-    pattern_initial = (
-        {name: getattr(body, name) for name in services.PATTERN_FIELDS} if body else {"item_minutes": 15}
-    )
-    pattern = PatternForm(
-        request.POST if request.POST.get("form") == "pattern" else None, initial=pattern_initial, record=body
-    )
-    proposals = meeting_selectors.proposed_meetings(body, start, end) if body else []
-    confirm = ConfirmDatesForm(
-        request.POST if request.POST.get("form") == "dates" else None, proposals=proposals
-    )
-    if request.method == "POST" and pattern.is_bound and pattern.is_valid():
-        with errors_on(pattern):
-            services.area_update_pattern(
-                actor=request.user,
-                area=area,
-                values=pattern.cleaned_data,
-                expected_version=pattern.cleaned_data.get("expected_version", ""),
-            )
-            messages.success(request, "The meeting pattern has been saved.")
-            return redirect(f"{reverse('partnerships:area_schedule', args=[area.code])}?year={year}")
-    if request.method == "POST" and confirm.is_bound and confirm.is_valid():
-        from somerset_safety.accounts.models import Agency
+    from somerset_safety.accounts.models import Agency
 
-        with errors_on(confirm):
-            created = services.meetings_schedule_year(
-                actor=request.user,
-                area=area,
-                dates=confirm.chosen(),
-                agencies=Agency.objects.filter(code__in=CORE_AGENCIES),
-            )
-            messages.success(request, f"{len(created)} meeting{'s' if len(created) != 1 else ''} scheduled.")
-            return redirect(f"{reverse('partnerships:area_schedule', args=[area.code])}?year={year}")
-    return render(
+    return schedule_page(
         request,
-        "partnerships/area_schedule.html",
-        {
-            "area": area,
-            "body": body,
-            "pattern": pattern,
-            "confirm": confirm,
-            "proposals": proposals,
-            "year": year,
-            "years": years,
-        },
+        body=selectors.area_bodies([area.pk]).get(area.pk),
+        save_pattern=functools.partial(services.area_update_pattern, actor=request.user, area=area),
+        schedule_dates=lambda dates: services.meetings_schedule_year(
+            actor=request.user, area=area, dates=dates, agencies=Agency.objects.filter(code__in=CORE_AGENCIES)
+        ),
+        caption=area.name,
+        who="the MARAC",
+        invited="the core agencies",
+        back_url=reverse("partnerships:area_list"),
+        back_label="Back to MARAC areas",
     )
 
 
@@ -571,25 +515,6 @@ def meeting_detail(request, pk: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def meeting_attendance(request, pk: int):
-    meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
-    attendances = list(MeetingAttendance.objects.filter(meeting=meeting).select_related("agency"))
-    form = AttendanceForm(request.POST or None, attendances=attendances)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.meeting_record_attendance(actor=request.user, meeting=meeting, entries=form.entries())
-            messages.success(request, "Attendance has been saved.")
-            return redirect(meeting)
-    invite = InviteForm()
-    invite.fields["agency"].queryset = invite.fields["agency"].queryset.exclude(
-        pk__in=[a.agency_id for a in attendances]
-    )
-    return render(
-        request, "partnerships/meeting_attendance.html", {"meeting": meeting, "form": form, "invite": invite}
-    )
-
-
 @require_http_methods(["POST"])
 def meeting_invite(request, pk: int):
     meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
@@ -615,190 +540,6 @@ def _generated(request, result) -> None:
             request,
             f"Victim {victim} has {count} referrals on this agenda: they are heard together under item {number}.",
         )
-
-
-MEETING_STEPS = {
-    "generate_agenda": (
-        services.meeting_generate_agenda,
-        "Generate the agenda?",
-        "Adds cases with incomplete actions from the last meeting, actions carried forward to this meeting, new "
-        "cases (with children first), and flagged cases where 12 months have passed since their last MARAC. Each "
-        "victim is one item, with all their referrals under it. Cases already on the agenda keep their place.",
-        "Generate agenda",
-        _generated,
-    ),
-    "send_agenda": (
-        services.meeting_send_agenda,
-        "Record that the agenda has been sent?",
-        "Records today as the date the agenda went to the invited agencies. This meets the papers deadline and "
-        "opens the research stage. Their representatives get an email saying only that papers are ready.",
-        "Record agenda as sent",
-        "The agenda has been recorded as sent.",
-    ),
-    "start": (
-        services.meeting_start,
-        "Start the meeting",
-        "Read the confidentiality statement to everyone present. Information shared at MARAC is confidential, is "
-        "shared only to protect the victim and children, and must not be passed on without the agreement of the "
-        "agency that shared it. Confirm that everyone present has agreed to it.",
-        "Everyone present has agreed to the confidentiality statement",
-        "The meeting has started.",
-    ),
-    "conclude": (
-        services.meeting_conclude,
-        "Conclude the meeting?",
-        "After this, minutes and attendance cannot be changed.",
-        "Conclude meeting",
-        "The meeting has concluded.",
-    ),
-}
-
-
-@require_http_methods(["GET", "POST"])
-def meeting_step(request, pk: int, step: str):
-    if step not in MEETING_STEPS:
-        raise Http404
-    meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
-    service, heading, explanation, button, done = MEETING_STEPS[step]
-    error = None
-    if request.method == "POST":
-        try:
-            result = service(actor=request.user, meeting=meeting)
-        except MaracError as exc:
-            error = str(exc)
-        else:
-            if callable(done):
-                done(request, result)
-            else:
-                messages.success(request, done)
-            return redirect(meeting)
-    return render(
-        request,
-        "partnerships/meeting_step.html",
-        {
-            "meeting": meeting,
-            "heading": heading,
-            "explanation": explanation,
-            "button": button,
-            "error": error,
-            "step": step,
-        },
-    )
-
-
-def _form_page(
-    request, *, form, caption: str, heading: str, cancel_url: str, intro: str = "", cancel_label=""
-):
-    return render(
-        request,
-        "meetings/form_page.html",
-        {
-            "form": form,
-            "caption": caption,
-            "heading": heading,
-            "intro": intro,
-            "cancel_url": cancel_url,
-            "cancel_label": cancel_label,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def meeting_edit(request, pk: int):
-    meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
-    initial = {
-        name: getattr(meeting, name)
-        for name in ("date", "start_time", "end_time", "venue", "online_link", "chair")
-    }
-    form = MeetingDetailsForm(
-        request.POST or None,
-        initial=initial,
-        chairs=selectors.marac_chairs(keep=meeting.chair),
-        record=meeting,
-    )
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.meeting_update_details(
-                actor=request.user,
-                meeting=meeting,
-                values=form.cleaned_data,
-                expected_version=form.cleaned_data["expected_version"],
-            )
-            messages.success(request, "The meeting details have been saved.")
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Change the meeting details",
-        intro="The date can change only until the agenda has gone out. Item time slots follow the start time.",
-        cancel_url=meeting.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def meeting_cancel(request, pk: int):
-    meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
-    form = MeetingReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
-            messages.success(request, "The meeting has been cancelled.")
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Cancel the meeting?",
-        intro="New cases on its agenda go back to the referrals waiting for a meeting. Actions carried forward to "
-        "it come up at the next meeting instead.",
-        cancel_url=meeting.get_absolute_url(),
-        cancel_label="Keep the meeting",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def meeting_other_business(request, pk: int):
-    meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
-    form = OtherBusinessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.agenda_add_other_business(
-                actor=request.user, meeting=meeting, title=form.cleaned_data["title"]
-            )
-            messages.success(request, "The item has been added under any other business.")
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Add any other business",
-        cancel_url=meeting.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def meeting_approve(request, pk: int):
-    meeting = get_meeting_for_user_or_404(request.user, pk, action="change")
-    form = ApproveMinutesForm(request.POST or None, initial={"approved_on": local_today()})
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.meeting_approve_minutes(
-                actor=request.user, meeting=meeting, approved_on=form.cleaned_data["approved_on"]
-            )
-            messages.success(
-                request, "The minutes have been approved. The invited agencies are told they are ready."
-            )
-            return redirect(meeting)
-    return _form_page(
-        request,
-        form=form,
-        caption=str(meeting),
-        heading="Approve the minutes",
-        intro="Once approved as a true record the minutes cannot change, and the invited agencies get an email "
-        "saying only that they are ready.",
-        cancel_url=meeting.get_absolute_url(),
-    )
 
 
 # --- Research before the meeting -------------------------------------------------------------
@@ -1119,98 +860,6 @@ def action_list(request):
     )
 
 
-def action_detail(request, pk: int):
-    require_any_role(request.user, MARAC_ROLES)
-    action = get_action_for_user_or_404(request.user, pk)
-    referral_visible = (
-        action.subject_id is not None
-        and referrals_visible_to(request.user).filter(pk=action.subject_id).exists()
-    )
-    chain = meeting_selectors.carry_chain(action)
-    return render(
-        request,
-        "partnerships/action_detail.html",
-        {
-            "action": action,
-            "state": meeting_selectors.action_state(action, local_today()),
-            "referral_visible": referral_visible,
-            "review_meeting": meeting_selectors.review_meeting(action),
-            "chain": chain,
-            "updates": ActionUpdate.objects.filter(action__in=chain).select_related("recorded_by"),
-            "can_complete": action.status == ActionStatus.OPEN and can_complete_action(request.user, action),
-            "can_carry": action.status == ActionStatus.OPEN and is_coordinator(request.user),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def action_complete(request, pk: int):
-    action = get_action_for_user_or_404(request.user, pk, action="complete")
-    form = CompleteActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.action_complete(actor=request.user, action=action, **form.cleaned_data)
-            messages.success(request, "The action has been marked as complete.")
-            return redirect(action)
-    return render(request, "partnerships/action_complete.html", {"action": action, "form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def action_progress(request, pk: int):
-    action = get_action_for_user_or_404(request.user, pk, action="complete")
-    form = ProgressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.action_add_update(actor=request.user, action=action, text=form.cleaned_data["text"])
-            messages.success(request, "The progress has been saved.")
-            return redirect(action)
-    return _form_page(
-        request,
-        form=form,
-        caption=f"Action for {action.agency.name}",
-        heading="Record progress",
-        intro="Do not include names of the victim or anyone else: the case reference is enough.",
-        cancel_url=action.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def action_assign(request, pk: int):
-    action = get_action_for_user_or_404(request.user, pk, action="complete")
-    form = AssignForm(request.POST or None, agency=action.agency, initial={"owner": action.owner})
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.action_assign(actor=request.user, action=action, owner=form.cleaned_data["owner"])
-            messages.success(request, "The owner has been saved.")
-            return redirect(action)
-    return _form_page(
-        request,
-        form=form,
-        caption=f"Action for {action.agency.name}",
-        heading="Name the owner",
-        cancel_url=action.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def action_carry_forward(request, pk: int):
-    action = get_action_for_user_or_404(request.user, pk, action="carry")
-    targets = meeting_selectors.carry_targets(action)
-    form = CarryForwardForm(request.POST or None, targets=targets)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            carried = services.action_carry_forward(actor=request.user, action=action, **form.cleaned_data)
-            review = meeting_selectors.review_meeting(carried)
-            where = f"the meeting of {review.date:%-d %B %Y}" if review else "the next meeting"
-            messages.success(request, f"The action has been carried forward to {where}.")
-            return redirect(carried)
-    return render(
-        request,
-        "partnerships/action_carry.html",
-        {"action": action, "form": form, "has_meetings": bool(targets.current or targets.later)},
-    )
-
-
 # --- Import and data return ------------------------------------------------------------------
 
 
@@ -1331,3 +980,92 @@ def data_return_csv(request):
         # file name and a response header instead of a first row.
         marking_row=False,
     )
+
+
+# --- The shared meeting and action pages ---------------------------------------------------------
+
+
+def _get_action(user, pk: int, action: str = "view") -> Action:
+    if action == "view":
+        require_any_role(user, MARAC_ROLES)
+    return get_action_for_user_or_404(user, pk, action=action)
+
+
+def _action_context(request, action) -> dict:
+    """The action's case, linked where the user may see the referral."""
+    return {
+        "referral_visible": action.subject_id is not None
+        and referrals_visible_to(request.user).filter(pk=action.subject_id).exists()
+    }
+
+
+# Details, attendance (with a form to invite another agency), cancel, other business, approving the
+# minutes, MARAC's own steps (generate and send the agenda, start with the confidentiality
+# statement, conclude) and an action's page, completion, progress, owner and carrying forward: the
+# platform's pages with MARAC's services (a cancelled meeting's new cases go back to waiting) and
+# words. Adding an action is MARAC's own page (it chooses which of the victim's referrals it is on).
+pages = MeetingPages(
+    namespace="partnerships",
+    name_prefix="",
+    get_meeting=get_meeting_for_user_or_404,
+    app_services=services,
+    papers_go_to="the invited agencies",
+    sent_papers="the agenda",
+    attendance_empty="No agencies have been invited yet. Invite one below.",
+    invite_url_name="meeting_invite",
+    chairs=lambda meeting: selectors.marac_chairs(keep=meeting.chair),
+    without_steps=("send_papers",),
+    extra_steps={
+        "generate_agenda": (
+            services.meeting_generate_agenda,
+            "Generate the agenda?",
+            "Adds cases with incomplete actions from the last meeting, actions carried forward to this meeting, "
+            "new cases (with children first), and flagged cases where 12 months have passed since their last "
+            "MARAC. Each victim is one item, with all their referrals under it. Cases already on the agenda keep "
+            "their place.",
+            "Generate agenda",
+            _generated,
+        ),
+        "send_agenda": (
+            services.meeting_send_agenda,
+            "Record that the agenda has been sent?",
+            "Records today as the date the agenda went to the invited agencies. This meets the papers deadline "
+            "and opens the research stage. Their representatives get an email saying only that papers are ready.",
+            "Record agenda as sent",
+            "The agenda has been recorded as sent.",
+        ),
+        "start": (
+            services.meeting_start,
+            "Start the meeting",
+            "Read the confidentiality statement to everyone present. Information shared at MARAC is confidential, "
+            "is shared only to protect the victim and children, and must not be passed on without the agreement of "
+            "the agency that shared it. Confirm that everyone present has agreed to it.",
+            "Everyone present has agreed to the confidentiality statement",
+            "The meeting has started.",
+        ),
+        "conclude": (
+            services.meeting_conclude,
+            "Conclude the meeting?",
+            "After this, minutes and attendance cannot be changed.",
+            "Conclude meeting",
+            "The meeting has concluded.",
+        ),
+    },
+    words={
+        "meeting_edit": "The date can change only until the agenda has gone out. Item time slots follow the start "
+        "time.",
+        "meeting_cancel": "New cases on its agenda go back to the referrals waiting for a meeting. Actions carried "
+        "forward to it come up at the next meeting instead.",
+        "meeting_approve": "Once approved as a true record the minutes cannot change, and the invited agencies get "
+        "an email saying only that they are ready.",
+        "action_progress": "Do not include names of the victim or anyone else: the case reference is enough.",
+        "carry_nowhere": "Schedule the next meeting of this MARAC first: there is none to carry it to.",
+    },
+    get_action=_get_action,
+    rights={"complete": "complete", "progress": "complete", "assign": "complete"},
+    can_update_action=can_complete_action,
+    can_carry=is_coordinator,
+    action_back=lambda action: (reverse("partnerships:action_list"), "Back to actions"),
+    action_template="partnerships/action_detail.html",
+    action_context=_action_context,
+)

@@ -1,6 +1,9 @@
 from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import views
+
+both = require_http_methods(["GET", "POST"])
 
 # Included in partnerships/urls.py under the partnerships namespace.
 urlpatterns = [
@@ -27,10 +30,22 @@ urlpatterns = [
     path("disruption/items/<int:pk>/", views.panel_item, name="panel_item"),
     path("disruption/items/<int:pk>/actions/new/", views.plan_action_add, name="panel_action_add"),
     path("disruption/actions/", views.panel_actions, name="panel_actions"),
-    path("disruption/actions/<int:pk>/", views.panel_action, name="panel_action"),
-    path("disruption/actions/<int:pk>/complete/", views.panel_action_complete, name="panel_action_complete"),
-    path("disruption/actions/<int:pk>/progress/", views.panel_action_progress, name="panel_action_progress"),
-    path("disruption/actions/<int:pk>/carry-forward/", views.panel_action_carry, name="panel_action_carry"),
-    path("disruption/actions/<int:pk>/owner/", views.panel_action_assign, name="panel_action_assign"),
+    path("disruption/actions/<int:pk>/", require_GET(views.pages.action_detail), name="panel_action"),
+    path(
+        "disruption/actions/<int:pk>/complete/",
+        both(views.pages.action_complete),
+        name="panel_action_complete",
+    ),
+    path(
+        "disruption/actions/<int:pk>/progress/",
+        both(views.pages.action_progress),
+        name="panel_action_progress",
+    ),
+    path(
+        "disruption/actions/<int:pk>/carry-forward/",
+        both(views.pages.action_carry),
+        name="panel_action_carry",
+    ),
+    path("disruption/actions/<int:pk>/owner/", both(views.pages.action_assign), name="panel_action_assign"),
     path("disruption/figures/", views.panel_figures, name="panel_figures"),
 ]

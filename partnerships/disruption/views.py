@@ -1,7 +1,7 @@
 """The Disruption Panel's register pages: fetch with authorisation (a 404 for anything out of
 scope), validate, call one service, redirect. Every view of a group or its people is audited."""
 
-import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -19,18 +19,12 @@ from somerset_safety.core.pagination import paginate
 from somerset_safety.meetings import selectors as meeting_selectors
 from somerset_safety.meetings import services as meetings
 from somerset_safety.meetings.forms import (
-    AssignForm,
-    CarryForwardForm,
-    CompleteActionForm,
-    ConfirmDatesForm,
     InviteForm,
     MeetingDetailsForm,
     MinutesForm,
-    PatternForm,
-    ProgressForm,
 )
-from somerset_safety.meetings.models import ActionStatus, ActionUpdate, Body
-from somerset_safety.meetings.pages import MeetingPages, form_page, on
+from somerset_safety.meetings.models import Body
+from somerset_safety.meetings.pages import MeetingPages, form_page, on, schedule_page
 
 from ..models import (
     DisruptionPlan,
@@ -413,53 +407,21 @@ def panel_meetings(request):
 def panel_schedule(request):
     """The panel's meeting pattern and the year's meetings proposed from it, to confirm."""
     require_any_role(request.user, PANEL_ROLES)
-    today = local_today()
-    years = [today.year, today.year + 1]
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else years[0]
-    if year not in years:
-        raise Http404
     panel = services.the_panel()
-    body = Body.objects.filter(owner_type=ContentType.objects.get_for_model(panel), owner_id=panel.pk).first()
-    pattern = PatternForm(
-        request.POST if request.POST.get("form") == "pattern" else None,
-        initial={name: getattr(body, name) for name in meetings.PATTERN_FIELDS}
-        if body
-        else {"item_minutes": 15},
-        record=body,
-    )
-    start, end = max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31)
-    proposals = meeting_selectors.proposed_meetings(body, start, end) if body else []
-    confirm = ConfirmDatesForm(
-        request.POST if request.POST.get("form") == "dates" else None, proposals=proposals
-    )
-    here = f"{reverse('partnerships:panel_schedule')}?year={year}"
-    if request.method == "POST" and pattern.is_bound and pattern.is_valid():
-        with errors_on(pattern):
-            services.panel_pattern_update(
-                actor=request.user,
-                values=pattern.cleaned_data,
-                expected_version=pattern.cleaned_data.get("expected_version", ""),
-            )
-            messages.success(request, "The panel's meeting pattern has been saved.")
-            return redirect(here)
-    if request.method == "POST" and confirm.is_bound and confirm.is_valid():
-        with errors_on(confirm):
-            created = services.panel_meetings_schedule_dates(actor=request.user, dates=confirm.chosen())
-            messages.success(
-                request, f"{len(created)} panel meeting{'s' if len(created) != 1 else ''} scheduled."
-            )
-            return redirect(here)
-    return render(
+    return schedule_page(
         request,
-        "partnerships/disruption/schedule.html",
-        {
-            "body": body,
-            "pattern": pattern,
-            "confirm": confirm,
-            "proposals": proposals,
-            "year": year,
-            "years": years,
-        },
+        body=Body.objects.filter(
+            owner_type=ContentType.objects.get_for_model(panel), owner_id=panel.pk
+        ).first(),
+        save_pattern=functools.partial(services.panel_pattern_update, actor=request.user),
+        schedule_dates=lambda dates: services.panel_meetings_schedule_dates(actor=request.user, dates=dates),
+        caption="Disruption Panel",
+        who="the panel",
+        invited="the agencies of the panel's members and of open 4P actions",
+        back_url=reverse("partnerships:panel_meetings"),
+        back_label="Back to the panel meetings",
+        saved="The panel's meeting pattern has been saved.",
+        noun="panel meeting",
     )
 
 
@@ -638,118 +600,6 @@ def panel_actions(request):
     )
 
 
-def panel_action(request, pk: int):
-    action = get_panel_action_for_user_or_404(request.user, pk)
-    chain = meeting_selectors.carry_chain(action)
-    is_open = action.status == ActionStatus.OPEN
-    group = (
-        groups_visible_to(request.user).filter(pk=action.subject_id).first() if action.subject_id else None
-    )
-    if group is not None:
-        record_view(request.user, group)
-    return render(
-        request,
-        "partnerships/disruption/action.html",
-        {
-            "action": action,
-            "group": group,
-            "state": meeting_selectors.action_state(action, local_today()),
-            "review_meeting": meeting_selectors.review_meeting(action),
-            "chain": chain,
-            "updates": ActionUpdate.objects.filter(action__in=chain).select_related(
-                "recorded_by", "recorded_by__agency"
-            ),
-            "can_update": is_open and can_record_progress(request.user, action),
-            "can_manage": is_open and is_panel_member(request.user),
-            "member": is_panel_member(request.user),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def panel_action_complete(request, pk: int):
-    action = get_panel_action_for_user_or_404(request.user, pk, action="complete")
-    form = CompleteActionForm(request.POST or None, initial={"completed_on": local_today()})
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.action_complete(actor=request.user, action=action, **form.cleaned_data)
-            messages.success(request, "The 4P action has been marked as complete.")
-            return redirect(action)
-    return form_page(
-        request,
-        form=form,
-        caption=f"4P action for {action.agency.name}",
-        heading="Mark the action as complete",
-        intro="Record any disruption it achieved on the group's page, so it is counted.",
-        cancel_url=action.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def panel_action_progress(request, pk: int):
-    action = get_panel_action_for_user_or_404(request.user, pk, action="progress")
-    form = ProgressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.action_add_update(actor=request.user, action=action, text=form.cleaned_data["text"])
-            messages.success(request, "The progress has been saved.")
-            return redirect(action)
-    return form_page(
-        request,
-        form=form,
-        caption=f"4P action for {action.agency.name}",
-        heading="Record progress",
-        intro="The panel sees this update with the action. Name no one who is not already on the group's record.",
-        cancel_url=action.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def panel_action_assign(request, pk: int):
-    action = get_panel_action_for_user_or_404(request.user, pk, action="progress")
-    form = AssignForm(request.POST or None, agency=action.agency, initial={"owner": action.owner})
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            meetings.action_assign(actor=request.user, action=action, owner=form.cleaned_data["owner"])
-            messages.success(request, "The owner has been saved. They get the action's reminders.")
-            return redirect(action)
-    return form_page(
-        request,
-        form=form,
-        caption=f"4P action for {action.agency.name}",
-        heading="Name the owner",
-        cancel_url=action.get_absolute_url(),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def panel_action_carry(request, pk: int):
-    action = get_panel_action_for_user_or_404(request.user, pk, action="carry")
-    targets = meeting_selectors.carry_targets(action)
-    form = CarryForwardForm(request.POST or None, targets=targets)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            carried = services.plan_action_carry_forward(
-                actor=request.user, action=action, **form.cleaned_data
-            )
-            review = meeting_selectors.review_meeting(carried)
-            where = f"the meeting of {on(review.date)}" if review else "the next meeting"
-            messages.success(request, f"The action has been carried forward to {where}.")
-            return redirect(carried)
-    if not (targets.current or targets.later):
-        form.fields[
-            "to_meeting"
-        ].help_text = "Schedule the panel's next meeting first: there is none to carry it to."
-    return form_page(
-        request,
-        form=form,
-        caption=f"4P action for {action.agency.name}",
-        heading="Carry the action forward",
-        intro="It keeps its strand and tactic, with the reason, and comes up at the meeting you choose.",
-        cancel_url=action.get_absolute_url(),
-    )
-
-
 def panel_figures(request):
     require_any_role(request.user, PANEL_ROLES)
     today = local_today()
@@ -775,13 +625,42 @@ def panel_figures(request):
     )
 
 
+def _action_context(request, action) -> dict:
+    """The action's group, where the user may see it (the view audited), and whether they sit on
+    the panel (who sees the check made before an action affecting a child)."""
+    group = (
+        groups_visible_to(request.user).filter(pk=action.subject_id).first() if action.subject_id else None
+    )
+    if group is not None:
+        record_view(request.user, group)
+    return {"group": group, "member": is_panel_member(request.user)}
+
+
 # The shared meeting pages (details, attendance, cancel, other business, papers out, open, close,
-# minutes approved), with the panel's own step: generating its agenda. Its 4P action pages are its
-# own (a carried action keeps its strand and tactic).
+# minutes approved), with the panel's own step: generating its agenda; and the shared 4P action
+# pages, with the panel's words and its carry-forward service (a carried action keeps its strand
+# and tactic). Tasking a 4P action is the panel's own page (strand, tactic, the child check).
 pages = MeetingPages(
     namespace="partnerships",
     name_prefix="panel_",
     get_meeting=get_panel_meeting_for_user_or_404,
+    get_action=get_panel_action_for_user_or_404,
+    rights={"complete": "complete", "progress": "progress", "assign": "progress"},
+    can_update_action=can_record_progress,
+    can_carry=is_panel_member,
+    carry_forward=services.plan_action_carry_forward,
+    action_back=lambda action: (reverse("partnerships:panel_actions"), "Back to the 4P actions"),
+    action_template="partnerships/disruption/action.html",
+    action_context=_action_context,
+    action_noun="4P action",
+    words={
+        "action_complete": "Record any disruption it achieved on the group's page, so it is counted.",
+        "action_progress": "The panel sees this update with the action. Name no one who is not already on the "
+        "group's record.",
+        "action_carry": "It keeps its strand and tactic, with the reason, and comes up at the meeting you choose.",
+        "carry_nowhere": "Schedule the panel's next meeting first: there is none to carry it to.",
+        "assigned": "The owner has been saved. They get the action's reminders.",
+    },
     papers_go_to="panel members",
     sent_papers="the agenda",
     attendance_empty="No agencies have been invited: give the panel's members their agencies first.",
