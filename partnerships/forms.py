@@ -17,6 +17,7 @@ from somerset_safety.meetings.forms import (
 
 from . import conf, selectors
 from .models import (
+    DashAnswer,
     Ethnicity,
     IdvaEngagement,
     MaracArea,
@@ -34,6 +35,15 @@ def _last_referral(person) -> str:
     if not person.last_referral_on:
         return ""
     return f", the last on {person.last_referral_on:%-d %B %Y} to {person.last_area}"
+
+
+# The checklist's three lists of ticks, with the answer each records and its words in messages.
+DASH_FIELDS = {"dash_yes": "yes", "dash_not_known": "not known", "dash_declined": "declined"}
+DASH_ANSWER_OF = {
+    "dash_yes": DashAnswer.YES,
+    "dash_not_known": DashAnswer.NOT_KNOWN,
+    "dash_declined": DashAnswer.DECLINED,
+}
 
 
 class ReferralForm(GdsFormMixin, forms.Form):
@@ -121,6 +131,20 @@ class ReferralForm(GdsFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    dash_not_known = forms.MultipleChoiceField(
+        label="Items not known",
+        help_text="Tick each item the referrer could not find out. It counts as no in the score.",
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    dash_declined = forms.MultipleChoiceField(
+        label="Items the victim declined to answer",
+        help_text="It counts as no in the score.",
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     professional_judgement = forms.BooleanField(
         label="Referred on professional judgement",
         required=False,
@@ -159,9 +183,13 @@ class ReferralForm(GdsFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.victim_matches = self._possible_matches("victim", PersonRole.VICTIM)
         self.perpetrator_matches = self._possible_matches("perpetrator", PersonRole.PERPETRATOR)
-        self.fields["dash_yes"].choices = [
-            (str(q.number), q.text) for q in RiskQuestion.objects.filter(active=True)
-        ]
+        questions = [(str(q.number), q.text) for q in RiskQuestion.objects.filter(active=True)]
+        self.fields["dash_yes"].choices = questions
+        # Each box is named with its answer, so an item's three boxes never share a label.
+        for name in ("dash_not_known", "dash_declined"):
+            self.fields[name].choices = [
+                (number, f"{text}: {DASH_FIELDS[name]}") for number, text in questions
+            ]
         self.risk_threshold = conf.high_risk_threshold()
         self.fields["incidents_in_period"].help_text = (
             f"In the last {conf.escalation_months()} months. {conf.escalation_incidents()} or more "
@@ -220,6 +248,8 @@ class ReferralForm(GdsFormMixin, forms.Form):
             ),
             Fieldset(
                 Field.checkboxes("dash_yes", small=True, legend_size=Size.SMALL),
+                Field.checkboxes("dash_not_known", small=True, legend_size=Size.SMALL),
+                Field.checkboxes("dash_declined", small=True, legend_size=Size.SMALL),
                 Field.checkbox("professional_judgement"),
                 Field.textarea("professional_judgement_reasons"),
                 Field.text("incidents_in_period", field_width=3),
@@ -245,6 +275,16 @@ class ReferralForm(GdsFormMixin, forms.Form):
             self.add_error(
                 "professional_judgement_reasons", "Give the reasons for referring on professional judgement"
             )
+        ticked: dict[str, str] = {}
+        for name in DASH_FIELDS:
+            for number in cleaned.get(name) or []:
+                if number in ticked:
+                    self.add_error(
+                        name,
+                        f"Item {number} is ticked as {DASH_FIELDS[ticked[number]]} and as {DASH_FIELDS[name]}: "
+                        "give each item one answer",
+                    )
+                ticked.setdefault(number, name)
         referred = cleaned.get("referral_date")
         for prefix, whose in (("victim", "victim's"), ("perpetrator", "perpetrator's")):
             born, age = cleaned.get(f"{prefix}_dob"), cleaned.get(f"{prefix}_age")
@@ -286,7 +326,11 @@ class ReferralForm(GdsFormMixin, forms.Form):
     def _in_the_services_shape(self, cleaned: dict) -> dict:
         """cleaned_data as services.referral_create takes it (`**form.cleaned_data`): the checklist
         as answers, and each person as an existing match or the details of a new one."""
-        cleaned["dash_answers"] = {number: "yes" for number in cleaned.pop("dash_yes", [])}
+        cleaned["dash_answers"] = {
+            number: answer
+            for name, answer in DASH_ANSWER_OF.items()
+            for number in cleaned.pop(name, None) or []
+        }
         for prefix, matches in (("victim", self.victim_matches), ("perpetrator", self.perpetrator_matches)):
             chosen = cleaned.pop(f"{prefix}_match", "")
             existing = next((p for p in matches if str(p.pk) == chosen), None)

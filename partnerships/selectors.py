@@ -35,7 +35,7 @@ from somerset_safety.meetings.models import Body, MeetingStatus
 from somerset_safety.meetings.models import Meeting as PlatformMeeting
 
 from . import conf, summary
-from .models import MaracArea, Person, PersonRole, Referral, Sex
+from .models import DashAnswer, MaracArea, Person, PersonRole, Referral, Sex
 
 RETURN_COLUMNS = [
     "marac_area",
@@ -608,10 +608,19 @@ def research_returns_by_agency(meeting) -> list[dict]:
 # --- The case at the table --------------------------------------------------------------------
 
 
+def checklist_answers(answers: dict, questions: dict) -> dict[str, list]:
+    """The risk checklist items (`questions`: number as text to RiskQuestion, in order) answered
+    yes, not known and declined, each in question order."""
+    wanted = (DashAnswer.YES, DashAnswer.NOT_KNOWN, DashAnswer.DECLINED)
+    return {answer.value: [q for n, q in questions.items() if answers.get(n) == answer] for answer in wanted}
+
+
 @dataclass
 class CaseAtTable:
     referral: Referral
     questions_yes: list  # the checklist items answered yes
+    questions_not_known: list
+    questions_declined: list
     returns: list  # research returns for this meeting
     actions: list  # every action on the referral, with its state
 
@@ -654,16 +663,21 @@ def case_at_the_table(item) -> dict:
     ).select_related("agency"):
         returns_by.setdefault(found.referral_id, []).append(found)
     questions = {str(q.number): q for q in RiskQuestion.objects.all()}
-    return {
-        "cases": [
+    cases = []
+    for referral in listed:
+        answered = checklist_answers(referral.dash_answers, questions)
+        cases.append(
             CaseAtTable(
                 referral=referral,
-                questions_yes=[q for n, q in questions.items() if referral.dash_answers.get(n) == "yes"],
+                questions_yes=answered[DashAnswer.YES],
+                questions_not_known=answered[DashAnswer.NOT_KNOWN],
+                questions_declined=answered[DashAnswer.DECLINED],
                 returns=returns_by.get(referral.pk, []),
                 actions=actions_by.get(referral.pk, []),
             )
-            for referral in listed
-        ],
+        )
+    return {
+        "cases": cases,
         "history": [
             {"referral": referral, "actions": actions_by.get(referral.pk, [])} for referral in earlier
         ],

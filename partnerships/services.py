@@ -34,6 +34,7 @@ from .models import (
     AgendaCase,
     AgendaItem,
     AgendaSection,
+    DashAnswer,
     MaracArea,
     Meeting,
     MeetingAttendance,
@@ -238,8 +239,8 @@ def referral_flags_sql(
 
 
 def dash_score(answers: dict) -> int:
-    """The score is the number of "yes" answers."""
-    return sum(1 for value in answers.values() if value == "yes")
+    """The score is the number of "yes" answers (not known and declined count as no)."""
+    return sum(1 for value in answers.values() if value == DashAnswer.YES)
 
 
 def _person(*, role: str, existing: Person | None, details: dict | None) -> Person | None:
@@ -299,9 +300,7 @@ def referral_create(
         str(n) for n in RiskQuestion.objects.filter(active=True).values_list("number", flat=True)
     }
     answers = {
-        str(k): v
-        for k, v in dash_answers.items()
-        if str(k) in valid_numbers and v in {"yes", "no", "not_known"}
+        str(k): v for k, v in dash_answers.items() if str(k) in valid_numbers and v in DashAnswer.values
     }
     score = dash_score(answers)
     reasons = professional_judgement_reasons.strip()

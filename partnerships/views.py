@@ -243,8 +243,9 @@ def referral_detail(request, pk: int):
         case.item.meeting.__class__ = Meeting
     from .models import RiskQuestion
 
-    answered_yes = {k for k, v in referral.dash_answers.items() if v == "yes"}
-    questions = [q for q in RiskQuestion.objects.all() if str(q.number) in answered_yes]
+    answered = selectors.checklist_answers(
+        referral.dash_answers, {str(q.number): q for q in RiskQuestion.objects.all()}
+    )
     return render(
         request,
         "partnerships/referral_detail.html",
@@ -253,7 +254,9 @@ def referral_detail(request, pk: int):
             "show_identity": show_identity,
             "actions": actions,
             "agenda": agenda,
-            "questions_yes": questions,
+            "questions_yes": answered["yes"],
+            "questions_not_known": answered["not_known"],
+            "questions_declined": answered["declined"],
             "is_coordinator": is_coordinator(request.user),
             "can_withdraw": REFERRAL_MOVES.refusal(referral, "withdraw") is None,
             "merged_referrals": list(referral.merged_referrals.all()),

@@ -53,6 +53,16 @@ class MaracArea(models.Model):
         return Meeting.objects.filter(body__owner_id=self.pk)
 
 
+class DashAnswer(models.TextChoices):
+    """An answer on the risk checklist. Only "yes" counts towards the score; "not known" and
+    "declined" (the victim chose not to answer) are recorded so the gaps show."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+    DECLINED = "declined", "Declined to answer"
+
+
 class RiskQuestion(models.Model):
     """One item of the 24-item risk identification checklist. Seeded with short topic labels of
     our own; the council may load its licensed wording into `wording`."""
