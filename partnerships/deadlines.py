@@ -4,6 +4,8 @@ An area's agenda and 12-month review deadlines belong to its coordinators (`Mara
 one or more; with none named, every MARAC coordinator), so they get the reminders and see them
 in My deadlines. Actions belong to their owner and agency."""
 
+from django.db.models import Q
+
 from somerset_safety.accounts.models import User
 from somerset_safety.accounts.roles import Role
 from somerset_safety.core.dates import add_months, add_working_days
@@ -70,6 +72,10 @@ def meeting_rule(meeting: Meeting):
     ]
 
 
+# The referrals referral_rule gives a clock: heard, and to come back after 12 months.
+CLOCKED = Q(status=ReferralStatus.HEARD, review_at_12_months=True)
+
+
 def referral_rule(referral: Referral):
     if referral.status != ReferralStatus.HEARD or not referral.review_at_12_months:
         return []
@@ -88,6 +94,17 @@ def referral_rule(referral: Referral):
             met_on=relisted,
         )
     ]
+
+
+def referrals_deadlines_sync(referrals) -> int:
+    """After referrals are written or changed in bulk (an import, an agenda): their deadlines, as
+    a referral entered in the browser gets them. Only those the rule gives a clock are visited,
+    so a large import costs nothing for the rest. Returns how many were synced."""
+    count = 0
+    for referral in referrals.filter(CLOCKED).select_related("area").order_by("pk").iterator():
+        deadlines_sync(subject=referral)
+        count += 1
+    return count
 
 
 def area_deadlines_sync(area: MaracArea) -> int:

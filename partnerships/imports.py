@@ -28,6 +28,7 @@ from somerset_safety.core.queueing import enqueue
 from somerset_safety.core.transitions import transition
 
 from . import conf
+from .deadlines import referrals_deadlines_sync
 from .exceptions import ImportRejected
 from .models import (
     Ethnicity,
@@ -470,6 +471,8 @@ def _no_criterion(refs_and_lines: list[tuple[str, int]]) -> ImportRejected:
 
 
 def _imported(*, actor, batch: ImportBatch, created: int, new_people: int, repeats: int, duplicates: int):
+    # The same deadlines as referrals entered in the browser get (kept in step by the services).
+    referrals_deadlines_sync(Referral.objects.filter(import_batch=batch))
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,

@@ -28,6 +28,7 @@ from somerset_safety.meetings.exceptions import MeetingError
 from somerset_safety.meetings.services import PATTERN_FIELDS  # noqa: F401 - the fields of a pattern
 
 from . import conf, summary
+from .deadlines import referrals_deadlines_sync
 from .exceptions import MaracError
 from .models import (
     Action,
@@ -758,10 +759,7 @@ def meeting_generate_agenda(*, actor, meeting: Meeting) -> AgendaGenerated:
     AgendaCase.objects.bulk_create(cases)
     added = [case.referral_id for case in cases]
     Referral.objects.filter(pk__in=added, status=ReferralStatus.REFERRED).update(status=ReferralStatus.LISTED)
-    for referral in Referral.objects.filter(
-        pk__in=added, status=ReferralStatus.HEARD, review_at_12_months=True
-    ):
-        deadlines_sync(subject=referral)
+    referrals_deadlines_sync(Referral.objects.filter(pk__in=added))  # relisted: 12-month reviews met
     if added:
         audit_record(
             actor=actor,

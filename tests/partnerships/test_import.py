@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -286,3 +287,26 @@ def test_a_rejected_file_keeps_its_problems_on_the_job(
     assert client.post(job.get_absolute_url()).status_code == 302
     job.refresh_from_db()
     assert job.status == "rejected" and Referral.objects.count() == 0
+
+
+def test_imported_referrals_get_the_deadlines_of_referrals_entered_in_the_browser(
+    area, coordinator, monkeypatch
+):
+    """The import writes in bulk, then syncs the referrals' deadlines as the services do for one
+    entered in the browser: a heard case that comes back after 12 months gets that deadline."""
+    from partnerships.deadlines import KIND_12_MONTHS
+    from somerset_safety.deadlines.models import Deadline
+
+    # As though every case were flagged to come back (the import has no column for it).
+    monkeypatch.setattr(Referral._meta.get_field("review_at_12_months"), "default", True)
+    waiting = {**GOOD, "referral_id": "X2", "victim_ref": "V2", "heard_date": ""}
+    import_referrals(actor=coordinator, data=to_csv([GOOD, waiting]), file_name="deadlines.csv")
+    heard = Referral.objects.get(reference="X1")
+    deadline = Deadline.objects.get(subject_type="partnerships.referral", subject_id=heard.pk)
+    assert deadline.kind == KIND_12_MONTHS and deadline.status == "open"
+    assert deadline.due_date == dt.date(2025, 1, 20)  # heard 20 January 2024
+    assert list(deadline.responsible_users.all()) == [coordinator]  # no named coordinator: all of them
+    # Not yet heard: no clock, as in the browser.
+    assert not Deadline.objects.filter(
+        subject_type="partnerships.referral", subject_id=Referral.objects.get(reference="X2").pk
+    ).exists()
