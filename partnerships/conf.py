@@ -87,6 +87,11 @@ def due_soon_days() -> int:
     return getattr(settings, "MARAC_DUE_SOON_DAYS", 7)
 
 
+def papers_working_days() -> int:
+    """Working days before a meeting by which every invited agency's research returns are due."""
+    return getattr(settings, "MARAC_PAPERS_WORKING_DAYS", 2)
+
+
 def research_days_after() -> int:
     """Days after a meeting that its invited agencies can still see the research list."""
     return getattr(settings, "MARAC_RESEARCH_DAYS_AFTER", 7)

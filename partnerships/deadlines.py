@@ -1,6 +1,7 @@
 """MARAC deadline rules (registered in PartnershipsConfig.ready). Labels carry no personal data.
 
-An area's agenda and 12-month review deadlines belong to its coordinators (`MaracArea.coordinators`,
+An area's agenda, papers (research returns in, once the agenda has gone out) and 12-month review
+deadlines belong to its coordinators (`MaracArea.coordinators`,
 one or more; with none named, every MARAC coordinator), so they get the reminders and see them
 in My deadlines. Actions belong to their owner and agency."""
 
@@ -29,7 +30,9 @@ from .models import (
 KIND_ACTION = "marac_action"
 KIND_AGENDA = "marac_agenda"
 KIND_12_MONTHS = "marac_12_months"
+KIND_PAPERS = "marac_papers"
 MEETING_CONCLUDED = "Meeting concluded without the agenda being recorded as sent"
+MEETING_CONCLUDED_PAPERS = "Meeting concluded before every research return was in"
 MEETING_CANCELLED = "Meeting cancelled"
 
 
@@ -54,22 +57,53 @@ def action_rule(action: Action):
 
 
 def meeting_rule(meeting: Meeting):
-    if meeting.status == MeetingStatus.CANCELLED:
-        closed = MEETING_CANCELLED
-    elif meeting.status == MeetingStatus.CONCLUDED:
-        closed = MEETING_CONCLUDED
-    else:
-        closed = ""
-    return [
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    concluded = meeting.status == MeetingStatus.CONCLUDED
+    coordinators = coordinators_of(meeting.area)
+    of = f"the {meeting.area.code} MARAC of {meeting.date:%-d %B %Y}"
+    specs = [
         DeadlineSpec(
             kind=KIND_AGENDA,
-            label=f"Send the agenda for the {meeting.area.code} MARAC of {meeting.date:%-d %B %Y}",
+            label=f"Send the agenda for {of}",
             due_date=add_working_days(meeting.date, -conf.agenda_working_days()),
-            responsible_users=coordinators_of(meeting.area),
+            responsible_users=coordinators,
             met_on=meeting.agenda_sent_on,
-            closed_reason=closed,
+            closed_reason=MEETING_CANCELLED if cancelled else MEETING_CONCLUDED if concluded else "",
         )
     ]
+    papers = _papers_met_on(meeting) if meeting.agenda_sent_on is not None else None
+    if papers is not None:
+        specs.append(
+            DeadlineSpec(
+                kind=KIND_PAPERS,
+                label=f"Research returns in for {of}",
+                due_date=add_working_days(meeting.date, -conf.papers_working_days()),
+                responsible_users=coordinators,
+                met_on=papers or None,
+                closed_reason=MEETING_CANCELLED
+                if cancelled
+                else MEETING_CONCLUDED_PAPERS
+                if concluded
+                else "",
+            )
+        )
+    return specs
+
+
+def _papers_met_on(meeting: Meeting):
+    """The papers step of a meeting whose agenda has gone out: every invited agency researches the
+    cases on it and returns what it found. None when there is nothing to research (no case, or no
+    agency invited); False while a return is still to come; else the date of the last return."""
+    from .models import ResearchReturn
+    from .selectors import research_returns_by_agency
+
+    rows = [row for row in research_returns_by_agency(meeting) if row["due"]]
+    if not rows:
+        return None
+    if any(row["missing"] for row in rows):
+        return False
+    dates = ResearchReturn.objects.filter(meeting_id=meeting.pk).values_list("researched_on", flat=True)
+    return max(dates)
 
 
 # The referrals referral_rule gives a clock: heard, and to come back after 12 months.
@@ -144,7 +178,10 @@ def register() -> None:
         rule=meeting_rule,
         visible_to=perms.meetings_visible_to,
         manageable_by=perms.managed_by(Meeting),
-        kinds=[_kind(KIND_AGENDA, "MARAC agenda sent to agencies")],
+        kinds=[
+            _kind(KIND_AGENDA, "MARAC agenda sent to agencies"),
+            _kind(KIND_PAPERS, "MARAC research returns in from agencies"),
+        ],
     )
     registry.register(
         model=Referral,

@@ -667,8 +667,10 @@ def meeting_record_attendance(*, actor, meeting: Meeting, entries: dict[int, tup
 
 @_marac_errors
 def meeting_invite_agency(*, actor, meeting: Meeting, agency) -> MeetingAttendance:
-    """Invite one more agency to a meeting that has not concluded."""
-    return meetings.meeting_invite_agency(actor=actor, meeting=_cast(Meeting, meeting), agency=agency)
+    """Invite one more agency to a meeting that has not concluded (it then researches the cases)."""
+    invited = meetings.meeting_invite_agency(actor=actor, meeting=_cast(Meeting, meeting), agency=agency)
+    deadlines_sync(subject=_cast(Meeting, meeting))
+    return invited
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
@@ -768,6 +770,7 @@ def meeting_generate_agenda(*, actor, meeting: Meeting) -> AgendaGenerated:
             changed_fields=["agenda"],
             detail={"referrals_listed": added},
         )
+        deadlines_sync(subject=meeting)  # new cases to research once the agenda has gone out
     return AgendaGenerated(
         created=[_cast(AgendaItem, item) for item in result.created],
         several_referrals=several_referrals(meeting),
@@ -824,6 +827,7 @@ def agenda_item_remove(*, actor, item: AgendaItem) -> None:
     Referral.objects.filter(pk__in=new_ids, status=ReferralStatus.LISTED).update(
         status=ReferralStatus.REFERRED
     )
+    deadlines_sync(subject=_cast(Meeting, item.meeting))  # one case fewer to research
 
 
 @_marac_errors
@@ -969,11 +973,13 @@ def research_return_record(
     )
     if existing is not None:
         save_changes(existing, values | {"recorded_by": actor}, actor)
+        deadlines_sync(subject=meeting)  # the papers deadline: the date of the last return
         return existing
     found = ResearchReturn.objects.create(
         meeting=meeting, referral=referral, agency_id=actor.agency_id, recorded_by=actor, **values
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=found, changed_fields=list(values))
+    deadlines_sync(subject=meeting)  # the papers deadline is met once every return is in
     return found
 
 
@@ -1013,6 +1019,7 @@ def research_access_set(*, actor, meeting: Meeting, referral: Referral, agencies
                 "closed": sorted(current - chosen),
             },
         )
+        deadlines_sync(subject=meeting)  # who has research returns to make has changed
     return sorted(chosen)
 
 
