@@ -1,6 +1,7 @@
 """Synthetic MARAC demo data: three areas, each with a meeting that heard cases in every one of
 the last eight quarters (so the dashboard's trend and the paper have figures for every area),
-a concluded meeting with actions and the next meeting with its agenda. Referrals are made in
+a concluded meeting with actions and the next meeting with its agenda sent and the police's and
+housing's research returns on its cases. Referrals are made in
 date order, so their references run in date order too. Idempotent; every name is labelled
 (synthetic)."""
 
@@ -58,7 +59,11 @@ def _referral(
         referral_date=on,
         incident_date=None,
         referring_agency=Agency.objects.get(code=agency),
-        dash_answers={str(n): "yes" for n in range(1, yes + 1)},
+        dash_answers={
+            **{str(n): "yes" for n in range(1, yes + 1)},
+            # The named cases have gaps, as real checklists do: one item not known, one declined.
+            **({str(yes + 1): "not_known", str(yes + 2): "declined"} if perpetrator else {}),
+        },
         professional_judgement=judgement,
         professional_judgement_reasons="Escalating controlling behaviour (synthetic)." if judgement else "",
         children_in_household=children,
@@ -181,3 +186,51 @@ def load_demo(users: dict) -> None:
         actor=coordinator, area=taunton, date=now + timedelta(days=14), chair=chair, agencies=agencies
     )
     services.meeting_generate_agenda(actor=coordinator, meeting=upcoming)
+    _research(coordinator, upcoming, users, now)
+
+
+# What each demo agency found, by the case's place on the agenda: (information held, summary, risks).
+# The police have returned on every case, housing on the first two only, so the coordinator sees
+# who is still to return.
+RESEARCH = {
+    "police_rep": [
+        (
+            True,
+            "Two call-outs in the last month; bail conditions in place (synthetic).",
+            "Breach of bail likely.",
+        ),
+        (True, "One previous report, no further action (synthetic).", ""),
+        (False, "", ""),
+        (True, "Perpetrator known for violence to a former partner (synthetic).", "Risk to a new partner."),
+        (False, "", ""),
+    ],
+    "housing_rep": [
+        (True, "Council tenant; repairs request for a broken door lock (synthetic).", "Home not secure."),
+        (False, "", ""),
+    ],
+}
+
+
+def _research(coordinator, meeting, users: dict, now: date) -> None:
+    """Send the next meeting's agenda today, which opens its research stage, and record the demo
+    agencies' research returns on its cases."""
+    services.meeting_send_agenda(actor=coordinator, meeting=meeting, sent_on=now)
+    referrals = [
+        case.referral
+        for item in meeting.agenda_items.order_by("pk")
+        for case in item.cases.select_related("referral").order_by("pk")
+    ]
+    for key, found in RESEARCH.items():
+        rep = users.get(key)
+        if rep is None:
+            continue
+        for referral, (held, summary, risks) in zip(referrals, found, strict=False):
+            services.research_return_record(
+                actor=rep,
+                meeting=meeting,
+                referral=referral,
+                information_held=held,
+                summary=summary,
+                risks=risks,
+                researched_on=now,
+            )

@@ -66,3 +66,28 @@ def test_demo_references_run_in_date_order(demo):
         in_year = [reference for reference, day in rows if day.year == year]
         assert in_year == sorted(in_year)
     assert [r for r, _ in rows] == sorted(r for r, _ in rows)  # MR-2024-… before MR-2025-… before MR-2026-…
+
+
+def test_the_next_meeting_has_research_returns(coordinator, officer, agency_rep, other_agency_rep, today_is):
+    from partnerships.models import ResearchReturn
+    from partnerships.selectors import research_returns_by_agency
+
+    today_is(date(2026, 12, 3))
+    load_demo(
+        {
+            "coordinator": coordinator,
+            "officer": officer,
+            "police_rep": agency_rep,
+            "housing_rep": other_agency_rep,
+        }
+    )
+    upcoming = Meeting.objects.order_by("-date").first()
+    assert upcoming.agenda_sent_on == date(2026, 12, 3)  # sent today: the research stage is open
+    returns = ResearchReturn.objects.filter(meeting=upcoming)
+    # The police returned on all five cases (three holding information), housing on two (one).
+    assert returns.filter(agency=agency_rep.agency).count() == 5
+    assert returns.filter(agency=agency_rep.agency, information_held=True).count() == 3
+    assert returns.filter(agency=other_agency_rep.agency).count() == 2
+    assert all("(synthetic)" in r.summary for r in returns.filter(information_held=True))
+    by_agency = {row["agency"].code: row for row in research_returns_by_agency(upcoming)}
+    assert by_agency["POLICE"]["returned"] == 5 and by_agency["HOUSING"]["returned"] == 2
