@@ -179,8 +179,9 @@ class ReferralForm(GdsFormMixin, forms.Form):
         label="Bring this case back to MARAC 12 months after it is heard", required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user  # matches offered leave out the people restricted from them
         self.victim_matches = self._possible_matches("victim", PersonRole.VICTIM)
         self.perpetrator_matches = self._possible_matches("perpetrator", PersonRole.PERPETRATOR)
         questions = [(str(q.number), q.text) for q in RiskQuestion.objects.filter(active=True)]
@@ -312,7 +313,9 @@ class ReferralForm(GdsFormMixin, forms.Form):
             return []
         name = self._typed(f"{prefix}_name") or ""
         return list(
-            selectors.possible_matches(role=role, full_name=name, date_of_birth=self._typed(f"{prefix}_dob"))
+            selectors.possible_matches(
+                role=role, full_name=name, date_of_birth=self._typed(f"{prefix}_dob"), user=self.user
+            )
         )
 
     def _typed(self, name: str):
@@ -385,6 +388,35 @@ class ReasonForm(GdsFormMixin, forms.Form):
         error_messages={"required": "Enter the reason for withdrawing the referral"},
     )
     submit_label = "Withdraw referral"
+
+    def gds_fields(self):
+        return [Field.textarea("reason")]
+
+
+class RestrictionForm(GdsFormMixin, forms.Form):
+    """Restrict the processing of a person's record, or (`lifting`) lift the restriction: a reason
+    either way."""
+
+    reason = forms.CharField(
+        label="Why is the processing of this person's record being restricted?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=(
+            "For example, the person contests the accuracy of the record and it is being checked. "
+            "Do not include names."
+        ),
+        error_messages={"required": "Enter the reason for restricting processing"},
+    )
+    submit_label = "Restrict processing"
+
+    def __init__(self, *args, lifting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lifting:
+            field = self.fields["reason"]
+            field.label = "Why is the restriction being lifted?"
+            field.help_text = "For example, the record has been checked and corrected. Do not include names."
+            field.error_messages["required"] = "Enter the reason for lifting the restriction"
+            self.submit_label = "Lift the restriction"
 
     def gds_fields(self):
         return [Field.textarea("reason")]

@@ -28,7 +28,7 @@ from somerset_safety.core.dates import today as local_today
 from somerset_safety.meetings import models as platform
 
 from . import conf
-from .models import Action, AgendaCase, AgendaItem, Meeting, Referral, ResearchAccess
+from .models import Action, AgendaCase, AgendaItem, MaracArea, Meeting, Person, Referral, ResearchAccess
 
 MARAC_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.AGENCY_REP})
 RETURN_ROLES = frozenset({Role.MARAC_COORDINATOR, Role.OFFICER, Role.PARTNERSHIP_LEAD})
@@ -102,7 +102,11 @@ def researching(user, referral: Referral, meeting=None) -> bool:
     meetings = research_meetings(agency_id)
     if meeting is not None:
         meetings = meetings.filter(pk=meeting.pk)
-    return Referral.objects.filter(pk=referral.pk).filter(_researchable(agency_id, meetings)).exists()
+    return (
+        not_hidden_among(user, Referral.objects.filter(pk=referral.pk))
+        .filter(_researchable(agency_id, meetings))
+        .exists()
+    )
 
 
 def _held_by_agency(user, agency_id: int) -> tuple[dict[str, QuerySet], QuerySet]:
@@ -153,16 +157,78 @@ def _visible(user) -> Q | None:
     )
 
 
+def coordinated_areas(user) -> QuerySet[MaracArea]:
+    """The areas whose coordinator the user is (deadlines.coordinators_of: the area's named active
+    coordinators; with none named, every MARAC coordinator)."""
+    if not is_coordinator(user):
+        return MaracArea.objects.none()
+    named = MaracArea.coordinators.through.objects.filter(maracarea_id=OuterRef("pk"), user__is_active=True)
+    return MaracArea.objects.filter(
+        Q(pk__in=MaracArea.coordinators.through.objects.filter(user_id=user.pk).values("maracarea_id"))
+        | ~Exists(named)
+    )
+
+
+def hidden_people(user) -> QuerySet[Person] | None:
+    """The people whose processing is restricted and whom the user may not see: every restricted
+    person but those referred in an area the user coordinates. None for records managers, who
+    see them (the restriction's lifting, subject access requests)."""
+    from somerset_safety.records.permissions import can_manage_records
+
+    if can_manage_records(user):
+        return None
+    hidden = Person.objects.filter(processing_restricted_at__isnull=False)
+    if is_coordinator(user):
+        referred_here = Referral.objects.filter(
+            Q(victim_id=OuterRef("pk")) | Q(perpetrator_id=OuterRef("pk")),
+            area_id__in=coordinated_areas(user).values("pk"),
+        )
+        hidden = hidden.exclude(Exists(referred_here))
+    return hidden
+
+
+def may_restrict(user, person: Person) -> bool:
+    """Whether the user may restrict the person's processing, or lift it: a records manager, or
+    the coordinator of an area the person was referred in."""
+    from somerset_safety.records.permissions import can_manage_records
+
+    if can_manage_records(user):
+        return True
+    return (
+        Referral.objects.filter(Q(victim_id=person.pk) | Q(perpetrator_id=person.pk))
+        .filter(area_id__in=coordinated_areas(user).values("pk"))
+        .exists()
+    )
+
+
+def _not_hidden(user) -> Q | None:
+    """The condition on referrals that none of their people is hidden from the user."""
+    hidden = hidden_people(user)
+    if hidden is None:
+        return None
+    ids = hidden.values("pk")
+    return ~Q(victim_id__in=ids) & ~Q(perpetrator_id__in=ids)
+
+
+def not_hidden_among(user, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Those of `referrals` none of whose people is restricted from the user (hidden_people)."""
+    not_hidden = _not_hidden(user)
+    return referrals if not_hidden is None else referrals.filter(not_hidden)
+
+
 def referrals_visible_to(user) -> QuerySet[Referral]:
     return visible_among(user, Referral.objects.all())
 
 
 def visible_among(user, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
-    """Those of `referrals` the user may see (a list's filters applied first keep its order)."""
+    """Those of `referrals` the user may see (a list's filters applied first keep its order):
+    within the user's scope, and none of whose people is restricted from them (hidden_people)."""
     visible = _visible(user)
-    if visible is None:
-        return referrals
-    return referrals.none() if visible is NOTHING else referrals.filter(visible)
+    if visible is NOTHING:
+        return referrals.none()
+    if visible is not None:
+        referrals = referrals.filter(visible)
+    return not_hidden_among(user, referrals)
 
 
 def visible_referrals_count(user, referrals: QuerySet[Referral], cap: int) -> int:
@@ -179,6 +245,9 @@ def visible_referrals_count(user, referrals: QuerySet[Referral], cap: int) -> in
     agency_id = None if is_coordinator(user) or user.has_role(Role.OFFICER) else _agency_rep_agency_id(user)
     if agency_id is None:
         return capped_count(visible_among(user, referrals), cap)
+    not_hidden = _not_hidden(user)
+    if not_hidden is not None:
+        referrals = referrals.filter(not_hidden)
     own = capped_count(referrals.filter(referring_agency_id=agency_id), cap)
     if own > cap:
         return own

@@ -17,7 +17,7 @@ def anonymise_person(person) -> list[registry.Scrub]:
     repeat count needs it."""
     from somerset_safety.meetings.models import Action, ActionUpdate, AgendaItem
 
-    from .models import Person, Referral, ReferralTransfer, ResearchReturn
+    from .models import Person, ProcessingRestriction, Referral, ReferralTransfer, ResearchReturn
 
     as_victim = Referral.objects.filter(victim=person)
     subjects = Q(subject_type=ContentType.objects.get_for_model(Person), subject_id=person.pk) | Q(
@@ -47,6 +47,11 @@ def anonymise_person(person) -> list[registry.Scrub]:
         registry.Scrub(returns.exclude(summary=""), {"summary": REMOVED}),
         registry.Scrub(returns.exclude(risks=""), {"risks": REMOVED}),
         registry.Scrub(ReferralTransfer.objects.filter(referral__in=as_victim), {"reason": REMOVED}),
+        registry.Scrub(ProcessingRestriction.objects.filter(person=person), {"reason": REMOVED}),
+        registry.Scrub(
+            ProcessingRestriction.objects.filter(person=person).exclude(lift_reason=""),
+            {"lift_reason": REMOVED},
+        ),
     ]
 
 

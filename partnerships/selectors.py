@@ -408,7 +408,7 @@ NEAR_BY_NAME_ALONE = 0.6
 
 
 def possible_matches(
-    *, role: str, full_name: str, date_of_birth: date | None, limit: int = 10
+    *, role: str, full_name: str, date_of_birth: date | None, limit: int = 10, user=None
 ) -> QuerySet[Person]:
     """People already recorded who may be the person being referred, closest first, each with
     the number of referrals, the date of the last and its MARAC area (`last_referral_on`,
@@ -418,11 +418,19 @@ def possible_matches(
     too (pg_trgm similarity: "Jon Smyth" finds "John Smith" born the same day); elsewhere the
     normalised name must be the same, or the date of birth the same and the surname in the name.
     A near match by name alone is never someone recorded with a different date of birth.
+
+    With `user`, the people whose processing is restricted from them are left out
+    (permissions.hidden_people); without, everyone (subject access searches).
     """
+    from .permissions import hidden_people
+
     name = normalise_name(full_name)
     if not name and date_of_birth is None:
         return Person.objects.none()
     people = Person.objects.filter(role=role)
+    hidden = hidden_people(user) if user is not None else None
+    if hidden is not None:
+        people = people.exclude(pk__in=hidden.values("pk"))
     same_birth = Q(date_of_birth=date_of_birth) if date_of_birth is not None else Q(pk__in=[])
     birth_unknown = Q(date_of_birth__isnull=True) if date_of_birth is not None else Q()
     order = ["full_name", "id"]
@@ -520,8 +528,15 @@ class ResearchRow:
 
 def research_referral_ids(user, meeting) -> set[int] | None:
     """The referrals of the meeting's agenda the user may research (None: every one, for the
-    coordinator; an empty set outside the research stage)."""
-    from .permissions import _agency_rep_agency_id, _researchable, is_coordinator, research_meetings
+    coordinator; an empty set outside the research stage). Never one whose person's processing
+    is restricted from the user (permissions.hidden_people)."""
+    from .permissions import (
+        _agency_rep_agency_id,
+        _researchable,
+        is_coordinator,
+        not_hidden_among,
+        research_meetings,
+    )
 
     if is_coordinator(user):
         return None
@@ -529,7 +544,8 @@ def research_referral_ids(user, meeting) -> set[int] | None:
     if agency_id is None:
         return set()
     meetings = research_meetings(agency_id).filter(pk=meeting.pk)
-    return set(Referral.objects.filter(_researchable(agency_id, meetings)).values_list("pk", flat=True))
+    researchable = not_hidden_among(user, Referral.objects.filter(_researchable(agency_id, meetings)))
+    return set(researchable.values_list("pk", flat=True))
 
 
 def research_list(user, meeting) -> list[ResearchRow]:
@@ -539,8 +555,14 @@ def research_list(user, meeting) -> list[ResearchRow]:
     from somerset_safety.meetings import selectors as meeting_selectors
 
     from .models import AgendaCase, AgendaItem, ResearchReturn
+    from .permissions import not_hidden_among
 
     allowed = research_referral_ids(user, meeting)
+    on_agenda = Referral.objects.filter(
+        pk__in=AgendaCase.objects.filter(item__meeting_id=meeting.pk).values("referral_id")
+    )
+    # A coordinator researches every case but those of people restricted from them.
+    not_hidden = set(not_hidden_among(user, on_agenda).values_list("pk", flat=True))
     items = list(
         AgendaItem.objects.filter(meeting=meeting, subject_id__isnull=False).prefetch_related(
             Prefetch(
@@ -562,7 +584,7 @@ def research_list(user, meeting) -> list[ResearchRow]:
         cases = [
             ResearchCase(
                 referral=case.referral,
-                shown=allowed is None or case.referral_id in allowed,
+                shown=case.referral_id in not_hidden and (allowed is None or case.referral_id in allowed),
                 returns=by_referral.get(case.referral_id, []),
             )
             for case in row.item.cases.all()

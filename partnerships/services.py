@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
@@ -42,6 +43,7 @@ from .models import (
     MeetingStatus,
     Person,
     PersonRole,
+    ProcessingRestriction,
     Referral,
     ReferralStatus,
     ReferralTransfer,
@@ -467,6 +469,61 @@ def person_update(
         person.normalised_name = normalise_name(person.full_name)
         Person.objects.filter(pk=person.pk).update(normalised_name=person.normalised_name)
     return person
+
+
+@transaction.atomic
+def person_restrict_processing(*, actor, person: Person, reason: str) -> ProcessingRestriction:
+    """Restrict the processing of a person's record (UK GDPR article 18): it is kept, but hidden
+    from lists, agendas and matching for everyone but the coordinators of the areas the person
+    was referred in and records managers (permissions.hidden_people). Audited. Raises MaracError
+    without a reason, or when already restricted. The caller checks permissions.may_restrict."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.processing_restricted_at is not None:
+        raise MaracError("This person's processing is already restricted.")
+    if not reason.strip():
+        raise MaracError("Enter the reason for restricting processing.")
+    now = timezone.now()
+    restriction = ProcessingRestriction.objects.create(
+        person=person, reason=reason.strip(), restricted_at=now, restricted_by=actor
+    )
+    person.processing_restricted_at = now
+    person.save(update_fields=["processing_restricted_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=restriction,
+        changed_fields=["person", "reason"],
+        detail={"person": person.pk},
+    )
+    return restriction
+
+
+@transaction.atomic
+def person_lift_restriction(*, actor, person: Person, reason: str) -> ProcessingRestriction:
+    """Lift the restriction of a person's processing: they are listed and matched again. Audited.
+    Raises MaracError without a reason, or when not restricted."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    restriction = ProcessingRestriction.objects.filter(person=person, lifted_at__isnull=True).first()
+    if restriction is None:
+        raise MaracError("This person's processing is not restricted.")
+    if not reason.strip():
+        raise MaracError("Enter the reason for lifting the restriction.")
+    restriction.lifted_at, restriction.lifted_by, restriction.lift_reason = (
+        timezone.now(),
+        actor,
+        reason.strip(),
+    )
+    restriction.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    person.processing_restricted_at = None
+    person.save(update_fields=["processing_restricted_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=restriction,
+        changed_fields=["lifted_at", "lifted_by", "lift_reason"],
+        detail={"person": person.pk},
+    )
+    return restriction
 
 
 @transaction.atomic

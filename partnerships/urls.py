@@ -25,6 +25,7 @@ urlpatterns = (
         path("marac/referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
         path("marac/referrals/<int:pk>/handling/", views.referral_handling, name="referral_handling"),
         path("marac/referrals/<int:pk>/<str:role>/details/", views.person_edit, name="person_edit"),
+        path("marac/people/<int:pk>/restriction/", views.person_restriction, name="person_restriction"),
         path("marac/referrals/<int:pk>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
         path("marac/referrals/<int:pk>/duplicates/", views.referral_duplicates, name="referral_duplicates"),
         path("marac/referrals/<int:pk>/transfer/", views.referral_transfer, name="referral_transfer"),

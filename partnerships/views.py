@@ -39,6 +39,7 @@ from .forms import (
     ReferralForm,
     ResearchAccessForm,
     ResearchReturnForm,
+    RestrictionForm,
     ReturnForm,
     TransferForm,
 )
@@ -55,6 +56,7 @@ from .models import (
     Meeting,
     MeetingAttendance,
     MeetingStatus,
+    Person,
     PersonRole,
     Referral,
     ReferralStatus,
@@ -72,6 +74,7 @@ from .permissions import (
     get_referral_for_user_or_404,
     identity_visible,
     is_coordinator,
+    may_restrict,
     meetings_visible_to,
     referrals_visible_to,
     require_any_role,
@@ -200,7 +203,7 @@ def referral_create(request):
     require_any_role(request.user, MANAGE_ROLES)
     if request.method != "POST":
         return render(request, "partnerships/referral_form.html", {"form": ReferralForm()})
-    form = ReferralForm(request.POST)
+    form = ReferralForm(request.POST, user=request.user)
     if form.is_valid():
         with errors_on(form):
             referral = services.referral_create(actor=request.user, **form.cleaned_data)
@@ -263,6 +266,11 @@ def referral_detail(request, pk: int):
             "transfers": list(referral.transfers.select_related("from_area", "to_area")),
             "can_view_audit": _can_view_audit(request.user),
             "threshold": conf.high_risk_threshold(),
+            "victim_restriction": _open_restriction(referral.victim),
+            "perpetrator_restriction": _open_restriction(referral.perpetrator),
+            "may_restrict_victim": may_restrict(request.user, referral.victim),
+            "may_restrict_perpetrator": referral.perpetrator is not None
+            and may_restrict(request.user, referral.perpetrator),
         },
     )
 
@@ -303,6 +311,46 @@ def person_edit(request, pk: int, role: str):
         request,
         "partnerships/person_form.html",
         {"referral": referral, "person": person, "form": form, "role": PersonRole(role).label.lower()},
+    )
+
+
+def _open_restriction(person):
+    if person is None or person.processing_restricted_at is None:
+        return None
+    return person.processing_restrictions.filter(lifted_at__isnull=True).first()
+
+
+@require_http_methods(["GET", "POST"])
+def person_restriction(request, pk: int):
+    """Restrict the processing of a person's record, or lift the restriction (a records manager, or
+    the coordinator of an area the person was referred in; for anyone else the page is not there)."""
+    person = get_object_or_404(Person, pk=pk)
+    if not may_restrict(request.user, person):
+        raise Http404
+    current = _open_restriction(person)
+    form = RestrictionForm(request.POST or None, lifting=current is not None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            if current is None:
+                services.person_restrict_processing(actor=request.user, person=person, **form.cleaned_data)
+                messages.success(request, f"The processing of {person.reference} is restricted.")
+            else:
+                services.person_lift_restriction(actor=request.user, person=person, **form.cleaned_data)
+                messages.success(request, f"The restriction of {person.reference} has been lifted.")
+            return redirect("partnerships:person_restriction", pk=person.pk)
+    return render(
+        request,
+        "partnerships/person_restriction.html",
+        {
+            "person": person,
+            "current": current,
+            "earlier": list(
+                person.processing_restrictions.filter(lifted_at__isnull=False).select_related(
+                    "restricted_by", "lifted_by"
+                )
+            ),
+            "form": form,
+        },
     )
 
 

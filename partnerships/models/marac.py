@@ -107,6 +107,10 @@ class Person(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     address = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Restriction of processing (UK GDPR article 18): since when the record is kept but not
+    # processed, or None. The open ProcessingRestriction's time, kept here for the lists' queries;
+    # set and cleared only by services.person_restrict_processing and person_lift_restriction.
+    processing_restricted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # History keeps no restricted personal field (the audit event names the fields changed).
     history = HistoricalRecords(
         excluded_fields=["created_at", "full_name", "normalised_name", "date_of_birth", "address"]
@@ -119,16 +123,56 @@ class Person(models.Model):
                 fields=["role", "source_ref"], condition=~Q(source_ref=""), name="person_unique_source_ref"
             )
         ]
-        indexes = [models.Index(fields=["role", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["role", "date_of_birth"]),
+            # The few restricted people, read by every list and match (permissions.hidden_people).
+            models.Index(
+                fields=["processing_restricted_at"],
+                condition=Q(processing_restricted_at__isnull=False),
+                name="person_processing_restricted",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def processing_restricted(self) -> bool:
+        return self.processing_restricted_at is not None
 
     @property
     def reference(self) -> str:
         """The system reference: V or P and the record number, never a name."""
         prefix = "V" if self.role == PersonRole.VICTIM else "P"
         return f"{prefix}{self.pk:07d}" if self.pk else ""
+
+
+class ProcessingRestriction(models.Model):
+    """A restriction of the processing of a person's record, with why, who and when, and its lifting
+    (with why, who and when). At most one is open (not lifted) for a person at a time."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="processing_restrictions")
+    reason = models.TextField()
+    restricted_at = models.DateTimeField()
+    restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-restricted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(lifted_at__isnull=True), name="one_open_restriction_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Restriction of {self.person.reference}"
 
 
 class VictimConsent(models.TextChoices):
