@@ -255,8 +255,8 @@ def disposal_run(*, simulate: bool = False) -> list[RunLine]:
     that says destroy or anonymise, each record is disposed of in its own transaction exactly as
     an approved disposal is (erasure log, audit; `approved_by` empty), so one record that cannot
     go (others point at it) is reported and the rest still go; under a rule that says *review*,
-    nothing happens to the records: they wait on the list of records due and the records managers
-    are told how many (no references, no names). Running it twice disposes of nothing more.
+    nothing happens to the records: they wait on the list of records due. The records managers are
+    told how many wait and how many could not be disposed of (no references, no names). Running it twice disposes of nothing more.
     `simulate` changes nothing and tells nobody: the lines say what would happen."""
     lines = []
     waiting = 0
@@ -285,8 +285,9 @@ def disposal_run(*, simulate: bool = False) -> list[RunLine]:
                 result.refused.append(str(exc))
             else:
                 result.disposed += 1
-    if waiting and not simulate:
-        enqueue("records.tell_records_managers", waiting)
+    refused = sum(len(result.refused) for result in lines)
+    if (waiting or refused) and not simulate:
+        enqueue("records.tell_records_managers", waiting, refused)
     for result in lines:
         logger.info(
             "Retention run%s: %s, %d due, rule %s, %d disposed of, %d refused",

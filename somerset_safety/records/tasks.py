@@ -20,10 +20,10 @@ def disposal_run() -> int:
     retry_backoff=60,
     max_retries=4,
 )
-def tell_records_managers(waiting: int) -> int:
-    """Records under a rule that needs a person's review have reached the end of their period:
-    a generic email to every records manager with the number and a link (no references, no
-    names: S14)."""
+def tell_records_managers(waiting: int, refused: int = 0) -> int:
+    """After the nightly run: a generic email to every records manager with how many records
+    wait for their review and how many could not be disposed of under their rule, and a link
+    (no references, no names: S14)."""
     from somerset_safety.accounts.models import User
     from somerset_safety.accounts.roles import Role
 
@@ -34,11 +34,22 @@ def tell_records_managers(waiting: int) -> int:
     )
     if recipients:
         link = settings.SITE_URL.rstrip("/") + reverse("records:schedule")
-        records = "1 record has" if waiting == 1 else f"{waiting} records have"
+        lines = []
+        if waiting:
+            records = "1 record has" if waiting == 1 else f"{waiting} records have"
+            lines.append(
+                f"{records} reached the end of the retention period and wait for your review before "
+                "they are destroyed or anonymised."
+            )
+        if refused:
+            records = "1 record" if refused == 1 else f"{refused} records"
+            lines.append(
+                f"{records} could not be disposed of under their rule (other records still point at "
+                "them, or the rule asks for what that kind of record does not allow)."
+            )
         send_mail(
             "Safer Somerset: records wait for your disposal review",
-            f"{records} reached the end of the retention period and wait for your review before "
-            f"they are destroyed or anonymised. Sign in to review them:\n{link}\n",
+            " ".join(lines) + f" Sign in to see them:\n{link}\n",
             None,
             recipients,
         )

@@ -135,10 +135,19 @@ def test_under_a_review_rule_records_wait_and_the_records_managers_are_told_how_
     assert mail.outbox == []
 
 
-def test_a_rule_the_kind_of_record_does_not_allow_disposes_of_nothing_and_says_why(victims):
+def test_a_rule_the_kind_of_record_does_not_allow_disposes_of_nothing_and_says_why(
+    victims, records_manager, django_capture_on_commit_callbacks
+):
     due, _, _ = victims
     RetentionRule.objects.filter(record_type="marac_person").update(action="destroy")
-    output = _run()
+    with django_capture_on_commit_callbacks(execute=True):
+        output = _run()
+    # The records managers are told, without references or names.
+    [message] = mail.outbox
+    assert message.to == [records_manager.email]
+    assert "2 records could not be disposed of under their rule" in message.body
+    assert "wait for your review" not in message.body
+    assert f"V{due.pk:07d}" not in message.body and "Nora" not in message.body
     assert "MARAC referral and person: 2 records due; 0 destroyed." in output
     assert (
         "Not disposed of (2 records): The rule for MARAC referral and person says “destroy”, which "
