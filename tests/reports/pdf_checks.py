@@ -38,11 +38,17 @@ def page_texts(path: Path, pages: int) -> list[str]:
 
 
 def pdf_language(data: bytes) -> str | None:
-    """The catalog's /Lang, looked for in the file and in its compressed object streams."""
-    chunks = [data]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+    """The catalog's /Lang, looked for in the file and in its compressed object streams.
+
+    Each stream is inflated from its first byte with a decompressor that stops where the
+    compressed data ends, so a stream whose data happens to end in a carriage return or
+    to contain the word "endstream" is still read whole (a regex up to "endstream" cut
+    such streams short, and the language went unfound now and then).
+    """
+    chunks, view = [data], memoryview(data)
+    for match in re.finditer(rb"(?<!end)stream\r?\n", data):
         try:
-            chunks.append(zlib.decompress(match.group(1)))
+            chunks.append(zlib.decompressobj().decompress(view[match.end() :]))
         except zlib.error:
             continue
     for chunk in chunks:
