@@ -65,7 +65,15 @@ class PartnershipsConfig(AppConfig):
                 template="partnerships/report_section.html",
                 order=20,
                 declare=marac_declaration,
-                attachments=(Attachment("MARAC figures for every area", "marac-areas.csv", areas_csv),),
+                attachments=(
+                    Attachment("MARAC figures for every area", "marac-areas.csv", make=areas_csv),
+                    Attachment(
+                        "MARAC figures for every area (PDF)",
+                        "marac-areas.pdf",
+                        pdf_template="partnerships/pdf/areas_appendix.html",
+                        optional=True,
+                    ),
+                ),
             )
         )
         register_dashboard_panel(

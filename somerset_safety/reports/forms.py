@@ -59,6 +59,21 @@ class PeriodFields:
         ]
 
 
+def _yes_no(label: str, help_text: str, required: str | None = None) -> forms.TypedChoiceField:
+    """A question answered Yes or No with radios, for a model's BooleanField: one that must be
+    answered (`required` is its error), or one left unanswered meaning No."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("True", "Yes"), ("False", "No")],
+        coerce=lambda v: v == "True",
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        required=required is not None,
+        empty_value=False,
+        error_messages={"required": required} if required else {},
+    )
+
+
 class ReportForm(VersionedForm, GdsFormMixin, forms.ModelForm):
     submit_label = "Save report"
 
@@ -82,13 +97,15 @@ class ReportForm(VersionedForm, GdsFormMixin, forms.ModelForm):
             self.fields[field].label = heading
             self.fields[field].help_text = HELP.get(field, "")
             self.fields[field].widget.attrs["rows"] = 5
-        self.fields["key_decision"] = forms.TypedChoiceField(
-            label="Key decision",
-            choices=[("True", "Yes"), ("False", "No")],
-            coerce=lambda v: v == "True",
-            widget=forms.RadioSelect,
-            help_text="Key decisions need 28 clear days' public notice on the Forward Plan.",
-            error_messages={"required": "Select whether this is a key decision"},
+        self.fields["key_decision"] = _yes_no(
+            "Key decision",
+            "Key decisions need 28 clear days' public notice on the Forward Plan.",
+            "Select whether this is a key decision",
+        )
+        self.fields["detailed_appendices"] = _yes_no(
+            "Publish the detailed figures as PDF appendices?",
+            "Every MARAC area's figures as a PDF file, as well as the CSV file published with every "
+            "paper. For many areas it runs to many pages and takes longer to generate.",
         )
         self.fields["forward_plan_reference"].help_text = "Needed for a key decision."
         for key, _label in SIGN_OFF_ROLES:
@@ -169,7 +186,12 @@ class ReportForm(VersionedForm, GdsFormMixin, forms.ModelForm):
             Fieldset(*header, legend="Header", legend_size=Size.MEDIUM),
             Fieldset(*PeriodFields.layout(), legend="Report date and period", legend_size=Size.MEDIUM),
             Fieldset(*narrative, legend="The paper", legend_size=Size.MEDIUM),
-            Fieldset(Field.textarea("other_appendices"), legend="Appendices", legend_size=Size.MEDIUM),
+            Fieldset(
+                Field.textarea("other_appendices"),
+                Field.radios("detailed_appendices", inline=True, legend_size=Size.SMALL),
+                legend="Appendices",
+                legend_size=Size.MEDIUM,
+            ),
             Fieldset(*sign_off, legend="Report sign-off", legend_size=Size.MEDIUM),
             Fieldset(
                 Field.textarea("exempt_information"), legend="Confidential appendix", legend_size=Size.MEDIUM

@@ -104,6 +104,12 @@ class ExecutiveReport(models.Model):
     other_appendices = models.TextField(
         blank=True, help_text="Appendices published with the paper that are not generated here, one a line."
     )
+    detailed_appendices = models.BooleanField(
+        "detailed figures as PDF appendices",
+        default=False,
+        help_text="Also publish the detailed figures (every MARAC area's) as PDF files, drawn with "
+        "the paper. Their CSV files are published either way.",
+    )
     sign_off = models.JSONField(
         default=dict, blank=True, help_text="{role: {name, date}} for the sign-off table."
     )

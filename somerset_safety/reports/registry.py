@@ -40,12 +40,24 @@ def as_at(figures: Callable[[date], dict]) -> Callable[[ReportPeriod], dict]:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file published with the paper: `make(data)` gives its bytes from the section's data as
-    the paper shows it (already protected)."""
+    """A file published with the paper, from the section's data as the paper shows it (already
+    protected): either `make(data)` gives its bytes (a CSV, say), or `pdf_template` names the
+    template the paper's PDF layout draws it with (its context: `data`, and the paper's
+    `content` and `version`).
+
+    An `optional` file is published only when the report asks for its detailed appendices
+    (ExecutiveReport.detailed_appendices): at national scale it can run to a hundred pages.
+    """
 
     title: str
     file_name: str
-    make: Callable[[dict], bytes]
+    make: Callable[[dict], bytes] | None = None
+    pdf_template: str = ""
+    optional: bool = False
+
+    def __post_init__(self):
+        if (self.make is None) == (not self.pdf_template):
+            raise ValueError(f"{self.file_name}: give an attachment either make or pdf_template")
 
 
 @dataclass(frozen=True)

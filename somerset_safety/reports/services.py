@@ -50,7 +50,14 @@ HEADER_FIELDS = [
     "period_kind",
     "period_start",
 ]
-EDITABLE_FIELDS = [*HEADER_FIELDS, *NARRATIVE_FIELDS, "other_appendices", "sign_off", "exempt_information"]
+EDITABLE_FIELDS = [
+    *HEADER_FIELDS,
+    *NARRATIVE_FIELDS,
+    "other_appendices",
+    "detailed_appendices",
+    "sign_off",
+    "exempt_information",
+]
 DATE_FIELDS = ("meeting_date", "period_end", "period_start")
 
 
@@ -176,7 +183,7 @@ def document_outline(content: dict, snapshot: dict) -> list[dict]:
     appendix_names = [f"Appendix {n} — {s.title}" for n, s in enumerate(appendix_sections, start=1)]
     published = [
         f"{attachment.title} ({attachment.file_name}, published with this paper)"
-        for _section, attachment in _attachments(snapshot)
+        for _section, attachment in _attachments(snapshot, content)
     ]
     others = [line.strip() for line in content.get("other_appendices", "").splitlines() if line.strip()]
     appendix_names += [
@@ -213,27 +220,35 @@ def document_outline(content: dict, snapshot: dict) -> list[dict]:
     return blocks + appendices
 
 
-def _attachments(snapshot: dict) -> list:
-    """(section, attachment) for every file published with a paper of this snapshot, in order."""
+def _attachments(snapshot: dict, content: dict) -> list:
+    """(section, attachment) for every file published with a paper of this snapshot and text,
+    in order: the optional ones only if the report asks for its detailed appendices."""
+    detailed = bool(content.get("detailed_appendices"))
     return [
         (section, attachment)
         for section in report_sections()
         if section.key in snapshot
         for attachment in section.attachments
+        if detailed or not attachment.optional
     ]
 
 
-def _attachment_files(snapshot: dict) -> list[tuple[str, str, bytes]]:
-    """(title, file name, bytes) of each published file, made from the figures as the paper
-    shows them (protected by the disclosure-control rule)."""
-    return [
-        (
-            attachment.title,
-            attachment.file_name,
-            attachment.make(shown(snapshot[section.key], section.declare, suppress=True)),
-        )
-        for section, attachment in _attachments(snapshot)
-    ]
+def _attachment_files(version: ReportVersion) -> list[tuple[str, str, bytes]]:
+    """(title, file name, bytes) of each file published with the version, made from the figures
+    as the paper shows them (protected by the disclosure-control rule). Raises PdfRenderError
+    when a PDF one cannot be drawn whole."""
+    from somerset_safety.pdf.render import render_pdf
+
+    files = []
+    for section, attachment in _attachments(version.snapshot, version.content):
+        data = shown(version.snapshot[section.key], section.declare, suppress=True)
+        if attachment.make is not None:
+            body = attachment.make(data)
+        else:
+            context = {"attachment": attachment, "data": data, "content": version.content, "version": version}
+            body = render_pdf(render_to_string("reports/pdf/attachment.html", context))
+        files.append((attachment.title, attachment.file_name, body))
+    return files
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -274,7 +289,7 @@ def report_version_render(*, version_id: int) -> ReportVersion:
         confidential_pdf = None
         if version.content.get("exempt_information", "").strip():
             confidential_pdf = render_pdf(render_to_string("reports/pdf/confidential_appendix.html", context))
-        files = _attachment_files(version.snapshot)
+        files = _attachment_files(version)
     except PdfRenderError as exc:
         logger.warning("Report version %s could not be rendered: %s", version.pk, exc)
         _version_failed(version.pk, str(exc))

@@ -84,11 +84,47 @@ def test_the_paper_and_its_appendices_in_production(
     assert "Appendix 1 — Statutory duties" in whole
     assert "Statutory duties, their status and latest evidence" in whole  # the register's table
     assert "Commercially sensitive" not in whole
+    # Without the detailed appendices asked for, only the CSV goes with the paper.
+    assert list(version.attachments.values_list("file_name", flat=True)) == ["marac-areas.csv"]
+    assert "marac-areas.pdf" not in whole
 
     confidential = tmp_path / "confidential.pdf"
     confidential.write_bytes(version.confidential_pdf.read())
     ctexts = assert_proper_pdf(confidential, header="CONFIDENTIAL — exempt information (Part II)")
     assert "Commercially sensitive contract figure" in "\n".join(ctexts)
+
+
+@pytest.mark.django_db
+def test_the_detailed_figures_are_published_as_a_pdf_appendix_when_the_report_asks(
+    production, officer, some_figures, tmp_path, django_capture_on_commit_callbacks
+):
+    report = report_create(actor=officer, data={**REPORT, "detailed_appendices": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        version = report_version_generate(actor=officer, report=report)
+    version.refresh_from_db()
+    assert version.status == VersionStatus.READY, version.error
+    files = {a.file_name: a for a in version.attachments.order_by("position")}
+    assert list(files) == ["marac-areas.csv", "marac-areas.pdf"]
+    assert files["marac-areas.pdf"].title == "MARAC figures for every area (PDF)"
+
+    paper = tmp_path / "paper.pdf"
+    paper.write_bytes(version.pdf.read())
+    listed = " ".join(
+        "\n".join(assert_proper_pdf(paper, header=f"{REPORT['title']} — Executive — version 1")).split()
+    )
+    assert "MARAC figures for every area (PDF) (marac-areas.pdf, published with this paper)" in listed
+
+    appendix = tmp_path / "areas.pdf"
+    appendix.write_bytes(files["marac-areas.pdf"].file.read())
+    texts = assert_proper_pdf(
+        appendix, header=f"MARAC figures for every area (PDF) — {REPORT['title']} — version 1"
+    )
+    flat = " ".join("\n".join(texts).split())
+    # The area's 8 cases heard in September 2026, in 20,000 women: 4.0 per 10,000.
+    assert "PDF MARAC (synthetic) (PDFAREA): 12 months to 30 September 2026" in flat
+    assert "Cases discussed 8 None published" in flat
+    assert "Cases per 10,000 women aged 16 and 4.0 SafeLives recommends 40" in flat  # the label wraps
+    assert "1 October 2025 to 30 September 2026" in flat
 
 
 @pytest.mark.django_db

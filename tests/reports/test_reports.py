@@ -475,6 +475,34 @@ def test_edit_form_shows_the_dates_it_was_given_and_saves_without_retyping_them(
 
 
 @pytest.mark.django_db
+def test_the_detailed_figures_pdf_is_asked_for_on_the_form_and_listed_among_the_appendices(officer, as_user):
+    client = as_user(officer)
+    report = _create(client)  # FORM does not answer the question: No
+    assert report.detailed_appendices is False
+    detail = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert re.search(r"Detailed figures as PDF appendices</dt>\s*<dd[^>]*>No<", detail)
+    preview = client.get(reverse("reports:report_preview", args=[report.pk])).content.decode()
+    assert "marac-areas.csv, published with this paper" in preview and "marac-areas.pdf" not in preview
+
+    form = client.get(reverse("reports:report_edit", args=[report.pk])).content.decode()
+    assert re.search(r'id="id_detailed_appendices_2"\s*value="False"\s*checked', form)
+    response = client.post(
+        reverse("reports:report_edit", args=[report.pk]), {**FORM, "detailed_appendices": "True"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.detailed_appendices is True
+    detail = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert re.search(r"Detailed figures as PDF appendices</dt>\s*<dd[^>]*>Yes<", detail)
+    preview = client.get(reverse("reports:report_preview", args=[report.pk])).content.decode()
+    # After the statutory duties appendix and the CSV, before the council's own appendices.
+    assert (
+        "<li>Appendix 3 — MARAC figures for every area (PDF) (marac-areas.pdf, published with this paper)</li>"
+        in preview
+    )
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
