@@ -6,6 +6,7 @@ one or more; with none named, every MARAC coordinator), so they get the reminder
 in My deadlines. Actions belong to their owner and agency."""
 
 from django.db.models import Q
+from django.utils import timezone
 
 from somerset_safety.accounts.models import User
 from somerset_safety.accounts.roles import Role
@@ -110,6 +111,19 @@ def _papers_met_on(meeting: Meeting):
 CLOCKED = Q(status=ReferralStatus.HEARD, review_at_12_months=True)
 
 
+def restricted_since(referral: Referral):
+    """The day from which the processing of a person on the case has been restricted (the
+    earlier, if both are), or None: while it is, the case is not processed, so its 12-month
+    review clock is paused (no reminders). Lifting the restriction restarts it with the due date
+    it had: 12 months from the hearing, so a review that fell due meanwhile is overdue at once."""
+    times = [
+        person.processing_restricted_at
+        for person in (referral.victim, referral.perpetrator)
+        if person is not None and person.processing_restricted_at is not None
+    ]
+    return timezone.localdate(min(times)) if times else None
+
+
 def referral_rule(referral: Referral):
     if referral.status != ReferralStatus.HEARD or not referral.review_at_12_months:
         return []
@@ -126,6 +140,7 @@ def referral_rule(referral: Referral):
             due_date=add_months(referral.heard_date, 12),
             responsible_users=coordinators_of(referral.area),
             met_on=relisted,
+            paused_since=restricted_since(referral),
         )
     ]
 

@@ -593,6 +593,22 @@ def research_list(user, meeting) -> list[ResearchRow]:
     return rows
 
 
+def restricted_at_meeting(day) -> Exists:
+    """On an agenda case: whether the processing of a person on the case was restricted on the
+    meeting's day (`day`, a date or an expression). Then the agencies could not research it (it is
+    not on their research list), so it is not among the returns due from them; a restriction placed
+    after a meeting, or lifted before it, leaves the meeting's figures as they were, so the
+    representation figures of quarters gone by never change."""
+    from .models import ProcessingRestriction
+
+    return Exists(
+        ProcessingRestriction.objects.filter(
+            Q(person_id=OuterRef("referral__victim_id")) | Q(person_id=OuterRef("referral__perpetrator_id")),
+            restricted_at__date__lte=day,
+        ).filter(Q(lifted_at__isnull=True) | Q(lifted_at__date__gt=day))
+    )
+
+
 def research_returns_by_agency(meeting) -> list[dict]:
     """For the coordinator: each invited agency, how many of the cases it may research it has
     returned on, and the references of those still to come."""
@@ -600,6 +616,7 @@ def research_returns_by_agency(meeting) -> list[dict]:
 
     cases = list(
         AgendaCase.objects.filter(item__meeting_id=meeting.pk)
+        .exclude(restricted_at_meeting(meeting.date))
         .order_by("referral__reference")
         .values_list("referral_id", "referral__reference", "referral__restricted")
     )
@@ -765,14 +782,19 @@ def representation_by_agency(quarters: list[tuple[str, date, date]], until: date
         status=MeetingStatus.CONCLUDED, date__gte=quarters[0][1], date__lte=last
     )
     # The cases on the invitation's meeting the agency could research: every case not
-    # restricted, and a restricted one only where the coordinator opened it to the agency.
-    researchable = AgendaCase.objects.filter(item__meeting_id=OuterRef("meeting_id")).filter(
-        Q(referral__restricted=False)
-        | Exists(
-            ResearchAccess.objects.filter(
-                meeting_id=OuterRef(OuterRef("meeting_id")),
-                agency_id=OuterRef(OuterRef("agency_id")),
-                referral_id=OuterRef("referral_id"),
+    # restricted, and a restricted one only where the coordinator opened it to the agency; none
+    # whose person's processing was restricted that day.
+    researchable = (
+        AgendaCase.objects.filter(item__meeting_id=OuterRef("meeting_id"))
+        .exclude(restricted_at_meeting(OuterRef("item__meeting__date")))
+        .filter(
+            Q(referral__restricted=False)
+            | Exists(
+                ResearchAccess.objects.filter(
+                    meeting_id=OuterRef(OuterRef("meeting_id")),
+                    agency_id=OuterRef(OuterRef("agency_id")),
+                    referral_id=OuterRef("referral_id"),
+                )
             )
         )
     )

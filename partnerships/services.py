@@ -471,6 +471,24 @@ def person_update(
     return person
 
 
+def _restriction_deadlines_sync(person: Person) -> None:
+    """After a restriction is placed or lifted: the 12-month reviews of the person's cases are
+    paused or restart (deadlines.restricted_since), and the papers deadlines of the meetings still
+    to come that list them count the cases the agencies may research (selectors.researchable_at)."""
+    referrals = Referral.objects.filter(Q(victim_id=person.pk) | Q(perpetrator_id=person.pk))
+    referrals_deadlines_sync(referrals)
+    upcoming = (
+        Meeting.objects.filter(
+            status__in=(MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS),
+            pk__in=AgendaCase.objects.filter(referral__in=referrals).values("item__meeting_id"),
+        )
+        .exclude(agenda_sent_on__isnull=True)
+        .order_by("pk")
+    )
+    for meeting in upcoming:
+        deadlines_sync(subject=meeting)
+
+
 @transaction.atomic
 def person_restrict_processing(*, actor, person: Person, reason: str) -> ProcessingRestriction:
     """Restrict the processing of a person's record (UK GDPR article 18): it is kept, but hidden
@@ -488,6 +506,7 @@ def person_restrict_processing(*, actor, person: Person, reason: str) -> Process
     )
     person.processing_restricted_at = now
     person.save(update_fields=["processing_restricted_at"])
+    _restriction_deadlines_sync(person)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -516,6 +535,7 @@ def person_lift_restriction(*, actor, person: Person, reason: str) -> Processing
     restriction.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     person.processing_restricted_at = None
     person.save(update_fields=["processing_restricted_at"])
+    _restriction_deadlines_sync(person)
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,

@@ -5,14 +5,15 @@ Disruption Panel's nominals and exploited people. Each only where the person sea
 the identity: the MARAC coordinator, the agencies on the case; panel members."""
 
 from django.db.models import Q
+from django.urls import reverse
 
 from somerset_safety.records import subjects
-from somerset_safety.records.subjects import HeldItem, SubjectSource, shown
+from somerset_safety.records.subjects import HeldItem, Restricted, SubjectSource, shown
 
 from .disruption.permissions import groups_visible_to, is_panel_member
-from .models import Person, PersonRole, Referral
+from .models import Person, PersonRole, ProcessingRestriction, Referral
 from .models.disruption import ExploitationType, ExploitedPerson, Nominal, Vulnerability
-from .permissions import identity_visible, is_coordinator, referrals_visible_to
+from .permissions import identity_visible, is_coordinator, may_restrict, referrals_visible_to
 from .selectors import possible_matches
 
 # Near matches by name, per name and role: enough for a person recorded under several spellings.
@@ -98,6 +99,39 @@ def find_marac(user, wanted: subjects.Wanted) -> list[HeldItem]:
 def fetch_marac(user, ids: list[str]) -> list[HeldItem]:
     people = {p.pk: p for p in Person.objects.filter(pk__in=[int(i) for i in ids])}
     return _marac_items(user, people, {})
+
+
+def _person_by_reference(reference: str) -> Person | None:
+    """The person with this system reference (V0000012 for a victim, P0000034 for a perpetrator)."""
+    ref = reference.strip().upper()
+    if ref[:1] not in ("V", "P") or not ref[1:].isdigit():
+        return None
+    role = PersonRole.VICTIM if ref[0] == "V" else PersonRole.PERPETRATOR
+    return Person.objects.filter(role=role, pk=int(ref[1:])).first()
+
+
+def marac_restrictions() -> list[Restricted]:
+    """The MARAC people whose processing is restricted now, newest first."""
+    rows = ProcessingRestriction.objects.filter(lifted_at__isnull=True).select_related(
+        "person", "restricted_by"
+    )
+    return [
+        Restricted(
+            object_id=str(row.person_id),
+            reference=row.person.reference,
+            description=f"MARAC {row.person.get_role_display().lower()}",
+            since=row.restricted_at,
+            by=str(row.restricted_by or "a user since removed"),
+        )
+        for row in rows.order_by("-restricted_at", "-pk")
+    ]
+
+
+def marac_restriction_url(user, reference: str) -> str:
+    person = _person_by_reference(reference)
+    if person is None or not may_restrict(user, person):
+        return ""
+    return reverse("partnerships:person_restriction", args=[person.pk])
 
 
 def _choice_labels(values, choices) -> str:
@@ -188,6 +222,8 @@ def register_sources() -> None:
             find=find_marac,
             fetch=fetch_marac,
             order=20,
+            restrictions=marac_restrictions,
+            restriction_url=marac_restriction_url,
         )
     )
     subjects.register(

@@ -19,6 +19,7 @@ from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.meetings import selectors as meeting_selectors
 from somerset_safety.meetings.pages import MeetingPages, schedule_page
+from somerset_safety.records.permissions import can_manage_records
 from somerset_safety.reports.disclosure import shown
 from somerset_safety.reports.permissions import can_see_small_counts
 
@@ -350,6 +351,7 @@ def person_restriction(request, pk: int):
                 )
             ),
             "form": form,
+            "records_manager": can_manage_records(request.user),
         },
     )
 

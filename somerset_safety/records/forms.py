@@ -87,6 +87,21 @@ class HoldReleaseForm(GdsFormMixin, forms.Form):
         return [Field.textarea("reason")]
 
 
+class RestrictionFindForm(GdsFormMixin, forms.Form):
+    submit_label = "Find the record"
+
+    reference = forms.CharField(
+        label="The person's system reference",
+        max_length=20,
+        help_text="As a case page or a subject access request shows it, for example V0000012 for a MARAC "
+        "victim or P0000034 for a perpetrator. Never a name.",
+        error_messages={"required": "Enter the person's system reference, for example V0000012"},
+    )
+
+    def gds_fields(self):
+        return [Field.text("reference", field_width=10)]
+
+
 class DisposalForm(GdsFormMixin, forms.Form):
     """The confirmation of a disposal: the records (ticked, each can be unticked), what happens
     to them, and that the person understands it cannot be undone."""

@@ -16,6 +16,7 @@ urlpatterns = [
     path("requests/<int:pk>/found/<int:item_pk>/", views.sar_item, name="sar_item"),
     path("requests/<int:pk>/<slug:move>/", views.sar_change, name="sar_change"),
     path("erasures/", views.erasures, name="erasures"),
+    path("restrictions/", views.restrictions, name="restrictions"),
     path("holds/<int:pk>/release/", views.hold_release, name="hold_release"),
     path("<slug:key>/<int:object_id>/hold/", views.hold_place, name="hold_place"),
     path("<slug:key>/rule/", views.rule_edit, name="rule_edit"),

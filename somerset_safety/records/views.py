@@ -21,6 +21,7 @@ from .forms import (
     DisposalForm,
     HoldForm,
     HoldReleaseForm,
+    RestrictionFindForm,
     RetentionRuleForm,
     SarCompleteForm,
     SarExtendForm,
@@ -183,6 +184,39 @@ def holds(request):
             "can_manage": can_manage_records(request.user),
         },
     )
+
+
+def restrictions(request):
+    """Restrictions of processing in force, in every app that has them (references, never names),
+    and, for a records manager, the way to the page restricting a person's record or lifting it."""
+    require_records_reader(request.user)
+    manage = can_manage_records(request.user)
+    sources = subjects.restrictable()
+    form = RestrictionFindForm(request.POST or None)
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        if form.is_valid():
+            reference = form.cleaned_data["reference"].strip().upper()
+            url = next((u for u in (s.restriction_url(request.user, reference) for s in sources) if u), "")
+            if url:
+                return redirect(url)
+            form.add_error(
+                "reference",
+                f"No person with the reference {reference} is held, or you may not restrict their record. "
+                "Check the reference, for example V0000012",
+            )
+    rows = []
+    for source in sources:
+        found = list(source.restrictions())
+        audit_list(
+            actor=request.user, model=source.model, ids=[r.object_id for r in found], purpose="restriction"
+        )
+        rows += [
+            (row, source.restriction_url(request.user, row.reference) if manage else "") for row in found
+        ]
+    rows.sort(key=lambda pair: pair[0].since, reverse=True)
+    return render(request, "records/restrictions.html", {"rows": rows, "form": form, "can_manage": manage})
 
 
 def hold_place(request, key: str, object_id: int):
@@ -405,7 +439,17 @@ def sar_item(request, pk: int, item_pk: int):
     return render(
         request,
         "records/sar_item.html",
-        {"sar": sar, "item": item, "held": held, "source": source, "form": form, "can_manage": manage},
+        {
+            "sar": sar,
+            "item": item,
+            "held": held,
+            "source": source,
+            "form": form,
+            "can_manage": manage,
+            "restriction_url": subjects.restriction_url(request.user, item.source, item.reference)
+            if held
+            else "",
+        },
     )
 
 

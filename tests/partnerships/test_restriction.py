@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships import services
 from partnerships.exceptions import MaracError
@@ -17,6 +18,9 @@ from partnerships.selectors import possible_matches
 from somerset_safety.accounts.models import Agency
 from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.models import AuditEvent
+from somerset_safety.deadlines.models import Deadline, DeadlineStatus, ReminderSend
+from somerset_safety.deadlines.reminders import log_due_reminders
+from somerset_safety.deadlines.services import deadlines_sync
 from somerset_safety.records import services as records
 from somerset_safety.records.models import Regime
 from tests.factories import UserFactory
@@ -214,3 +218,106 @@ def test_a_subject_access_search_still_finds_the_person_for_a_records_manager(
         records.sar_search(actor=searcher, sar=sar)
         found[name] = set(sar.items.filter(source="marac_person").values_list("object_id", flat=True))
     assert found == {"manager": {str(world["rhea"].pk)}, "coordinator": set()}
+
+
+# --- While restricted the case is not processed: its clocks and the figures of research ---------
+
+
+def test_the_12_month_review_is_paused_while_restricted_and_restarts_when_lifted(
+    world, area, coordinator, today_is
+):
+    """Heard 10 June 2024, to come back after 12 months: due 10 June 2025. Restricted on
+    1 May 2025, the clock is paused from that day and sends no reminder when 10 June passes;
+    lifted on 1 July 2025, it is open again with its due date as it was, so already overdue."""
+    today_is(dt.date(2025, 5, 1))
+    referral = ReferralFactory(
+        area=area,
+        victim=world["rhea"],
+        status="heard",
+        heard_date=dt.date(2024, 6, 10),
+        review_at_12_months=True,
+    )
+    deadlines_sync(subject=referral)
+    clock = Deadline.objects.get(subject_type="partnerships.referral", subject_id=referral.pk)
+    assert (clock.status, clock.due_date) == (DeadlineStatus.OPEN, dt.date(2025, 6, 10))
+
+    services.person_restrict_processing(actor=coordinator, person=world["rhea"], reason=REASON)
+    clock.refresh_from_db()
+    assert (clock.status, clock.paused_since, clock.due_date) == (
+        DeadlineStatus.PAUSED,
+        dt.date(2025, 5, 1),
+        dt.date(2025, 6, 10),
+    )
+    for day in (dt.date(2025, 6, 3), dt.date(2025, 6, 10), dt.date(2025, 6, 25)):
+        log_due_reminders(day)
+    assert not ReminderSend.objects.filter(deadline=clock).exists()
+
+    today_is(dt.date(2025, 7, 1))
+    services.person_lift_restriction(actor=coordinator, person=world["rhea"], reason="Checked (synthetic).")
+    clock.refresh_from_db()
+    assert (clock.status, clock.paused_since, clock.due_date) == (
+        DeadlineStatus.OPEN,
+        None,
+        dt.date(2025, 6, 10),
+    )
+    # The other case's clock (a perpetrator restricted is the same rule) was never touched.
+    assert not Deadline.objects.filter(
+        subject_type="partnerships.referral", subject_id=world["shown"].pk
+    ).exists()
+
+
+def test_a_restricted_perpetrator_pauses_the_case_clock_too(area, coordinator, today_is):
+    today_is(dt.date(2025, 5, 1))
+    perpetrator = PersonFactory(role="perpetrator", full_name="Percy Perp (synthetic)")
+    referral = ReferralFactory(
+        area=area,
+        perpetrator=perpetrator,
+        status="heard",
+        heard_date=dt.date(2024, 6, 10),
+        review_at_12_months=True,
+    )
+    deadlines_sync(subject=referral)
+    services.person_restrict_processing(actor=coordinator, person=perpetrator, reason=REASON)
+    clock = Deadline.objects.get(subject_type="partnerships.referral", subject_id=referral.pk)
+    assert (clock.status, clock.paused_since) == (DeadlineStatus.PAUSED, dt.date(2025, 5, 1))
+
+
+def _concluded_meeting(area, day, *referrals):
+    meeting = MeetingFactory(area=area, date=day, status="concluded", started_at=timezone.now())
+    AttendanceFactory(meeting=meeting, agency=Agency.objects.get(code="POLICE"))
+    for referral in referrals:
+        AgendaItemFactory(meeting=meeting, referral=referral)
+    return meeting
+
+
+def test_representation_counts_a_restricted_case_only_at_meetings_before_the_restriction(
+    world, area, coordinator, today_is
+):
+    """The police were invited to two concluded meetings, each listing Rhea's case (HIDE1) and
+    another (SHOW1): 10 May 2024 (April to June) and 5 August 2024 (July to September). Rhea's
+    record was restricted on 20 July and lifted on 20 August 2024. At the May meeting both cases
+    could be researched, so 2 returns were due, before, during and after the restriction: the
+    figures of a quarter gone by do not change. At the August meeting her case was off the
+    police's research list, so 1 was due (SHOW1, still missing), and lifting does not change that."""
+    from partnerships.selectors import last_quarters, representation_by_agency, research_returns_by_agency
+
+    police = Agency.objects.get(code="POLICE").name
+    may = _concluded_meeting(area, dt.date(2024, 5, 10), world["hidden"], world["shown"])
+    quarters = last_quarters(dt.date(2024, 9, 30))[-2:]  # April–June, July–September 2024
+
+    def due() -> list[int]:
+        rows = {row["agency"]: row["quarters"] for row in representation_by_agency(quarters)}
+        return [cell["due"] for cell in rows[police]]
+
+    assert due() == [2, 0]
+    today_is(dt.date(2024, 7, 20))
+    services.person_restrict_processing(actor=coordinator, person=world["rhea"], reason=REASON)
+    assert due() == [2, 0]
+    today_is(dt.date(2024, 8, 5))
+    august = _concluded_meeting(area, dt.date(2024, 8, 5), world["hidden"], world["shown"])
+    assert due() == [2, 1]
+    assert [(r["due"], r["missing"]) for r in research_returns_by_agency(august)] == [(1, ["SHOW1"])]
+    assert [(r["due"], r["missing"]) for r in research_returns_by_agency(may)] == [(2, ["HIDE1", "SHOW1"])]
+    today_is(dt.date(2024, 8, 20))
+    services.person_lift_restriction(actor=coordinator, person=world["rhea"], reason="Checked (synthetic).")
+    assert due() == [2, 1]
