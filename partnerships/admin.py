@@ -100,13 +100,17 @@ class RiskQuestionAdmin(AuditedAdmin):
 
 
 class BoardMeetingPatternInline(MeetingPatternInline):
+    """The quorum is shown, not changed, here: officers set it on the board's page in the service
+    (Set the quorum), which checks it against the members' agencies and audits it."""
+
     fields = [*MeetingPatternInline.fields, "quorum"]
+    readonly_fields = ["quorum"]
 
 
 @admin.register(Board)
 class BoardAdmin(AuditedAdmin, SimpleHistoryAdmin):
-    """A partnership body that holds board meetings: its code (the start of its decision numbers),
-    its usual meeting pattern and its quorum. Members, papers, decisions and actions are kept on
+    """A partnership body that holds board meetings: its code (the start of its decision numbers)
+    and its usual meeting pattern. Its quorum, members, papers, decisions and actions are kept on
     the service's own pages."""
 
     list_display = ["code", "body", "active"]

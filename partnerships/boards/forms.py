@@ -5,7 +5,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from somerset_safety.accounts.models import Agency, User
-from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages
+from somerset_safety.core.forms import DateField, GdsFormMixin, PlainMessages, VersionedForm
 from somerset_safety.core.uploads import ACCEPT_ATTRIBUTE, HUMAN_TYPES, validate_upload
 
 from ..models import BoardMember, BoardPaper, ForwardPlanItem, ForwardPlanStatus, MemberRole, PaperPurpose
@@ -48,6 +48,26 @@ class MemberForm(GdsFormMixin, forms.Form):
 
     def gds_fields(self):
         return [Field.select("user"), Field.radios("role", legend_size=Size.SMALL), Field("joined_on")]
+
+
+class QuorumForm(VersionedForm, GdsFormMixin, forms.Form):
+    """How many invited agencies must be present; blank for a board without a quorum. `record`
+    is the board's meetings body (None until the board has one)."""
+
+    submit_label = "Save the quorum"
+    quorum = forms.IntegerField(
+        label="Quorum (optional)",
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text="How many of the agencies invited to a meeting must be present, as a number. Leave it "
+        "blank if the board has no quorum.",
+        error_messages={
+            "invalid": "Enter the quorum as a whole number, for example 3",
+            "min_value": "The quorum must be at least 1 agency, or leave it blank",
+            "max_value": "The quorum must be 99 agencies or fewer",
+        },
+    )
 
 
 class LeaveForm(GdsFormMixin, forms.Form):

@@ -130,3 +130,13 @@ def board_chairs(board, *, keep=None):
     if keep is not None:
         people |= Q(pk=keep.pk)
     return User.objects.filter(pk__in=User.objects.filter(people).values("pk"))
+
+
+def meetings_body(board):
+    """The board's row of the platform meetings mechanism (its pattern and quorum), or None for a
+    board that has never had one: read without making it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from somerset_safety.meetings.models import Body
+
+    return Body.objects.filter(owner_type=ContentType.objects.get_for_model(board), owner_id=board.pk).first()

@@ -78,6 +78,34 @@ def current_member_agencies(board: Board):
 
 
 @transaction.atomic
+def board_quorum_set(*, actor, board: Board, quorum: int | None, expected_version: str = ""):
+    """Set how many of the invited agencies must be present for the board's meetings to be
+    quorate, or None for a board without a quorum. A meeting invites the agencies of the current
+    members, so the quorum cannot be more than their number. Raises BoardError, or StaleEdit if
+    someone changed the board's meeting settings after `expected_version` (the form's)."""
+    body = meetings.body_for(board)
+    body = type(body).objects.select_for_update().get(pk=body.pk)
+    if quorum is not None:
+        agencies = current_member_agencies(board).count()
+        if quorum < 1:
+            raise BoardError("The quorum must be at least 1 agency, or leave it blank.", field="quorum")
+        if agencies == 0:
+            raise BoardError(
+                "The board has no members yet, so no agency could be present: add its members first, "
+                "or leave the quorum blank.",
+                field="quorum",
+            )
+        if quorum > agencies:
+            raise BoardError(
+                f"The board's current members come from {agencies} agenc{'y' if agencies == 1 else 'ies'}, "
+                f"so the quorum cannot be more than {agencies}.",
+                field="quorum",
+            )
+    save_changes(body, {"quorum": quorum}, actor, expected_version=expected_version)
+    return body
+
+
+@transaction.atomic
 def board_meeting_schedule(
     *,
     actor,

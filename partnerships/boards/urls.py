@@ -15,6 +15,7 @@ urlpatterns = [
     path("boards/members/<int:pk>/leave/", views.board_member_leave, name="board_member_leave"),
     path("boards/forward-plan/<int:pk>/<slug:move>/", views.forward_plan_move, name="forward_plan_move"),
     path("boards/<slug:code>/", views.board_detail, name="board_detail"),
+    path("boards/<slug:code>/quorum/", views.board_quorum, name="board_quorum"),
     path("boards/<slug:code>/members/new/", views.board_member_add, name="board_member_add"),
     path("boards/<slug:code>/meetings/new/", views.board_meeting_create, name="board_meeting_create"),
     path("boards/<slug:code>/forward-plan/new/", views.forward_plan_add, name="forward_plan_add"),

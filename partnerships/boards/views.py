@@ -29,7 +29,15 @@ from ..exceptions import BoardError
 from ..models import BoardAction, BoardAttendance, BoardMember, Decision, ForwardPlanItem
 from ..states import FORWARD_PLAN_MOVES
 from . import permissions, selectors, services
-from .forms import DecisionForm, DecisionSearchForm, ForwardPlanForm, LeaveForm, MemberForm, PaperForm
+from .forms import (
+    DecisionForm,
+    DecisionSearchForm,
+    ForwardPlanForm,
+    LeaveForm,
+    MemberForm,
+    PaperForm,
+    QuorumForm,
+)
 from .permissions import BOARD_ROLES, can_manage
 
 # --- Boards --------------------------------------------------------------------------------------
@@ -68,6 +76,7 @@ def board_detail(request, code: str):
                 "planned_for", "id"
             ),
             "open_actions": selectors.action_log(request.user, board, today=today).count(),
+            "quorum": getattr(selectors.meetings_body(board), "quorum", None),
             "can_manage": can_manage(request.user),
         },
     )
@@ -91,6 +100,36 @@ def board_member_add(request, code: str):
         heading="Add a member",
         intro="Members see the board's meetings, public papers, minutes, decisions and action log, and are told "
         "when papers are ready. Exempt papers are shown only to the members named on them.",
+        cancel_url=board.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def board_quorum(request, code: str):
+    """The board's quorum: how many invited agencies must be present (officers)."""
+    board = permissions.get_board_for_user_or_404(request.user, code, action="change")
+    body = selectors.meetings_body(board)
+    form = QuorumForm(request.POST or None, record=body, initial={"quorum": body.quorum if body else None})
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.board_quorum_set(actor=request.user, board=board, **form.cleaned_data)
+            quorum = form.cleaned_data["quorum"]
+            messages.success(
+                request,
+                f"The quorum is now {quorum} agenc{'y' if quorum == 1 else 'ies'}."
+                if quorum
+                else "The board now has no quorum.",
+            )
+            return redirect(board)
+    agencies = services.current_member_agencies(board).count()
+    return form_page(
+        request,
+        form=form,
+        caption=board.name,
+        heading="Set the quorum",
+        intro="A meeting invites the agencies of the board's current members; it is quorate when at least this many "
+        f"of them are present. The current members come from {agencies} agenc{'y' if agencies == 1 else 'ies'}. "
+        "Meeting pages show whether each meeting is quorate.",
         cancel_url=board.get_absolute_url(),
     )
 

@@ -261,7 +261,10 @@ class MorileForm(GdsFormMixin, forms.Form):
         ]
 
 
-class LinksForm(GdsFormMixin, forms.Form):
+class LinksForm(VersionedForm, GdsFormMixin, forms.Form):
+    """The groups linked to one (`record`): it carries the group's version, which moves on
+    whenever its links change."""
+
     submit_label = "Save links"
     linked = forms.ModelMultipleChoiceField(
         queryset=OrganisedCrimeGroup.objects.none(),
@@ -281,8 +284,12 @@ class LinksForm(GdsFormMixin, forms.Form):
         return [Field.checkboxes("linked", legend_size=Size.SMALL)]
 
 
-class PlanForm(GdsFormMixin, forms.ModelForm):
+class PlanForm(VersionedForm, GdsFormMixin, forms.ModelForm):
+    """A group's 4P plan. A form opened before the group had a plan says so (`new_plan`), so that
+    a plan someone else records meanwhile is not replaced unseen."""
+
     submit_label = "Save the plan"
+    new_plan = forms.BooleanField(required=False, widget=forms.HiddenInput, label="New plan")
 
     class Meta:
         model = DisruptionPlan
@@ -299,6 +306,7 @@ class PlanForm(GdsFormMixin, forms.ModelForm):
         self.fields["profile_version"].queryset = ProfileVersion.objects.select_related("profile").order_by(
             "profile__title", "-number"
         )
+        self.fields["new_plan"].initial = self.instance.pk is None
         self.fields["profile_version"].empty_label = "Not built on a profile"
         self.fields["profile_version"].label_from_instance = (
             lambda v: f"{v.profile.title}, version {v.number} ({v.published_on:%-d %B %Y})"
@@ -306,6 +314,12 @@ class PlanForm(GdsFormMixin, forms.ModelForm):
 
     def gds_fields(self):
         return [Field.select("owning_agency"), Field.textarea("aim"), Field.select("profile_version")]
+
+    def based_on_current_version(self) -> None:
+        super().based_on_current_version()
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("new_plan")] = ""
 
 
 class PlanActionForm(ActionForm):

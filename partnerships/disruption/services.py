@@ -21,7 +21,7 @@ from somerset_safety.audit.services import audit_record
 from somerset_safety.core import references
 from somerset_safety.core.dates import add_months
 from somerset_safety.core.dates import today as local_today
-from somerset_safety.core.edits import save_changes
+from somerset_safety.core.edits import StaleEdit, save_changes
 from somerset_safety.core.transitions import transition
 from somerset_safety.deadlines.services import deadlines_sync
 from somerset_safety.meetings import selectors as meeting_selectors
@@ -521,30 +521,56 @@ def outcome_record(*, actor, group: OrganisedCrimeGroup, action=None, **values) 
 
 @transaction.atomic
 def group_links_set(
-    *, actor, group: OrganisedCrimeGroup, linked: Iterable[OrganisedCrimeGroup], visible
+    *,
+    actor,
+    group: OrganisedCrimeGroup,
+    linked: Iterable[OrganisedCrimeGroup],
+    visible,
+    expected_version: str = "",
 ) -> list[str]:
     """Set the groups linked to this one (links go both ways). `visible` is the groups the actor
     may see: links to groups they may not see are kept as they are, never shown or removed.
-    Returns ["linked_groups"] when the links changed, else []."""
-    group = OrganisedCrimeGroup.objects.select_for_update().get(pk=group.pk)
+    Returns ["linked_groups"] when the links changed, else []. A link is a row of its own, so the
+    change is saved through save_changes on each group it touches (this one and those linked or
+    unlinked): each is audited and its version moves on, and StaleEdit is raised if someone
+    changed this group (its links included) after `expected_version` (the form's)."""
     chosen = {g.pk for g in linked}
     if group.pk in chosen:
         raise DisruptionError("A group cannot be linked to itself.")
     visible_ids = set(visible.values_list("pk", flat=True))
     if chosen - visible_ids:
         raise DisruptionError("Choose from the groups listed.")
+    # Every group the change may touch, locked in one order, so two people linking the same
+    # groups from either end wait for each other rather than deadlock.
+    involved = {group.pk, *chosen, *group.linked_groups.values_list("pk", flat=True)}
+    locked = {
+        g.pk: g
+        for g in OrganisedCrimeGroup.objects.select_for_update().filter(pk__in=involved).order_by("pk")
+    }
+    group = locked[group.pk]
     before = set(group.linked_groups.values_list("pk", flat=True))
     after = chosen | (before - visible_ids)
     if after == before:
-        return []
-    group.linked_groups.set(after)
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        obj=group,
-        changed_fields=["linked_groups"],
-        detail={"added": sorted(after - before), "removed": sorted(before - after)},
+        return []  # nothing to save, so nothing of anyone else's to lose
+    added, removed = sorted(after - before), sorted(before - after)
+    save_changes(
+        group,
+        {},
+        actor,
+        also_changed=["linked_groups"],
+        detail={"added": added, "removed": removed},
+        expected_version=expected_version,
     )
+    group.linked_groups.set(after)
+    others = OrganisedCrimeGroup.objects.filter(pk__in=[*added, *removed]).order_by("pk")
+    for other in others:
+        save_changes(
+            locked.get(other.pk, other),
+            {},
+            actor,
+            also_changed=["linked_groups"],
+            detail={"added": [group.pk]} if other.pk in added else {"removed": [group.pk]},
+        )
     return ["linked_groups"]
 
 
@@ -691,9 +717,13 @@ def plan_save(
     owning_agency,
     aim: str,
     profile_version: ProfileVersion | None = None,
+    expected_version: str = "",
+    new: bool = False,
 ) -> DisruptionPlan:
     """Record a group's 4P plan, or change it: the agency that owns it, its aim and the problem
-    profile version it is built on. Raises DisruptionError for an archived group or no aim."""
+    profile version it is built on. Raises DisruptionError for an archived group or no aim, and
+    StaleEdit when the plan changed after `expected_version` (the form's), or, for a form opened
+    to record a `new` plan, when someone else has recorded one since."""
     group = OrganisedCrimeGroup.objects.select_for_update().get(pk=group.pk)
     if group.status == GroupStatus.ARCHIVED:
         raise DisruptionError("An archived group has no plan: make it active first.")
@@ -704,8 +734,13 @@ def plan_save(
     if plan is None:
         plan = DisruptionPlan.objects.create(group=group, created_by=actor, **values)
         audit_record(actor=actor, action=AuditAction.CREATE, obj=plan, changed_fields=list(PLAN_FIELDS))
+    elif new:
+        raise StaleEdit(
+            "Someone else recorded this group's 4P plan while you were writing yours. What you typed is "
+            "below: check it against their plan, then save again to replace it."
+        )
     else:
-        save_changes(plan, values, actor)
+        save_changes(plan, values, actor, expected_version=expected_version)
     return plan
 
 

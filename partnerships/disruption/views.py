@@ -312,11 +312,16 @@ def links_edit(request, pk: int):
         request.POST or None,
         choices=visible.order_by("reference"),
         initial={"linked": list(group.linked_groups.filter(pk__in=visible.values("pk")))},
+        record=group,
     )
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             changed = services.group_links_set(
-                actor=request.user, group=group, linked=form.cleaned_data["linked"], visible=visible
+                actor=request.user,
+                group=group,
+                linked=form.cleaned_data["linked"],
+                visible=visible,
+                expected_version=form.cleaned_data["expected_version"],
             )
             messages.success(
                 request, "The linked groups have been saved." if changed else "No links changed."
@@ -341,7 +346,8 @@ def plan_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
-            services.plan_save(actor=request.user, group=group, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            services.plan_save(actor=request.user, group=group, new=data.pop("new_plan"), **data)
             messages.success(request, "The 4P plan has been saved.")
             return redirect(group.get_absolute_url() + "#plan")
     return form_page(

@@ -557,3 +557,118 @@ def test_a_commissioning_officer_on_a_board_reaches_it_from_the_list(as_user, of
     )
     page = as_user(commissioner).get(reverse("partnerships:board_list")).content.decode()
     assert "Safer Somerset Partnership" in page
+
+
+# --- The quorum ---------------------------------------------------------------------------------
+
+
+def _quorum_of(board):
+    from partnerships.boards.selectors import meetings_body
+
+    body = meetings_body(board)
+    return body.quorum if body else None
+
+
+def test_the_quorum_is_at_most_the_agencies_of_the_current_members(officer, ssp, members):
+    # Ann sits for the police and Otto for housing: two agencies can be present.
+    with pytest.raises(BoardError, match="come from 2 agencies, so the quorum cannot be more than 2"):
+        services.board_quorum_set(actor=officer, board=ssp, quorum=3)
+    with pytest.raises(BoardError, match="at least 1 agency"):
+        services.board_quorum_set(actor=officer, board=ssp, quorum=0)
+    assert _quorum_of(ssp) is None
+    services.board_quorum_set(actor=officer, board=ssp, quorum=2)
+    assert _quorum_of(ssp) == 2
+    event = AuditEvent.objects.filter(object_type="meetings.body", action="change").latest("id")
+    assert event.changed_fields == ["quorum"]
+    services.board_quorum_set(actor=officer, board=ssp, quorum=None)
+    assert _quorum_of(ssp) is None
+
+
+def test_a_board_without_members_cannot_have_a_quorum(officer):
+    prevent = Board.objects.get(code="prevent")
+    with pytest.raises(BoardError, match="no members yet"):
+        services.board_quorum_set(actor=officer, board=prevent, quorum=1)
+    services.board_quorum_set(actor=officer, board=prevent, quorum=None)
+    assert _quorum_of(prevent) is None
+
+
+def test_an_officer_sets_the_quorum_from_the_board_page(as_user, officer, ssp, members, meeting):
+    client = as_user(officer)
+    board_page = client.get(reverse("partnerships:board_detail", args=["ssp"])).content.decode()
+    url = reverse("partnerships:board_quorum", args=["ssp"])
+    assert f'href="{url}"' in board_page and "The board has no quorum set" in board_page
+    form_page = client.get(url).content.decode()
+    assert 'name="expected_version"' in form_page and "come from 2 agencies" in form_page
+    version = form_page.split('name="expected_version" value="')[1].split('"')[0]
+
+    response = client.post(url, {"quorum": "2", "expected_version": version})
+    assert response.status_code == 302 and response.url == ssp.get_absolute_url()
+    assert _quorum_of(ssp) == 2
+    assert "2 agencies present" in client.get(ssp.get_absolute_url()).content.decode()
+    # Nobody has been marked present yet: the meeting is not quorate.
+    meeting_page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Not quorate" in meeting_page and "2 needed" in meeting_page
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("three", "Enter the quorum as a whole number, for example 3"),
+        ("0", "The quorum must be at least 1 agency, or leave it blank"),
+        ("3", "so the quorum cannot be more than 2"),
+    ],
+)
+def test_a_bad_quorum_is_refused_and_changes_nothing(as_user, officer, ssp, members, typed, message):
+    services.board_quorum_set(actor=officer, board=ssp, quorum=1)
+    client = as_user(officer)
+    url = reverse("partnerships:board_quorum", args=["ssp"])
+    version = client.get(url).content.decode().split('name="expected_version" value="')[1].split('"')[0]
+    response = client.post(url, {"quorum": typed, "expected_version": version})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert _quorum_of(ssp) == 1
+
+
+def test_a_quorum_saved_over_a_colleagues_newer_one_is_refused(as_user, officer, ssp, members, council_team):
+    colleague = UserFactory(agency=council_team, roles=[Role.OFFICER], full_name="Colleague (synthetic)")
+    client = as_user(officer)
+    url = reverse("partnerships:board_quorum", args=["ssp"])
+    services.board_quorum_set(actor=officer, board=ssp, quorum=1)
+    version = client.get(url).content.decode().split('name="expected_version" value="')[1].split('"')[0]
+    services.board_quorum_set(actor=colleague, board=ssp, quorum=2)  # while the officer's page is open
+
+    refused = client.post(url, {"quorum": "1", "expected_version": version})
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone else changed this record at" in page and "They changed: Quorum" in page
+    assert _quorum_of(ssp) == 2
+    # The form is now based on the record as it stands: saving again is a deliberate choice.
+    again = page.split('name="expected_version" value="')[1].split('"')[0]
+    assert client.post(url, {"quorum": "1", "expected_version": again}).status_code == 302
+    assert _quorum_of(ssp) == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("member", 403), ("partnership_lead", 404), ("coordinator", 404)]
+)
+def test_only_officers_set_the_quorum(request, as_user, officer, ssp, members, persona, status):
+    services.board_quorum_set(actor=officer, board=ssp, quorum=1)
+    user = members[0].user if persona == "member" else request.getfixturevalue(persona)
+    client = as_user(user)
+    url = reverse("partnerships:board_quorum", args=["ssp"])
+    assert client.get(url).status_code == status
+    assert client.post(url, {"quorum": "2"}).status_code == status
+    assert _quorum_of(ssp) == 1
+    if persona == "member":
+        assert url not in client.get(ssp.get_absolute_url()).content.decode()
+
+
+def test_the_admin_shows_the_quorum_but_does_not_change_it(as_user, admin_user, officer, ssp, members):
+    services.board_quorum_set(actor=officer, board=ssp, quorum=2)
+    url = reverse("admin:partnerships_board_change", args=[ssp.pk])
+    client = as_user(admin_user)
+    page = client.get(url).content.decode()
+    import re
+
+    assert "Quorum" in page and 'name="meetings-body-owner_type-owner_id-0-venue"' in page
+    assert not re.search(r'name="[^"]*-quorum"', page)

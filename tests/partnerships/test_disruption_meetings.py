@@ -378,6 +378,99 @@ def test_links_to_groups_the_editor_cannot_see_are_kept(member, other_member, po
         services.group_links_set(actor=member, group=group, linked=[hidden], visible=visible)
 
 
+def test_links_saved_over_a_colleagues_newer_links_are_refused(as_user, member, other_member, police):
+    """Mo links Seen to the group from Seen's end while Pat has the group's links open: Pat's
+    save, which did not know of that link, would drop it; it is refused and nothing is saved."""
+    from partnerships.disruption.permissions import groups_visible_to
+    from tests.platform.test_stale_edits import _form_on
+
+    group = make_group(member, police)
+    seen = make_group(member, police, name="Seen (synthetic)")
+    other = make_group(member, police, name="Other (synthetic)")
+    url = reverse("partnerships:ocg_links", args=[group.pk])
+    client = as_user(member)
+    form = _form_on(client.get(url))
+    assert form["expected_version"][0]
+    services.group_links_set(
+        actor=other_member,
+        group=seen,
+        linked=[group],
+        visible=groups_visible_to(other_member).exclude(pk=seen.pk),
+    )
+
+    form["linked"] = [str(other.pk)]
+    refused = client.post(url, form)
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone else changed this record at" in page and "They changed: Linked groups" in page
+    assert set(group.linked_groups.values_list("pk", flat=True)) == {seen.pk}
+    # Both ends of the new link were audited against their own group.
+    assert AuditEvent.objects.filter(
+        object_type="partnerships.organisedcrimegroup",
+        object_id=str(group.pk),
+        changed_fields=["linked_groups"],
+    ).exists()
+
+    again = _form_on(refused)
+    assert again["linked"] == [str(other.pk)], "what Pat chose is still in the form"
+    assert client.post(url, again).status_code == 302
+    assert set(group.linked_groups.values_list("pk", flat=True)) == {other.pk}
+    assert set(seen.linked_groups.values_list("pk", flat=True)) == set()
+
+
+def test_a_plan_saved_over_a_colleagues_newer_one_is_refused(as_user, member, other_member, police, housing):
+    from tests.platform.test_stale_edits import _form_on
+
+    group = adopt(make_group(member, police), member)
+    plan(group, member, police)
+    url = reverse("partnerships:ocg_plan", args=[group.pk])
+    client = as_user(member)
+    form = _form_on(client.get(url))
+    assert form["expected_version"][0]
+    services.plan_save(
+        actor=other_member, group=group, owning_agency=police, aim="Close the line and safeguard (synthetic)"
+    )
+
+    form["owning_agency"] = [str(housing.pk)]
+    refused = client.post(url, form)
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone else changed this record at" in page and "They changed: Aim" in page
+    group.plan.refresh_from_db()
+    assert (group.plan.owning_agency, group.plan.aim) == (police, "Close the line and safeguard (synthetic)")
+
+    again = _form_on(refused)
+    assert again["owning_agency"] == [str(housing.pk)]
+    assert client.post(url, again).status_code == 302
+    group.plan.refresh_from_db()
+    assert group.plan.owning_agency == housing
+
+
+def test_a_plan_recorded_while_another_was_being_written_is_not_replaced_unseen(
+    as_user, member, other_member, police, housing
+):
+    from partnerships.models import DisruptionPlan
+    from tests.platform.test_stale_edits import _form_on
+
+    group = adopt(make_group(member, police), member)
+    url = reverse("partnerships:ocg_plan", args=[group.pk])
+    client = as_user(member)
+    form = _form_on(client.get(url))
+    assert "expected_version" not in form  # a new plan: nobody else can have changed it yet
+    plan(group, other_member, police)  # Mo records the plan meanwhile
+
+    form.update({"owning_agency": [str(housing.pk)], "aim": ["Disrupt the supply (synthetic)"]})
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert "4P plan while you were writing yours" in refused.content.decode()
+    saved = DisruptionPlan.objects.get(group=group)
+    assert (saved.owning_agency, saved.aim) == (police, "Close the line (synthetic)")
+    # Posting again is now a change of Mo's plan, made knowingly.
+    assert client.post(url, _form_on(refused)).status_code == 302
+    saved.refresh_from_db()
+    assert (saved.owning_agency, saved.aim) == (housing, "Disrupt the supply (synthetic)")
+
+
 # --- Pages and access ----------------------------------------------------------------------------
 
 
