@@ -170,7 +170,7 @@ pages = MeetingPages(
         reverse("commissioning:contract_detail", args=[action.meeting.body.owner_id]) + "#meetings",
         "Back to the contract",
     ),
-    papers_go_to="the contract manager and the commissioning readers of the invited agencies",
+    papers_go_to="the contract manager, the meeting's chair and the owners of its actions",
     action_log="the contract's action log",
     item_url_name="contract_meeting_item",
     attendance_empty="No agencies have been invited: link the provider to its agency first.",

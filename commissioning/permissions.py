@@ -156,13 +156,26 @@ def get_action_for_user_or_404(user, pk: int, action: str = "view"):
 
 
 def meeting_paper_recipients(meeting):
-    """Who is told a contract meeting's papers are ready: the contract manager, and the people of
-    the invited agencies who may read commissioning records."""
+    """Who is told a contract meeting's papers (its agenda, then its minutes) are ready: the people
+    the meeting needs, not every commissioning reader of the invited agencies (the council is one
+    of them, so that was every officer). They are the contract manager, the meeting's chair and
+    the named owners of the contract's actions agreed at the meeting or coming back to it, each
+    only while active and able to read commissioning records (the papers are behind sign-in)."""
+    from django.db.models import Q
+
     from somerset_safety.accounts.models import User
+    from somerset_safety.meetings.selectors import reviewed_at
+
+    from .models import ContractAction
 
     contract = meeting.body.owner
-    agencies = meeting.attendances.values("agency_id")
+    actions = reviewed_at(meeting, ContractAction.objects.all()) | ContractAction.objects.filter(
+        meeting=meeting
+    )
+    owners = actions.filter(owner__isnull=False).values("owner_id")
+    needed = Q(pk__in=owners)
+    for person_id in (contract.contract_manager_id, meeting.chair_id):
+        if person_id is not None:
+            needed |= Q(pk=person_id)
     readers = User.objects.filter(is_active=True, groups__name__in=[r.label for r in READ_ROLES])
-    return (
-        readers.filter(agency_id__in=agencies) | User.objects.filter(pk=contract.contract_manager_id)
-    ).distinct()
+    return User.objects.filter(pk__in=readers.filter(needed).values("pk"))

@@ -170,6 +170,59 @@ def test_an_action_is_on_the_contract_log_with_its_deadline(contract, commission
     assert deadline.responsible_agency_id == provider_agency.pk
 
 
+def test_papers_ready_goes_only_to_the_people_the_meeting_needs(
+    contract, commissioner, council_team, provider_agency, mailoutbox
+):
+    """The council is an invited agency, so "every commissioning reader of the invited agencies"
+    was every commissioning and community safety officer. The papers go to the contract manager
+    (Cora), the chair, and the owners of the actions agreed at the meeting or coming back to it,
+    where they may read commissioning records."""
+    from commissioning.permissions import meeting_paper_recipients
+    from somerset_safety.accounts.roles import Role
+    from somerset_safety.meetings.notices import papers_ready_send
+    from tests.factories import UserFactory
+
+    chair = UserFactory(agency=council_team, roles=[Role.OFFICER], email="chair@example.invalid")
+    owner = UserFactory(
+        agency=council_team, roles=[Role.COMMISSIONING_OFFICER], email="owner@example.invalid"
+    )
+    UserFactory(agency=council_team, roles=[Role.COMMISSIONING_OFFICER], email="bystander@example.invalid")
+    UserFactory(agency=council_team, roles=[Role.OFFICER], email="other-officer@example.invalid")
+    gone = UserFactory(agency=council_team, roles=[Role.COMMISSIONING_OFFICER], email="gone@example.invalid")
+    provider_rep = UserFactory(agency=provider_agency, roles=[Role.AGENCY_REP], email="rep@example.invalid")
+
+    first = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 2, 10))
+    meetings.meeting_start(actor=commissioner, meeting=first)
+    item = ContractAgendaItem.objects.get(meeting=first)
+    for who, agency in ((owner, council_team), (gone, council_team), (provider_rep, provider_agency)):
+        meetings.action_create(
+            actor=commissioner,
+            item=item,
+            agency=agency,
+            owner=who,
+            description="Synthetic",
+            due_date=date(2020, 3, 6),
+        )
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    assert set(meeting_paper_recipients(first).values_list("email", flat=True)) == {
+        commissioner.email,
+        owner.email,
+    }
+
+    second = contract_meeting_schedule(
+        actor=commissioner, contract=contract, date=date(2020, 5, 12), chair=chair
+    )
+    # The owner's action comes back to the second meeting; the provider's representative cannot
+    # sign in to commissioning records and the one who left is inactive.
+    assert papers_ready_send(meeting_id=second.pk, papers="agenda") == 3
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([commissioner.email, chair.email, owner.email])
+    assert all("Sign in to read them" in m.body and "Synthetic" not in m.body for m in mailoutbox)
+    # A third meeting reviews nothing of the first's: only Cora is told.
+    third = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 8, 11))
+    assert list(meeting_paper_recipients(third).values_list("email", flat=True)) == [commissioner.email]
+
+
 def test_a_commissioner_runs_a_meeting_through_the_pages(contract, commissioner, as_user, provider_agency):
     client = as_user(commissioner)
     response = client.post(
