@@ -24,6 +24,7 @@ from ..models import (
     ScaleKind,
     Strand,
     Tactic,
+    TacticTarget,
     ThreatBand,
     Vulnerability,
 )
@@ -434,3 +435,46 @@ class ActionFilterForm(GdsFormMixin, forms.Form):
 class AsAtForm(GdsFormMixin, forms.Form):
     submit_label = "Show figures"
     as_of = DateField(label="As at", required=False, not_future=True, help_text="For example, 27 3 2026")
+
+
+class TacticForm(VersionedForm, GdsFormMixin, forms.ModelForm):
+    """A power or tactic of the library."""
+
+    submit_label = "Save the tactic"
+
+    class Meta:
+        model = Tactic
+        fields = ["name", "target", "legal_basis", "used_by"]
+        labels = {
+            "name": "Power or tactic",
+            "target": "What part of a group's activity it targets",
+            "legal_basis": "Legal basis (optional)",
+            "used_by": "Which agency or agencies can use it",
+        }
+        help_texts = {
+            "name": "For example, Closure order",
+            "legal_basis": "For example, Anti-social Behaviour, Crime and Policing Act 2014, Part 4 Chapter 3",
+            "used_by": "For example, Police or the council",
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the name of the power or tactic",
+                "unique": "That tactic is already in the tactics library",
+            },
+            "target": {"required": "Choose the part of a group's activity it targets"},
+            "used_by": {"required": "Enter which agency or agencies can use it"},
+        }
+        widgets = {"target": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = TacticTarget.objects.all()
+        self.fields["target"].empty_label = None
+
+    def gds_fields(self):
+        return [
+            Field.text("name"),
+            Field.radios("target", legend_size=Size.SMALL),
+            Field.text("legal_basis"),
+            Field.text("used_by"),
+        ]

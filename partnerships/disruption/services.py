@@ -574,6 +574,103 @@ def group_links_set(
     return ["linked_groups"]
 
 
+# --- The tactics library -----------------------------------------------------------------------
+
+TACTIC_FIELDS = ("name", "target", "legal_basis", "used_by")
+
+
+def tactic_uses(tactic: Tactic) -> int:
+    """How many 4P actions name the tactic (carried-forward copies included)."""
+    return PlanAction.objects.filter(tactic=tactic).count()
+
+
+def _tactic_values(values: Mapping) -> dict:
+    cleaned = {
+        "name": " ".join((values.get("name") or "").split()),
+        "target": values.get("target"),
+        "legal_basis": " ".join((values.get("legal_basis") or "").split()),
+        "used_by": " ".join((values.get("used_by") or "").split()),
+    }
+    if not cleaned["name"]:
+        raise DisruptionError("Enter the name of the power or tactic.", field="name")
+    if cleaned["target"] is None:
+        raise DisruptionError("Choose the part of a group's activity it targets.", field="target")
+    if not cleaned["used_by"]:
+        raise DisruptionError("Enter which agency or agencies can use it.", field="used_by")
+    return cleaned
+
+
+def _name_taken(name: str, tactic: Tactic | None = None) -> None:
+    others = Tactic.objects.filter(name__iexact=name)
+    if tactic is not None:
+        others = others.exclude(pk=tactic.pk)
+    if others.exists():
+        raise DisruptionError(f"“{name}” is already in the tactics library.", field="name")
+
+
+@transaction.atomic
+def tactic_create(*, actor, **values) -> Tactic:
+    """Add a power or tactic to the library, offered for new 4P actions at once. Raises
+    DisruptionError for a missing name, target or agency, or a name already in the library."""
+    from django.utils.text import slugify
+
+    values = _tactic_values(values)
+    _name_taken(values["name"])
+    base = slugify(values["name"])[:34] or "tactic"
+    code, n = base, 1
+    while Tactic.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    tactic = Tactic.objects.create(code=code, active=True, **values)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=tactic, changed_fields=list(TACTIC_FIELDS))
+    return tactic
+
+
+@transaction.atomic
+def tactic_update(*, actor, tactic: Tactic, expected_version: str = "", **values) -> list[str]:
+    """Change a tactic's name, target, legal basis or who can use it. Once 4P actions name it, its
+    name and target stay as they were agreed (retire it and add another instead); its legal basis
+    and agencies may still be corrected. Raises DisruptionError, or StaleEdit if someone changed
+    it after `expected_version` (the form's)."""
+    tactic = Tactic.objects.select_for_update().get(pk=tactic.pk)
+    values = _tactic_values(values)
+    _name_taken(values["name"], tactic)
+    uses = tactic_uses(tactic)
+    if uses and (values["name"] != tactic.name or values["target"].pk != tactic.target_id):
+        raise DisruptionError(
+            f"This tactic is named on {uses} 4P action{'s' if uses != 1 else ''}, so its name and what it "
+            "targets stay as they were agreed: retire it and add a new tactic instead.",
+            field="name" if values["name"] != tactic.name else "target",
+        )
+    return save_changes(tactic, values, actor, expected_version=expected_version)
+
+
+TACTIC_MOVES = {"retire": False, "reinstate": True}
+
+
+@transaction.atomic
+def tactic_set_active(*, actor, tactic: Tactic, active: bool) -> Tactic:
+    """Retire a tactic (no longer offered for new 4P actions; those that name it keep it, so a
+    tactic is never deleted) or reinstate it. Raises DisruptionError when it already is."""
+    tactic = Tactic.objects.select_for_update().get(pk=tactic.pk)
+    refusal = tactic_move_refusal(tactic, active)
+    if refusal:
+        raise DisruptionError(refusal)
+    save_changes(tactic, {"active": active}, actor)
+    return tactic
+
+
+def tactic_move_refusal(tactic: Tactic, active: bool) -> str | None:
+    """Why the tactic cannot be retired (`active` False) or reinstated now, or None."""
+    if tactic.active == active:
+        return (
+            "This tactic is already offered for new 4P actions."
+            if active
+            else "This tactic is already retired."
+        )
+    return None
+
+
 # --- Panel meetings ----------------------------------------------------------------------------
 
 

@@ -5,8 +5,9 @@ import functools
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -24,8 +25,9 @@ from somerset_safety.meetings.forms import (
     MinutesForm,
 )
 from somerset_safety.meetings.models import Body
-from somerset_safety.meetings.pages import MeetingPages, form_page, on, schedule_page
+from somerset_safety.meetings.pages import MeetingPages, confirm_page, form_page, on, schedule_page
 
+from ..exceptions import DisruptionError
 from ..models import (
     DisruptionPlan,
     ExploitedPerson,
@@ -36,7 +38,9 @@ from ..models import (
     OrganisedCrimeGroup,
     PanelAction,
     PanelAttendance,
+    PlanAction,
     Strand,
+    Tactic,
 )
 from ..selectors import trend_quarters
 from ..states import GROUP_MOVES
@@ -56,6 +60,7 @@ from .forms import (
     PlanActionForm,
     PlanForm,
     ProfileVersionForm,
+    TacticForm,
 )
 from .permissions import (
     NAVIGATION_ROLES,
@@ -395,6 +400,106 @@ def profile_publish(request, pk: int):
         intro="It meets the refresh due for the version before it. Its own next refresh date goes on the panel's "
         "deadlines.",
         cancel_url=reverse("partnerships:profile_list"),
+    )
+
+
+# --- The tactics library ----------------------------------------------------------------------
+
+
+def tactic_list(request):
+    """The powers and tactics the panel tasks 4P actions with, grouped by what they target."""
+    require_any_role(request.user, PANEL_ROLES)
+    uses = dict(PlanAction.objects.values("tactic_id").annotate(n=Count("pk")).values_list("tactic_id", "n"))
+    tactics = list(Tactic.objects.select_related("target").order_by("target__order", "target__name", "name"))
+    for tactic in tactics:
+        tactic.uses = uses.get(tactic.pk, 0)
+    return render(request, "partnerships/disruption/tactics.html", {"tactics": tactics})
+
+
+def _tactics_url() -> str:
+    return reverse("partnerships:tactic_list")
+
+
+@require_http_methods(["GET", "POST"])
+def tactic_add(request):
+    require_any_role(request.user, PANEL_ROLES)
+    form = TacticForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            tactic = services.tactic_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, f"“{tactic.name}” has been added to the tactics library.")
+            return redirect(_tactics_url())
+    return form_page(
+        request,
+        form=form,
+        caption="Disruption Panel: tactics library",
+        heading="Add a power or tactic",
+        intro="It is offered at once when a 4P action is tasked.",
+        cancel_url=_tactics_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tactic_edit(request, pk: int):
+    require_any_role(request.user, PANEL_ROLES)
+    tactic = get_object_or_404(Tactic.objects.select_related("target"), pk=pk)
+    uses, name = services.tactic_uses(tactic), tactic.name  # the form writes what is typed onto `tactic`
+    form = TacticForm(request.POST or None, instance=tactic)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            data = dict(form.cleaned_data)
+            changed = services.tactic_update(actor=request.user, tactic=tactic, **data)
+            messages.success(
+                request, f"“{data['name']}” has been saved." if changed else "Nothing was changed."
+            )
+            return redirect(_tactics_url())
+    return form_page(
+        request,
+        form=form,
+        caption="Disruption Panel: tactics library",
+        heading=f"Change {name}",
+        intro=f"It is named on {uses} 4P action{'s' if uses != 1 else ''}, so its name and what it targets stay as "
+        "they were agreed; its legal basis and agencies may be corrected."
+        if uses
+        else "No 4P action names it yet.",
+        cancel_url=_tactics_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tactic_move(request, pk: int, move: str):
+    require_any_role(request.user, PANEL_ROLES)
+    if move not in services.TACTIC_MOVES:
+        raise Http404
+    tactic = get_object_or_404(Tactic, pk=pk)
+    active = services.TACTIC_MOVES[move]
+    error = None
+    if request.method == "POST":
+        try:
+            services.tactic_set_active(actor=request.user, tactic=tactic, active=active)
+        except DisruptionError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                f"“{tactic.name}” is offered again for new 4P actions."
+                if active
+                else f"“{tactic.name}” has been retired.",
+            )
+            return redirect(_tactics_url())
+    refusal = services.tactic_move_refusal(tactic, active)
+    return confirm_page(
+        request,
+        caption="Disruption Panel: tactics library",
+        heading=f"{'Reinstate' if active else 'Retire'} {tactic.name}?",
+        explanation="It is offered again when a 4P action is tasked."
+        if active
+        else "It is no longer offered for new 4P actions. The actions that name it keep it, and it stays in the "
+        "library and the figures; you can reinstate it later.",
+        button="Reinstate" if active else "Retire",
+        error=error or refusal,
+        refused=refusal is not None,
+        cancel_url=_tactics_url(),
     )
 
 

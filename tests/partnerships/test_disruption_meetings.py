@@ -815,3 +815,151 @@ def test_the_4p_action_list_sorts_by_due_date_or_agency(as_user, member, police,
     by_agency = list(as_user(member).get(url + "?sort=agency").context["page"])
     names = sorted([(housing.name, first_due), (police.name, later_due)], key=lambda pair: pair[0])
     assert by_agency == [action for _, action in names]
+
+
+# --- The tactics library -------------------------------------------------------------------------
+
+
+def _tactic_post(**overrides):
+    from partnerships.models import TacticTarget
+
+    data = {
+        "name": "Financial investigation (synthetic)",
+        "target": str(TacticTarget.objects.get(code="finance").pk),
+        "legal_basis": "Proceeds of Crime Act 2002",
+        "used_by": "Police",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_panel_member_adds_a_tactic_and_it_is_offered_at_once(as_user, member):
+    client = as_user(member)
+    listing = client.get(reverse("partnerships:tactic_list")).content.decode()
+    assert "Closure order" in listing and "The supply itself" in listing
+    assert (
+        reverse("partnerships:tactic_list") in client.get(reverse("partnerships:ocg_list")).content.decode()
+    )
+
+    response = client.post(
+        reverse("partnerships:tactic_add"), _tactic_post(name="  Financial   investigation ")
+    )
+    assert response.status_code == 302 and response.url == reverse("partnerships:tactic_list")
+    tactic = Tactic.objects.get(name="Financial investigation")
+    assert (tactic.code, tactic.target.code, tactic.active) == ("financial-investigation", "finance", True)
+    event = AuditEvent.objects.filter(object_type="partnerships.tactic", object_id=str(tactic.pk)).get()
+    assert (event.action, event.actor_id) == ("create", member.pk)
+    from partnerships.disruption.forms import PlanActionForm
+
+    assert tactic in PlanActionForm().fields["tactic"].queryset
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"name": ""}, "Enter the name of the power or tactic"),
+        ({"name": "closure ORDER"}, "“closure ORDER” is already in the tactics library"),
+        ({"target": ""}, "Choose the part of a group&#x27;s activity it targets"),
+        ({"used_by": "  "}, "Enter which agency or agencies can use it"),
+    ],
+)
+def test_a_bad_tactic_is_refused_and_nothing_is_added(as_user, member, overrides, message):
+    before = Tactic.objects.count()
+    response = as_user(member).post(reverse("partnerships:tactic_add"), _tactic_post(**overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Tactic.objects.count() == before
+
+
+def test_a_tactic_named_on_actions_keeps_its_name_and_target_and_is_retired_not_deleted(
+    as_user, member, police, today_is
+):
+    from tests.platform.test_stale_edits import _form_on
+
+    today_is(dt.date(2026, 2, 20))
+    group = adopt(make_group(member, police), member)
+    plan(group, member, police)
+    task(member, item_for(open_meeting(member, dt.date(2026, 2, 18)), group), police)
+    closure = Tactic.objects.get(code="closure_order")
+    url = reverse("partnerships:tactic_edit", args=[closure.pk])
+    client = as_user(member)
+    form = _form_on(client.get(url))
+    assert form["expected_version"][0]
+
+    form["name"] = ["Premises closure order"]
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert (
+        "named on 1 4P action, so its name and what it targets stay as they were agreed"
+        in refused.content.decode()
+    )
+    closure.refresh_from_db()
+    assert closure.name == "Closure order"
+
+    form["name"] = ["Closure order"]
+    form["legal_basis"] = ["Anti-social Behaviour, Crime and Policing Act 2014, Part 4 Chapter 3"]
+    assert client.post(url, form).status_code == 302
+    closure.refresh_from_db()
+    assert closure.legal_basis == "Anti-social Behaviour, Crime and Policing Act 2014, Part 4 Chapter 3"
+
+    retire = reverse("partnerships:tactic_move", args=[closure.pk, "retire"])
+    assert "The actions that name it keep it" in client.get(retire).content.decode()
+    assert client.post(retire).status_code == 302
+    closure.refresh_from_db()
+    assert closure.active is False and PlanAction.objects.filter(tactic=closure).count() == 1
+    listing = client.get(reverse("partnerships:tactic_list")).content.decode()
+    assert (
+        "Retired" in listing
+        and reverse("partnerships:tactic_move", args=[closure.pk, "reinstate"]) in listing
+    )
+    with pytest.raises(DisruptionError, match="from the library"):
+        task(member, PanelAgendaItem.objects.get(subject_id=group.pk), police)
+    # Retiring twice is refused and changes nothing; reinstating offers it again.
+    assert "already retired" in client.post(retire).content.decode()
+    assert client.post(reverse("partnerships:tactic_move", args=[closure.pk, "reinstate"])).status_code == 302
+    closure.refresh_from_db()
+    assert closure.active is True
+    assert client.get(reverse("partnerships:tactic_move", args=[closure.pk, "delete"])).status_code == 404
+
+
+def test_a_tactic_saved_over_a_colleagues_newer_change_is_refused(as_user, member, other_member):
+    from tests.platform.test_stale_edits import _form_on
+
+    tactic = Tactic.objects.get(code="closure_order")
+    url = reverse("partnerships:tactic_edit", args=[tactic.pk])
+    client = as_user(member)
+    form = _form_on(client.get(url))
+    services.tactic_update(
+        actor=other_member,
+        tactic=tactic,
+        name=tactic.name,
+        target=tactic.target,
+        legal_basis=tactic.legal_basis,
+        used_by="Police, council, housing providers",
+    )
+    form["legal_basis"] = ["Anti-social Behaviour, Crime and Policing Act 2014"]
+    refused = client.post(url, form)
+    page = refused.content.decode()
+    assert "Someone else changed this record at" in page and "They changed: Used by" in page
+    tactic.refresh_from_db()
+    assert (tactic.legal_basis, tactic.used_by) == (
+        "Anti-social Behaviour, Crime and Policing Act 2014 Part 4",
+        "Police, council, housing providers",
+    )
+
+
+@pytest.mark.parametrize("persona", ["agency_rep", "officer", "partnership_lead"])
+def test_only_panel_members_see_and_change_the_tactics_library(request, as_user, persona):
+    client = as_user(request.getfixturevalue(persona))
+    tactic = Tactic.objects.get(code="closure_order")
+    before = Tactic.objects.count()
+    for url in (
+        reverse("partnerships:tactic_list"),
+        reverse("partnerships:tactic_add"),
+        reverse("partnerships:tactic_edit", args=[tactic.pk]),
+        reverse("partnerships:tactic_move", args=[tactic.pk, "retire"]),
+    ):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, _tactic_post()).status_code == 403, url
+    tactic.refresh_from_db()
+    assert (tactic.active, tactic.name, Tactic.objects.count()) == (True, "Closure order", before)
