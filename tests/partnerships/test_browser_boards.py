@@ -184,3 +184,27 @@ def test_a_board_meeting_and_a_quarter_of_performance(
     page.get_by_role("button", name="Approve for publication").click()
     expect(page.locator("body")).to_contain_text("approve for publication – done")
     assert_accessible(page)
+
+
+def test_an_officer_sets_the_boards_quorum(
+    browser_page, live_server, sign_in, assert_accessible, officer, agency_rep
+):
+    page = browser_page
+    board = Board.objects.get(code="ssp")
+    board_services.board_member_add(
+        actor=officer, board=board, user=agency_rep, role="chair", joined_on=dt.date(2025, 1, 1)
+    )
+    sign_in(page, live_server.url, officer)
+    page.goto(f"{live_server.url}/partnerships/boards/ssp/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Change the quorum").click()
+    assert_accessible(page)
+    page.get_by_label("Quorum (optional)").fill("2")
+    page.get_by_role("button", name="Save the quorum").click()
+    # One member, so one agency: a quorum of 2 could never be met.
+    expect(page.locator(".govuk-error-summary")).to_contain_text("cannot be more than 1")
+    assert_accessible(page)
+    page.get_by_label("Quorum (optional)").fill("1")
+    page.get_by_role("button", name="Save the quorum").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The quorum is now 1 agency.")
+    assert_accessible(page)

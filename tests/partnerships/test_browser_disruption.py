@@ -80,3 +80,37 @@ def test_group_from_referral_to_reduced(browser_page, live_server, sign_in, asse
     group = OrganisedCrimeGroup.objects.get()
     assert group.status == "reduced" and group.review_date is not None
     assert DisruptionOutcome.objects.get().line_type == "imported"
+
+
+def test_a_panel_member_keeps_the_tactics_library(
+    browser_page, live_server, sign_in, assert_accessible, police
+):
+    page = browser_page
+    member = UserFactory(agency=police, roles=[Role.PANEL_MEMBER], full_name="Pat Panel")
+    sign_in(page, live_server.url, member)
+    page.goto(f"{live_server.url}/partnerships/disruption/")
+    page.get_by_role("link", name="Tactics library").click()
+    expect(page.locator("h1")).to_have_text("Tactics library")
+    assert_accessible(page)
+    page.get_by_role("link", name="Add a power or tactic").click()
+    assert_accessible(page)
+    page.get_by_label("Power or tactic").fill("Closure order")
+    page.get_by_label("Finance").check()
+    page.get_by_label("Which agency or agencies can use it").fill("Police")
+    page.get_by_role("button", name="Save the tactic").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("already in the tactics library")
+    assert_accessible(page)
+    page.get_by_label("Power or tactic").fill("Financial investigation (synthetic)")
+    page.get_by_role("button", name="Save the tactic").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "has been added to the tactics library"
+    )
+    page.get_by_role("link", name="Change Financial investigation (synthetic)").click()
+    assert_accessible(page)
+    page.get_by_label("Legal basis (optional)").fill("Proceeds of Crime Act 2002")
+    page.get_by_role("button", name="Save the tactic").click()
+    page.get_by_role("link", name="Retire Financial investigation (synthetic)").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Retire").click()
+    expect(page.get_by_role("link", name="Reinstate Financial investigation (synthetic)")).to_be_visible()
+    assert_accessible(page)
