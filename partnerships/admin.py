@@ -164,11 +164,18 @@ class TacticTargetAdmin(AuditedAdmin):
 @admin.register(Tactic)
 class TacticAdmin(AuditedAdmin):
     """The tactics library: each power or tactic, what part of a group's activity it targets, its
-    legal basis and which agency can use it."""
+    legal basis and which agency can use it. Panel members keep it on the panel's Tactics library
+    pages; here, as there, a tactic that 4P actions name keeps its name and target."""
 
     list_display = ["name", "target", "legal_basis", "used_by", "active"]
     list_filter = ["target", "active"]
     search_fields = ["name", "legal_basis", "used_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        from .disruption.services import tactic_uses
+
+        fixed = [] if obj is None else ["code", "name", "target"] if tactic_uses(obj) else ["code"]
+        return [*super().get_readonly_fields(request, obj), *fixed]
 
 
 @admin.register(DisruptionGrading)

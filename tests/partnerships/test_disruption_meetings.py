@@ -963,3 +963,19 @@ def test_only_panel_members_see_and_change_the_tactics_library(request, as_user,
         assert client.post(url, _tactic_post()).status_code == 403, url
     tactic.refresh_from_db()
     assert (tactic.active, tactic.name, Tactic.objects.count()) == (True, "Closure order", before)
+
+
+def test_the_admin_keeps_a_named_tactics_name_and_target_too(rf, admin_user, member, police, today_is):
+    from django.contrib import admin
+
+    today_is(dt.date(2026, 2, 20))
+    request = rf.get("/admin/")
+    request.user = admin_user
+    tactic_admin = admin.site._registry[Tactic]
+    closure = Tactic.objects.get(code="closure_order")
+    assert set(tactic_admin.get_readonly_fields(request, closure)) == {"code"}
+    group = adopt(make_group(member, police), member)
+    plan(group, member, police)
+    task(member, item_for(open_meeting(member, dt.date(2026, 2, 18)), group), police)
+    assert set(tactic_admin.get_readonly_fields(request, closure)) == {"code", "name", "target"}
+    assert "name" in tactic_admin.get_form(request, None).base_fields  # a new tactic is named here
