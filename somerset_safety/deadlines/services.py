@@ -133,6 +133,22 @@ def _check_may_change(actor, deadline: Deadline) -> None:
         raise DeadlineError("Only people who manage this record can waive its deadlines.")
 
 
+def waive_refusal(deadline: Deadline) -> str | None:
+    """Why the deadline cannot be waived, in the words the waiver page shows, or None."""
+    if deadline.statutory or kind(deadline.kind).statutory:
+        return "This is a statutory deadline, so it cannot be waived. Record a pause or the date it was met on the record instead."
+    if deadline.status not in OUTSTANDING:
+        return "This deadline has been met, waived or closed, so there is nothing to waive."
+    return None
+
+
+def unwaive_refusal(deadline: Deadline) -> str | None:
+    """Why the deadline's waiver cannot be withdrawn, or None."""
+    if deadline.status != DeadlineStatus.WAIVED:
+        return "This deadline is not waived, so there is no waiver to withdraw."
+    return None
+
+
 @transaction.atomic
 def deadline_waive(*, actor, deadline: Deadline, reason: str) -> Deadline:
     """Waive an outstanding, non-statutory deadline with a reason: it gets no more reminders
@@ -142,13 +158,10 @@ def deadline_waive(*, actor, deadline: Deadline, reason: str) -> Deadline:
     reason is empty, or if the actor does not manage the record it belongs to.
     """
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
-    if deadline.statutory or kind(deadline.kind).statutory:
-        raise DeadlineError(
-            "A statutory deadline cannot be waived. Record a pause or the date it was met instead."
-        )
+    refusal = waive_refusal(deadline)
+    if refusal:
+        raise DeadlineError(refusal)
     _check_may_change(actor, deadline)
-    if deadline.status not in OUTSTANDING:
-        raise DeadlineError("Only a deadline that is still to be met can be waived.")
     reason = reason.strip()
     if not reason:
         raise DeadlineError("Enter the reason for waiving this deadline.")
@@ -179,8 +192,9 @@ def deadline_unwaive(*, actor, deadline: Deadline, reason: str) -> Deadline:
     """
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
     _check_may_change(actor, deadline)
-    if deadline.status != DeadlineStatus.WAIVED:
-        raise DeadlineError("This deadline is not waived.")
+    refusal = unwaive_refusal(deadline)
+    if refusal:
+        raise DeadlineError(refusal)
     reason = reason.strip()
     if not reason:
         raise DeadlineError("Enter the reason for withdrawing the waiver.")

@@ -20,7 +20,7 @@ from .permissions import (
 )
 from .registry import kind
 from .reminders import failed_reminders
-from .services import deadline_unwaive, deadline_waive
+from .services import deadline_unwaive, deadline_waive, unwaive_refusal, waive_refusal
 from .state import STATES, clock_state
 
 
@@ -57,12 +57,13 @@ def team(request):
     return render(request, "deadlines/team.html", context)
 
 
-def _decision_page(request, deadline: Deadline, form, *, template: str):
+def _decision_page(request, deadline: Deadline, form, *, template: str, refusal: str | None):
     return render(
         request,
         template,
         {
             "deadline": deadline,
+            "refusal": refusal,
             "state": clock_state(deadline, local_today()),
             "form": form,
             "kind_name": kind(deadline.kind).name,
@@ -82,7 +83,9 @@ def waive(request, pk: int):
             deadline_waive(actor=request.user, deadline=deadline, reason=form.cleaned_data["reason"])
             messages.success(request, f"The deadline has been waived: {deadline.label}.")
             return redirect("deadlines:mine")
-    return _decision_page(request, deadline, form, template="deadlines/waive.html")
+    return _decision_page(
+        request, deadline, form, template="deadlines/waive.html", refusal=waive_refusal(deadline)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,4 +97,6 @@ def unwaive(request, pk: int):
             deadline_unwaive(actor=request.user, deadline=deadline, reason=form.cleaned_data["reason"])
             messages.success(request, f"The waiver has been withdrawn: {deadline.label}.")
             return redirect("deadlines:mine")
-    return _decision_page(request, deadline, form, template="deadlines/unwaive.html")
+    return _decision_page(
+        request, deadline, form, template="deadlines/unwaive.html", refusal=unwaive_refusal(deadline)
+    )

@@ -257,8 +257,35 @@ def test_waiving_needs_the_records_manage_permission_not_just_sight(subject, off
 def test_met_and_closed_deadlines_cannot_be_waived(subject, manager):
     MET[subject.pk] = date(2026, 3, 30)
     deadlines_sync(subject=subject)
-    with pytest.raises(DeadlineError, match="still to be met"):
+    with pytest.raises(DeadlineError, match="has been met, waived or closed, so there is nothing to waive"):
         deadline_waive(actor=manager, deadline=Deadline.objects.get(), reason="x")
+
+
+@pytest.mark.django_db
+def test_the_waiver_pages_give_the_services_refusal_and_no_form(subject, manager, as_user):
+    """The pages say why in the service's words (one rule, not a copy in the template)."""
+    deadline = Deadline.objects.get()
+    deadline.responsible_users.add(manager)
+    client = as_user(manager)
+    undo = client.get(f"/deadlines/{deadline.pk}/withdraw-waiver/").content.decode()
+    assert (
+        "This deadline is not waived, so there is no waiver to withdraw." in undo and "<textarea" not in undo
+    )
+    refused = client.post(f"/deadlines/{deadline.pk}/withdraw-waiver/", {"reason": "Mistake"})
+    assert "This deadline is not waived, so there is no waiver to withdraw." in refused.content.decode()
+    assert Deadline.objects.get().status == DeadlineStatus.OPEN
+    MET[subject.pk] = date(2026, 3, 30)
+    deadlines_sync(subject=subject)
+    page = client.get(f"/deadlines/{deadline.pk}/waive/").content.decode()
+    assert "This deadline has been met, waived or closed, so there is nothing to waive." in page
+    assert "<textarea" not in page
+    refused = client.post(f"/deadlines/{deadline.pk}/waive/", {"reason": "Not needed"})
+    assert refused.status_code == 200
+    assert (
+        "This deadline has been met, waived or closed, so there is nothing to waive."
+        in refused.content.decode()
+    )
+    assert Deadline.objects.get().status == DeadlineStatus.MET
 
 
 @pytest.mark.django_db
