@@ -42,7 +42,8 @@ def _refusal(record, exc: Exception) -> RecordsError:
     what = f" ({', '.join(names)})" if names else ""
     return RecordsError(
         f"{record} cannot be destroyed while other records still point at it{what}. "
-        "Anonymise it instead, or dispose of those records first. Nothing was disposed of."
+        "Anonymise it instead, or dispose of those records first. Nothing was disposed of.",
+        why=f"Other records still point at it{what}: anonymise it, or dispose of those first",
     )
 
 

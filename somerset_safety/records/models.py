@@ -144,6 +144,28 @@ class ErasureLog(models.Model):
         return RetentionRule(period_months=self.rule_period_months).period_label
 
 
+class DisposalRefusal(models.Model):
+    """A record due under a rule that needs no review that the nightly run could not dispose of,
+    and why, in words that name no record (no reference, no name). The run tries it again every
+    night and keeps this while it stays refused; the retention schedule page counts them by kind
+    of record and reason, so a records manager sees what the rule alone will not dispose of."""
+
+    record_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    reason = models.CharField(max_length=300)
+    first_refused_on = models.DateField()
+    last_refused_on = models.DateField()
+
+    class Meta:
+        ordering = ["record_type", "first_refused_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record_type", "object_id"], name="one_refusal_per_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.object_id} not disposed of"
+
+
 class Regime(models.TextChoices):
     UK_GDPR = "uk_gdpr", "UK GDPR (Article 15)"
     PART_3 = "dpa_part_3", "Data Protection Act 2018 Part 3 (law enforcement, section 45)"

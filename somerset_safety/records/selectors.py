@@ -9,7 +9,17 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Cast
 
 from . import registry
-from .models import ErasureLog, HoldStatus, LegalHold, RetentionRule
+from .models import DisposalRefusal, ErasureLog, HoldStatus, LegalHold, RetentionRule
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Records of one kind the nightly run could not dispose of for one reason: how many, and
+    since when the first of them has been refused."""
+
+    reason: str
+    count: int
+    since: date
 
 
 @dataclass(frozen=True)
@@ -18,6 +28,11 @@ class ScheduleLine:
     rule: RetentionRule
     cutoff: date
     due_count: int
+    refused: tuple[Refused, ...] = ()
+
+    @property
+    def refused_count(self) -> int:
+        return sum(r.count for r in self.refused)
 
 
 def cutoff_for(rule: RetentionRule, today: date) -> date:
@@ -38,6 +53,27 @@ def due_records(record_type: registry.RecordType, rule: RetentionRule, today: da
         .exclude(Exists(ErasureLog.objects.filter(record_type=record_type.key, object_id=object_id)))
         .order_by("trigger_date", "pk")
     )
+
+
+def refused(record_type: registry.RecordType, rule: RetentionRule, today: date) -> tuple[Refused, ...]:
+    """The records of this type the nightly run could not dispose of and that are still due (one
+    disposed of by hand, held or no longer due since is not counted), by reason, the longest
+    refused first."""
+    rows = list(DisposalRefusal.objects.filter(record_type=record_type.key))
+    if not rows:
+        return ()
+    still_due = {
+        str(pk)
+        for pk in due_records(record_type, rule, today)
+        .filter(pk__in=[row.object_id for row in rows])
+        .values_list("pk", flat=True)
+    }
+    by_reason: dict[str, list[date]] = {}
+    for row in rows:
+        if row.object_id in still_due:
+            by_reason.setdefault(row.reason, []).append(row.first_refused_on)
+    found = [Refused(reason, len(days), min(days)) for reason, days in by_reason.items()]
+    return tuple(sorted(found, key=lambda r: (r.since, r.reason)))
 
 
 def erasure_log(record_type_key: str = "") -> models.QuerySet:
@@ -72,6 +108,7 @@ def schedule(today: date) -> list[ScheduleLine]:
                 rule=rule,
                 cutoff=cutoff_for(rule, today),
                 due_count=due_records(record_type, rule, today).count(),
+                refused=refused(record_type, rule, today),
             )
         )
     return lines

@@ -21,6 +21,7 @@ from . import deadlines, disposal, registry, selectors, subjects
 from .exceptions import RecordsError
 from .models import (
     DisposalAction,
+    DisposalRefusal,
     ErasureLog,
     ItemDecision,
     LegalHold,
@@ -174,10 +175,15 @@ def records_dispose(*, actor, record_type_key: str, object_ids, action: str) -> 
         if not allowed:
             raise RecordsError(
                 f"The rule for {record_type.label} says “{rule.get_action_display().lower()}”, "
-                "which this kind of record does not allow. Change the rule first."
+                "which this kind of record does not allow. Change the rule first.",
+                why=f"The rule says “{rule.get_action_display().lower()}”, which this kind of record "
+                "does not allow: change the rule",
             )
         choices = " or ".join(RetentionAction(a).label.lower() for a in allowed)
-        raise RecordsError(f"Under its rule, {record_type.label} can only be: {choices}.")
+        raise RecordsError(
+            f"Under its rule, {record_type.label} can only be: {choices}.",
+            why=f"This kind of record can only be: {choices}",
+        )
     ids = sorted({int(pk) for pk in object_ids})
     if not ids:
         raise RecordsError("Select the records to dispose of")
@@ -197,7 +203,8 @@ def records_dispose(*, actor, record_type_key: str, object_ids, action: str) -> 
     if not_due:
         raise RecordsError(
             f"{', '.join(not_due)}: no longer due for disposal (a legal hold, already disposed of, or no "
-            "longer held). Nothing was disposed of."
+            "longer held). Nothing was disposed of.",
+            why="No longer due when its turn came (a legal hold placed, or disposed of meanwhile)",
         )
     logs = []
     files = []
@@ -230,6 +237,10 @@ def records_dispose(*, actor, record_type_key: str, object_ids, action: str) -> 
             detail={"record_type": record_type.key, "disposal": action, "erasure_log": log.pk},
         )
         logs.append(log)
+    # A record the nightly run could not dispose of before, disposed of now, is no longer refused.
+    DisposalRefusal.objects.filter(
+        record_type=record_type.key, object_id__in=[str(pk) for pk in ids]
+    ).delete()
     transaction.on_commit(lambda: disposal.remove_files(files))
     return logs
 
@@ -243,10 +254,34 @@ class RunLine:
     due: list[str] = field(default_factory=list)  # system references, oldest trigger first
     disposed: int = 0
     refused: list[str] = field(default_factory=list)  # the service's reason for each record refused
+    refused_why: dict[str, str] = field(default_factory=dict)  # object id -> why, naming no record
 
     @property
     def needs_review(self) -> bool:
         return self.rule.action == RetentionAction.REVIEW
+
+
+REFUSED = "The records service refused it"
+
+
+@transaction.atomic
+def _keep_refusals(lines: list[RunLine]) -> None:
+    """Keep what this run could not dispose of, and why, for the retention schedule page: each
+    record refused tonight (its first night kept), and none of those refused before that were
+    not tonight (disposed of by hand, held, no longer due, or under a rule that now says review)."""
+    today = local_today()
+    refused = {(line.record_type.key, oid): why for line in lines for oid, why in line.refused_why.items()}
+    stale = DisposalRefusal.objects.all()
+    for key in {key for key, _ in refused}:
+        stale = stale.exclude(record_type=key, object_id__in=[oid for k, oid in refused if k == key])
+    stale.delete()
+    for (key, oid), why in refused.items():
+        DisposalRefusal.objects.update_or_create(
+            record_type=key,
+            object_id=oid,
+            defaults={"reason": why[:300], "last_refused_on": today},
+            create_defaults={"reason": why[:300], "first_refused_on": today, "last_refused_on": today},
+        )
 
 
 def disposal_run(*, simulate: bool = False) -> list[RunLine]:
@@ -283,8 +318,11 @@ def disposal_run(*, simulate: bool = False) -> list[RunLine]:
                 )
             except RecordsError as exc:
                 result.refused.append(str(exc))
+                result.refused_why[str(record.pk)] = exc.why or REFUSED
             else:
                 result.disposed += 1
+    if not simulate:
+        _keep_refusals(lines)
     refused = sum(len(result.refused) for result in lines)
     if (waiting or refused) and not simulate:
         enqueue("records.tell_records_managers", waiting, refused)

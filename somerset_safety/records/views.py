@@ -55,10 +55,16 @@ from .states import SAR_MOVES
 def schedule(request):
     require_records_reader(request.user)
     today = local_today()
+    lines = selectors.schedule(today)
     return render(
         request,
         "records/schedule.html",
-        {"lines": selectors.schedule(today), "today": today, "can_manage": can_manage_records(request.user)},
+        {
+            "lines": lines,
+            "refused_lines": [line for line in lines if line.refused],
+            "today": today,
+            "can_manage": can_manage_records(request.user),
+        },
     )
 
 

@@ -16,7 +16,8 @@ from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.models import AuditAction, AuditEvent
 from somerset_safety.celery import app as celery_app
 from somerset_safety.records import services
-from somerset_safety.records.models import ErasureLog, RetentionRule
+from somerset_safety.records.models import DisposalRefusal, ErasureLog, RetentionRule
+from tests.conftest import verified_client
 from tests.factories import UserFactory
 from tests.partnerships.factories import PersonFactory, ReferralFactory
 
@@ -160,3 +161,66 @@ def test_a_rule_the_kind_of_record_does_not_allow_disposes_of_nothing_and_says_w
 def test_the_run_is_on_the_beat_schedule_every_night():
     [entry] = [e for e in celery_app.conf.beat_schedule.values() if e["task"] == "records.disposal_run"]
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {30})
+
+
+def _not_disposed_of(user) -> str:
+    """The schedule page's section on what the nightly run could not dispose of (signed in
+    afresh: the clock moves on between runs)."""
+    page = verified_client(user).get(reverse("records:schedule")).content.decode()
+    return page[page.index("Not disposed of by the nightly run") :]
+
+
+def test_records_the_run_could_not_dispose_of_are_on_the_schedule_page_until_dealt_with(
+    victims, records_manager, auditor, today_is
+):
+    """Under a rule of destroy, which MARAC people do not allow, the 2 people due on 1 June 2033
+    (last referred 1 May and 1 June 2027) are refused; on 2 June they are refused again with the
+    one last referred on 2 June 2027, now due too: the page counts 3, for that reason, refused
+    since 1 June (the first of them), with no reference or name. A hold on one leaves 2. With the
+    rule changed to anonymise, the next run disposes of the other two and nothing is refused."""
+    due, not_yet, held = victims
+    RetentionRule.objects.filter(record_type="marac_person").update(action="destroy")
+    why = "The rule says “destroy”, which this kind of record does not allow: change the rule"
+    assert "has disposed of every record due" in _not_disposed_of(records_manager)
+
+    _run()
+    today_is(datetime.date(2033, 6, 2))
+    _run()
+    section = _not_disposed_of(records_manager)
+    assert "MARAC referral and person" in section
+    assert f'<td class="govuk-table__cell">{why}</td>' in section
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">3</td>' in section
+    assert "1 June 2033" in section and "2 June 2033" not in section
+    assert f"V{due.pk:07d}" not in section and "Nora" not in section
+    assert f'<td class="govuk-table__cell">{why}</td>' in _not_disposed_of(auditor)  # reads it too
+
+    _hold(records_manager, held)
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">2</td>' in _not_disposed_of(
+        records_manager
+    )
+
+    RetentionRule.objects.filter(record_type="marac_person").update(action="anonymise")
+    _run()
+    assert [Person.objects.get(pk=p.pk).full_name for p in (due, not_yet, held)] == ["", "", NAME]
+    assert "has disposed of every record due" in _not_disposed_of(records_manager)
+    assert not DisposalRefusal.objects.exists()
+
+
+def test_a_record_refused_then_disposed_of_by_hand_is_no_longer_counted(victims, records_manager):
+    from somerset_safety.records import selectors
+
+    due, _, held = victims
+    RetentionRule.objects.filter(record_type="marac_person").update(action="destroy")
+    _run()
+    assert DisposalRefusal.objects.count() == 2
+    RetentionRule.objects.filter(record_type="marac_person").update(action="review")
+    services.records_dispose(
+        actor=records_manager, record_type_key="marac_person", object_ids=[due.pk], action="anonymise"
+    )
+    assert list(DisposalRefusal.objects.values_list("object_id", flat=True)) == [str(held.pk)]
+    [line] = [
+        line
+        for line in selectors.schedule(datetime.date(2033, 6, 1))
+        if line.record_type.key == "marac_person"
+    ]
+    assert line.refused_count == 1
