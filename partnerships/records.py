@@ -142,7 +142,7 @@ def load_records_demo(users: dict) -> None:
 
 
 def register_records() -> None:
-    from .models import GroupStatus, OrganisedCrimeGroup, Person
+    from .models import GroupStatus, ImportJob, OrganisedCrimeGroup, Person
 
     as_victim = Max("referrals_as_victim__referral_date")
     as_perpetrator = Max("referrals_as_perpetrator__referral_date")
@@ -185,5 +185,20 @@ def register_records() -> None:
             destroy=False,
             anonymise=anonymise_group,
             order=30,
+        )
+    )
+    registry.register(
+        registry.RecordType(
+            key="marac_import_file",
+            label="MARAC referrals import file",
+            model=ImportJob,
+            triggers={RetentionTrigger.CREATED: TruncDate("created_at")},
+            # The uploaded file and its check (rows, problems, preview) hold every row's personal
+            # data; once imported the referrals hold it, so the file goes after a year. Destroying
+            # the job removes the file from private storage; the referrals and their batch stay.
+            default=registry.Default(
+                years=1, trigger=RetentionTrigger.CREATED, action=RetentionAction.DESTROY
+            ),
+            order=25,
         )
     )

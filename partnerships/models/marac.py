@@ -673,6 +673,11 @@ class ImportJob(models.Model):
         return reverse("partnerships:import_job", args=[self.pk])
 
     @property
+    def reference(self) -> str:
+        """The system reference (retention schedule, erasure log): never the file's name."""
+        return f"IMPORT-{self.pk:06d}" if self.pk else ""
+
+    @property
     def percent(self) -> int:
         return int(self.rows_checked * 100 / self.rows_total) if self.rows_total else 0
 

@@ -12,6 +12,7 @@ class RecordsConfig(AppConfig):
         from somerset_safety.core import navigation, references
 
         from . import deadlines
+        from .own_records import register_records
         from .services import rules_load_defaults
 
         navigation.register(
@@ -32,4 +33,5 @@ class RecordsConfig(AppConfig):
         )
         references.register("sar", "SAR-{year}-{number:04d}", yearly=True)
         deadlines.register_rules()
+        register_records()
         post_migrate.connect(rules_load_defaults, sender=self, dispatch_uid="records_load_default_rules")

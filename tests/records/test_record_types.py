@@ -146,3 +146,96 @@ def test_destroying_a_report_version_removes_it_and_its_pdfs_and_keeps_the_repor
         1,
         "Community safety annual report, version 1",
     )
+
+
+def _due_on(key, day):
+    rule = RetentionRule.objects.get(record_type=key)
+    return list(selectors.due_records(registry.record_type(key), rule, day))
+
+
+def test_subject_access_requests_are_kept_3_years_from_closure_then_destroyed_with_their_findings(
+    records_manager, today_is, django_capture_on_commit_callbacks
+):
+    """Answered on 20 February 2027: due on 20 February 2030, not the day before. Withdrawn on
+    1 March 2027: due on 1 March 2030. One still open is never due. Destroying the answered one
+    takes its searches and its deadline with it; the erasure log keeps its reference."""
+    from somerset_safety.deadlines.models import Deadline
+    from somerset_safety.records.models import Regime, SarSearch, SubjectAccessRequest
+
+    rule = RetentionRule.objects.get(record_type="subject_access_request")
+    assert (rule.period_months, rule.trigger, rule.action) == (36, "closed", "review")
+    today_is(datetime.date(2027, 2, 10))
+
+    def request():
+        return services.sar_create(
+            actor=records_manager,
+            regime=Regime.UK_GDPR,
+            received_on=datetime.date(2027, 2, 1),
+            handler=records_manager,
+            subject_name="Sam Subject (synthetic)",
+        )
+
+    answered, withdrawn, still_open = request(), request(), request()
+    services.sar_search(actor=records_manager, sar=answered)
+    SubjectAccessRequest.objects.filter(pk=answered.pk).update(
+        status="completed", completed_on=datetime.date(2027, 2, 20)
+    )
+    today_is(datetime.date(2027, 3, 1))
+    services.sar_withdraw(actor=records_manager, sar=withdrawn, reason="No longer wanted (synthetic)")
+
+    assert _due_on("subject_access_request", datetime.date(2030, 2, 19)) == []
+    assert _due_on("subject_access_request", datetime.date(2030, 2, 20)) == [answered]
+    assert _due_on("subject_access_request", datetime.date(2030, 3, 1)) == [answered, withdrawn]
+    assert still_open not in _due_on("subject_access_request", datetime.date(2099, 1, 1))
+
+    today_is(datetime.date(2030, 2, 20))
+    assert SarSearch.objects.filter(request_id=answered.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        [log] = services.records_dispose(
+            actor=records_manager,
+            record_type_key="subject_access_request",
+            object_ids=[answered.pk],
+            action="destroy",
+        )
+    assert not SubjectAccessRequest.objects.filter(pk=answered.pk).exists()
+    assert not SarSearch.objects.filter(request_id=answered.pk).exists()
+    assert not Deadline.objects.filter(
+        subject_type="records.subjectaccessrequest", subject_id=answered.pk
+    ).exists()
+    assert log.reference == answered.reference
+
+
+def test_a_marac_import_file_is_destroyed_by_the_nightly_run_a_year_after_upload(
+    coordinator, today_is, django_capture_on_commit_callbacks
+):
+    """Uploaded on 5 January 2026: on 4 January 2027 it stays; on 5 January 2027 the nightly run
+    (the rule says destroy, no review) deletes the job and removes its file from private storage;
+    the erasure log names it by its system reference, never the file's name."""
+    from partnerships.models import ImportJob
+
+    rule = RetentionRule.objects.get(record_type="marac_import_file")
+    assert (rule.period_months, rule.trigger, rule.action) == (12, "created", "destroy")
+    today_is(datetime.date(2026, 1, 5))
+    job = ImportJob(
+        file_name="taunton-march.csv", sha256="0" * 64, uploaded_by=coordinator, status="imported"
+    )
+    job.file.save(
+        "taunton-march.csv", ContentFile(b"referral_id,victim_name\nA1,Synthetic Person\n"), save=False
+    )
+    job.save()
+    name = job.file.name
+    reference = job.reference
+    assert reference == f"IMPORT-{job.pk:06d}"
+
+    today_is(datetime.date(2027, 1, 4))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.disposal_run()
+    assert ImportJob.objects.filter(pk=job.pk).exists() and private_storage.exists(name)
+
+    today_is(datetime.date(2027, 1, 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.disposal_run()
+    assert not ImportJob.objects.filter(pk=job.pk).exists()
+    assert not private_storage.exists(name)
+    log = ErasureLog.objects.get(record_type="marac_import_file")
+    assert (log.reference, log.action, log.approved_by, log.files_removed) == (reference, "destroy", None, 1)
