@@ -3,7 +3,8 @@
 An area's agenda, papers (research returns in, once the agenda has gone out) and 12-month review
 deadlines belong to its coordinators (`MaracArea.coordinators`,
 one or more; with none named, every MARAC coordinator), so they get the reminders and see them
-in My deadlines. Actions belong to their owner and agency."""
+in My deadlines. A change of the named coordinators (admin) or of who holds the MARAC
+coordinator role (accounts service) moves what is still to do at once. Actions belong to their owner and agency."""
 
 from django.db.models import Q
 from django.utils import timezone
@@ -37,16 +38,17 @@ MEETING_CONCLUDED_PAPERS = "Meeting concluded before every research return was i
 MEETING_CANCELLED = "Meeting cancelled"
 
 
+# A MARAC coordinator: an active account holding the role (named or not).
+COORDINATING = Q(is_active=True, groups__name=Role.MARAC_COORDINATOR.label)
+
+
 def coordinators_of(area: MaracArea) -> list:
-    """The area's named coordinators who are still active; with none, every MARAC coordinator."""
-    named = list(area.coordinators.filter(is_active=True).order_by("pk"))
+    """The area's named coordinators who still are MARAC coordinators (active, with the role);
+    with none, every MARAC coordinator."""
+    named = list(area.coordinators.filter(COORDINATING).distinct().order_by("pk"))
     if named:
         return named
-    return list(
-        User.objects.filter(is_active=True, groups__name=Role.MARAC_COORDINATOR.label)
-        .distinct()
-        .order_by("pk")
-    )
+    return list(User.objects.filter(COORDINATING).distinct().order_by("pk"))
 
 
 def _kind(key: str, name: str) -> DeadlineKind:
@@ -197,6 +199,10 @@ def register() -> None:
             _kind(KIND_AGENDA, "MARAC agenda sent to agencies"),
             _kind(KIND_PAPERS, "MARAC research returns in from agencies"),
         ],
+        owner_roles=[Role.MARAC_COORDINATOR],
+        owned_through=lambda user: Meeting.objects.filter(
+            body__owner_id__in=perms.areas_named_or_unnamed(user).values("pk")
+        ),
     )
     registry.register(
         model=Referral,
@@ -204,4 +210,8 @@ def register() -> None:
         visible_to=perms.referrals_visible_to,
         manageable_by=perms.managed_by(Referral),
         kinds=[_kind(KIND_12_MONTHS, "MARAC case: 12 months since last MARAC")],
+        owner_roles=[Role.MARAC_COORDINATOR],
+        owned_through=lambda user: Referral.objects.filter(
+            area__in=perms.areas_named_or_unnamed(user).values("pk")
+        ),
     )

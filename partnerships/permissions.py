@@ -158,11 +158,19 @@ def _visible(user) -> Q | None:
 
 
 def coordinated_areas(user) -> QuerySet[MaracArea]:
-    """The areas whose coordinator the user is (deadlines.coordinators_of: the area's named active
-    coordinators; with none named, every MARAC coordinator)."""
+    """The areas whose coordinator the user is (deadlines.coordinators_of: the area's named
+    MARAC coordinators; with none named, every MARAC coordinator)."""
     if not is_coordinator(user):
         return MaracArea.objects.none()
-    named = MaracArea.coordinators.through.objects.filter(maracarea_id=OuterRef("pk"), user__is_active=True)
+    return areas_named_or_unnamed(user)
+
+
+def areas_named_or_unnamed(user) -> QuerySet[MaracArea]:
+    """The areas that name `user` as a coordinator, and those that name no MARAC coordinator
+    (an active account with the role), which every MARAC coordinator has."""
+    named = MaracArea.coordinators.through.objects.filter(
+        maracarea_id=OuterRef("pk"), user__is_active=True, user__groups__name=Role.MARAC_COORDINATOR.label
+    )
     return MaracArea.objects.filter(
         Q(pk__in=MaracArea.coordinators.through.objects.filter(user_id=user.pk).values("maracarea_id"))
         | ~Exists(named)

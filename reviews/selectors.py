@@ -12,7 +12,7 @@ from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 from somerset_safety.deadlines.selectors import deadlines_of
 from somerset_safety.deadlines.state import ClockState, State, clock_state, with_state
 
-from .deadlines import CLOCK_NAMES, KIND_COMPLETION, KIND_DECISION, due_soon_days
+from .deadlines import CLOCK_NAMES, KIND_ACTION, KIND_COMPLETION, KIND_DECISION, due_soon_days
 from .models import (
     EVIDENCED_STATUSES,
     Action,
@@ -184,11 +184,28 @@ def timeline_of(notification: Notification):
 # --- Recommendations register ---------------------------------------------------------------
 
 
+def action_clock(today: date) -> Subquery:
+    """The state on `today` of an action's stored deadline (a State key: "overdue", "met_late"
+    …), for annotate(clock_state=…): the one source of an action's "Overdue" tag."""
+    return _clock_state_of(Action, KIND_ACTION, "pk", today)
+
+
+def with_action_clock(actions: QuerySet[Action], today: date) -> QuerySet[Action]:
+    return actions.annotate(clock_state=action_clock(today))
+
+
+def overdue_action_ids(today: date) -> QuerySet:
+    """The ids of the actions whose stored deadline is overdue on `today`."""
+    deadlines = Deadline.objects.filter(subject_type=Action._meta.label_lower, kind=KIND_ACTION)
+    return with_state(deadlines, today).filter(clock_state=State.OVERDUE).values("subject_id")
+
+
 def register_base(visible: QuerySet[Recommendation], today: date) -> QuerySet[Recommendation]:
     """Recommendations flagged by the database: a recommendation is implemented when it has
     actions and none is still open, which only an officer's acceptance of the evidence closes
     (a complete action always has evidence: a DB constraint). An action is overdue past its
-    target date until the agency has sent its evidence."""
+    target date until the agency has sent its evidence: its stored deadline says so
+    (`overdue_action_ids`), as on the action's tag."""
     actions = Action.objects.filter(recommendation=OuterRef("pk"))
     open_actions = actions.exclude(status=ActionStatus.COMPLETE)
     return visible.annotate(
@@ -196,9 +213,7 @@ def register_base(visible: QuerySet[Recommendation], today: date) -> QuerySet[Re
         has_open_action=Exists(open_actions),
         has_started_action=Exists(actions.exclude(status=ActionStatus.NOT_STARTED)),
         has_awaiting_action=Exists(actions.filter(status=ActionStatus.SUBMITTED)),
-        has_overdue_action=Exists(
-            actions.exclude(status__in=EVIDENCED_STATUSES).filter(target_date__lt=today)
-        ),
+        has_overdue_action=Exists(actions.filter(pk__in=overdue_action_ids(today))),
     )
 
 
@@ -229,7 +244,7 @@ def with_action_counts(queryset: QuerySet[Recommendation], today: date) -> Query
         started_actions=_count(exclude=[ActionStatus.NOT_STARTED]),
         awaiting_actions=_count(ActionStatus.SUBMITTED),
         returned_actions=_count(ActionStatus.RETURNED),
-        overdue_actions=_count(exclude=EVIDENCED_STATUSES, actions__target_date__lt=today),
+        overdue_actions=Count("actions", filter=Q(actions__in=overdue_action_ids(today)), distinct=True),
     )
 
 
@@ -294,7 +309,7 @@ def agency_waiting(agency_id: int, today: date) -> dict:
         .order_by("due_on", "pk")
     )
     actions = (
-        Action.objects.filter(recommendation__owning_agency_id=agency_id)
+        with_action_clock(Action.objects.filter(recommendation__owning_agency_id=agency_id), today)
         .exclude(status__in=EVIDENCED_STATUSES)
         .exclude(recommendation__review__stage=Stage.CLOSED)
         .select_related("recommendation__review__notification")
@@ -331,10 +346,11 @@ CLOCK_COLUMNS = (
 )
 
 
-def _clock_state_of(kind: str, notification_ref: str, as_of: date):
-    """The state on `as_of` of a notification's stored deadline of `kind` (one subquery)."""
+def _clock_state_of(model, kind: str, subject_ref: str, as_of: date):
+    """The state on `as_of` of a record's stored deadline of `kind` (one subquery); the record's
+    id is the outer query's `subject_ref`."""
     deadline = Deadline.objects.filter(
-        subject_type=Notification._meta.label_lower, subject_id=OuterRef(notification_ref), kind=kind
+        subject_type=model._meta.label_lower, subject_id=OuterRef(subject_ref), kind=kind
     )
     return Subquery(with_state(deadline, as_of).values("clock_state")[:1])
 
@@ -362,14 +378,14 @@ def dhr_position(as_of: date) -> dict:
     # longer to compile than PostgreSQL takes to run.
     clocks_by_stage: dict[str, list] = {}
     for stage, clock in Review.objects.annotate(
-        clock=_clock_state_of(KIND_COMPLETION, "notification_id", as_of)
+        clock=_clock_state_of(Notification, KIND_COMPLETION, "notification_id", as_of)
     ).values_list("stage", "clock"):
         clocks_by_stage.setdefault(stage, []).append(clock)
     by_stage = {stage: _clock_counts(clocks) for stage, clocks in clocks_by_stage.items()}
     awaiting = _clock_counts(
         list(
             Notification.objects.filter(status=NotificationStatus.AWAITING_DECISION)
-            .annotate(clock=_clock_state_of(KIND_DECISION, "pk", as_of))
+            .annotate(clock=_clock_state_of(Notification, KIND_DECISION, "pk", as_of))
             .values_list("clock", flat=True)
         )
     )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -27,6 +28,7 @@ from . import selectors, services
 from .deadlines import KIND_ACTION, KIND_AGENCY_REPORT, KIND_ONLINE, default_report_due, online_until
 from .filters import RegisterFilter, TrackerFilter
 from .models import (
+    Action,
     Decision,
     Notification,
     PanelMember,
@@ -196,7 +198,7 @@ def detail(request, pk: int):
                 "family": review.family_contacts.all(),
                 "meetings": review.meetings.prefetch_related("agencies_attending", "papers"),
                 "recommendations": review.recommendations.select_related("owning_agency").prefetch_related(
-                    "actions"
+                    Prefetch("actions", queryset=selectors.with_action_clock(Action.objects.all(), today))
                 ),
                 "timeline": selectors.timeline_of(notification),
                 "qa_submissions": list(review.qa_submissions.all()),
@@ -855,7 +857,7 @@ def recommendation_detail(request, rec_pk: int):
         {
             "rec": recommendation,
             "status": selectors.recommendation_status(counted),
-            "actions": recommendation.actions.all(),
+            "actions": selectors.with_action_clock(recommendation.actions.all(), today),
             "review_link": notification.pk in perms.openable_notification_ids(user, [notification.pk]),
             "can_add_action": (perms.is_officer(user) or perms.is_review_team(user, notification))
             and closed_refusal(recommendation.review) is None,

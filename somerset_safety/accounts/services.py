@@ -5,7 +5,7 @@ each one is checked against the same rules and leaves an audit event (S11).
 """
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -146,6 +146,34 @@ def account_change_refusal(*, actor, user: User | None, values: dict) -> str | N
     return None
 
 
+# Called as follow(user, roles) after an account gains or loses roles, or is deactivated or
+# reactivated (then with every role it holds), inside the service's transaction: the deadlines
+# app moves the clocks whose owners are "whoever holds this role" (deadlines_follow_account).
+# Registered by the following app's AppConfig.ready(), so accounts imports none of them.
+_access_followers: list[Callable[[User, set[str]], object]] = []
+
+
+def follow_access_changes(follow: Callable[[User, set[str]], object]) -> None:
+    if follow not in _access_followers:
+        _access_followers.append(follow)
+
+
+def _roles_moved(user: User, changes: dict[str, tuple]) -> set[str]:
+    """The roles whose holders an account change alters: those given or taken away, and every
+    role held before or after when the account is deactivated or reactivated."""
+    if "roles" in changes:
+        before, after = (set(side) for side in changes["roles"])
+        return before | after if "is_active" in changes else before ^ after
+    return roles_of(user) if "is_active" in changes else set()
+
+
+def _tell_followers(user: User, changes: dict[str, tuple]) -> None:
+    roles = _roles_moved(user, changes)
+    if roles:
+        for follow in _access_followers:
+            follow(user, roles)
+
+
 def _set_roles(user: User, roles: Iterable[str]) -> None:
     labels = [Role(role).label for role in roles]
     user.groups.set(Group.objects.filter(name__in=labels))
@@ -186,6 +214,8 @@ def user_create(*, actor, values: dict) -> User:
         changed_fields=[name for name in changes if name != "roles"] + (["roles"] if roles else []),
         detail={"access": _access_detail(changes)},
     )
+    if user.is_active:
+        _tell_followers(user, changes)
     enqueue("accounts.send_account_notice", user.pk, "invitation")
     return user
 
@@ -215,6 +245,7 @@ def user_update(*, actor, user_id: int, values: dict) -> list[str]:
         user.save(update_fields=fields)
     if "roles" in changes:
         _set_roles(user, values["roles"])
+    _tell_followers(user, changes)
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,

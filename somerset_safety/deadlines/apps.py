@@ -8,6 +8,7 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self) -> None:
         from somerset_safety.accounts.roles import Role
+        from somerset_safety.accounts.services import follow_access_changes
         from somerset_safety.core import navigation
         from somerset_safety.reports.registry import (
             DashboardPanel,
@@ -19,6 +20,10 @@ class DeadlinesConfig(AppConfig):
 
         from .permissions import LIST_ROLES, TEAM_ROLES
         from .selectors import deadline_declaration, deadline_figures
+        from .services import deadlines_follow_account
+
+        # Clocks owned by whoever holds a role follow a change of roles at once.
+        follow_access_changes(deadlines_follow_account)
 
         navigation.register(
             label="My deadlines",

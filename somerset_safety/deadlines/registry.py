@@ -20,6 +20,12 @@
   or un-waive one of its deadlines, and only where the kind is not statutory.
 - Each kind says whether it is statutory (never waived) and how many days before its due date
   it counts as "due soon". `DEADLINE_DUE_SOON_DAYS_BY_KIND` (kind=days) overrides any kind.
+- A rule that reads who holds a role for its responsible people (every MARAC coordinator of an
+  area with none named) says so with `owner_roles`, and `owned_through(user)` gives the records
+  a change to that person's roles or access may move (default: every record). When an account
+  gains or loses one of those roles, or is deactivated or reactivated, the accounts service
+  re-syncs those records' outstanding deadlines in the same transaction
+  (`services.deadlines_follow_account`): the new owner has them at once, not at the next save.
 """
 
 from collections.abc import Callable, Iterable
@@ -83,6 +89,8 @@ class Registration:
     visible_to: Callable[[object], models.QuerySet]
     manageable_by: Callable[[object], models.QuerySet]
     kinds: dict[str, DeadlineKind]
+    owner_roles: frozenset[str] = frozenset()
+    owned_through: Callable[[object], models.QuerySet] | None = None
 
     @property
     def subject_type(self) -> str:
@@ -100,9 +108,12 @@ def register(
     visible_to: Callable[[object], models.QuerySet],
     manageable_by: Callable[[object], models.QuerySet],
     kinds: Iterable[DeadlineKind],
+    owner_roles: Iterable[str] = (),
+    owned_through: Callable[[object], models.QuerySet] | None = None,
 ) -> None:
     """Register `model`'s clocks. The model needs `get_absolute_url()` (the link in lists and
-    emails) and may have a `reference` (shown beside it). A kind key belongs to one model."""
+    emails) and may have a `reference` (shown beside it). A kind key belongs to one model.
+    `owner_roles` and `owned_through`: see the module's docstring."""
     label = model._meta.label_lower
     kinds = {kind.key: kind for kind in kinds}
     for key in kinds:
@@ -115,7 +126,15 @@ def register(
     if previous is not None:
         for key in previous.kinds:
             _kinds.pop(key, None)
-    _registrations[label] = Registration(model, rule, visible_to, manageable_by, kinds)
+    _registrations[label] = Registration(
+        model,
+        rule,
+        visible_to,
+        manageable_by,
+        kinds,
+        owner_roles=frozenset(str(role) for role in owner_roles),
+        owned_through=owned_through,
+    )
     _kinds.update(kinds)
 
 

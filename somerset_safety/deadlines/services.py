@@ -225,3 +225,34 @@ def deadlines_resync_all() -> int:
             deadlines_sync(subject=subject)
             count += 1
     return count
+
+
+def deadlines_follow_account(user, roles) -> int:
+    """After `user` gained or lost `roles` (role values), or was deactivated or reactivated
+    holding them: re-sync the outstanding deadlines of every record whose rule reads who holds
+    one of those roles (`owner_roles`), so their responsible people change at once. Only the
+    records the registration's `owned_through(user)` gives are visited, and of those only the
+    ones with a deadline still to be met. Called by the accounts service, in its transaction.
+    Returns how many records were synced."""
+    roles = {str(role) for role in roles}
+    count = 0
+    for registration in registrations():
+        if not registration.owner_roles & roles:
+            continue
+        model = registration.model
+        subjects = (
+            registration.owned_through(user)
+            if registration.owned_through is not None
+            else model._default_manager.all()
+        )
+        outstanding = Deadline.objects.filter(
+            subject_type=registration.subject_type,
+            subject_id__in=subjects.values("pk"),
+            status__in=OUTSTANDING,
+        ).values("subject_id")
+        for subject in (
+            model._default_manager.filter(pk__in=outstanding).order_by("pk").iterator(chunk_size=500)
+        ):
+            deadlines_sync(subject=subject)
+            count += 1
+    return count

@@ -137,3 +137,78 @@ def test_setting_coordinators_in_the_admin_moves_the_deadlines(
     model_admin.save_model(request, form.save(commit=False), form, change=True)
     model_admin.save_related(request, form, formsets=[], change=True)
     assert list(_agenda_deadline(meeting).responsible_users.all()) == [second_coordinator]
+
+
+# --- Who holds the role: a change of roles or access moves the clocks at once -----------------
+
+
+def _owners(meeting) -> set:
+    return set(_agenda_deadline(meeting).responsible_users.values_list("full_name", flat=True))
+
+
+def test_a_new_marac_coordinator_has_the_unnamed_areas_deadlines_at_once(
+    coordinator, officer, area, admin_user
+):
+    from partnerships.models import MaracArea
+    from somerset_safety.accounts.services import user_update
+
+    named_elsewhere = MaracArea.objects.create(code="ELSEWHERE", name="Elsewhere", adult_female_population=1)
+    named_elsewhere.coordinators.set([coordinator])
+    upcoming = _meeting(coordinator, area)
+    elsewhere = _meeting(coordinator, named_elsewhere)
+    assert _owners(upcoming) == {"Cara Coordinator"}
+
+    user_update(
+        actor=admin_user,
+        user_id=officer.pk,
+        values={"roles": [Role.OFFICER.value, Role.MARAC_COORDINATOR.value]},
+    )
+    # No save of the meeting and no sync_deadlines: Olive has the unnamed area's agenda now...
+    assert _owners(upcoming) == {"Cara Coordinator", "Olive Officer"}
+    # ...but not the area that names Cara.
+    assert _owners(elsewhere) == {"Cara Coordinator"}
+    log_due_reminders(dt.date(2024, 6, 24))
+    assert _recipients(_agenda_deadline(upcoming)) == {"Cara Coordinator", "Olive Officer"}
+
+
+def test_a_named_coordinator_who_loses_the_role_hands_over_what_is_still_to_do(
+    coordinator, second_coordinator, area, admin_user
+):
+    from somerset_safety.accounts.services import user_update
+
+    done = _meeting(coordinator, area, dt.date(2024, 7, 1))
+    services.meeting_generate_agenda(actor=coordinator, meeting=done)
+    services.meeting_send_agenda(actor=coordinator, meeting=done, sent_on=dt.date(2024, 6, 20))
+    area.coordinators.set([second_coordinator])
+    area_deadlines_sync(area)
+    upcoming = _meeting(coordinator, area, dt.date(2024, 8, 1))
+    assert _owners(upcoming) == {"Colin Coordinator"}
+
+    user_update(actor=admin_user, user_id=second_coordinator.pk, values={"roles": [Role.OFFICER.value]})
+    # Colin is still named, but no longer a MARAC coordinator: every coordinator (Cara) has it.
+    assert _owners(upcoming) == {"Cara Coordinator"}
+    # The agenda already sent keeps the owners it was met under.
+    assert _owners(done) == {"Cara Coordinator", "Colin Coordinator"}
+
+
+def test_deactivating_and_reactivating_a_named_coordinator_moves_the_deadlines(
+    coordinator, second_coordinator, area, admin_user
+):
+    from somerset_safety.accounts.services import user_update
+
+    area.coordinators.set([second_coordinator])
+    upcoming = _meeting(coordinator, area)
+    assert _owners(upcoming) == {"Colin Coordinator"}
+
+    user_update(actor=admin_user, user_id=second_coordinator.pk, values={"is_active": False})
+    assert _owners(upcoming) == {"Cara Coordinator"}
+    user_update(actor=admin_user, user_id=second_coordinator.pk, values={"is_active": True})
+    assert _owners(upcoming) == {"Colin Coordinator"}
+
+
+def test_a_change_of_other_roles_syncs_nothing(coordinator, officer, area):
+    from somerset_safety.deadlines.services import deadlines_follow_account
+
+    _meeting(coordinator, area)
+    assert deadlines_follow_account(officer, {Role.REVIEW_CHAIR.value}) == 0
+    assert deadlines_follow_account(officer, {Role.MARAC_COORDINATOR.value}) == 1  # the one meeting

@@ -139,3 +139,49 @@ def test_only_an_officer_may_waive_it(officer, other_agency_rep, housing):
         deadline_waive(actor=other_agency_rep, deadline=deadline, reason="Not ours.")
     waived = deadline_waive(actor=officer, deadline=deadline, reason="Superseded by a national action.")
     assert waived.status == DeadlineStatus.WAIVED
+
+
+def _overdue_tags(page: str) -> int:
+    """The "Overdue" tag beside an action's status (not the clocks' own tags)."""
+    return page.count('>Not started</strong> <strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+
+
+def test_the_overdue_tag_is_read_from_the_deadline_on_every_page(as_user, officer, other_agency_rep, housing):
+    """Past its target (15 October, today 1 November) and not done: the action's deadline is
+    overdue, and so is its tag on the action, recommendation and review pages, the agency's home
+    page and the register. Waived, the deadline is no longer overdue and neither is any tag, though
+    the target date is as far past as before: the tag reads the deadline, not the date."""
+    action = _action(officer, housing, target=date(2026, 10, 15))
+    rec = action.recommendation
+    notification = rec.review.notification
+    pages = {
+        "action": (other_agency_rep, action.get_absolute_url()),
+        "recommendation": (officer, reverse("reviews:recommendation", args=[rec.pk])),
+        "review": (officer, reverse("reviews:detail", args=[notification.pk])),
+        "agency home": (other_agency_rep, "/"),
+    }
+    for name, (user, url) in pages.items():
+        assert _overdue_tags(as_user(user).get(url).content.decode()) == 1, name
+    register = as_user(officer).get(reverse("reviews:register") + "?overdue=yes")
+    assert register.context["page"].paginator.count == 1
+    assert "1 overdue" in register.content.decode()
+
+    deadline_waive(actor=officer, deadline=_deadline(action), reason="Superseded by a national action.")
+    for name, (user, url) in pages.items():
+        assert _overdue_tags(as_user(user).get(url).content.decode()) == 0, name
+    register = as_user(officer).get(reverse("reviews:register") + "?overdue=yes")
+    assert register.context["page"].paginator.count == 0
+    assert "1 overdue" not in as_user(officer).get(reverse("reviews:register")).content.decode()
+
+
+def test_an_action_due_later_or_done_late_is_not_tagged_overdue(as_user, officer, other_agency_rep, housing):
+    later = _action(officer, housing, target=date(2026, 11, 2))
+    page = as_user(other_agency_rep).get(later.get_absolute_url()).content.decode()
+    assert ">Not started</strong>" in page and _overdue_tags(page) == 0
+    late = _action(officer, housing, target=date(2026, 10, 15))
+    services.action_submit(
+        actor=officer, action=late, completed_on=date(2026, 10, 20), evidence_of_outcome="Audit."
+    )
+    # Met late: a state of its own, not overdue.
+    page = as_user(other_agency_rep).get(late.get_absolute_url()).content.decode()
+    assert _overdue_tags(page) == 0 and "Met late" in page
