@@ -528,6 +528,17 @@ class RequestEndForm(GdsForm, forms.Form):
     )
 
 
+class RequestReinstateForm(GdsForm, forms.Form):
+    submit_label = "Reinstate the request"
+
+    reason = forms.CharField(
+        label="Why is the report wanted after all?",
+        widget=forms.Textarea,
+        help_text="Kept in the review's record and the audit log. Do not name the victim or family.",
+        error_messages={"required": "Enter the reason the report is wanted after all"},
+    )
+
+
 class ReceiveForm(GdsForm, forms.Form):
     submit_label = "Upload report"
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/requests/<int:request_pk>/chase/", views.request_chase, name="request_chase"),
     path("<int:pk>/requests/<int:request_pk>/due/", views.request_change_due, name="request_change_due"),
     path("<int:pk>/requests/<int:request_pk>/close/", views.request_end, name="request_end"),
+    path("<int:pk>/requests/<int:request_pk>/reinstate/", views.request_reinstate, name="request_reinstate"),
     path("<int:pk>/requests/<int:request_pk>/upload/", views.request_receive, name="request_receive"),
     path("<int:pk>/requests/<int:request_pk>/download/", views.request_download, name="request_download"),
     path("<int:pk>/family/new/", views.family_add, name="family_add"),

@@ -578,6 +578,7 @@ def request_detail(request, pk: int, request_pk: int):
             "notification": notification,
             "report_request": report_request,
             "chases": report_request.chases.select_related("actor"),
+            "reinstatements": report_request.reinstatements.select_related("ended_by", "actor"),
             "deadline": deadline_of(notification, KIND_AGENCY_REPORT, str(report_request.pk)),
             "can_manage": perms.is_officer(user),
             "can_upload": perms.is_officer(user)
@@ -657,8 +658,36 @@ def request_end(request, pk: int, request_pk: int):
         title=f"Close the request for the {report_request.get_report_type_display().lower()}",
         intro=(
             f"Requested from {report_request.agency.name} on {report_request.requested_on:%-d %B %Y}. "
-            "Closing the request closes its deadline. This cannot be undone: if the report is "
-            "wanted after all, make a new request."
+            "Closing the request closes its deadline. If the report is wanted after all, the "
+            "request can be reinstated."
+        ),
+        cancel=back,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_reinstate(request, pk: int, request_pk: int):
+    notification = perms.get_notification_for_user_or_404(request.user, pk, action="manage")
+    report_request = perms.get_request_for_user_or_404(
+        request.user, notification, request_pk, action="manage"
+    )
+    form = f.RequestReinstateForm(request.POST or None)
+    back = reverse("reviews:request", args=[pk, request_pk])
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.report_request_reinstate(actor=request.user, request=report_request, **form.cleaned_data)
+            messages.success(request, "Request reinstated. Its deadline is open again.")
+            return redirect(back)
+    ended = report_request.get_ended_display().lower() if report_request.ended else "open"
+    return _form_page(
+        request,
+        form,
+        notification=notification,
+        title=f"Reinstate the request for the {report_request.get_report_type_display().lower()}",
+        intro=(
+            f"Requested from {report_request.agency.name} on {report_request.requested_on:%-d %B %Y}, "
+            f"due {report_request.due_on:%-d %B %Y}; now {ended}. Reinstating it opens its deadline "
+            "again with that due date: change the due date afterwards if the agency needs longer."
         ),
         cancel=back,
     )

@@ -40,6 +40,7 @@ from .work import (
     Meeting,
     ReportType,
     RequestEnd,
+    RequestReinstatement,
     ReviewDocument,
 )
 
@@ -74,6 +75,7 @@ __all__ = [
     "Relationship",
     "ReportType",
     "RequestEnd",
+    "RequestReinstatement",
     "Review",
     "ReviewDocument",
     "Sex",

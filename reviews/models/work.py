@@ -23,7 +23,9 @@ class AgencyReportRequest(models.Model):
     """A request to an agency for its report. The agency's representatives see only these.
 
     One still outstanding can be withdrawn or marked not needed (`ended`, with the reason, who
-    and when): its deadline is then closed, not overdue for ever."""
+    and when): its deadline is then closed, not overdue for ever. A closed request can be
+    reinstated with a reason (`RequestReinstatement` keeps the closing it undid): its deadline
+    opens again."""
 
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="report_requests")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
@@ -80,6 +82,30 @@ class AgencyReportRequest(models.Model):
     @property
     def outstanding(self) -> bool:
         return self.received_on is None and not self.ended
+
+
+class RequestReinstatement(models.Model):
+    """A closed request opened again: the closing it undid (withdrawn or not needed, when, by whom
+    and why) and the reason it is wanted after all, by whom and when."""
+
+    request = models.ForeignKey(AgencyReportRequest, on_delete=models.CASCADE, related_name="reinstatements")
+    ended = models.CharField(max_length=20, choices=RequestEnd.choices)
+    ended_on = models.DateField()
+    ended_reason = models.TextField()
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reinstated_on = models.DateField()
+    reason = models.TextField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["reinstated_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request} reinstated on {self.reinstated_on:%-d %B %Y}"
 
 
 class ChaseEntry(models.Model):

@@ -12,6 +12,7 @@ from .agency_requests import (
     report_request_create,
     report_request_end,
     report_request_receive,
+    report_request_reinstate,
 )
 from .documents import (
     document_upload,
@@ -108,6 +109,7 @@ __all__ = [
     "report_request_chase",
     "report_request_end",
     "report_request_receive",
+    "report_request_reinstate",
     "FAMILY_FIELDS",
     "family_contact_add",
     "meeting_add",

@@ -15,6 +15,7 @@ from ..models import (
     AgencyReportRequest,
     ChaseEntry,
     RequestEnd,
+    RequestReinstatement,
     Review,
 )
 from ._common import _lock_review, _not_future, _refuse_if_closed, _timeline
@@ -155,7 +156,7 @@ def _refuse_if_ended(request: AgencyReportRequest) -> None:
     if request.ended:
         raise ReviewError(
             f"This request was {request.get_ended_display().lower()} on {request.ended_on:%-d %B %Y}; "
-            "make a new request if the report is wanted after all."
+            "reinstate it if the report is wanted after all."
         )
 
 
@@ -203,4 +204,64 @@ def report_request_end(
     )
     _timeline(request.review.notification, actor=actor, occurred_on=request.ended_on, summary=summary)
     deadlines_sync(subject=request.review.notification)
+    return request
+
+
+@transaction.atomic
+def report_request_reinstate(*, actor, request: AgencyReportRequest, reason: str) -> AgencyReportRequest:
+    """Undo a withdrawal or "not needed", with the reason the report is wanted after all: the
+    request is outstanding again with its due date, and its deadline opens again (overdue at
+    once if that date has passed: change the due date next). The closing it undid is kept with
+    the reinstatement (`RequestReinstatement`); audited and on the timeline.
+
+    Raises ReviewError if the request is not closed, the review is closed, the agency has been
+    asked for this report again since, or the reason is empty.
+    """
+    # The review first, as a new request locks it: one live request per agency and type.
+    review = _lock_review(request.review)
+    request = (
+        AgencyReportRequest.objects.select_for_update()
+        .select_related("review__notification", "agency")
+        .get(pk=request.pk)
+    )
+    if not request.ended:
+        raise ReviewError("This request has not been withdrawn or marked not needed.")
+    _refuse_if_closed(review)
+    again = review.report_requests.filter(agency=request.agency, report_type=request.report_type, ended="")
+    if again.exclude(pk=request.pk).exists():
+        raise ReviewError(
+            f"{request.agency.name} has been asked for this report again since, so this request "
+            "cannot be reinstated. Use the newer request."
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError("Enter the reason the report is wanted after all.")
+    today = local_today()
+    undone = request.get_ended_display().lower()
+    RequestReinstatement.objects.create(
+        request=request,
+        ended=request.ended,
+        ended_on=request.ended_on,
+        ended_reason=request.ended_reason,
+        ended_by=request.ended_by,
+        reinstated_on=today,
+        reason=reason,
+        actor=actor,
+    )
+    request.ended, request.ended_on, request.ended_reason, request.ended_by = "", None, "", None
+    request.save(update_fields=["ended", "ended_on", "ended_reason", "ended_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=request,
+        changed_fields=["ended", "ended_on", "ended_reason", "reinstated"],
+    )
+    _timeline(
+        review.notification,
+        actor=actor,
+        occurred_on=today,
+        summary=f"{request.get_report_type_display()} request to {request.agency.name} reinstated "
+        f"(had been {undone})",
+    )
+    deadlines_sync(subject=review.notification)
     return request

@@ -1,5 +1,6 @@
 """An agency report request that is no longer wanted: withdrawn or not needed, with a reason,
-audited, and its deadline closed (never overdue for ever, no more reminders)."""
+audited, and its deadline closed (never overdue for ever, no more reminders); and reinstated,
+with a reason, when it is wanted after all: audited, its deadline open again."""
 
 from datetime import date
 
@@ -81,11 +82,11 @@ def test_a_received_or_closed_request_cannot_be_closed_again_nor_chased(officer)
     services.report_request_end(actor=officer, request=request, ended="withdrawn", reason="No longer needed.")
     with pytest.raises(ReviewError, match="was withdrawn on 1 November 2026"):
         services.report_request_end(actor=officer, request=request, ended="not_needed", reason="Again.")
-    with pytest.raises(ReviewError, match="make a new request"):
+    with pytest.raises(ReviewError, match="reinstate it if the report is wanted after all"):
         services.report_request_chase(
             actor=officer, request=request, chased_on=date(2026, 11, 1), method="email"
         )
-    with pytest.raises(ReviewError, match="make a new request"):
+    with pytest.raises(ReviewError, match="reinstate it if the report is wanted after all"):
         services.report_request_change_due(actor=officer, request=request, due_on=date(2026, 12, 1))
 
 
@@ -131,3 +132,95 @@ def test_a_withdrawn_request_can_be_made_again(officer):
     assert (
         _deadline(again).status == DeadlineStatus.OPEN and _deadline(request).status == DeadlineStatus.CLOSED
     )
+
+
+def test_reinstating_opens_the_deadline_again_keeps_the_closing_and_is_audited(officer):
+    review, request = _requested(officer)
+    services.report_request_end(
+        actor=officer, request=request, ended="withdrawn", reason="Agency had no contact."
+    )
+    log_due_reminders(date(2026, 11, 1))
+    assert not _deadline(request).reminders.exists()
+
+    services.report_request_reinstate(
+        actor=officer, request=request, reason="Police found a contact after all."
+    )
+
+    request.refresh_from_db()
+    assert (request.ended, request.ended_on, request.ended_reason, request.ended_by) == ("", None, "", None)
+    assert request.outstanding
+    deadline = _deadline(request)
+    assert (deadline.status, deadline.closed_reason) == (DeadlineStatus.OPEN, "")
+    # Its due date has passed, so it is overdue again at once, and reminded.
+    assert clock_state(deadline, date(2026, 11, 1)).key == State.OVERDUE
+    log_due_reminders(date(2026, 11, 1))
+    assert deadline.reminders.exists()
+    kept = request.reinstatements.get()
+    assert (kept.ended, kept.ended_on, kept.ended_reason, kept.ended_by) == (
+        "withdrawn",
+        date(2026, 11, 1),
+        "Agency had no contact.",
+        officer,
+    )
+    assert (kept.reinstated_on, kept.reason, kept.actor) == (
+        date(2026, 11, 1),
+        "Police found a contact after all.",
+        officer,
+    )
+    changes = AuditEvent.objects.filter(
+        object_type__endswith="agencyreportrequest", object_id=str(request.pk), action=AuditAction.CHANGE
+    )
+    assert changes.count() == 2  # closed, then reinstated
+    assert review.notification.timeline.filter(
+        summary=f"Individual Management Review request to {request.agency.name} reinstated (had been withdrawn)"
+    ).exists()
+    # Outstanding again: it can be chased, and closed again.
+    services.report_request_chase(actor=officer, request=request, chased_on=date(2026, 11, 1), method="email")
+    services.report_request_end(
+        actor=officer, request=request, ended="not_needed", reason="Covered after all."
+    )
+    assert _deadline(request).closed_reason == "Report not needed"
+
+
+def test_reinstating_refuses_what_it_cannot_do_and_changes_nothing(officer):
+    review, request = _requested(officer)
+    with pytest.raises(ReviewError, match="has not been withdrawn or marked not needed"):
+        services.report_request_reinstate(actor=officer, request=request, reason="Wanted.")
+    services.report_request_end(actor=officer, request=request, ended="withdrawn", reason="Wrong team asked.")
+    with pytest.raises(ReviewError, match="Enter the reason the report is wanted after all"):
+        services.report_request_reinstate(actor=officer, request=request, reason="   ")
+    services.report_request_create(
+        actor=officer,
+        review=review,
+        agency=request.agency,
+        report_type="imr",
+        requested_on=date(2026, 11, 1),
+        due_on=date(2026, 12, 13),
+    )
+    with pytest.raises(ReviewError, match="has been asked for this report again since"):
+        services.report_request_reinstate(actor=officer, request=request, reason="Wanted.")
+    request.refresh_from_db()
+    assert request.ended == "withdrawn" and not request.reinstatements.exists()
+    assert _deadline(request).status == DeadlineStatus.CLOSED
+
+
+def test_the_page_reinstates_it_with_a_reason(as_user, officer, agency_rep):
+    review, request = _requested(officer)
+    url = reverse("reviews:request_reinstate", args=[review.notification_id, request.pk])
+    page = reverse("reviews:request", args=[review.notification_id, request.pk])
+    assert url.encode() not in as_user(officer).get(page).content  # not closed: nothing to reinstate
+    services.report_request_end(actor=officer, request=request, ended="withdrawn", reason="Wrong team asked.")
+    assert url.encode() in as_user(officer).get(page).content
+    assert url.encode() not in as_user(agency_rep).get(page).content
+    assert as_user(agency_rep).post(url, {"reason": "x"}).status_code in (403, 404)
+
+    refused = as_user(officer).post(url, {"reason": ""})
+    assert refused.status_code == 200
+    assert b"Enter the reason the report is wanted after all" in refused.content
+
+    done = as_user(officer).post(url, {"reason": "The right team is now known."})
+    assert done.status_code == 302
+    shown = as_user(agency_rep).get(page).content.decode()
+    assert "Closed and reinstated" in shown
+    assert "Wrong team asked." in shown and "The right team is now known." in shown
+    assert "Upload the report" in shown
