@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
@@ -37,12 +39,54 @@ def _last_referral(person) -> str:
     return f", the last on {person.last_referral_on:%-d %B %Y} to {person.last_area}"
 
 
-# The checklist's three lists of ticks, with the answer each records and its words in messages.
-DASH_FIELDS = {"dash_yes": "yes", "dash_not_known": "not known", "dash_declined": "declined"}
-DASH_ANSWER_OF = {
-    "dash_yes": DashAnswer.YES,
-    "dash_not_known": DashAnswer.NOT_KNOWN,
-    "dash_declined": DashAnswer.DECLINED,
+@dataclass(frozen=True)
+class ChecklistList:
+    """One of the risk checklist's lists of ticks: the answer a tick records, its words in
+    messages (and at the end of each box's label, so an item's boxes never share one), and the
+    field's label and hint."""
+
+    answer: str
+    words: str
+    label: str
+    help_text: str
+    words_in_boxes: bool = True
+
+    def field(self) -> forms.MultipleChoiceField:
+        return forms.MultipleChoiceField(
+            label=self.label,
+            help_text=self.help_text,
+            choices=[],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def choices(self, questions: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        if not self.words_in_boxes:
+            return questions
+        return [(number, f"{text}: {self.words}") for number, text in questions]
+
+
+# The checklist's three lists, in the order the form shows them: the one declaration of each.
+CHECKLIST_LISTS = {
+    "dash_yes": ChecklistList(
+        DashAnswer.YES,
+        "yes",
+        "Risk checklist: tick each item answered yes",
+        "The score is the number of items answered yes.",
+        words_in_boxes=False,
+    ),
+    "dash_not_known": ChecklistList(
+        DashAnswer.NOT_KNOWN,
+        "not known",
+        "Items not known",
+        "Tick each item the referrer could not find out. It counts as no in the score.",
+    ),
+    "dash_declined": ChecklistList(
+        DashAnswer.DECLINED,
+        "declined",
+        "Items the victim declined to answer",
+        "It counts as no in the score.",
+    ),
 }
 
 
@@ -124,27 +168,8 @@ class ReferralForm(GdsFormMixin, forms.Form):
         required=False,
         help_text="Leave blank if not known.",
     )
-    dash_yes = forms.MultipleChoiceField(
-        label="Risk checklist: tick each item answered yes",
-        help_text="The score is the number of items answered yes.",
-        choices=[],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    dash_not_known = forms.MultipleChoiceField(
-        label="Items not known",
-        help_text="Tick each item the referrer could not find out. It counts as no in the score.",
-        choices=[],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    dash_declined = forms.MultipleChoiceField(
-        label="Items the victim declined to answer",
-        help_text="It counts as no in the score.",
-        choices=[],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    # One field per list of CHECKLIST_LISTS, in its order.
+    dash_yes, dash_not_known, dash_declined = (checklist.field() for checklist in CHECKLIST_LISTS.values())
     professional_judgement = forms.BooleanField(
         label="Referred on professional judgement",
         required=False,
@@ -185,12 +210,8 @@ class ReferralForm(GdsFormMixin, forms.Form):
         self.victim_matches = self._possible_matches("victim", PersonRole.VICTIM)
         self.perpetrator_matches = self._possible_matches("perpetrator", PersonRole.PERPETRATOR)
         questions = [(str(q.number), q.text) for q in RiskQuestion.objects.filter(active=True)]
-        self.fields["dash_yes"].choices = questions
-        # Each box is named with its answer, so an item's three boxes never share a label.
-        for name in ("dash_not_known", "dash_declined"):
-            self.fields[name].choices = [
-                (number, f"{text}: {DASH_FIELDS[name]}") for number, text in questions
-            ]
+        for name, checklist in CHECKLIST_LISTS.items():
+            self.fields[name].choices = checklist.choices(questions)
         self.risk_threshold = conf.high_risk_threshold()
         self.fields["incidents_in_period"].help_text = (
             f"In the last {conf.escalation_months()} months. {conf.escalation_incidents()} or more "
@@ -248,9 +269,7 @@ class ReferralForm(GdsFormMixin, forms.Form):
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                Field.checkboxes("dash_yes", small=True, legend_size=Size.SMALL),
-                Field.checkboxes("dash_not_known", small=True, legend_size=Size.SMALL),
-                Field.checkboxes("dash_declined", small=True, legend_size=Size.SMALL),
+                *(Field.checkboxes(name, small=True, legend_size=Size.SMALL) for name in CHECKLIST_LISTS),
                 Field.checkbox("professional_judgement"),
                 Field.textarea("professional_judgement_reasons"),
                 Field.text("incidents_in_period", field_width=3),
@@ -277,13 +296,13 @@ class ReferralForm(GdsFormMixin, forms.Form):
                 "professional_judgement_reasons", "Give the reasons for referring on professional judgement"
             )
         ticked: dict[str, str] = {}
-        for name in DASH_FIELDS:
+        for name, checklist in CHECKLIST_LISTS.items():
             for number in cleaned.get(name) or []:
                 if number in ticked:
                     self.add_error(
                         name,
-                        f"Item {number} is ticked as {DASH_FIELDS[ticked[number]]} and as {DASH_FIELDS[name]}: "
-                        "give each item one answer",
+                        f"Item {number} is ticked as {CHECKLIST_LISTS[ticked[number]].words} and as "
+                        f"{checklist.words}: give each item one answer",
                     )
                 ticked.setdefault(number, name)
         referred = cleaned.get("referral_date")
@@ -330,8 +349,8 @@ class ReferralForm(GdsFormMixin, forms.Form):
         """cleaned_data as services.referral_create takes it (`**form.cleaned_data`): the checklist
         as answers, and each person as an existing match or the details of a new one."""
         cleaned["dash_answers"] = {
-            number: answer
-            for name, answer in DASH_ANSWER_OF.items()
+            number: checklist.answer
+            for name, checklist in CHECKLIST_LISTS.items()
             for number in cleaned.pop(name, None) or []
         }
         for prefix, matches in (("victim", self.victim_matches), ("perpetrator", self.perpetrator_matches)):

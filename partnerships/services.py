@@ -697,7 +697,7 @@ def _marac_errors(service):
         except MaracError:
             raise
         except MeetingError as exc:
-            raise MaracError(str(exc)) from exc
+            raise MaracError(str(exc), field=exc.field) from exc
 
     return wrapper
 

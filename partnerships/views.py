@@ -482,12 +482,8 @@ def meeting_create(request):
         request.POST or None, initial={"agencies": list(core)}, chairs=selectors.marac_chairs()
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services.meeting_create(actor=request.user, **data)
-        except MaracError as exc:
-            form.add_error("date", str(exc))
-        else:
+        with errors_on(form):
+            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
             messages.success(request, f"The meeting on {meeting.date:%-d %B %Y} has been scheduled.")
             return redirect(meeting)
     return render(request, "partnerships/meeting_form.html", {"form": form})

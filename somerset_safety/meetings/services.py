@@ -93,10 +93,10 @@ def meeting_schedule(
     or the times are the wrong way round. Returns the app's proxy of the meeting."""
     kind = kind_of(body)
     if Meeting.objects.filter(body=body, date=date).exclude(status=MeetingStatus.CANCELLED).exists():
-        raise MeetingError(f"{body} already has a meeting on {_on(date)}.")
+        raise MeetingError(f"{body} already has a meeting on {_on(date)}.", field="date")
     start_time = start_time or body.start_time
     if start_time and end_time and end_time <= start_time:
-        raise MeetingError("The meeting must end after it starts.")
+        raise MeetingError("The meeting must end after it starts.", field="end_time")
     meeting = kind.meeting_model.objects.create(
         body=body,
         date=date,
@@ -190,11 +190,13 @@ def meeting_update_details(
             )
         clash = Meeting.objects.filter(body_id=meeting.body_id, date=values["date"]).exclude(pk=meeting.pk)
         if clash.exclude(status=MeetingStatus.CANCELLED).exists():
-            raise MeetingError(f"{meeting.body} already has a meeting on {_on(values['date'])}.")
+            raise MeetingError(
+                f"{meeting.body} already has a meeting on {_on(values['date'])}.", field="date"
+            )
     start = values.get("start_time", meeting.start_time)
     end = values.get("end_time", meeting.end_time)
     if start and end and end <= start:
-        raise MeetingError("The meeting must end after it starts.")
+        raise MeetingError("The meeting must end after it starts.", field="end_time")
     if save_changes(meeting, values, actor, expected_version=expected_version):
         _sync(meeting)
     return meeting

@@ -210,6 +210,24 @@ def test_return_page_csv_and_disclosure(
     assert "The last day must be on or after the first day" in body
 
 
+def test_a_refused_meeting_shows_the_services_words_beside_the_date(as_user, coordinator, area):
+    """A second meeting of the area on one day: the service's refusal (through errors_on) is on
+    the date field, so the error summary links to the date's first input, and nothing is saved."""
+    client = as_user(coordinator)
+    data = {
+        "area": area.pk,
+        **split("date", dt.date(2024, 7, 1)),
+        "agencies": [Agency.objects.get(code="POLICE").pk],
+    }
+    assert client.post(reverse("partnerships:meeting_create"), data).status_code == 302
+    refused = client.post(reverse("partnerships:meeting_create"), data)
+    assert refused.status_code == 200
+    message = f"{area.name} already has a meeting on 1 July 2024."
+    assert refused.context["form"].errors["date"] == [message]
+    assert 'href="#id_date_0"' in refused.content.decode()
+    assert area.meetings.count() == 1
+
+
 def test_meeting_journey_through_views(as_user, coordinator, area):
     client = as_user(coordinator)
     response = client.post(
