@@ -92,7 +92,7 @@ def obligation_changed_by_admin(*, actor, obligation: Obligation, changed_fields
 
 
 def _check_met_on(met_on: date) -> None:
-    refuse_future(met_on, "The date it was met", DutiesError)
+    refuse_future(met_on, "The date it was met", DutiesError, field="met_on")
 
 
 @transaction.atomic
@@ -216,7 +216,7 @@ def _check_assessment(values: dict) -> None:
         raise DutiesError("Enter the crime and disorder implications found.")
     if values["covers_equality"] and not values["equality_impact"].strip():
         raise DutiesError("Enter the equality impact found.")
-    refuse_future(values["assessed_on"], "The date of the assessment", DutiesError)
+    refuse_future(values["assessed_on"], "The date of the assessment", DutiesError, field="assessed_on")
 
 
 def _link_assessment_evidence(*, assessment: ImpactAssessment, actor) -> None:
@@ -314,7 +314,7 @@ def _check_safeguarding(made: bool, on: date | None, to: str, *, child: bool, re
         raise DutiesError("Enter when the safeguarding referral was made and who it went to.")
     if child and not made and not reason_not_made.strip():
         raise DutiesError(CHILD_NEEDS_SAFEGUARDING)
-    refuse_future(on, "The safeguarding referral date", DutiesError)
+    refuse_future(on, "The safeguarding referral date", DutiesError, field="on")
 
 
 def _set_exploitations(notification: SlaveryNotification, exploitation_types: list[str]) -> None:
@@ -376,8 +376,8 @@ def slavery_notification_create(
         raise DutiesError(
             "An MS1 notification is anonymous: do not record a name, date of birth or NRM reference."
         )
-    refuse_future(encounter_date, "The date of the encounter", DutiesError)
-    refuse_future(submitted_on, "The date submitted", DutiesError)
+    refuse_future(encounter_date, "The date of the encounter", DutiesError, field="encounter_date")
+    refuse_future(submitted_on, "The date submitted", DutiesError, field="submitted_on")
     if submitted_on < encounter_date:
         raise DutiesError("The date submitted must be on or after the date of the encounter.")
     _check_exploitation(exploitation_types, exploitation_other)
@@ -499,7 +499,7 @@ def slavery_notification_update(
 
 
 def _check_decision_date(decided_on: date, after: date, what: str) -> None:
-    refuse_future(decided_on, f"The {what} decision date", DutiesError)
+    refuse_future(decided_on, f"The {what} decision date", DutiesError, field="decided_on")
     if decided_on < after:
         raise DutiesError(f"The {what} decision date cannot be before {_long(after)}.")
 

@@ -296,7 +296,7 @@ def referral_create(
     Raises MaracError when no criterion is met, when professional judgement has no reasons, or
     when the dates are impossible. Nothing is written when it raises.
     """
-    refuse_future(referral_date, "The referral date", MaracError)
+    refuse_future(referral_date, "The referral date", MaracError, field="referral_date")
     if incident_date and incident_date > referral_date:
         raise MaracError("The incident date must be on or before the referral date.", field="incident_date")
     valid_numbers = {
@@ -1033,7 +1033,7 @@ def research_return_record(
         raise MaracError("Research returns can be recorded only until the meeting concludes.")
     if not _on_agenda(meeting, referral) or not researching(actor, referral, meeting):
         raise MaracError("Your agency is not researching this case for this meeting.")
-    refuse_future(researched_on, "The date of the research", MaracError)
+    refuse_future(researched_on, "The date of the research", MaracError, field="researched_on")
     summary, risks = summary.strip(), risks.strip()
     if information_held and not summary:
         raise MaracError("Summarise the information your agency holds.")

@@ -16,9 +16,9 @@ from ..exceptions import CommissioningError
 __all__ = ["audit_created", "long_date", "not_future", "require_text", "save_changes"]
 
 
-def not_future(day: date | None, what: str) -> None:
-    """The platform's not-in-the-future rule, raised as the commissioning error."""
-    refuse_future(day, f"The {what}", CommissioningError)
+def not_future(day: date | None, what: str, *, field: str | None) -> None:
+    """The platform's not-in-the-future rule, raised as the commissioning error on `field`."""
+    refuse_future(day, f"The {what}", CommissioningError, field=field)
 
 
 def require_text(value: str, message: str) -> str:

@@ -120,7 +120,7 @@ def contract_create(
     _check_terms(values)
     if option_count and not option_months:
         raise CommissioningError("Enter the length of each extension option in months.")
-    not_future(signed_on, "date the contract was signed")
+    not_future(signed_on, "date the contract was signed", field="signed_on")
     contract = Contract(
         **values,
         status=ContractStatus.LIVE if signed_on else ContractStatus.PLANNED,
@@ -218,7 +218,7 @@ def contract_start_procurement(*, actor, contract: Contract) -> Contract:
 def contract_record_intention(*, actor, contract: Contract, notice_on: date) -> Contract:
     """Procuring → standstill, from the date the intention-to-award notice was published.
     The standstill end becomes a deadline."""
-    not_future(notice_on, "date the notice was published")
+    not_future(notice_on, "date the notice was published", field="notice_on")
     return _move(contract, "issue_intention", actor=actor, updates={"intention_notice_on": notice_on})
 
 
@@ -227,7 +227,7 @@ def contract_sign(*, actor, contract: Contract, signed_on: date) -> Contract:
     """Standstill → live. Refused while the standstill runs (a representation awaiting
     re-decision holds it open), for a date inside it, and — Procurement Act 2023 over £5
     million — with fewer than three KPIs set."""
-    not_future(signed_on, "date the contract was signed")
+    not_future(signed_on, "date the contract was signed", field="signed_on")
     end = schedule.standstill_end(contract)
     if end is not None and signed_on <= end:
         raise CommissioningError(
@@ -243,7 +243,7 @@ def contract_begin_ending(
     """Live or in extension → ending. On expiry it ends at the end date in force; an early
     termination gives its own date. Options still open are marked not to be used, which is
     the decision the extension clock was waiting for."""
-    not_future(decided_on, "date of the decision")
+    not_future(decided_on, "date of the decision", field="decided_on")
     if reason == EndingReason.EXPIRY:
         ends_on = contract.current_end_date
     elif reason == EndingReason.TERMINATION:
@@ -273,7 +273,7 @@ def contract_begin_ending(
 @transaction.atomic
 def contract_end(*, actor, contract: Contract, ended_on: date) -> Contract:
     """Ending → ended. The termination notice (Procurement Act 2023) runs from this date."""
-    not_future(ended_on, "date the contract ended")
+    not_future(ended_on, "date the contract ended", field="ended_on")
     if ended_on < contract.start_date:
         raise CommissioningError("The contract cannot end before it started.")
     return _move(contract, "end", actor=actor, updates={"final_end_date": ended_on})
@@ -282,7 +282,7 @@ def contract_end(*, actor, contract: Contract, ended_on: date) -> Contract:
 @transaction.atomic
 def contract_abandon(*, actor, contract: Contract, abandoned_on: date) -> Contract:
     """Planned, procuring or in standstill → ended, without a contract being signed."""
-    not_future(abandoned_on, "date the procurement was abandoned")
+    not_future(abandoned_on, "date the procurement was abandoned", field="abandoned_on")
     return _move(
         contract,
         "abandon",
@@ -298,7 +298,7 @@ def contract_abandon(*, actor, contract: Contract, abandoned_on: date) -> Contra
 @transaction.atomic
 def contract_record_reprocurement(*, actor, contract: Contract, started_on: date) -> Contract:
     """Record the date re-procurement of the service started (meets its clock)."""
-    not_future(started_on, "date re-procurement started")
+    not_future(started_on, "date re-procurement started", field="started_on")
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     save_changes(contract, {"reprocurement_started_on": started_on}, actor)
     return contract_refresh(contract=contract)
@@ -339,7 +339,7 @@ def option_agree(*, actor, option: ExtensionOption, agreed_on: date) -> Extensio
         raise CommissioningError(
             f"Option {option.number} is {option.get_status_display().lower()}, not envisaged."
         )
-    not_future(agreed_on, "date the option was agreed")
+    not_future(agreed_on, "date the option was agreed", field="agreed_on")
     save_changes(option, {"status": OptionStatus.AGREED, "agreed_on": agreed_on}, actor)
     return option
 
@@ -351,7 +351,7 @@ def option_decline(*, actor, option: ExtensionOption, declined_on: date, reason:
     _check_contract_open_for_options(option.contract)
     if not option.is_open:
         raise CommissioningError(f"Option {option.number} is already {option.get_status_display().lower()}.")
-    not_future(declined_on, "date of the decision")
+    not_future(declined_on, "date of the decision", field="declined_on")
     reason = require_text(reason, "Enter why the option will not be used.")
     save_changes(
         option,
@@ -374,7 +374,7 @@ def extension_take(
     CONTRACT_MOVES.check(contract, "extend")
     if option.status != OptionStatus.AGREED:
         raise CommissioningError(f"Option {option.number} has not been agreed. Record it as agreed first.")
-    not_future(decided_on, "date of the decision")
+    not_future(decided_on, "date of the decision", field="decided_on")
     if option.agreed_on and decided_on < option.agreed_on:
         raise CommissioningError("The decision cannot be dated before the option was agreed.")
     approver = require_text(approver, "Enter who approved the extension.")
@@ -410,7 +410,7 @@ def representation_record(
         raise CommissioningError("Representations are part of the Provider Selection Regime standstill only.")
     if contract.status != ContractStatus.STANDSTILL:
         raise CommissioningError("A representation can be recorded only while the contract is in standstill.")
-    not_future(received_on, "date the representation was received")
+    not_future(received_on, "date the representation was received", field="received_on")
     end = schedule.standstill_end(contract)
     if received_on < contract.intention_notice_on or (end is not None and received_on > end):
         raise CommissioningError("A representation must be received during the standstill.")
@@ -435,7 +435,7 @@ def representation_decide(
     )
     if representation.re_decision_on is not None:
         raise CommissioningError("The re-decision has already been recorded.")
-    not_future(re_decision_on, "date of the re-decision")
+    not_future(re_decision_on, "date of the re-decision", field="re_decision_on")
     if re_decision_on < representation.received_on:
         raise CommissioningError("The re-decision cannot be before the representation was received.")
     save_changes(
@@ -490,7 +490,7 @@ def modification_record(
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if not contract.is_signed or contract.status == ContractStatus.ENDED:
         raise CommissioningError("Only a signed contract that has not ended can be modified.")
-    not_future(agreed_on, "date the modification was agreed")
+    not_future(agreed_on, "date the modification was agreed", field="agreed_on")
     if takes_effect_on < agreed_on:
         raise CommissioningError("The modification cannot take effect before it was agreed.")
     if contract.regime == Regime.PSR and kind == ModificationKind.COUNCIL_INITIATED:
@@ -539,7 +539,7 @@ def notice_publish(
     every active KPI on the Act's five-point scale; change and transparency notices name the
     modification. Each meets its clock."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    not_future(published_on, "date the notice was published")
+    not_future(published_on, "date the notice was published", field="published_on")
     summary = require_text(summary, "Enter a summary of the notice.")
     if kind in (NoticeKind.CHANGE, NoticeKind.TRANSPARENCY):
         if modification is None or modification.contract_id != contract.pk:
@@ -581,7 +581,7 @@ def _check_risk(values: dict) -> None:
     for name in ("likelihood", "impact"):
         if values.get(name) not in range(1, 6):
             raise CommissioningError(f"Choose the {name} from 1 to 5.")
-    not_future(values.get("raised_on"), "date the risk was raised")
+    not_future(values.get("raised_on"), "date the risk was raised", field="raised_on")
 
 
 @transaction.atomic
@@ -606,7 +606,7 @@ def risk_close(*, actor, risk: Risk, closed_on: date) -> Risk:
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
     if risk.status == RiskStatus.CLOSED:
         raise CommissioningError("This risk is already closed.")
-    not_future(closed_on, "date the risk was closed")
+    not_future(closed_on, "date the risk was closed", field="closed_on")
     if closed_on < risk.raised_on:
         raise CommissioningError("A risk cannot be closed before it was raised.")
     save_changes(risk, {"status": RiskStatus.CLOSED, "closed_on": closed_on}, actor)

@@ -46,7 +46,7 @@ def contribution_record(
 ) -> BudgetContribution:
     """A partner's contribution to the pooled budget for the financial year starting in April `year`."""
     _check_amount(amount, "amount")
-    not_future(received_on, "date it was received")
+    not_future(received_on, "date it was received", field="received_on")
     contribution = BudgetContribution.objects.create(
         year=year,
         partner=partner,
@@ -135,7 +135,7 @@ def grant_submit(*, actor, grant: Grant, submitted_on: date) -> Grant:
     """Preparing → submitted. Meets the bid deadline (late if after it)."""
     grant = _lock(grant)
     _require_status(grant, {GrantStatus.PREPARING}, "submitted")
-    not_future(submitted_on, "date the bid was submitted")
+    not_future(submitted_on, "date the bid was submitted", field="submitted_on")
     save_changes(grant, {"status": GrantStatus.SUBMITTED, "submitted_on": submitted_on}, actor)
     deadlines_sync(subject=grant)
     return grant
@@ -154,7 +154,7 @@ def grant_decide(
     """Submitted → awarded (with the amount and any conditions) or unsuccessful."""
     grant = _lock(grant)
     _require_status(grant, {GrantStatus.SUBMITTED}, "decided")
-    not_future(decided_on, "date of the funder's decision")
+    not_future(decided_on, "date of the funder's decision", field="decided_on")
     if decided_on < grant.submitted_on:
         raise CommissioningError("The decision cannot be before the bid was submitted.")
     values = {"status": GrantStatus.UNSUCCESSFUL, "decided_on": decided_on}
@@ -200,7 +200,7 @@ def grant_report_submit(*, actor, report: GrantReport, submitted_on: date) -> Gr
     report = GrantReport.objects.select_for_update().select_related("grant").get(pk=report.pk)
     if report.submitted_on:
         raise CommissioningError("This report has already been sent.")
-    not_future(submitted_on, "date the report was sent")
+    not_future(submitted_on, "date the report was sent", field="submitted_on")
     save_changes(report, {"submitted_on": submitted_on}, actor)
     deadlines_sync(subject=report.grant)
     return report

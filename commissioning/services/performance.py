@@ -45,7 +45,7 @@ def _check_kpi(contract: Contract, values: dict, *, exclude_pk: int | None = Non
     values["unit"] = require_text(values.get("unit", ""), "Enter the KPI's unit, for example % or people.")
     if values.get("tolerance") is not None and values["tolerance"] < 0:
         raise CommissioningError("The amber tolerance cannot be negative.")
-    not_future(values.get("set_on"), "date the KPI was set")
+    not_future(values.get("set_on"), "date the KPI was set", field="set_on")
     clash = contract.kpis.filter(name__iexact=values["name"])
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
@@ -164,7 +164,7 @@ def return_record(
     recorded raises CommissioningError and nothing is written. Meets the quarter's clock (late
     if received after it)."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    not_future(received_on, "date the return was received")
+    not_future(received_on, "date the return was received", field="received_on")
     problem = return_quarter_problem(contract, quarter, received_on)
     if problem:
         raise CommissioningError(problem)
@@ -221,7 +221,7 @@ def return_sign_off(
     quarterly_return = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
     if quarterly_return.status == ReturnStatus.SIGNED_OFF:
         raise CommissioningError("This return has already been signed off.")
-    not_future(signed_off_on, "date of sign-off")
+    not_future(signed_off_on, "date of sign-off", field="signed_off_on")
     if signed_off_on < quarterly_return.received_on:
         raise CommissioningError("A return cannot be signed off before it was received.")
     save_changes(

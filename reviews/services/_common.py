@@ -27,8 +27,8 @@ def _timeline(notification: Notification, *, actor, occurred_on: date, summary: 
     )
 
 
-def _not_future(day: date | None, what: str) -> None:
-    refuse_future(day, what, ReviewError)
+def _not_future(day: date | None, what: str, *, field: str | None) -> None:
+    refuse_future(day, what, ReviewError, field=field)
 
 
 def _refuse_if_closed(review: Review) -> None:

@@ -98,7 +98,7 @@ def report_request_chase(
     if request.received_on:
         raise ReviewError("This report has been received; there is nothing to chase.")
     _refuse_if_ended(request)
-    _not_future(chased_on, "The date chased")
+    _not_future(chased_on, "The date chased", field="chased_on")
     entry = ChaseEntry.objects.create(
         request=request, chased_on=chased_on, method=method, note=note, actor=actor
     )
@@ -126,7 +126,7 @@ def report_request_receive(
         .get(pk=request.pk)
     )
     _refuse_if_ended(request)
-    _not_future(received_on, "The date received")
+    _not_future(received_on, "The date received", field="received_on")
     if received_on < request.requested_on:
         raise ReviewError("The date received cannot be before the date requested.")
     first = request.received_on is None

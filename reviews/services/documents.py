@@ -23,7 +23,7 @@ def meeting_add(
     *, actor, review: Review, held_on: date, agencies, attendees="", apologies="", minutes=""
 ) -> Meeting:
     review = _lock_review(review)
-    _not_future(held_on, "The meeting date")
+    _not_future(held_on, "The meeting date", field="held_on")
     meeting = Meeting.objects.create(
         review=review, held_on=held_on, attendees=attendees, apologies=apologies, minutes=minutes
     )

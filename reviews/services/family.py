@@ -28,7 +28,7 @@ FAMILY_FIELDS = [
 def family_contact_add(*, actor, review: Review, data: dict) -> FamilyContact:
     """Log a contact with the family. A pseudonym agreed here becomes the review's pseudonym."""
     review = _lock_review(review)
-    _not_future(data["contacted_on"], "The date of contact")
+    _not_future(data["contacted_on"], "The date of contact", field="contacted_on")
     contact = FamilyContact.objects.create(
         review=review, recorded_by=actor, **{f: data[f] for f in FAMILY_FIELDS if f in data}
     )

@@ -31,7 +31,7 @@ def _move(
     move = REVIEW_MOVES.check(review, name)
     if on is None:
         raise TransitionRefused(f"Enter the {move.date_label.lower()}.")
-    _not_future(on, move.date_label)
+    _not_future(on, move.date_label, field="on")
     if on < review.stage_changed_on:
         raise TransitionRefused(
             f"The date cannot be before the current stage began on {review.stage_changed_on:%-d %B %Y}."

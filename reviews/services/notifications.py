@@ -81,7 +81,7 @@ def notification_create(*, actor, different_death_confirmed: bool = False, **dat
     (nothing saved) when a notification with the same date of death and victim's name exists,
     unless the officer has confirmed this is a different death (the audit event keeps which)."""
     _known_fields(data)
-    _not_future(data["notified_on"], "The date notified")
+    _not_future(data["notified_on"], "The date notified", field="notified_on")
     if data["date_of_death"] > data["notified_on"]:
         raise ReviewError("The date of death must be on or before the date notified.", field="date_of_death")
     _trial_after_death(data.get("trial_date"), data["date_of_death"])
@@ -131,7 +131,7 @@ def notification_update(
     values = {name: data[name] for name in NOTIFICATION_FIELDS if name in data}
     notified_on = values.get("notified_on", notification.notified_on)
     date_of_death = values.get("date_of_death", notification.date_of_death)
-    _not_future(notified_on, "The date notified")
+    _not_future(notified_on, "The date notified", field="notified_on")
     if date_of_death > notified_on:
         raise ReviewError("The date of death must be on or before the date notified.", field="date_of_death")
     if notification.decision_date and notification.decision_date < notified_on:
@@ -173,14 +173,14 @@ def notification_decide(
         raise ReviewError("Enter the reasons for the decision.")
     if not decision_maker.strip():
         raise ReviewError("Enter who made the decision.")
-    _not_future(decision_date, "The decision date")
+    _not_future(decision_date, "The decision date", field="decision_date")
     if decision_date < notification.notified_on:
         raise ReviewError(
             f"The decision date must be on or after the date notified ({notification.notified_on:%-d %B %Y}).",
             field="decision_date",
         )
     if home_office_told_on is not None:
-        _not_future(home_office_told_on, "The date the Home Office was told")
+        _not_future(home_office_told_on, "The date the Home Office was told", field="home_office_told_on")
         if home_office_told_on < decision_date:
             raise ReviewError(
                 "The Home Office cannot have been told before the decision was made.",
@@ -233,7 +233,7 @@ def notification_home_office_told(*, actor, notification: Notification, told_on:
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
     if notification.decision == Decision.PENDING:
         raise ReviewError("Record the decision before the date the Home Office was told.")
-    _not_future(told_on, "The date the Home Office was told")
+    _not_future(told_on, "The date the Home Office was told", field="told_on")
     if told_on < notification.decision_date:
         raise ReviewError(
             "The Home Office cannot have been told before the decision was made "
@@ -268,7 +268,7 @@ def notification_family_told(
         raise ReviewError("Record the decision before recording that the family was told of it.")
     if told_on is None:
         raise ReviewError("Enter the date the family was told.", field="told_on")
-    _not_future(told_on, "The date the family was told")
+    _not_future(told_on, "The date the family was told", field="told_on")
     if told_on < notification.decision_date:
         raise ReviewError(
             "The family cannot have been told before the decision was made "

@@ -26,7 +26,7 @@ def pause_start(*, actor, review: Review, reason: str, started_on: date, detail:
     refusal = pause_refusal(review)
     if refusal:
         raise ReviewError(refusal)
-    _not_future(started_on, "The pause start date")
+    _not_future(started_on, "The pause start date", field="started_on")
     if started_on < review.notification.decision_date:
         raise ReviewError("A pause cannot start before the decision to hold the review.")
     pause = Pause.objects.create(
@@ -51,7 +51,7 @@ def pause_end(*, actor, pause: Pause, ended_on: date) -> Pause:
     pause = Pause.objects.select_for_update().select_related("review__notification").get(pk=pause.pk)
     if pause.ended_on is not None:
         raise ReviewError("This pause has already ended.")
-    _not_future(ended_on, "The pause end date")
+    _not_future(ended_on, "The pause end date", field="ended_on")
     if ended_on < pause.started_on:
         raise ReviewError(f"The pause cannot end before it started on {pause.started_on:%-d %B %Y}.")
     pause.ended_on = ended_on

@@ -69,7 +69,7 @@ def review_report_taken_down(
         raise ReviewError("Record publication before the date the published report came down.")
     if taken_down_on is None:
         raise ReviewError("Enter the date the published report came down.", field="taken_down_on")
-    _not_future(taken_down_on, "The date the published report came down")
+    _not_future(taken_down_on, "The date the published report came down", field="taken_down_on")
     until = online_until(review.published_on)
     if taken_down_on < until:
         raise ReviewError(

@@ -190,7 +190,7 @@ def action_submit(
         )
     if completed_on is None:
         raise ReviewError("Enter the date the action was completed.")
-    _not_future(completed_on, "The completion date")
+    _not_future(completed_on, "The completion date", field="completed_on")
     if uploaded_file is not None:
         action_evidence_add(actor=actor, action=action, uploaded_file=uploaded_file, description=description)
     return _move(

@@ -28,7 +28,7 @@ def review_set_team(
     review = _lock_review(review)
     _refuse_if_closed(review)
     appointed_on = appointed_on or local_today()
-    _not_future(appointed_on, "The date of the appointment")
+    _not_future(appointed_on, "The date of the appointment", field="appointed_on")
     decided = review.notification.decision_date
     if decided and appointed_on < decided:
         raise ReviewError(

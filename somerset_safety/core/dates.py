@@ -23,11 +23,14 @@ def future_refusal(day: date | None, what: str) -> str | None:
     return None
 
 
-def refuse_future(day: date | None, what: str, error: type[Exception]) -> None:
-    """Raise `error` (the app's domain error) for a date after today."""
+def refuse_future(day: date | None, what: str, error: type[Exception], *, field: str | None) -> None:
+    """Raise `error` (the app's domain error) for a date after today, naming `field`: the input
+    the date comes from (the service's keyword, which is the form field's name when the view
+    passes `**form.cleaned_data`), so `core.forms.errors_on` shows the message beside that input
+    and the error summary links to it. `field=None` only where no form has the date (an import)."""
     refusal = future_refusal(day, what)
     if refusal:
-        raise error(f"{refusal}.")
+        raise error(f"{refusal}.", field=field)
 
 
 def add_months(start: date, months: int) -> date:

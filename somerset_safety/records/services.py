@@ -368,7 +368,7 @@ def sar_create(
     a date of birth after it, an empty name, or a handler who cannot answer requests."""
     if regime not in Regime.values:
         raise RecordsError("Choose the law the request is made under", field="regime")
-    refuse_future(received_on, "The date received", RecordsError)
+    refuse_future(received_on, "The date received", RecordsError, field="received_on")
     if date_of_birth is not None and date_of_birth >= received_on:
         raise RecordsError(
             "The date of birth must be before the date the request was received", field="date_of_birth"
@@ -401,7 +401,7 @@ def sar_pause(*, actor, sar: SubjectAccessRequest, reason: str, started_on: date
     SAR_MOVES.check(sar, "pause")
     if reason not in PauseReason.values:
         raise RecordsError("Choose what the requester has been asked for", field="reason")
-    refuse_future(started_on, "The date asked", RecordsError)
+    refuse_future(started_on, "The date asked", RecordsError, field="started_on")
     if started_on < sar.received_on:
         raise RecordsError(
             f"The date asked cannot be before the request was received ({sar.received_on:%-d %B %Y})",
@@ -431,7 +431,7 @@ def sar_resume(*, actor, sar: SubjectAccessRequest, ended_on: date) -> SubjectAc
     sar = _lock_sar(sar)
     SAR_MOVES.check(sar, "resume")
     pause = sar.pauses.select_for_update().get(ended_on__isnull=True)
-    refuse_future(ended_on, "The date received", RecordsError)
+    refuse_future(ended_on, "The date received", RecordsError, field="ended_on")
     if ended_on < pause.started_on:
         raise RecordsError(
             f"The date received cannot be before the date asked ({pause.started_on:%-d %B %Y})",
@@ -481,7 +481,7 @@ def sar_extend(
         )
     if not reason.strip():
         raise RecordsError("Enter why the request is complex enough to need more time", field="reason")
-    refuse_future(told_on, "The date the requester was told", RecordsError)
+    refuse_future(told_on, "The date the requester was told", RecordsError, field="told_on")
     ends = deadlines.first_month_ends(sar.received_on, deadlines.pauses_of(sar))
     if told_on < sar.received_on or told_on > ends:
         raise RecordsError(
@@ -524,7 +524,7 @@ def sar_complete(*, actor, sar: SubjectAccessRequest, completed_on: date) -> Sub
     request arrived."""
     sar = _lock_sar(sar)
     SAR_MOVES.check(sar, "complete")
-    refuse_future(completed_on, "The date the response was sent", RecordsError)
+    refuse_future(completed_on, "The date the response was sent", RecordsError, field="completed_on")
     if completed_on < sar.received_on:
         raise RecordsError(
             f"The date the response was sent cannot be before the request was received ({sar.received_on:%-d %B %Y})",
