@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
@@ -27,7 +26,7 @@ from somerset_safety.audit.services import audit_record
 from somerset_safety.core.queueing import enqueue
 from somerset_safety.core.transitions import transition
 
-from . import conf
+from . import conf, summary
 from .deadlines import referrals_deadlines_sync
 from .exceptions import ImportRejected
 from .models import (
@@ -693,15 +692,20 @@ def _with_id_problems(cursor, errors: list[tuple[int, str, str]]) -> list[tuple[
     """The problems found row by row with those of the referral ids (on an earlier row of the
     file, or already imported) worked out in SQL, in the order and with the stop after
     MAX_ERRORS problems that checking row by row gives."""
+    # Each first row of an id looks it up in the unique index (LATERAL … LIMIT 1: one probe a
+    # row, where a join would read every referral in the database).
     cursor.execute(
         f"""
-        SELECT s.line, s.reference, s.first_line, r.id IS NOT NULL
+        SELECT s.line, s.reference, s.first_line
         FROM (
             SELECT line, reference, min(line) OVER (PARTITION BY reference) AS first_line
             FROM {STAGE} WHERE reference IS NOT NULL
         ) AS s
-        LEFT JOIN partnerships_referral r ON r.reference = s.reference AND s.line = s.first_line
-        WHERE s.line > s.first_line OR r.id IS NOT NULL
+        LEFT JOIN LATERAL (
+            SELECT 1 AS found FROM partnerships_referral r
+            WHERE s.line = s.first_line AND r.reference = s.reference LIMIT 1
+        ) AS r ON true
+        WHERE s.line > s.first_line OR r.found IS NOT NULL
         ORDER BY s.line
         LIMIT %s
         """,  # noqa: S608 - constant names; values are parameters
@@ -709,7 +713,7 @@ def _with_id_problems(cursor, errors: list[tuple[int, str, str]]) -> list[tuple[
     )
     found = [
         (line, "referral_id", _also_on_row(ref, first) if line > first else _already_imported(ref))
-        for line, ref, first, _exists in cursor.fetchall()
+        for line, ref, first in cursor.fetchall()
     ]
     # A row's referral id is its first column, so its problem comes first (a stable merge).
     merged = list(heapq.merge(found, errors, key=lambda error: error[0]))
@@ -723,10 +727,21 @@ def _with_id_problems(cursor, errors: list[tuple[int, str, str]]) -> list[tuple[
     return merged
 
 
+# For the import's own statements, each run once over the whole file: its sorts and hashes in
+# memory rather than in temporary files (PostgreSQL's default is 4 MB), and not compiled by JIT
+# (compiling them costs more than it saves). Local to the import's transaction.
+SESSION = {"work_mem": "64MB", "jit": "off"}
+ROWS = "marac_import_rows"  # the clean staged rows with their people's ids
+
+
 def _staged_write(*, cursor, actor, clean: int, batch_values: dict) -> ImportResult:
     """Write a clean staged file in a few statements: the new people (INSERT … ON CONFLICT DO
-    NOTHING), the referrals (joined to their people), then the repeats of every victim touched,
-    worked out again in one UPDATE (services.referral_flags_sql)."""
+    NOTHING), each row joined to its people, the flags of the file's referrals and of their
+    victims' referrals already there worked out in one window (services.referral_flags_sql: the
+    old ones that change are updated, the new ones are written with theirs), then the referrals
+    in one INSERT … SELECT, in date order (as the referral table's date indexes keep them)."""
+    for name, value in SESSION.items():
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
     batch = ImportBatch.objects.create(row_count=clean, **batch_values)
     now = timezone.now()
     new_people = 0
@@ -744,12 +759,47 @@ def _staged_write(*, cursor, actor, clean: int, batch_values: dict) -> ImportRes
             [role.value, now, *person_defaults.values()],
         )
         new_people += cursor.rowcount
+    cursor.execute(f"DROP TABLE IF EXISTS {ROWS}")
+    cursor.execute(
+        f"""
+        CREATE TEMPORARY TABLE {ROWS} ON COMMIT DROP AS
+        SELECT s.*, v.id AS victim_id, p.id AS perpetrator_id
+        FROM {STAGE} s
+        JOIN partnerships_person v
+          ON v.role = %(victim)s AND v.source_ref = s.victim_ref AND NOT (v.source_ref = '')
+        LEFT JOIN partnerships_person p
+          ON p.role = %(perpetrator)s AND p.source_ref = s.perpetrator_ref AND NOT (p.source_ref = '')
+        WHERE s.ok
+        """,  # noqa: S608 - constant names; values are parameters
+        {"victim": PersonRole.VICTIM.value, "perpetrator": PersonRole.PERPETRATOR.value},
+    )
+    cursor.execute(f"ANALYZE {ROWS}")  # for the window's plan: how many victims, and of whom
+    referral_flags_sql(
+        f"SELECT victim_id FROM {ROWS}",  # noqa: S608 - a constant name
+        {},
+        staged=f"SELECT line, victim_id, referral_date FROM {ROWS}",  # noqa: S608 - a constant name
+    )
+    cursor.execute(
+        f"""
+        SELECT s.reference, s.line FROM {ROWS} s JOIN marac_staged_flags f ON f.line = s.line
+        WHERE NOT s.visible_high_risk AND NOT s.professional_judgement AND NOT s.potential_escalation
+          AND NOT f.repeat
+        ORDER BY s.referral_date DESC, s.line DESC
+        LIMIT %s
+        """,  # noqa: S608 - constant names; values are parameters
+        [MAX_ERRORS],
+    )
+    no_criterion = cursor.fetchall()
+    if no_criterion:
+        raise _no_criterion(no_criterion)
     written = {
         "reference": "s.reference",
         "area_id": "s.area_id",
-        "victim_id": "v.id",
-        "perpetrator_id": "p.id",
+        "victim_id": "s.victim_id",
+        "perpetrator_id": "s.perpetrator_id",
         **{name: f"s.{name}" for name, _kind, _key in STAGED if not name.endswith("_ref")},
+        "is_repeat": "f.repeat",
+        "possible_duplicate": "f.duplicate",
         "status": "CASE WHEN s.heard_date IS NULL THEN %(referred)s ELSE %(heard)s END",
         "import_batch_id": "%(batch)s",
         "created_by_id": "%(actor)s",
@@ -760,13 +810,8 @@ def _staged_write(*, cursor, actor, clean: int, batch_values: dict) -> ImportRes
         f"""
         INSERT INTO partnerships_referral ({", ".join(map(quote, [*written, *defaults]))})
         SELECT {", ".join([*written.values(), *(f"%(default_{n})s" for n in range(len(defaults)))])}
-        FROM {STAGE} s
-        JOIN partnerships_person v
-          ON v.role = %(victim)s AND v.source_ref = s.victim_ref AND NOT (v.source_ref = '')
-        LEFT JOIN partnerships_person p
-          ON p.role = %(perpetrator)s AND p.source_ref = s.perpetrator_ref AND NOT (p.source_ref = '')
-        WHERE s.ok
-        ORDER BY s.line
+        FROM {ROWS} s JOIN marac_staged_flags f ON f.line = s.line
+        ORDER BY s.referral_date, s.line
         """,  # noqa: S608 - constant names; values are parameters
         {
             "referred": ReferralStatus.REFERRED.value,
@@ -774,35 +819,15 @@ def _staged_write(*, cursor, actor, clean: int, batch_values: dict) -> ImportRes
             "batch": batch.pk,
             "actor": actor.pk if actor else None,
             "now": now,
-            "victim": PersonRole.VICTIM.value,
-            "perpetrator": PersonRole.PERPETRATOR.value,
             **{f"default_{n}": value for n, value in enumerate(defaults.values())},
         },
     )
-    referral_flags_sql(
-        "SELECT victim_id FROM partnerships_referral WHERE import_batch_id = %(batch)s",
-        {"batch": batch.pk},
-        new=Q(import_batch=batch),
-    )
+    summary.add(Referral.objects.filter(import_batch=batch))
     cursor.execute(
-        f"""
-        SELECT r.reference, s.line FROM partnerships_referral r JOIN {STAGE} s ON s.reference = r.reference
-        WHERE r.import_batch_id = %s AND NOT r.visible_high_risk AND NOT r.professional_judgement
-          AND NOT r.potential_escalation AND NOT r.is_repeat
-        ORDER BY r.referral_date DESC, r.id DESC
-        LIMIT %s
-        """,  # noqa: S608 - constant names; values are parameters
-        [batch.pk, MAX_ERRORS],
-    )
-    no_criterion = cursor.fetchall()
-    if no_criterion:
-        raise _no_criterion(no_criterion)
-    cursor.execute(
-        "SELECT count(*) FILTER (WHERE is_repeat), count(*) FILTER (WHERE possible_duplicate) "
-        "FROM partnerships_referral WHERE import_batch_id = %s",
-        [batch.pk],
+        "SELECT count(*) FILTER (WHERE repeat), count(*) FILTER (WHERE duplicate) FROM marac_staged_flags"
     )
     repeats, duplicates = cursor.fetchone()
+    cursor.execute(f"DROP TABLE marac_staged_flags, {ROWS}")
     return _imported(
         actor=actor, batch=batch, created=clean, new_people=new_people, repeats=repeats, duplicates=duplicates
     )

@@ -170,7 +170,7 @@ def referrals_recompute_repeats(
 
 @transaction.atomic
 def referral_flags_sql(
-    victims: str, params: dict, touched: Iterable[tuple[int, date | None]] = (), *, new: Q | None = None
+    victims: str, params: dict, touched: Iterable[tuple[int, date | None]] = (), *, staged: str | None = None
 ) -> int:
     """referrals_recompute_repeats in set-based SQL (PostgreSQL): every referral of the victims
     that the SQL `victims` selects (with its `params`) gets its flags worked out again by a
@@ -180,60 +180,78 @@ def referral_flags_sql(
     29 February as add_months does) makes a repeat; counted referrals on the same date are
     possible duplicates unless confirmed separate. Returns how many referrals changed.
 
-    The summary: by default the months touched, and those of heard referrals whose repeat flag
-    changed, are worked out again (summary.refresh). `new` (an import: its referrals, which the
-    summary does not count yet) brings it up to date by difference instead: the changed
-    referrals it counts are taken away before the UPDATE and added back after it, with `new`."""
+    By default the summary's months touched, and those of heard referrals whose repeat flag
+    changed, are worked out again (summary.refresh). `staged` (an import) is SQL giving
+    (line, victim_id, referral_date) of referrals about to be written: they count in the window
+    as referrals of their victims (they are neither withdrawn nor merged), their own flags are
+    left in the temporary table marac_staged_flags (line, repeat, duplicate) for the caller to
+    write them with (so no new referral is written twice), and the summary is brought up to
+    date by difference: the changed referrals it counts are taken away before the UPDATE and
+    added back after it (the caller adds its new referrals once they are written)."""
     touched = set(touched)
     counted = "NOT (r.status = ANY(%(not_counted)s))"
+    source = f"""
+        SELECT r.id, NULL::integer AS line, r.victim_id, r.area_id, r.heard_date, r.referral_date,
+               r.is_repeat, r.possible_duplicate, r.confirmed_separate, {counted} AS counted
+        FROM partnerships_referral r
+        WHERE r.victim_id IN ({victims})
+    """  # noqa: S608 - `victims` is SQL written in this app, never input
+    if staged is not None:
+        source += f"""
+        UNION ALL
+        SELECT NULL, s.line, s.victim_id, NULL, NULL, s.referral_date, false, false, false, true
+        FROM ({staged}) AS s
+        """  # noqa: S608 - `staged` is SQL written in this app, never input
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS marac_referral_flags")
         cursor.execute(
             f"""
             CREATE TEMPORARY TABLE marac_referral_flags ON COMMIT DROP AS
-            SELECT id, area_id, heard_date, is_repeat AS was_repeat, repeat, duplicate
+            SELECT id, line, area_id, heard_date, is_repeat AS was_repeat, repeat, duplicate
             FROM (
-                SELECT id, area_id, heard_date, is_repeat, possible_duplicate,
+                SELECT id, line, area_id, heard_date, is_repeat, possible_duplicate,
                        counted AND coalesce(earlier >= (referral_date - interval '12 months')::date, false)
                            AS repeat,
                        counted AND same_day > 1 AND NOT confirmed_separate AS duplicate
                 FROM (
-                    SELECT r.id, r.area_id, r.heard_date, r.referral_date, r.is_repeat,
-                           r.possible_duplicate, r.confirmed_separate, {counted} AS counted,
-                           max(r.referral_date) FILTER (WHERE {counted}) OVER (
-                               PARTITION BY r.victim_id ORDER BY r.referral_date
+                    SELECT w.*,
+                           max(w.referral_date) FILTER (WHERE w.counted) OVER (
+                               PARTITION BY w.victim_id ORDER BY w.referral_date
                                RANGE BETWEEN UNBOUNDED PRECEDING AND interval '1 day' PRECEDING
                            ) AS earlier,
-                           count(*) FILTER (WHERE {counted}) OVER (
-                               PARTITION BY r.victim_id, r.referral_date
+                           count(*) FILTER (WHERE w.counted) OVER (
+                               PARTITION BY w.victim_id, w.referral_date
                            ) AS same_day
-                    FROM partnerships_referral r
-                    WHERE r.victim_id IN ({victims})
+                    FROM ({source}) AS w
                 ) AS w
             ) AS f
-            WHERE is_repeat <> repeat OR possible_duplicate <> duplicate
-            """,  # noqa: S608 - `victims` is SQL written in this app, never input; values are parameters
+            WHERE line IS NOT NULL OR is_repeat <> repeat OR possible_duplicate <> duplicate
+            """,  # noqa: S608 - SQL written in this app; values are parameters
             {"not_counted": [status.value for status in NOT_COUNTED], **params},
         )
-        changing = Q(pk__in=RawSQL("SELECT id FROM marac_referral_flags", ()))  # noqa: S611 - a constant
-        if new is not None:
-            summary.add(Referral.objects.filter(changing & ~new), sign=-1)
+        changing = Q(pk__in=RawSQL("SELECT id FROM marac_referral_flags WHERE id IS NOT NULL", ()))  # noqa: S611 - a constant
+        if staged is not None:
+            cursor.execute("DROP TABLE IF EXISTS marac_staged_flags")
+            cursor.execute(
+                "CREATE TEMPORARY TABLE marac_staged_flags ON COMMIT DROP AS "
+                "SELECT line, repeat, duplicate FROM marac_referral_flags WHERE line IS NOT NULL"
+            )
+            summary.add(Referral.objects.filter(changing), sign=-1)
         cursor.execute(
             "UPDATE partnerships_referral r SET is_repeat = f.repeat, possible_duplicate = f.duplicate "
             "FROM marac_referral_flags f WHERE r.id = f.id"
         )
         changed = cursor.rowcount
-        if new is None:
+        if staged is None:
             cursor.execute(
                 "SELECT DISTINCT area_id, heard_date FROM marac_referral_flags "
                 "WHERE was_repeat <> repeat AND heard_date IS NOT NULL"
             )
             touched.update(cursor.fetchall())
-        else:  # apart, so that each reads its referrals through an index
-            summary.add(Referral.objects.filter(changing & ~new))
-            summary.add(Referral.objects.filter(new))
+        else:
+            summary.add(Referral.objects.filter(changing))
         cursor.execute("DROP TABLE marac_referral_flags")
-    if new is None:
+    if staged is None:
         summary.refresh(touched)
     return changed
 

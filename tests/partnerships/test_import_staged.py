@@ -135,6 +135,43 @@ def test_the_staged_preview_gives_the_orm_figures_and_writes_nothing(history, mo
         assert preview_referrals(actor=None, data=to_csv(rows), file_name="p.csv") == figures
 
 
+def test_an_imported_earlier_referral_changes_the_flags_of_one_already_there(history, monkeypatch):
+    """OLD3 (victim HV, referred 10 March 2024, heard 20 March) was no repeat. The file brings
+    N1 of 5 January 2024, within the 12 months before it, and N2 of 10 March 2024, its day: OLD3
+    becomes a repeat (of N1) and a possible duplicate (with N2); N2 is a repeat and a possible
+    duplicate; N1 neither. So the file has 1 repeat and 1 possible duplicate of its own, and
+    March 2024's summary for Taunton counts OLD3 and N2, both repeats."""
+    from partnerships.models import MaracArea
+
+    taunton = MaracArea.objects.get(code="TAUNTON")
+    hv = PersonFactory(role="victim", source_ref="HV", full_name="", normalised_name="")
+    ReferralFactory(
+        reference="OLD3",
+        area=taunton,
+        victim=hv,
+        referral_date=dt.date(2024, 3, 10),
+        status="heard",
+        heard_date=dt.date(2024, 3, 20),
+    )
+    new = {"marac_area": "TAUNTON", "victim_ref": "HV", "perpetrator_ref": ""}
+    rows = [
+        GOOD | new | {"referral_id": "N2", "referral_date": "2024-03-10", "heard_date": "2024-03-21"},
+        GOOD | new | {"referral_id": "N1", "referral_date": "2024-01-05", "heard_date": "2024-01-15"},
+    ]
+    path = "staged" if connection.vendor == "postgresql" else "orm"
+    figures, state = through(path, to_csv(rows), monkeypatch)
+    assert figures == {"referrals": 2, "new_people": 0, "repeats": 1, "possible_duplicates": 1}
+    flags = {
+        ref: (state["referrals"][ref]["is_repeat"], state["referrals"][ref]["possible_duplicate"])
+        for ref in ("OLD3", "N1", "N2")
+    }
+    assert flags == {"OLD3": (True, True), "N1": (False, False), "N2": (True, True)}
+    march = [row for row in state["summary"] if row[:2] == ("TAUNTON", dt.date(2024, 3, 1))]
+    assert [row[2:4] for row in march] == [(2, 2)]  # cases, victims_repeat
+    if path == "staged":
+        assert through("orm", to_csv(rows), monkeypatch) == (figures, state)
+
+
 def test_ids_on_an_earlier_row_or_already_imported_are_named_in_row_order(history, monkeypatch):
     rows = [
         GOOD | {"marac_area": "TAUNTON"},
