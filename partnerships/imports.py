@@ -63,6 +63,10 @@ COLUMNS = [
     "perpetrator_age",
     "children_in_household",
 ]
+# Columns a file may add after the others, in this order (files without them stay valid):
+# review_at_12_months — yes to bring a heard case back to MARAC 12 months after its hearing
+# (its 12-month review deadline, as the browser form's question gives); no or blank otherwise.
+OPTIONAL_COLUMNS = ["review_at_12_months"]
 YES_NO = {"yes", "no"}
 YES_NO_NOT_KNOWN = {"yes", "no", "not_known"}
 MAX_ERRORS = 200
@@ -110,12 +114,13 @@ def _whole(value: str, low: int, high: int) -> int:
 def header_errors(header: list[str]) -> list[tuple[int, str, str]]:
     """Each missing, unknown, repeated or misplaced column of the header row, by name."""
     errors = []
+    known = COLUMNS + OPTIONAL_COLUMNS
     for name in COLUMNS:
         if name not in header:
             errors.append((1, name, f"The column {name} is missing."))
     seen = set()
     for position, name in enumerate(header, start=1):
-        if name not in COLUMNS:
+        if name not in known:
             shown = f"“{name}”" if name else "with no name"
             errors.append(
                 (
@@ -130,7 +135,8 @@ def header_errors(header: list[str]) -> list[tuple[int, str, str]]:
             )
         seen.add(name)
     if not errors:
-        for position, (found, wanted) in enumerate(zip(header, COLUMNS, strict=True), start=1):
+        columns = COLUMNS + [name for name in OPTIONAL_COLUMNS if name in header]
+        for position, (found, wanted) in enumerate(zip(header, columns, strict=True), start=1):
             if found != wanted:
                 errors.append((1, found, f"Column {position} should be {wanted}, not {found}."))
     return errors
@@ -163,7 +169,8 @@ IdCheck = Callable[[str, int], str | None]
 class _RowChecker:
     """The checks of one row of the file, against the areas, agencies and settings as they are."""
 
-    def __init__(self) -> None:
+    def __init__(self, columns: list[str]) -> None:
+        self.columns = columns  # the file's: COLUMNS, then any of OPTIONAL_COLUMNS
         self.areas = dict(MaracArea.objects.values_list("code", "id"))
         self.agencies = {
             code: (pk, kind) for code, pk, kind in Agency.objects.values_list("code", "id", "agency_type")
@@ -174,7 +181,7 @@ class _RowChecker:
 
     def __call__(self, line: int, raw: list[str], id_check: IdCheck | None) -> tuple[dict, list]:
         """(the row's values, its problems in the order of its columns)."""
-        values = {name: cell.strip() for name, cell in zip(COLUMNS, raw, strict=True)}
+        values = {name: cell.strip() for name, cell in zip(self.columns, raw, strict=True)}
         row_errors = []
 
         def bad(field: str, message: str, ref: str = values["referral_id"]) -> None:
@@ -258,6 +265,10 @@ class _RowChecker:
                 "children_in_household",
                 f"{_shown(values['children_in_household'])}: enter the number of children as a whole number of 0 or more.",
             )
+        review = values.get("review_at_12_months", "")
+        if review not in YES_NO | {""}:
+            bad("review_at_12_months", f"{_shown(review)}: enter yes or no, or leave it blank.")
+        row["review_at_12_months"] = review == "yes"
         row["visible_high_risk"] = row["dash_score"] is not None and row["dash_score"] >= self.threshold
         row["line"] = line
         return row, row_errors
@@ -269,9 +280,10 @@ class _Scan:
     blank. Checking stops, as it always has, at the end of the first whole row by which
     MAX_ERRORS problems have been found (`stopped_at` is then that row)."""
 
-    def __init__(self, reader, total: int, progress: Progress | None, id_check: IdCheck | None = None):
-        self.reader, self.total, self.progress, self.id_check = reader, total, progress, id_check
-        self.check = _RowChecker()  # its queries come first: none may run while rows are copied
+    def __init__(self, opened, total: int, progress: Progress | None, id_check: IdCheck | None = None):
+        self.reader, columns = opened
+        self.total, self.progress, self.id_check = total, progress, id_check
+        self.check = _RowChecker(columns)  # its queries come first: none may run while rows are copied
         self.stopped_at: int | None = None
         self.read = 0
 
@@ -284,9 +296,9 @@ class _Scan:
                 self.progress(line - 2, self.total)
             if not raw or all(not cell.strip() for cell in raw):
                 continue
-            if len(raw) != len(COLUMNS):
+            if len(raw) != len(check.columns):
                 found += 1
-                yield line, None, [(line, "row", f"Expected {len(COLUMNS)} columns, found {len(raw)}.")]
+                yield line, None, [(line, "row", f"Expected {len(check.columns)} columns, found {len(raw)}.")]
                 continue
             row, errors = check(line, raw, self.id_check)
             found += len(errors)
@@ -320,8 +332,8 @@ def _rows_in(data: bytes) -> int:
 
 
 def _opened(data: bytes):
-    """A CSV reader over the file (checked as UTF-8 first, a file imported before refused) and
-    its header, cleaned. Raises ImportRejected for the whole file."""
+    """A CSV reader over the file's rows (checked as UTF-8 first, a file imported before
+    refused) and its columns, from its header. Raises ImportRejected for the whole file."""
     refuse_reimport(data)
     if not _is_utf8(data):
         raise ImportRejected([(1, "file", "The file must be a CSV saved as UTF-8.")])
@@ -330,10 +342,11 @@ def _opened(data: bytes):
     header = next(reader, None)
     if header is None:
         raise ImportRejected([(1, "header", "The file is empty.")])
-    problems = header_errors([h.strip().lstrip("\ufeff") for h in header])
+    columns = [h.strip().lstrip("\ufeff") for h in header]
+    problems = header_errors(columns)
     if problems:
         raise ImportRejected(problems)
-    return reader
+    return reader, columns
 
 
 def _staged() -> bool:
@@ -513,6 +526,7 @@ def _orm_write(*, actor, rows: list[dict], batch_values: dict) -> ImportResult:
             "victim_disabled": r["victim_disabled"],
             "victim_lgbt": r["victim_lgbt"],
             "perpetrator_age": r["perpetrator_age"],
+            "review_at_12_months": r["review_at_12_months"],
             "status": ReferralStatus.HEARD.value if r["heard_date"] else ReferralStatus.REFERRED.value,
             "heard_date": r["heard_date"],
             "import_batch_id": batch.pk,
@@ -627,6 +641,7 @@ STAGED = [
     ("victim_disabled", "text", "victim_disabled"),
     ("victim_lgbt", "text", "victim_lgbt"),
     ("perpetrator_age", "smallint", "perpetrator_age"),
+    ("review_at_12_months", "boolean", "review_at_12_months"),
 ]
 NOT_STAGED = (None,) * len(STAGED)  # a row with problems: only its line and referral id count
 

@@ -12,10 +12,12 @@ from partnerships.imports import COLUMNS, import_referrals
 from partnerships.models import ImportBatch, MaracArea, Person, Referral
 from partnerships.services import agencies_load, areas_load
 from somerset_safety.accounts.models import Agency
+from somerset_safety.deadlines.models import Deadline
 
 from .factories import ReferralFactory
 
-# A copy of the synthetic example files in /work/shared/examples/marac.
+# A copy of the synthetic example files in /work/shared/examples/marac, the referrals with the
+# optional last column review_at_12_months added (yes for the heard ones whose id ends 0 or 5).
 EXAMPLES = Path(__file__).parent / "data"
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +71,9 @@ def test_sample_file_imports_cleanly_and_repeats_are_computed(sample_refs):
     )
     assert Person.objects.filter(role="victim").count() == len({r["victim_ref"] for r in rows})
     assert result.repeats == Referral.objects.filter(is_repeat=True).count() > 0
+    # The copy's last column marks 66 heard cases (ids ending 0 or 5) for the 12-month review.
+    marked = sum(1 for r in rows if r["review_at_12_months"] == "yes")
+    assert Deadline.objects.filter(kind="marac_12_months").count() == marked == 66
 
 
 def test_import_computes_repeat_against_earlier_history(area):
@@ -162,6 +167,61 @@ def test_header_errors_name_each_missing_unknown_and_misplaced_column(area):
     with pytest.raises(ImportRejected) as info:
         import_referrals(actor=None, data=_header([*COLUMNS, "notes"]), file_name="h.csv")
     assert info.value.errors == [(1, "notes", "Column 18, “notes”, is not a column of the import.")]
+
+
+def _with_review(rows: list[dict]) -> bytes:
+    """A file with the optional last column review_at_12_months."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[*COLUMNS, "review_at_12_months"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_the_optional_12_month_review_column_gives_heard_cases_their_clock(area):
+    # Heard on 20 January 2024 and to come back: due 20 January 2025. Not heard, or "no", or
+    # blank: no clock (a case not yet heard gets it when it is heard, as in the browser).
+    rows = [
+        GOOD | {"referral_id": "Y1", "victim_ref": "V1", "review_at_12_months": "yes"},
+        GOOD | {"referral_id": "Y2", "victim_ref": "V2", "heard_date": "", "review_at_12_months": "yes"},
+        GOOD | {"referral_id": "N1", "victim_ref": "V3", "review_at_12_months": "no"},
+        GOOD | {"referral_id": "N2", "victim_ref": "V4", "review_at_12_months": ""},
+    ]
+    import_referrals(actor=None, data=_with_review(rows), file_name="review.csv")
+    flags = dict(Referral.objects.values_list("reference", "review_at_12_months"))
+    assert flags == {"Y1": True, "Y2": True, "N1": False, "N2": False}
+    clocks = Deadline.objects.filter(subject_type="partnerships.referral")
+    assert list(clocks.values_list("subject_id", "kind", "due_date")) == [
+        (Referral.objects.get(reference="Y1").pk, "marac_12_months", dt.date(2025, 1, 20))
+    ]
+
+
+def test_a_file_without_the_review_column_is_still_valid_and_gives_no_clock(area):
+    import_referrals(actor=None, data=to_csv([GOOD]), file_name="old.csv")
+    assert Referral.objects.get().review_at_12_months is False
+    assert not Deadline.objects.filter(subject_type="partnerships.referral").exists()
+
+
+def test_the_review_column_is_checked_like_the_others(area):
+    with pytest.raises(ImportRejected) as info:
+        import_referrals(
+            actor=None, data=_with_review([GOOD | {"review_at_12_months": "maybe"}]), file_name="r.csv"
+        )
+    assert info.value.errors == [
+        (2, "review_at_12_months", "Referral X1: “maybe”: enter yes or no, or leave it blank.")
+    ]
+    misplaced = [*COLUMNS[:-1], "review_at_12_months", COLUMNS[-1]]
+    with pytest.raises(ImportRejected) as info:
+        import_referrals(actor=None, data=_header(misplaced), file_name="h.csv")
+    assert info.value.errors == [
+        (1, "review_at_12_months", "Column 17 should be children_in_household, not review_at_12_months."),
+        (1, "children_in_household", "Column 18 should be review_at_12_months, not children_in_household."),
+    ]
+    short = _with_review([GOOD | {"review_at_12_months": "no"}]) + b"X2,TESTAREA\r\n"
+    with pytest.raises(ImportRejected) as info:
+        import_referrals(actor=None, data=short, file_name="s.csv")
+    assert info.value.errors == [(3, "row", "Expected 18 columns, found 2.")]
+    assert Referral.objects.count() == 0
 
 
 def test_bad_values_are_echoed_with_the_row_and_referral_id(area):
