@@ -349,18 +349,16 @@ def test_a_rejected_file_keeps_its_problems_on_the_job(
     assert job.status == "rejected" and Referral.objects.count() == 0
 
 
-def test_imported_referrals_get_the_deadlines_of_referrals_entered_in_the_browser(
-    area, coordinator, monkeypatch
-):
+def test_imported_referrals_get_the_deadlines_of_referrals_entered_in_the_browser(area, coordinator):
     """The import writes in bulk, then syncs the referrals' deadlines as the services do for one
     entered in the browser: a heard case that comes back after 12 months gets that deadline."""
     from partnerships.deadlines import KIND_12_MONTHS
     from somerset_safety.deadlines.models import Deadline
 
-    # As though every case were flagged to come back (the import has no column for it).
-    monkeypatch.setattr(Referral._meta.get_field("review_at_12_months"), "default", True)
-    waiting = {**GOOD, "referral_id": "X2", "victim_ref": "V2", "heard_date": ""}
-    import_referrals(actor=coordinator, data=to_csv([GOOD, waiting]), file_name="deadlines.csv")
+    # Both flagged to come back, in the file's optional last column.
+    heard = GOOD | {"review_at_12_months": "yes"}
+    waiting = heard | {"referral_id": "X2", "victim_ref": "V2", "heard_date": ""}
+    import_referrals(actor=coordinator, data=_with_review([heard, waiting]), file_name="deadlines.csv")
     heard = Referral.objects.get(reference="X1")
     deadline = Deadline.objects.get(subject_type="partnerships.referral", subject_id=heard.pk)
     assert deadline.kind == KIND_12_MONTHS and deadline.status == "open"
