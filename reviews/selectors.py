@@ -4,7 +4,8 @@ the partnership dashboard and Executive report figures."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from somerset_safety.core.names import normalise_name
 from somerset_safety.core.transitions import MoveOption
@@ -12,7 +13,14 @@ from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 from somerset_safety.deadlines.selectors import deadlines_of
 from somerset_safety.deadlines.state import ClockState, State, clock_state, with_state
 
-from .deadlines import CLOCK_NAMES, KIND_ACTION, KIND_COMPLETION, KIND_DECISION, due_soon_days
+from .deadlines import (
+    CLOCK_NAMES,
+    KIND_ACTION,
+    KIND_AGENCY_REPORT,
+    KIND_COMPLETION,
+    KIND_DECISION,
+    due_soon_days,
+)
 from .models import (
     EVIDENCED_STATUSES,
     Action,
@@ -190,6 +198,18 @@ def action_clock(today: date) -> Subquery:
     return _clock_state_of(Action, KIND_ACTION, "pk", today)
 
 
+def request_clock(today: date) -> Subquery:
+    """The state on `today` of an agency report request's stored deadline (on its notification,
+    keyed by the request's id), for annotate(clock_state=…): the source of its "Overdue" tag."""
+    return _clock_state_of(
+        Notification,
+        KIND_AGENCY_REPORT,
+        "review__notification_id",
+        today,
+        key=Cast(OuterRef("pk"), CharField()),
+    )
+
+
 def with_action_clock(actions: QuerySet[Action], today: date) -> QuerySet[Action]:
     return actions.annotate(clock_state=action_clock(today))
 
@@ -306,6 +326,7 @@ def agency_waiting(agency_id: int, today: date) -> dict:
     requests = (
         AgencyReportRequest.objects.filter(agency_id=agency_id, received_on__isnull=True, ended="")
         .select_related("review__notification")
+        .annotate(clock_state=request_clock(today))
         .order_by("due_on", "pk")
     )
     actions = (
@@ -346,12 +367,15 @@ CLOCK_COLUMNS = (
 )
 
 
-def _clock_state_of(model, kind: str, subject_ref: str, as_of: date):
+def _clock_state_of(model, kind: str, subject_ref: str, as_of: date, key=None):
     """The state on `as_of` of a record's stored deadline of `kind` (one subquery); the record's
-    id is the outer query's `subject_ref`."""
+    id is the outer query's `subject_ref`, and `key` (an expression) tells apart several of one
+    kind on it."""
     deadline = Deadline.objects.filter(
         subject_type=model._meta.label_lower, subject_id=OuterRef(subject_ref), kind=kind
     )
+    if key is not None:
+        deadline = deadline.filter(key=key)
     return Subquery(with_state(deadline, as_of).values("clock_state")[:1])
 
 

@@ -224,3 +224,19 @@ def test_the_page_reinstates_it_with_a_reason(as_user, officer, agency_rep):
     assert "Closed and reinstated" in shown
     assert "Wrong team asked." in shown and "The right team is now known." in shown
     assert "Upload the report" in shown
+
+
+def test_the_agency_home_page_tags_a_request_overdue_from_its_deadline(as_user, officer, agency_rep):
+    """Past its due date and not in: the request's deadline is overdue, and so is its tag on the
+    agency's home page. Waived, the deadline is not overdue and neither is the tag, though the
+    date is as far past: the tag reads the deadline, not the date."""
+    from somerset_safety.deadlines.services import deadline_waive
+
+    _, request = _requested(officer)
+    tagged = f'{request.due_on.day} {request.due_on:%B %Y} <strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+    assert request.due_on < date(2026, 11, 1)
+    assert tagged in as_user(agency_rep).get("/").content.decode()
+
+    deadline_waive(actor=officer, deadline=_deadline(request), reason="Covered by the chronology.")
+    home = as_user(agency_rep).get("/").content.decode()
+    assert f"{request.due_on.day} {request.due_on:%B %Y}" in home and tagged not in home
