@@ -35,8 +35,30 @@ def _is_public(view_func) -> bool:
     return not getattr(view_func, "login_required", True)
 
 
+def record_activity(request, *, now: int) -> None:
+    """Records the request as the session's last activity (and so moves the session's expiry
+    on), unless it was recorded less than SESSION_ACTIVITY_INTERVAL_SECONDS ago: a session is
+    written at most once an interval instead of on every request."""
+    last_seen = request.session.get(SESSION_LAST_SEEN_KEY)
+    if last_seen is None or now - last_seen >= settings.SESSION_ACTIVITY_INTERVAL_SECONDS:
+        request.session[SESSION_LAST_SEEN_KEY] = now
+
+
+def idle_seconds_left(request) -> int:
+    """How long the signed-in session has left before the idle limit, from its last recorded
+    activity: what the page's warning counts down from."""
+    now = int(timezone.now().timestamp())
+    last_seen = request.session.get(SESSION_LAST_SEEN_KEY, now)
+    return max(0, settings.SESSION_IDLE_TIMEOUT_SECONDS - (now - last_seen))
+
+
 class SessionLifetimeMiddleware:
-    """Ends a session idle for longer than the idle limit or older than the absolute limit."""
+    """Ends a session idle for longer than the idle limit or older than the absolute limit.
+
+    The idle time is counted from the last recorded activity, which is recorded at most once
+    every SESSION_ACTIVITY_INTERVAL_SECONDS (a minute), so a session ends up to that much
+    sooner after its last request than the limit, never later. "Stay signed in" always records.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -59,8 +81,9 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out to keep the records safe. Sign in again.")
                 return redirect(settings.LOGIN_URL)
-            request.session[SESSION_STARTED_KEY] = started
-            request.session[SESSION_LAST_SEEN_KEY] = now
+            if SESSION_STARTED_KEY not in request.session:
+                request.session[SESSION_STARTED_KEY] = started
+            record_activity(request, now=now)
         return self.get_response(request)
 
 

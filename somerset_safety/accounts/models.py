@@ -1,11 +1,15 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Case, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .roles import ROLE_BY_GROUP_NAME, Role
+
+# One bit per role, for reading a user's roles in the query that loads them (with_roles).
+ROLE_BITS = {role.value: 1 << number for number, role in enumerate(Role)}
 
 
 class AgencyType(models.TextChoices):
@@ -80,6 +84,20 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
 
+    def with_roles(self):
+        """Users with the roles they hold through groups read in the same query, as the sum of
+        one bit per role group (a user is in a group once, so the sum is the set of roles)."""
+        groups = User.groups.through.objects.filter(user_id=OuterRef("pk")).values("user_id")
+        bits = groups.annotate(
+            bits=Sum(
+                Case(
+                    *(When(group__name=role.label, then=Value(ROLE_BITS[role.value])) for role in Role),
+                    default=Value(0),
+                )
+            )
+        ).values("bits")
+        return self.get_queryset().annotate(role_bits=Coalesce(Subquery(bits), 0))
+
 
 class ReminderPreference(models.TextChoices):
     DIGEST = "digest", "One daily digest email"
@@ -122,8 +140,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        names = {ROLE_BY_GROUP_NAME.get(name) for name in self.groups.values_list("name", flat=True)}
-        names.discard(None)
+        bits = self.__dict__.get("role_bits")  # loaded with the user (with_roles) or not
+        if bits is None:
+            names = {ROLE_BY_GROUP_NAME.get(name) for name in self.groups.values_list("name", flat=True)}
+            names.discard(None)
+        else:
+            names = {role for role, bit in ROLE_BITS.items() if bits & bit}
         if self.is_superuser:
             names.add(Role.ADMIN.value)
         return frozenset(names)

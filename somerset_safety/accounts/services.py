@@ -178,6 +178,7 @@ def _set_roles(user: User, roles: Iterable[str]) -> None:
     labels = [Role(role).label for role in roles]
     user.groups.set(Group.objects.filter(name__in=labels))
     user.__dict__.pop("role_names", None)
+    user.__dict__.pop("role_bits", None)
 
 
 def _access_detail(changes: dict[str, tuple]) -> dict:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -27,6 +28,7 @@ from .forms import (
     ResetRequestForm,
     SignInForm,
 )
+from .signals import SESSION_LAST_SEEN_KEY
 
 SETUP_DEVICE_KEY = "setup_totp_device_id"
 NEW_CODES_KEY = "new_recovery_codes"
@@ -147,7 +149,9 @@ def preferences(request):
 
 @require_POST
 def session_extend(request):
-    """'Stay signed in': the session middleware has already recorded this as activity."""
+    """'Stay signed in': recorded as activity now, however recently the last was (the page's
+    warning counts the whole idle limit again from here)."""
+    request.session[SESSION_LAST_SEEN_KEY] = int(timezone.now().timestamp())
     if request.headers.get("Accept") == "application/json":
         return HttpResponse('{"extended": true}', content_type="application/json")
     return redirect(own_path(request.POST.get("next"), resolve_url(settings.LOGIN_REDIRECT_URL)))

@@ -12,9 +12,18 @@ def service(request):
         "require_second_factor": settings.REQUIRE_SECOND_FACTOR,
         "nav_sections": _nav(request, user),
         "session_idle_seconds": settings.SESSION_IDLE_TIMEOUT_SECONDS,
+        "session_idle_left_seconds": _idle_left(user, request),
         "session_idle_minutes": settings.SESSION_IDLE_TIMEOUT_SECONDS // 60,
         "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
     }
+
+
+def _idle_left(user, request) -> int | None:
+    if user is None or not user.is_authenticated:
+        return None
+    from somerset_safety.accounts.middleware import idle_seconds_left
+
+    return idle_seconds_left(request)
 
 
 def _nav(request, user) -> list[dict]:

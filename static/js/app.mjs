@@ -5,9 +5,12 @@ initAll();
 // Warn before the idle time-out, counting down the time left, and let the user stay signed in
 // with one click (WCAG 2.2.1). When the time runs out the screen is cleared and the session
 // signed out (a few seconds before the server would end it), landing on the signed-out page.
+// The page counts from the time the session had left when it was drawn (activity is recorded
+// at most once a minute), and from the whole idle limit again after "Stay signed in".
 const warning = document.getElementById("session-warning");
 if (warning) {
   const idle = Number(warning.dataset.idleSeconds) * 1000;
+  const leftAtLoad = Number(warning.dataset.idleLeftSeconds) * 1000;
   const lead = Number(warning.dataset.warningSeconds) * 1000;
   const form = document.getElementById("session-extend-form");
   const countdown = document.getElementById("session-countdown");
@@ -49,11 +52,11 @@ if (warning) {
     // Screen readers hear it every 30 seconds, not every second.
     if (Math.ceil(left / 1000) % 30 === 0) spoken.textContent = inWords(left);
   };
-  const arm = () => {
+  const arm = (remaining) => {
     clearTimeout(timer);
     clearInterval(ticker);
     warning.hidden = true;
-    deadline = Date.now() + idle - 5000;
+    deadline = Date.now() + remaining - 5000;
     timer = setTimeout(() => {
       warning.hidden = false;
       spoken.textContent = inWords(deadline - Date.now());
@@ -71,12 +74,12 @@ if (warning) {
       credentials: "same-origin",
     });
     if (response.ok) {
-      arm();
+      arm(idle);
     } else {
       form.submit();
     }
   });
-  arm();
+  arm(leftAtLoad);
 }
 
 // A background job's progress (an import being checked or written): the page works without

@@ -98,7 +98,7 @@ import time
 user = UserFactory(agency=Agency.objects.get(code="CST"), roles=[Role.OFFICER])
 device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
 session = SessionStore()
-session.update({"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+session.update({"_auth_user_id": str(user.pk), "_auth_user_backend": "somerset_safety.accounts.backends.AccountBackend",
                 "_auth_user_hash": user.get_session_auth_hash(), DEVICE_ID_SESSION_KEY: device.persistent_id,
                 SESSION_STARTED_KEY: int(time.time()), SESSION_LAST_SEEN_KEY: int(time.time())})
 session.create()

@@ -229,3 +229,92 @@ def test_change_password_keeps_this_session_and_ends_others(officer, as_user):
     assert done["Location"] == "/account/preferences/"
     assert here.get("/").status_code == 200
     assert elsewhere.get("/").status_code == 302
+
+
+PLAIN_PAGE = "/account/preferences/"  # a signed-in page that reads nothing of its own
+
+
+@pytest.mark.django_db
+def test_activity_is_recorded_once_a_minute_and_the_idle_time_counted_from_it(officer, as_user):
+    start = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        client = as_user(officer)  # signing in records 09:00:00
+    with time_machine.travel(start + dt.timedelta(seconds=50), tick=False):
+        assert client.get(PLAIN_PAGE).status_code == 200  # 50 s on: not recorded
+    # 19 min 40 s after that request but 20 min 30 s after the activity recorded: signed out.
+    with time_machine.travel(start + dt.timedelta(minutes=20, seconds=30), tick=False):
+        response = client.get(PLAIN_PAGE)
+    assert response["Location"].startswith("/sign-in/")  # the stored session had expired with it
+
+    with time_machine.travel(start, tick=False):
+        client = as_user(officer)
+    with time_machine.travel(start + dt.timedelta(seconds=60), tick=False):
+        assert client.get(PLAIN_PAGE).status_code == 200  # a minute on: recorded, 09:01:00
+    with time_machine.travel(start + dt.timedelta(minutes=20, seconds=59), tick=False):
+        assert client.get(PLAIN_PAGE).status_code == 200  # 19 min 59 s after 09:01:00
+    with time_machine.travel(start + dt.timedelta(minutes=41), tick=False):
+        assert client.get(PLAIN_PAGE)["Location"].startswith("/sign-in/")  # 20 min after 09:20:59
+
+
+@pytest.mark.django_db
+def test_the_warning_counts_down_from_the_time_left_and_stay_signed_in_records_at_once(
+    officer, as_user, settings
+):
+    start = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        client = as_user(officer)
+    with time_machine.travel(start + dt.timedelta(seconds=45), tick=False):
+        page = client.get(PLAIN_PAGE).content.decode()
+        # 1,200 s less the 45 since the activity recorded at 09:00:00.
+        assert 'data-idle-seconds="1200" data-idle-left-seconds="1155"' in page
+        assert client.post("/account/session/extend/").status_code == 302
+        page = client.get(PLAIN_PAGE).content.decode()
+    assert 'data-idle-left-seconds="1200"' in page
+    # Recorded at 09:00:45 by "Stay signed in", though within the minute: 20 min 10 s after
+    # 09:00 the session is still there.
+    with time_machine.travel(start + dt.timedelta(minutes=20, seconds=10), tick=False):
+        assert client.get(PLAIN_PAGE).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_reads_the_session_the_user_and_the_second_factor_only(
+    officer, as_user, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        client = as_user(officer)
+    # The session; the user with their agency (named in the header) and roles, in one query;
+    # their second factor. Nothing is written within the minute.
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        with django_assert_num_queries(3) as queries:
+            response = client.get(PLAIN_PAGE)
+    session, user, device = (query["sql"] for query in queries.captured_queries)
+    assert 'FROM "django_session"' in session
+    assert 'FROM "accounts_user"' in user and '"accounts_agency"' in user and '"auth_group"' in user
+    assert 'FROM "otp_totp_totpdevice"' in device
+    assert f"Olive Officer, {officer.agency.name}" in response.content.decode()
+    # A minute on, the activity is recorded: the session is written once.
+    with time_machine.travel(start + dt.timedelta(seconds=90), tick=False):
+        with CaptureQueriesContext(connection) as later:
+            client.get(PLAIN_PAGE)
+    writes = [query["sql"] for query in later.captured_queries if query["sql"].startswith("UPDATE")]
+    assert len(writes) == 1 and writes[0].startswith('UPDATE "django_session"')
+
+
+@pytest.mark.django_db
+def test_a_role_taken_away_or_given_takes_effect_on_the_next_request(officer, admin_user, as_user):
+    from somerset_safety.accounts.roles import Role
+    from somerset_safety.accounts.services import user_update
+
+    client = as_user(officer)
+    assert client.get("/dashboard/").status_code == 200
+    user_update(actor=admin_user, user_id=officer.pk, values={"roles": []})
+    assert client.get("/dashboard/").status_code == 403  # no role: only their own account pages
+    user_update(actor=admin_user, user_id=officer.pk, values={"roles": [Role.AUDITOR]})
+    assert client.get("/dashboard/").status_code == 403  # auditors do not see the dashboard
+    assert client.get("/audit/").status_code == 200
+    user_update(actor=admin_user, user_id=officer.pk, values={"roles": [Role.OFFICER]})
+    assert client.get("/dashboard/").status_code == 200
