@@ -315,16 +315,18 @@ def marac_figures(as_of: date) -> dict:
 
     Areas are the active ones and any other that heard a case in the period shown. Whole months
     come from the monthly summary (partnerships.summary), the days of a month not yet whole
-    from the referrals: three queries whatever the number of cases or areas.
+    from the referrals: two queries whatever the number of cases or areas (the areas with their
+    whole months, then the days; one when the period ends a month).
     """
     start = rolling_start(as_of)
     quarters = trend_quarters(as_of, conf.trend_quarters())
     earliest = min(start, quarters[0][0])
     heard_in_window = Referral.objects.filter(area=OuterRef("pk")).filter(heard_between(earliest, as_of))
-    areas = list(MaracArea.objects.filter(Q(active=True) | Q(Exists(heard_in_window))).order_by("name", "pk"))
     ranges = {"year": (start, as_of), **{f"q{i}": quarter for i, quarter in enumerate(quarters)}}
-    counted = summary.counts_between(
-        [area.pk for area in areas], ranges, {f"q{i}": ["cases"] for i in range(len(quarters))}
+    areas, counted = summary.counts_between(
+        MaracArea.objects.filter(Q(active=True) | Q(Exists(heard_in_window))).order_by("name", "pk"),
+        ranges,
+        {f"q{i}": ["cases"] for i in range(len(quarters))},
     )
     returns = {
         area.code: return_row(

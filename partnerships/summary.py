@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from somerset_safety.accounts.models import AgencyType
@@ -180,12 +180,15 @@ def _pieces(start: date, end: date) -> tuple[tuple[date, date] | None, list[tupl
 
 
 def counts_between(
-    areas: list[int], ranges: dict[str, tuple[date, date]], columns: dict[str, list[str]] | None = None
-) -> dict[int, dict[str, dict]]:
-    """{area id: {range name: {column: count}}} for each named range of hearing dates (inclusive):
-    whole months from the summary, the days that do not make a whole month from the referrals.
-    `columns` names the columns wanted for a range (every column otherwise). Two queries whatever
-    the volume (one when every range is made of whole months)."""
+    areas: QuerySet[MaracArea],
+    ranges: dict[str, tuple[date, date]],
+    columns: dict[str, list[str]] | None = None,
+) -> tuple[list[MaracArea], dict[int, dict[str, dict]]]:
+    """The areas, and {area id: {range name: {column: count}}} for each named range of hearing
+    dates (inclusive): whole months from the summary, read with the areas themselves, the days
+    that do not make a whole month from the referrals. `columns` names the columns wanted for a
+    range (every column otherwise). One query whatever the volume (two when a range has days
+    that do not make a whole month)."""
     wanted = {name: (columns or {}).get(name, COLUMNS) for name in ranges}
     whole, partial = {}, {}
     for name, (start, end) in ranges.items():
@@ -194,9 +197,27 @@ def counts_between(
             whole[name] = months
         if edges:
             partial[name] = edges
+    if whole:
+        low = min(first for first, _last in whole.values())
+        high = max(last for _first, last in whole.values())
+        in_months = Q(monthly_summaries__month__gte=low, monthly_summaries__month__lte=high)
+        areas = areas.annotate(months=FilteredRelation("monthly_summaries", condition=in_months)).annotate(
+            **{
+                f"{name}__{column}": Sum(
+                    f"months__{column}", filter=Q(months__month__gte=first, months__month__lte=last)
+                )
+                for name, (first, last) in whole.items()
+                for column in wanted[name]
+            }
+        )
+    areas = list(areas)
     result: dict[int, dict[str, dict]] = {
-        area: {name: dict.fromkeys(wanted[name], 0) for name in ranges} for area in areas
+        area.pk: {name: dict.fromkeys(wanted[name], 0) for name in ranges} for area in areas
     }
+    for area in areas:
+        for name in whole:
+            for column in wanted[name]:
+                result[area.pk][name][column] += getattr(area, f"{name}__{column}") or 0
 
     def add(rows, names) -> None:
         keys = [(name, column, f"{name}__{column}") for name in names for column in wanted[name]]
@@ -205,22 +226,6 @@ def counts_between(
             for name, column, key in keys:
                 counted[name][column] += row[key] or 0
 
-    if whole:
-        low = min(first for first, _last in whole.values())
-        high = max(last for _first, last in whole.values())
-        add(
-            MonthlySummary.objects.filter(area_id__in=areas, month__gte=low, month__lte=high)
-            .values("area_id")
-            .annotate(
-                **{
-                    f"{name}__{column}": Sum(column, filter=Q(month__gte=first, month__lte=last))
-                    for name, (first, last) in whole.items()
-                    for column in wanted[name]
-                }
-            )
-            .order_by(),
-            whole,
-        )
     if partial:
         spans = [span for edges in partial.values() for span in edges]
         within = Q()
@@ -235,14 +240,14 @@ def counts_between(
             for column in wanted[name]:
                 annotations[f"{name}__{column}"] = _filtered(expressions[column], days)
         add(
-            Referral.objects.filter(area_id__in=areas)
+            Referral.objects.filter(area_id__in=[area.pk for area in areas])
             .filter(within)
             .values("area_id")
             .annotate(**annotations)
             .order_by(),
             partial,
         )
-    return result
+    return areas, result
 
 
 def _filtered(aggregate, condition: Q):

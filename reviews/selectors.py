@@ -391,7 +391,9 @@ def dhr_position(as_of: date) -> dict:
     """DHRs by stage against their clocks, and recommendations implemented with evidence.
 
     Aggregate figures only (no references, names or pseudonyms): this is stored as the frozen
-    snapshot of an Executive report version. Three queries whatever the number of reviews.
+    snapshot of an Executive report version. Two queries whatever the number of reviews: the
+    notifications awaiting decision and those with a review, each with both clocks' states,
+    and the recommendations.
     A notification awaiting decision runs against its decision clock (one month); a review
     against its completion clock (six months from the decision, plus paused days), met when
     first submitted to Home Office quality assurance. States are those of the stored
@@ -399,20 +401,23 @@ def dhr_position(as_of: date) -> dict:
     """
     # Each review's stage and clock state, counted here: a DHR is rare (tens a year), and a
     # count per state in SQL repeats the clock's subquery in every column, which Django takes
-    # longer to compile than PostgreSQL takes to run.
+    # longer to compile than PostgreSQL takes to run. Both clocks are a notification's.
     clocks_by_stage: dict[str, list] = {}
-    for stage, clock in Review.objects.annotate(
-        clock=_clock_state_of(Notification, KIND_COMPLETION, "notification_id", as_of)
-    ).values_list("stage", "clock"):
-        clocks_by_stage.setdefault(stage, []).append(clock)
-    by_stage = {stage: _clock_counts(clocks) for stage, clocks in clocks_by_stage.items()}
-    awaiting = _clock_counts(
-        list(
-            Notification.objects.filter(status=NotificationStatus.AWAITING_DECISION)
-            .annotate(clock=_clock_state_of(Notification, KIND_DECISION, "pk", as_of))
-            .values_list("clock", flat=True)
+    awaiting_clocks = []
+    for status, stage, decision, completion in (
+        Notification.objects.filter(Q(status=NotificationStatus.AWAITING_DECISION) | Q(review__isnull=False))
+        .annotate(
+            decision_clock=_clock_state_of(Notification, KIND_DECISION, "pk", as_of),
+            completion_clock=_clock_state_of(Notification, KIND_COMPLETION, "pk", as_of),
         )
-    )
+        .values_list("status", "review__stage", "decision_clock", "completion_clock")
+    ):
+        if status == NotificationStatus.AWAITING_DECISION:
+            awaiting_clocks.append(decision)
+        if stage is not None:
+            clocks_by_stage.setdefault(stage, []).append(completion)
+    by_stage = {stage: _clock_counts(clocks) for stage, clocks in clocks_by_stage.items()}
+    awaiting = _clock_counts(awaiting_clocks)
     stages = []
     if awaiting["total"]:
         stages.append({"key": AWAITING_DECISION, "label": "Awaiting decision", **awaiting})

@@ -10,7 +10,7 @@ import datetime as dt
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from somerset_safety.reports.disclosure import RECORDS, Declaration
@@ -64,6 +64,31 @@ def _groups_as_at(as_of: date) -> dict[int, tuple[str, str | None]]:
     return {pk: (status, band) for pk, status, kind, band in rows if kind != "-"}
 
 
+def _bands_and_overdue(as_of: date) -> tuple[list[str], int]:
+    """Every threat band's label (each once, in scale and rank order) and the number of 4P
+    actions overdue on `as_of`, in one query: the bands' rows and a row with the count, joined by
+    UNION ALL; the count's row has no band, and there is none when no action is overdue."""
+    nothing = Value(None, output_field=IntegerField())
+    bands = (
+        ThreatBand.objects.annotate(overdue=nothing)
+        .values_list("scale_id", "rank", "label", "overdue")
+        .order_by()
+    )
+    overdue = (
+        overdue_as_at(PanelAction.objects.all(), as_of)
+        .annotate(counted=Value(1))
+        .values("counted")
+        .annotate(overdue=Count("pk"))
+        .annotate(scale=nothing, band_rank=nothing, band=Value(None, output_field=CharField()))
+        .values_list("scale", "band_rank", "band", "overdue")
+        .order_by()
+    )
+    rows = list(bands.union(overdue, all=True))
+    bands_in_order = sorted((row for row in rows if row[3] is None), key=lambda row: (row[0], row[1]))
+    labels = [label for _scale, _rank, label, _ in bands_in_order]
+    return list(dict.fromkeys(labels)), sum(row[3] for row in rows if row[3] is not None)
+
+
 def _by_agency(recorded: list[tuple]) -> dict[str, list[str]]:
     """agency name -> the strand of each disruption it recorded, in the rows' order (agency
     name order); each row is (day, strand, outcome type, number, value, agency name)."""
@@ -75,10 +100,8 @@ def _by_agency(recorded: list[tuple]) -> dict[str, list[str]]:
 
 def disruption_figures(as_of: date) -> dict:
     groups = _groups_as_at(as_of)
-    band_names = list(
-        ThreatBand.objects.order_by("scale_id", "rank").values_list("label", flat=True).distinct()
-    )
-    band_names = list(dict.fromkeys(band_names)) + [NOT_BANDED]
+    band_names, overdue = _bands_and_overdue(as_of)
+    band_names = [*band_names, NOT_BANDED]
     open_statuses = [s for s in GroupStatus if s in OPEN]
     by_band = []
     for band in band_names:
@@ -123,7 +146,6 @@ def disruption_figures(as_of: date) -> dict:
         for key, label, outcome in MEASURES
     ]
     seized = sum((value for _, _, kind, _, value in rows if kind == OutcomeType.ASSET_SEIZURE), Decimal(0))
-    overdue = overdue_as_at(PanelAction.objects.all(), as_of).count()
     return {
         "as_of": as_of.isoformat(),
         "period_start": start.isoformat(),

@@ -411,7 +411,9 @@ class MonthlySummary(models.Model):
     rebuilt by `manage.py rebuild_marac_summary`. The dashboard and the Executive report read
     whole months from here, so their cost does not grow with the number of referrals."""
 
-    area = models.ForeignKey(MaracArea, on_delete=models.CASCADE, related_name="+", db_index=False)
+    area = models.ForeignKey(
+        MaracArea, on_delete=models.CASCADE, related_name="monthly_summaries", db_index=False
+    )
     month = models.DateField(help_text="The first day of the month the cases were heard in.")
     cases = models.PositiveIntegerField(default=0)
     victims_repeat = models.PositiveIntegerField(default=0)

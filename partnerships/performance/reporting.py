@@ -18,9 +18,9 @@ from .services import quarters_of
 
 def performance_figures(period: ReportPeriod) -> dict:
     """Each current framework for the latest quarter ended by the report date with public values
-    (else the latest ended), public values only. Five queries whatever the number of frameworks:
-    the frameworks, the quarters with public values, then the indicators, values and priorities
-    of every framework shown."""
+    (else the latest ended), public values only. Four queries whatever the number of frameworks:
+    the frameworks, every public value of theirs (which quarters have public values, and the
+    values shown), then the indicators and priorities of every framework shown."""
     frameworks = list(
         Framework.objects.filter(period_start__lte=period.end, period_end__gte=period.end)
         .select_related("board__body")
@@ -28,13 +28,12 @@ def performance_figures(period: ReportPeriod) -> dict:
     )
     if not frameworks:
         return {"as_of": period.end.isoformat(), "frameworks": []}
-    with_values = set(
+    public = list(
         IndicatorValue.objects.filter(
             indicator__framework__in=[f.pk for f in frameworks], release=Release.PUBLIC
-        )
-        .values_list("indicator__framework_id", "period_start")
-        .distinct()
+        ).select_related("indicator")
     )
+    with_values = {(value.indicator.framework_id, value.period_start) for value in public}
     quarters = {}
     for framework in frameworks:
         ended = [q for q in quarters_of(framework) if add_months(q, 3) - timedelta(days=1) <= period.end]
@@ -51,14 +50,11 @@ def performance_figures(period: ReportPeriod) -> dict:
         .order_by("priority__number", "position", "code")
     ):
         loaded[indicator.framework_id]["indicators"].append(indicator)
-    wanted = Q()
-    for framework in shown:
-        wanted |= Q(
-            indicator__framework_id=framework.pk,
-            period_start__in=compared_quarters(quarters[framework.pk]),
-        )
-    for value in IndicatorValue.objects.filter(wanted, release=Release.PUBLIC).select_related("indicator"):
-        loaded[value.indicator.framework_id]["values"].append(value)
+    compared = {f.pk: set(compared_quarters(quarters[f.pk])) for f in shown}
+    for value in public:
+        framework_id = value.indicator.framework_id
+        if framework_id in compared and value.period_start in compared[framework_id]:
+            loaded[framework_id]["values"].append(value)
     plans = {(f.board.body_id, f.period_start): f.pk for f in shown}
     in_plans = Q()
     for body_id, period_start in plans:

@@ -335,12 +335,15 @@ def test_figures_take_a_fixed_number_of_queries(make_group, member, police, djan
     from partnerships.disruption.reporting import disruption_figures
 
     def figures():
-        # The groups as they stood with their bands, the band names, the disruptions with their
-        # agencies, and the overdue actions.
-        with django_assert_num_queries(4):
+        # The groups as they stood with their bands, the band names with the overdue actions,
+        # and the disruptions with their agencies.
+        with django_assert_num_queries(3):
             return disruption_figures(dt.date.today())
 
-    assert figures()["open_groups"] == 0
+    empty = figures()
+    assert empty["open_groups"] == 0 and empty["actions_overdue"] == 0
+    # The mapping scale's three bands (migration 0015), then groups with none.
+    assert [row["band"] for row in empty["by_band"]] == ["Band 1", "Band 2", "Band 3", "Not yet banded"]
     for _ in range(3):
         group = make_group()
         _outcome(
@@ -379,3 +382,6 @@ def test_demo_data_is_synthetic_and_idempotent(member):
     ]
     assert PanelAction.objects.count() == 2
     assert overdue(PanelAction.objects.all(), dt.date.today()).count() == 1
+    from partnerships.disruption.reporting import disruption_figures
+
+    assert disruption_figures(dt.date.today())["actions_overdue"] == 1  # read with the band names
