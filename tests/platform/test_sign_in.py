@@ -235,7 +235,8 @@ PLAIN_PAGE = "/account/preferences/"  # a signed-in page that reads nothing of i
 
 
 @pytest.mark.django_db
-def test_activity_is_recorded_once_a_minute_and_the_idle_time_counted_from_it(officer, as_user):
+def test_activity_is_recorded_once_a_minute_and_the_idle_time_counted_from_it(officer, as_user, settings):
+    settings.SESSION_ACTIVITY_INTERVAL_SECONDS = 60  # as in production
     start = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
         client = as_user(officer)  # signing in records 09:00:00
@@ -260,6 +261,7 @@ def test_activity_is_recorded_once_a_minute_and_the_idle_time_counted_from_it(of
 def test_the_warning_counts_down_from_the_time_left_and_stay_signed_in_records_at_once(
     officer, as_user, settings
 ):
+    settings.SESSION_ACTIVITY_INTERVAL_SECONDS = 60  # as in production
     start = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
         client = as_user(officer)
@@ -278,8 +280,9 @@ def test_the_warning_counts_down_from_the_time_left_and_stay_signed_in_records_a
 
 @pytest.mark.django_db
 def test_a_signed_in_page_reads_the_session_the_user_and_the_second_factor_only(
-    officer, as_user, django_assert_num_queries
+    officer, as_user, django_assert_num_queries, settings
 ):
+    settings.SESSION_ACTIVITY_INTERVAL_SECONDS = 60  # as in production
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
