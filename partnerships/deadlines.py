@@ -15,7 +15,7 @@ from somerset_safety.core.dates import add_months, add_working_days
 from somerset_safety.deadlines import registry
 from somerset_safety.deadlines.models import OUTSTANDING, Deadline
 from somerset_safety.deadlines.registry import DeadlineKind, DeadlineSpec
-from somerset_safety.deadlines.services import deadlines_sync
+from somerset_safety.deadlines.services import deadlines_sync_chunked
 from somerset_safety.meetings.deadlines import action_deadline
 
 from . import conf
@@ -111,6 +111,8 @@ def _papers_met_on(meeting: Meeting):
 
 # The referrals referral_rule gives a clock: heard, and to come back after 12 months.
 CLOCKED = Q(status=ReferralStatus.HEARD, review_at_12_months=True)
+# The related rows referral_rule reads, loaded with the referrals synced in bulk.
+REFERRAL_RULE_READS = ("area", "victim", "perpetrator")
 
 
 def restricted_since(referral: Referral):
@@ -151,13 +153,8 @@ def referrals_deadlines_sync(referrals) -> int:
     """After referrals are written or changed in bulk (an import, an agenda): their deadlines, as
     a referral entered in the browser gets them. Only those the rule gives a clock are visited,
     so a large import costs nothing for the rest. Returns how many were synced."""
-    count = 0
     # With the area and people the rule reads (coordinators, a restriction), not a query each.
-    clocked = referrals.filter(CLOCKED).select_related("area", "victim", "perpetrator")
-    for referral in clocked.order_by("pk").iterator():
-        deadlines_sync(subject=referral)
-        count += 1
-    return count
+    return deadlines_sync_chunked(referrals.filter(CLOCKED).select_related(*REFERRAL_RULE_READS))
 
 
 def area_deadlines_sync(area: MaracArea) -> int:
@@ -176,9 +173,9 @@ def area_deadlines_sync(area: MaracArea) -> int:
             .values_list("subject_id", flat=True)
             .distinct()
         )
-        for subject in model.objects.filter(pk__in=list(outstanding)).order_by("pk"):
-            deadlines_sync(subject=subject)
-            count += 1
+        subjects = model.objects.filter(pk__in=list(outstanding))
+        reads = REFERRAL_RULE_READS if model is Referral else ("body",)
+        count += deadlines_sync_chunked(subjects.select_related(*reads))
     return count
 
 
@@ -215,5 +212,5 @@ def register() -> None:
         owner_roles=[Role.MARAC_COORDINATOR],
         owned_through=lambda user: Referral.objects.filter(
             area__in=perms.areas_named_or_unnamed(user).values("pk")
-        ),
+        ).select_related(*REFERRAL_RULE_READS),
     )

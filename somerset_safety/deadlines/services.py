@@ -1,6 +1,8 @@
 """Every write to deadlines: keeping them in step with their records, waivers and their
 withdrawal."""
 
+from itertools import islice
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Model
@@ -62,13 +64,24 @@ def deadlines_sync(*, subject: Model) -> list[Deadline]:
     no longer gives is closed ("No longer applies") if it was still outstanding, and kept as
     history otherwise. Raises ImproperlyConfigured if the rule gives a kind it did not register.
     """
-    registration = _registration(subject)
-    specs = list(registration.rule(subject))
-    existing = {
-        (d.kind, d.key): d
-        for d in Deadline.objects.select_for_update().filter(
-            subject_type=registration.subject_type, subject_id=subject.pk
-        )
+    return deadlines_sync_many([subject]).get(subject.pk, [])
+
+
+@transaction.atomic
+def deadlines_sync_many(subjects) -> dict[int, list[Deadline]]:
+    """deadlines_sync for many records of one model at once (an import, a resync): the same
+    rule and outcome, record by record, with the stored deadlines read, new ones written and
+    their responsible people set in a few statements for the lot rather than several a record.
+    Returns each record's deadlines by its pk."""
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    registration = _registration(subjects[0])
+    existing: dict[tuple, Deadline] = {
+        (d.subject_id, d.kind, d.key): d
+        for d in Deadline.objects.select_for_update()
+        .filter(subject_type=registration.subject_type, subject_id__in=[s.pk for s in subjects])
+        .order_by("pk")
     }
     through = Deadline.responsible_users.through
     people: dict[int, set[int]] = {}
@@ -76,50 +89,80 @@ def deadlines_sync(*, subject: Model) -> list[Deadline]:
         deadline_id__in=[d.pk for d in existing.values()]
     ).values_list("deadline_id", "user_id"):
         people.setdefault(deadline_id, set()).add(user_id)
-    reference = str(getattr(subject, "reference", "") or "")[:60]
-    url = subject.get_absolute_url()
-    kept = []
-    for spec in specs:
-        kind = registration.kinds.get(spec.kind)
-        if kind is None:
-            raise ImproperlyConfigured(f"{registration.subject_type} gave unregistered kind {spec.kind!r}")
-        row = existing.pop((spec.kind, spec.key), None)
-        status, dates = _status(spec, row)
-        values = {
-            "label": spec.label[:200],
-            "subject_reference": reference,
-            "subject_url": url,
-            "due_date": spec.due_date,
-            "statutory": kind.statutory,
-            "responsible_agency": spec.responsible_agency,
-            "status": status,
-            **dates,
-        }
-        if row is None:
-            row = Deadline.objects.create(
-                subject_type=registration.subject_type,
-                subject_id=subject.pk,
-                kind=spec.kind,
-                key=spec.key,
-                **values,
-            )
-        else:
-            changed = [f for f in _SYNCED_FIELDS if getattr(row, f) != values[f]]
-            if changed:
-                for f in changed:
-                    setattr(row, f, values[f])
-                row.save(update_fields=[*changed, "updated_at"])
-        wanted = {u.pk for u in spec.responsible_users if u is not None}
-        if wanted != people.get(row.pk, set()):
-            row.responsible_users.set(wanted)
-        kept.append(row)
+    kept: dict[int, list[Deadline]] = {}
+    created: list[tuple[Deadline, set[int]]] = []
+    for subject in subjects:
+        reference = str(getattr(subject, "reference", "") or "")[:60]
+        url = subject.get_absolute_url()
+        rows = kept.setdefault(subject.pk, [])
+        for spec in registration.rule(subject):
+            kind = registration.kinds.get(spec.kind)
+            if kind is None:
+                raise ImproperlyConfigured(
+                    f"{registration.subject_type} gave unregistered kind {spec.kind!r}"
+                )
+            row = existing.pop((subject.pk, spec.kind, spec.key), None)
+            status, dates = _status(spec, row)
+            values = {
+                "label": spec.label[:200],
+                "subject_reference": reference,
+                "subject_url": url,
+                "due_date": spec.due_date,
+                "statutory": kind.statutory,
+                "responsible_agency": spec.responsible_agency,
+                "status": status,
+                **dates,
+            }
+            wanted = {u.pk for u in spec.responsible_users if u is not None}
+            if row is None:
+                row = Deadline(
+                    subject_type=registration.subject_type,
+                    subject_id=subject.pk,
+                    kind=spec.kind,
+                    key=spec.key,
+                    **values,
+                )
+                created.append((row, wanted))
+            else:
+                changed = [f for f in _SYNCED_FIELDS if getattr(row, f) != values[f]]
+                if changed:
+                    for f in changed:
+                        setattr(row, f, values[f])
+                    row.save(update_fields=[*changed, "updated_at"])
+                if wanted != people.get(row.pk, set()):
+                    row.responsible_users.set(wanted)
+            rows.append(row)
+    if created:
+        Deadline.objects.bulk_create([row for row, _wanted in created])
+        through.objects.bulk_create(
+            [
+                through(deadline_id=row.pk, user_id=user_id)
+                for row, wanted in created
+                for user_id in sorted(wanted)
+            ]
+        )
     for row in existing.values():
         if row.status in OUTSTANDING:
             row.status, row.paused_since, row.closed_reason = DeadlineStatus.CLOSED, None, NO_LONGER_APPLIES
             row.save(update_fields=["status", "paused_since", "closed_reason", "updated_at"])
-    # A duty whose evidence this record is (a DHR decided in time) follows it.
+    # A duty whose evidence these records are (a DHR decided in time) follows them.
     duty_evidence.subject_changed(registration.subject_type)
     return kept
+
+
+SYNC_CHUNK = 500  # records synced together by deadlines_sync_chunked
+
+
+def deadlines_sync_chunked(subjects) -> int:
+    """deadlines_sync_many over a queryset of one model, SYNC_CHUNK records at a time (in pk
+    order), so memory stays flat however many there are. Give the queryset the related rows its
+    rule reads (select_related) so they are not fetched a record at a time. Returns how many."""
+    count = 0
+    rows = subjects.order_by("pk").iterator(chunk_size=SYNC_CHUNK)
+    while chunk := list(islice(rows, SYNC_CHUNK)):
+        deadlines_sync_many(chunk)
+        count += len(chunk)
+    return count
 
 
 def subject_of(deadline: Deadline) -> Model:
@@ -250,9 +293,6 @@ def deadlines_follow_account(user, roles) -> int:
             subject_id__in=subjects.values("pk"),
             status__in=OUTSTANDING,
         ).values("subject_id")
-        for subject in (
-            model._default_manager.filter(pk__in=outstanding).order_by("pk").iterator(chunk_size=500)
-        ):
-            deadlines_sync(subject=subject)
-            count += 1
+        # The registration's own queryset, so the related rows it loads come with each record.
+        count += deadlines_sync_chunked(subjects.filter(pk__in=outstanding))
     return count

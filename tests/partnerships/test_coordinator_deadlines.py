@@ -4,14 +4,19 @@ reminders); a concluded or cancelled meeting's agenda deadline is closed and sen
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from partnerships import services
-from partnerships.deadlines import area_deadlines_sync
+from partnerships.deadlines import area_deadlines_sync, referrals_deadlines_sync
+from partnerships.models import Referral
 from somerset_safety.accounts.models import Agency
 from somerset_safety.accounts.roles import Role
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus, ReminderSend
 from somerset_safety.deadlines.reminders import log_due_reminders
+from somerset_safety.deadlines.services import deadlines_sync
 from tests.factories import UserFactory
+from tests.partnerships.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +217,45 @@ def test_a_change_of_other_roles_syncs_nothing(coordinator, officer, area):
     _meeting(coordinator, area)
     assert deadlines_follow_account(officer, {Role.REVIEW_CHAIR.value}) == 0
     assert deadlines_follow_account(officer, {Role.MARAC_COORDINATOR.value}) == 1  # the one meeting
+
+
+def _heard(area, day: int, **extra):
+    return ReferralFactory(
+        area=area, status="heard", heard_date=dt.date(2024, 1, day), review_at_12_months=True, **extra
+    )
+
+
+def test_referrals_synced_in_bulk_get_the_deadlines_one_by_one_gives(second_coordinator, area):
+    """After an import: every clocked referral's 12-month review (heard + 12 months), owned by the
+    area's coordinator; a stored one brought into line; the rest given none. The statements are
+    the rule's own two a referral (is it relisted, who coordinates) and a fixed few for the lot."""
+    area.coordinators.set([second_coordinator])
+    first = _heard(area, 10)
+    deadlines_sync(subject=first)
+    Deadline.objects.filter(subject_id=first.pk).update(due_date=dt.date(2030, 1, 1))  # out of line
+    others = [_heard(area, day) for day in (11, 29, 31)]
+    unclocked = ReferralFactory(area=area, status="heard", heard_date=dt.date(2024, 1, 12))
+
+    assert referrals_deadlines_sync(Referral.objects.all()) == 4
+    rows = Deadline.objects.filter(subject_type="partnerships.referral").order_by("subject_id")
+    assert [(r.subject_id, r.due_date, r.status) for r in rows] == [
+        (first.pk, dt.date(2025, 1, 10), DeadlineStatus.OPEN),
+        (others[0].pk, dt.date(2025, 1, 11), DeadlineStatus.OPEN),
+        (others[1].pk, dt.date(2025, 1, 29), DeadlineStatus.OPEN),
+        (others[2].pk, dt.date(2025, 1, 31), DeadlineStatus.OPEN),
+    ]
+    assert rows[1].label == f"MARAC case {others[0].reference}: 12 months since it was heard"
+    assert rows[1].subject_reference == others[0].reference
+    assert all(list(r.responsible_users.all()) == [second_coordinator] for r in rows)
+    assert not Deadline.objects.filter(subject_id=unclocked.pk, subject_type="partnerships.referral").exists()
+
+    # Four more new referrals cost the rule's two statements each, and nothing else.
+    def statements(referrals):
+        with CaptureQueriesContext(connection) as captured:
+            referrals_deadlines_sync(Referral.objects.filter(pk__in=[r.pk for r in referrals]))
+        return len(captured)
+
+    four = statements([_heard(area, day) for day in (1, 2, 3, 4)])
+    eight = statements([_heard(area, day) for day in (5, 6, 7, 8, 13, 14, 15, 16)])
+    assert eight - four == 4 * 2
+    assert Deadline.objects.filter(subject_type="partnerships.referral").count() == 16
