@@ -580,8 +580,20 @@ TACTIC_FIELDS = ("name", "target", "legal_basis", "used_by")
 
 
 def tactic_uses(tactic: Tactic) -> int:
-    """How many 4P actions name the tactic (carried-forward copies included)."""
+    """How many 4P actions name the tactic (carried-forward copies included), on every group:
+    for the rule only, never shown (restricted groups' actions are in it; see tactic_uses_seen)."""
     return PlanAction.objects.filter(tactic=tactic).count()
+
+
+def tactic_uses_seen(user) -> dict[int, int]:
+    """{tactic id: how many 4P actions name it} on the groups `user` may see: what the library
+    shows, so it gives nothing away about a restricted group's plan."""
+    from django.db.models import Count
+
+    from .permissions import groups_visible_to
+
+    seen = PlanAction.objects.filter(plan__group__in=groups_visible_to(user))
+    return dict(seen.values("tactic_id").annotate(n=Count("pk")).values_list("tactic_id", "n"))
 
 
 def _tactic_values(values: Mapping) -> dict:
@@ -635,11 +647,10 @@ def tactic_update(*, actor, tactic: Tactic, expected_version: str = "", **values
     tactic = Tactic.objects.select_for_update().get(pk=tactic.pk)
     values = _tactic_values(values)
     _name_taken(values["name"], tactic)
-    uses = tactic_uses(tactic)
-    if uses and (values["name"] != tactic.name or values["target"].pk != tactic.target_id):
+    if tactic_uses(tactic) and (values["name"] != tactic.name or values["target"].pk != tactic.target_id):
         raise DisruptionError(
-            f"This tactic is named on {uses} 4P action{'s' if uses != 1 else ''}, so its name and what it "
-            "targets stay as they were agreed: retire it and add a new tactic instead.",
+            "4P actions name this tactic, so its name and what it targets stay as they were agreed: "
+            "retire it and add a new tactic instead.",
             field="name" if values["name"] != tactic.name else "target",
         )
     return save_changes(tactic, values, actor, expected_version=expected_version)

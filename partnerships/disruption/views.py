@@ -5,7 +5,6 @@ import functools
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,7 +37,6 @@ from ..models import (
     OrganisedCrimeGroup,
     PanelAction,
     PanelAttendance,
-    PlanAction,
     Strand,
     Tactic,
 )
@@ -409,7 +407,7 @@ def profile_publish(request, pk: int):
 def tactic_list(request):
     """The powers and tactics the panel tasks 4P actions with, grouped by what they target."""
     require_any_role(request.user, PANEL_ROLES)
-    uses = dict(PlanAction.objects.values("tactic_id").annotate(n=Count("pk")).values_list("tactic_id", "n"))
+    uses = services.tactic_uses_seen(request.user)
     tactics = list(Tactic.objects.select_related("target").order_by("target__order", "target__name", "name"))
     for tactic in tactics:
         tactic.uses = uses.get(tactic.pk, 0)
@@ -443,7 +441,10 @@ def tactic_add(request):
 def tactic_edit(request, pk: int):
     require_any_role(request.user, PANEL_ROLES)
     tactic = get_object_or_404(Tactic.objects.select_related("target"), pk=pk)
-    uses, name = services.tactic_uses(tactic), tactic.name  # the form writes what is typed onto `tactic`
+    used, name = (
+        bool(services.tactic_uses(tactic)),
+        tactic.name,
+    )  # the form writes what is typed onto `tactic`
     form = TacticForm(request.POST or None, instance=tactic)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
@@ -458,9 +459,9 @@ def tactic_edit(request, pk: int):
         form=form,
         caption="Disruption Panel: tactics library",
         heading=f"Change {name}",
-        intro=f"It is named on {uses} 4P action{'s' if uses != 1 else ''}, so its name and what it targets stay as "
-        "they were agreed; its legal basis and agencies may be corrected."
-        if uses
+        intro="4P actions name it, so its name and what it targets stay as they were agreed; its legal "
+        "basis and agencies may be corrected."
+        if used
         else "No 4P action names it yet.",
         cancel_url=_tactics_url(),
     )

@@ -3,6 +3,7 @@ rule, a group reviewed when its item is minuted, 4P actions with strand, tactic 
 carry-forward keeping them, overdue as at a date, figures by agency, and who sees what."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -890,7 +891,7 @@ def test_a_tactic_named_on_actions_keeps_its_name_and_target_and_is_retired_not_
     refused = client.post(url, form)
     assert refused.status_code == 200
     assert (
-        "named on 1 4P action, so its name and what it targets stay as they were agreed"
+        "4P actions name this tactic, so its name and what it targets stay as they were agreed"
         in refused.content.decode()
     )
     closure.refresh_from_db()
@@ -979,3 +980,26 @@ def test_the_admin_keeps_a_named_tactics_name_and_target_too(rf, admin_user, mem
     task(member, item_for(open_meeting(member, dt.date(2026, 2, 18)), group), police)
     assert set(tactic_admin.get_readonly_fields(request, closure)) == {"code", "name", "target"}
     assert "name" in tactic_admin.get_form(request, None).base_fields  # a new tactic is named here
+
+
+def test_the_library_counts_only_the_actions_on_groups_the_member_may_see(
+    as_user, member, other_member, police, today_is
+):
+    """A restricted group's 4P actions are not counted for a member not named on it, so the count
+    gives nothing away about it; the rule that keeps a used tactic's name still applies."""
+    today_is(dt.date(2026, 2, 20))
+    hidden = adopt(make_group(other_member, police, name="Hidden (synthetic)", restricted=True), other_member)
+    plan(hidden, other_member, police)
+    task(other_member, item_for(open_meeting(other_member, dt.date(2026, 2, 18)), hidden), police)
+    closure = Tactic.objects.get(code="closure_order")
+
+    def count_shown(user) -> str:
+        page = as_user(user).get(reverse("partnerships:tactic_list")).content.decode()
+        row = re.search(r"Closure order</td>(.*?)</tr>", page, re.DOTALL).group(1)
+        return re.findall(r'govuk-table__cell--numeric">(\d+)<', row)[0]
+
+    assert count_shown(other_member) == "1"
+    assert count_shown(member) == "0"
+    page = as_user(member).get(reverse("partnerships:tactic_edit", args=[closure.pk])).content.decode()
+    assert "4P actions name it, so its name and what it targets stay as they were agreed" in page
+    assert "named on 1" not in page
