@@ -36,12 +36,12 @@ def _history_model(model: type[models.Model]) -> type[models.Model] | None:
     return get_history_model_for_model(model)
 
 
-def _refusal(record, exc: Exception) -> RecordsError:
+def _refusal(name: str, exc: Exception) -> RecordsError:
     related = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or ()
     names = sorted({obj._meta.verbose_name_plural for obj in related})
     what = f" ({', '.join(names)})" if names else ""
     return RecordsError(
-        f"{record} cannot be destroyed while other records still point at it{what}. "
+        f"{name} cannot be destroyed while other records still point at it{what}. "
         "Anonymise it instead, or dispose of those records first. Nothing was disposed of.",
         why=f"Other records still point at it{what}: anonymise it, or dispose of those first",
     )
@@ -89,7 +89,7 @@ def destroy(record_type: registry.RecordType, record: models.Model) -> Outcome:
             with transaction.atomic():
                 outcome.rows += collector.delete()[0]
         except (ProtectedError, RestrictedError) as exc:
-            raise _refusal(record, exc) from None
+            raise _refusal(record_type.name_of(record), exc) from None
         for model, ids in pks.items():
             history = _history_model(model)
             if history is not None:

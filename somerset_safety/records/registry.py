@@ -76,6 +76,12 @@ class RecordType:
         if self.default.trigger not in self.triggers:
             raise ValueError(f"Record type {self.key!r}: its default trigger is not one of its triggers.")
 
+    def name_of(self, record) -> str:
+        """How the record is named on records pages, holds, messages and the erasure log: its
+        reference field (a system reference such as IMPORT-000012, never a person's or a
+        file's name), else its str()."""
+        return str(getattr(record, self.reference, "") or record)[:60]
+
     def disposal_actions(self, rule_action: str) -> list[str]:
         """What the records manager may do with a record due under a rule with this action: the
         rule's own action, or either that this type supports when the rule asks for a review."""

@@ -118,7 +118,7 @@ def hold_place(*, actor, record_type_key: str, object_id, reason: str, review_on
     if record is None:
         raise RecordsError("That record no longer exists.")
     if ErasureLog.objects.filter(record_type=record_type.key, object_id=str(record.pk)).exists():
-        raise RecordsError(f"{record} has already been disposed of.")
+        raise RecordsError(f"{record_type.name_of(record)} has already been disposed of.")
     if not reason.strip():
         raise RecordsError("Enter why the record is held")
     if review_on <= local_today():
@@ -128,13 +128,13 @@ def hold_place(*, actor, record_type_key: str, object_id, reason: str, review_on
             hold = LegalHold.objects.create(
                 record_type=record_type.key,
                 object_id=str(record.pk),
-                reference=str(record),
+                reference=record_type.name_of(record),
                 reason=reason.strip(),
                 review_on=review_on,
                 placed_by=actor,
             )
     except IntegrityError:
-        raise RecordsError(f"{record} already has a legal hold in force.") from None
+        raise RecordsError(f"{record_type.name_of(record)} already has a legal hold in force.") from None
     audit_record(actor=actor, action=AuditAction.CREATE, obj=hold, detail={"record_type": record_type.key})
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=record, changed_fields=["legal_hold"])
     return hold
@@ -210,7 +210,7 @@ def records_dispose(*, actor, record_type_key: str, object_ids, action: str) -> 
     files = []
     for pk in ids:
         record = locked[pk]
-        reference = str(getattr(record, record_type.reference, "") or record)[:60]
+        reference = record_type.name_of(record)
         if action == DisposalAction.DESTROY:
             outcome = disposal.destroy(record_type, record)
         else:
@@ -303,7 +303,7 @@ def disposal_run(*, simulate: bool = False) -> list[RunLine]:
         result = RunLine(
             record_type=record_type,
             rule=rule,
-            due=[str(getattr(record, record_type.reference, "") or record)[:60] for record in due],
+            due=[record_type.name_of(record) for record in due],
         )
         lines.append(result)
         if result.needs_review:

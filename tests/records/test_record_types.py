@@ -239,3 +239,31 @@ def test_a_marac_import_file_is_destroyed_by_the_nightly_run_a_year_after_upload
     assert not private_storage.exists(name)
     log = ErasureLog.objects.get(record_type="marac_import_file")
     assert (log.reference, log.action, log.approved_by, log.files_removed) == (reference, "destroy", None, 1)
+
+
+def test_a_legal_hold_on_an_import_file_names_it_by_its_system_reference(
+    coordinator, records_manager, today_is
+):
+    """The hold, and the refusal of a second one, say IMPORT-000012, never the file's name."""
+    from partnerships.models import ImportJob
+
+    today_is(datetime.date(2026, 1, 5))
+    job = ImportJob.objects.create(
+        file_name="taunton-march.csv", sha256="1" * 64, uploaded_by=coordinator, status="imported"
+    )
+    hold = services.hold_place(
+        actor=records_manager,
+        record_type_key="marac_import_file",
+        object_id=job.pk,
+        reason="Inquest (synthetic)",
+        review_on=datetime.date(2026, 7, 1),
+    )
+    assert hold.reference == f"IMPORT-{job.pk:06d}"
+    with pytest.raises(RecordsError, match=rf"^IMPORT-{job.pk:06d} already has a legal hold in force"):
+        services.hold_place(
+            actor=records_manager,
+            record_type_key="marac_import_file",
+            object_id=job.pk,
+            reason="Again (synthetic)",
+            review_on=datetime.date(2026, 7, 1),
+        )
