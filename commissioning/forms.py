@@ -636,6 +636,9 @@ class ContributionForm(_ModelForm):
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.submit_label = "Save the contribution"
+            years = sorted({*years, self.instance.year}, reverse=True)
         self.fields["year"].choices = year_choices(years)
         self.fields["partner"].empty_label = "Choose a partner"
         self.fields["partner"].queryset = self.fields["partner"].queryset.filter(active=True).order_by("name")
@@ -665,7 +668,14 @@ class SpendForm(_ModelForm):
 
     def __init__(self, *args, reviews: list[str], **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.submit_label = "Save the spending line"
         self.fields["dhr_reference"].choices = [("", "Not a DHR cost"), *[(r, r) for r in reviews]]
+
+    def _get_validation_exclusions(self):
+        # A DHR cost names its review: the service says so in its own words ("Select the review
+        # this cost is for"); the table's constraint would otherwise answer first, in Django's.
+        return {*super()._get_validation_exclusions(), "dhr_reference"}
 
     def gds_fields(self):
         return [

@@ -94,6 +94,12 @@ def get_grant_for_user_or_404(user, pk: int, action: str = "view") -> Grant:
     return _get_or_404(grants_visible_to(user).select_related("owner"), pk, user, action)
 
 
+def get_budget_line_for_user_or_404(user, model, pk: int, action: str = "view"):
+    """A pooled-budget line (a BudgetContribution or a BudgetSpend): readers see the budget,
+    commissioning officers change it."""
+    return _get_or_404(model.objects.all() if can_read(user) else model.objects.none(), pk, user, action)
+
+
 # --- Contract management meetings ----------------------------------------------------------------
 # Readers see every contract's meetings and actions; commissioning officers run them. An action's
 # named owner may record its progress and complete it.

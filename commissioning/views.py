@@ -55,10 +55,20 @@ from .forms import (
     SignOffForm,
     SpendForm,
 )
-from .models import ContractFunding, ExtensionOption, GrantReport, Kpi, Representation, Risk
+from .models import (
+    BudgetContribution,
+    BudgetSpend,
+    ContractFunding,
+    ExtensionOption,
+    GrantReport,
+    Kpi,
+    Representation,
+    Risk,
+)
 from .permissions import (
     can_manage,
     contracts_visible_to,
+    get_budget_line_for_user_or_404,
     get_contract_for_user_or_404,
     get_document_for_user_or_404,
     get_grant_for_user_or_404,
@@ -766,8 +776,6 @@ def _year_choices() -> list[int]:
 def budget(request):
     require_reader(request.user)
     year = _budget_year(request)
-    from .models import BudgetContribution, BudgetSpend
-
     return render(
         request,
         "commissioning/budget.html",
@@ -812,6 +820,49 @@ def spend_add(request):
         caption="Pooled budget",
         back_url=reverse("commissioning:budget"),
         intro=["A DHR chair's or author's fee names the review it is for."],
+    )
+
+
+def _budget_url(year: int) -> str:
+    return reverse("commissioning:budget") + f"?year={year}"
+
+
+def contribution_edit(request, pk: int):
+    contribution = get_budget_line_for_user_or_404(request.user, BudgetContribution, pk, action="manage")
+    back = _budget_url(contribution.year)
+    form = ContributionForm(request.POST or None, instance=contribution, years=_year_choices())
+    return _action(
+        request,
+        form=form,
+        call=lambda d: services.contribution_update(actor=request.user, contribution=contribution, **d),
+        success="Contribution saved.",
+        done_url=lambda _changed: _budget_url(form.cleaned_data["year"]),
+        title=f"Change the contribution from {contribution.partner.name}",
+        caption="Pooled budget",
+        back_url=back,
+        intro=["The budget's totals are worked out again from the lines as they now stand."],
+    )
+
+
+def spend_edit(request, pk: int):
+    spend = get_budget_line_for_user_or_404(request.user, BudgetSpend, pk, action="manage")
+    back = _budget_url(spend.year)
+    from reviews.selectors import review_references
+
+    form = SpendForm(request.POST or None, instance=spend, reviews=review_references())
+    return _action(
+        request,
+        form=form,
+        call=lambda d: services.spend_update(actor=request.user, spend=spend, **d),
+        success="Spending line saved.",
+        done_url=lambda _changed: _budget_url(financial_year_of(form.cleaned_data["spent_on"])),
+        title=f"Change the spending line: {spend.description}",
+        caption="Pooled budget",
+        back_url=back,
+        intro=[
+            "A new date in another financial year moves the line to that year. The budget's totals "
+            "are worked out again from the lines as they now stand."
+        ],
     )
 
 

@@ -37,6 +37,7 @@ from .contracts import (
 from .money import (
     GRANT_FIELDS,
     contribution_record,
+    contribution_update,
     grant_create,
     grant_decide,
     grant_report_add,
@@ -45,6 +46,7 @@ from .money import (
     grant_update,
     grant_withdraw,
     spend_record,
+    spend_update,
 )
 from .performance import (
     KPI_FIELDS,
@@ -79,6 +81,7 @@ __all__ = [
     "contract_start_procurement",
     "contract_update",
     "contribution_record",
+    "contribution_update",
     "document_disclose",
     "document_upload",
     "extension_take",
@@ -116,4 +119,5 @@ __all__ = [
     "risk_create",
     "risk_update",
     "spend_record",
+    "spend_update",
 ]

@@ -40,23 +40,66 @@ def _check_amount(amount: Decimal | None, what: str) -> Decimal:
     return amount
 
 
+CONTRIBUTION_FIELDS = ["year", "partner", "amount", "received_on", "notes"]
+SPEND_FIELDS = ["spent_on", "category", "description", "amount", "dhr_reference"]
+
+
+def _check_contribution(values: dict) -> dict:
+    _check_amount(values.get("amount"), "amount")
+    not_future(values.get("received_on"), "date it was received", field="received_on")
+    values["notes"] = (values.get("notes") or "").strip()
+    return values
+
+
+def _check_spend(values: dict) -> dict:
+    """A spending line's rules, for recording and changing one alike. DHR costs name a review
+    on record; other kinds name none. Its financial year is that of its date."""
+    _check_amount(values.get("amount"), "amount")
+    values["description"] = require_text(
+        values.get("description", ""), "Describe what the money was spent on."
+    )
+    reference = (values.get("dhr_reference") or "").strip()
+    if values.get("category") in DHR_CATEGORIES:
+        if not reference:
+            raise CommissioningError("Select the review this cost is for.", field="dhr_reference")
+        if reference not in _linkable_reviews():
+            raise CommissioningError(
+                f"There is no review with the reference {reference}.", field="dhr_reference"
+            )
+    else:
+        reference = ""
+    values["dhr_reference"] = reference
+    values["year"] = financial_year_of(values["spent_on"])
+    return values
+
+
 @transaction.atomic
 def contribution_record(
     *, actor, year: int, partner, amount: Decimal, received_on: date | None = None, notes: str = ""
 ) -> BudgetContribution:
     """A partner's contribution to the pooled budget for the financial year starting in April `year`."""
-    _check_amount(amount, "amount")
-    not_future(received_on, "date it was received", field="received_on")
-    contribution = BudgetContribution.objects.create(
-        year=year,
-        partner=partner,
-        amount=amount,
-        received_on=received_on,
-        notes=notes.strip(),
-        recorded_by=actor,
+    values = _check_contribution(
+        {"year": year, "partner": partner, "amount": amount, "received_on": received_on, "notes": notes}
     )
-    audit_created(contribution, actor, ["year", "partner", "amount", "received_on", "notes"])
+    contribution = BudgetContribution.objects.create(recorded_by=actor, **values)
+    audit_created(contribution, actor, CONTRIBUTION_FIELDS)
     return contribution
+
+
+@transaction.atomic
+def contribution_update(
+    *, actor, contribution: BudgetContribution, expected_version: str = "", **values
+) -> list[str]:
+    """Change a contribution (a wrong amount, partner or year, the date it came in). The budget's
+    totals are worked out from the lines each time they are shown, so they follow at once."""
+    contribution = BudgetContribution.objects.select_for_update().get(pk=contribution.pk)
+    merged = _check_contribution(
+        {
+            **{f: getattr(contribution, f) for f in CONTRIBUTION_FIELDS},
+            **{f: values[f] for f in CONTRIBUTION_FIELDS if f in values},
+        }
+    )
+    return save_changes(contribution, merged, actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -65,27 +108,32 @@ def spend_record(
 ) -> BudgetSpend:
     """A spending line against the pooled budget, in the financial year of its date. DHR costs
     name the review by its reference, which must be a review on record."""
-    _check_amount(amount, "amount")
-    description = require_text(description, "Describe what the money was spent on.")
-    dhr_reference = (dhr_reference or "").strip()
-    if category in DHR_CATEGORIES:
-        if not dhr_reference:
-            raise CommissioningError("Select the review this cost is for.")
-        if dhr_reference not in _linkable_reviews():
-            raise CommissioningError(f"There is no review with the reference {dhr_reference}.")
-    else:
-        dhr_reference = ""
-    spend = BudgetSpend.objects.create(
-        year=financial_year_of(spent_on),
-        spent_on=spent_on,
-        category=category,
-        description=description,
-        amount=amount,
-        dhr_reference=dhr_reference,
-        recorded_by=actor,
+    values = _check_spend(
+        {
+            "spent_on": spent_on,
+            "category": category,
+            "description": description,
+            "amount": amount,
+            "dhr_reference": dhr_reference,
+        }
     )
-    audit_created(spend, actor, ["spent_on", "category", "description", "amount", "dhr_reference"])
+    spend = BudgetSpend.objects.create(recorded_by=actor, **values)
+    audit_created(spend, actor, SPEND_FIELDS)
     return spend
+
+
+@transaction.atomic
+def spend_update(*, actor, spend: BudgetSpend, expected_version: str = "", **values) -> list[str]:
+    """Change a spending line under the rules it was recorded by; a new date in another
+    financial year moves the line to that year."""
+    spend = BudgetSpend.objects.select_for_update().get(pk=spend.pk)
+    merged = _check_spend(
+        {
+            **{f: getattr(spend, f) for f in SPEND_FIELDS},
+            **{f: values[f] for f in SPEND_FIELDS if f in values},
+        }
+    )
+    return save_changes(spend, merged, actor, expected_version=expected_version)
 
 
 # --- Grants and funding bids ------------------------------------------------------------------

@@ -142,6 +142,22 @@ def _commissioning_contract(commissioner):
     return contract, reverse("commissioning:contract_edit", args=[contract.pk])
 
 
+def _budget_spend(commissioner):
+    import datetime as dt
+    from decimal import Decimal
+
+    from commissioning import services
+
+    spend = services.spend_record(
+        actor=commissioner,
+        spent_on=dt.date(2026, 6, 1),
+        category="training",
+        description="Training day (synthetic)",
+        amount=Decimal("250"),
+    )
+    return spend, reverse("commissioning:spend_edit", args=[spend.pk])
+
+
 def _performance_indicator(officer):
     import datetime as dt
     from decimal import Decimal
@@ -292,6 +308,18 @@ CASES = {
         (
             ("Somerset Integrated Domestic Abuse Service", "Changed by the first officer (synthetic)"),
             ("Typed by the second officer (synthetic)", ""),
+        ),
+    ),
+    "pooled budget spending line": (
+        _budget_spend,
+        Role.COMMISSIONING_OFFICER,
+        {"description": "Changed by the first officer (synthetic)"},
+        "description",
+        ("amount", "300.00"),
+        lambda r: (str(r.amount), r.description),
+        (
+            ("250.00", "Changed by the first officer (synthetic)"),
+            ("300.00", "Training day (synthetic)"),
         ),
     ),
     "partnership performance indicator": (
