@@ -77,6 +77,24 @@ def current_member_agencies(board: Board):
     )
 
 
+def _agencies(n: int) -> str:
+    return f"{n} agenc{'y' if n == 1 else 'ies'}"
+
+
+def quorum_out_of_reach(board: Board, quorum: int | None) -> str | None:
+    """Why no meeting of the board could be quorate now (a member left, so the current members
+    come from fewer agencies than the quorum), in the words the board's page shows; or None."""
+    if not quorum:
+        return None
+    agencies = current_member_agencies(board).count()
+    if quorum <= agencies:
+        return None
+    return (
+        f"The quorum is {_agencies(quorum)}, but the board's current members come from "
+        f"{_agencies(agencies)}, so no meeting can be quorate. Change the quorum or add members."
+    )
+
+
 @transaction.atomic
 def board_quorum_set(*, actor, board: Board, quorum: int | None, expected_version: str = ""):
     """Set how many of the invited agencies must be present for the board's meetings to be
@@ -97,7 +115,7 @@ def board_quorum_set(*, actor, board: Board, quorum: int | None, expected_versio
             )
         if quorum > agencies:
             raise BoardError(
-                f"The board's current members come from {agencies} agenc{'y' if agencies == 1 else 'ies'}, "
+                f"The board's current members come from {_agencies(agencies)}, "
                 f"so the quorum cannot be more than {agencies}.",
                 field="quorum",
             )

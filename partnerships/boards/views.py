@@ -60,6 +60,7 @@ def board_detail(request, code: str):
     board = permissions.get_board_for_user_or_404(request.user, code)
     today = local_today()
     meetings_qs = permissions.meetings_visible_to(request.user).filter(body__owner_id=board.pk)
+    quorum = getattr(selectors.meetings_body(board), "quorum", None)
     return render(
         request,
         "partnerships/boards/board_detail.html",
@@ -76,7 +77,8 @@ def board_detail(request, code: str):
                 "planned_for", "id"
             ),
             "open_actions": selectors.action_log(request.user, board, today=today).count(),
-            "quorum": getattr(selectors.meetings_body(board), "quorum", None),
+            "quorum": quorum,
+            "quorum_problem": services.quorum_out_of_reach(board, quorum),
             "can_manage": can_manage(request.user),
         },
     )

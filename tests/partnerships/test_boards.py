@@ -584,6 +584,25 @@ def test_the_quorum_is_at_most_the_agencies_of_the_current_members(officer, ssp,
     assert _quorum_of(ssp) is None
 
 
+def test_the_board_page_warns_when_a_member_leaving_puts_the_quorum_out_of_reach(
+    as_user, officer, ssp, members
+):
+    ann, otto = members
+    services.board_quorum_set(actor=officer, board=ssp, quorum=2)
+    page = as_user(officer).get(reverse("partnerships:board_detail", args=["ssp"])).content.decode()
+    assert "no meeting can be quorate" not in page
+    # Otto, the only member for housing, leaves: the members now come from the police alone.
+    services.board_member_leave(actor=officer, member=otto, left_on=dt.date(2025, 9, 1))
+    page = as_user(officer).get(reverse("partnerships:board_detail", args=["ssp"])).content.decode()
+    assert (
+        "The quorum is 2 agencies, but the board&#x27;s current members come from 1 agency, so no meeting "
+        "can be quorate. Change the quorum or add members." in page
+    )
+    services.board_quorum_set(actor=officer, board=ssp, quorum=1)
+    page = as_user(officer).get(reverse("partnerships:board_detail", args=["ssp"])).content.decode()
+    assert "no meeting can be quorate" not in page
+
+
 def test_a_board_without_members_cannot_have_a_quorum(officer):
     prevent = Board.objects.get(code="prevent")
     with pytest.raises(BoardError, match="no members yet"):
