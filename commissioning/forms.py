@@ -580,6 +580,12 @@ class ReturnEntryForm(_Form):
         ]
 
 
+class ReturnCorrectionForm(VersionedForm, ReturnEntryForm):
+    """The same figures for a return awaiting review, opened on the return as it stood."""
+
+    submit_label = "Save the corrected return"
+
+
 class ReturnUploadForm(_Form):
     submit_label = "Upload the return"
 

@@ -47,6 +47,7 @@ urlpatterns = [
         name="return_template_xlsx",
     ),
     path(f"{contract}returns/<int:return_pk>/", views.return_detail, name="return_detail"),
+    path(f"{contract}returns/<int:return_pk>/correct/", views.return_correct, name="return_correct"),
     path(f"{contract}returns/<int:return_pk>/sign-off/", views.return_sign_off, name="return_sign_off"),
     path(f"{contract}returns/<int:return_pk>/download/", views.return_download, name="return_download"),
     path(f"{contract}meetings/new/", meeting_views.meeting_create, name="contract_meeting_create"),

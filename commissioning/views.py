@@ -46,6 +46,7 @@ from .forms import (
     ReDecisionForm,
     RepresentationForm,
     ReprocurementForm,
+    ReturnCorrectionForm,
     ReturnEntryForm,
     ReturnQuarterForm,
     ReturnUploadForm,
@@ -672,6 +673,44 @@ def return_detail(request, pk: int, return_pk: int):
             "clock": clocks[0] if clocks else None,
             "can_manage": can_manage(request.user),
         },
+    )
+
+
+def return_correct(request, pk: int, return_pk: int):
+    contract, page = _contract_action(request, pk)
+    quarterly_return = get_return_for_user_or_404(request.user, contract, return_pk, action="manage")
+    results = list(quarterly_return.results.select_related("kpi"))
+    initial = {
+        "received_on": quarterly_return.received_on,
+        "provider_commentary": quarterly_return.provider_commentary,
+    }
+    for result in results:
+        initial |= {f"value_{result.kpi_id}": f"{result.value:f}", f"note_{result.kpi_id}": result.note}
+    form = ReturnCorrectionForm(
+        request.POST or None, kpis=[r.kpi for r in results], record=quarterly_return, initial=initial
+    )
+    done = reverse("commissioning:return_detail", args=[contract.pk, quarterly_return.pk])
+    return _action(
+        request,
+        form=form,
+        call=lambda d: services.return_correct(
+            actor=request.user,
+            quarterly_return=quarterly_return,
+            received_on=d["received_on"],
+            provider_commentary=d["provider_commentary"],
+            figures=form.figures(),
+            expected_version=d.get("expected_version", ""),
+        ),
+        success=f"Return for {quarterly_return.period.label} corrected.",
+        done_url=done,
+        title=f"Correct the return for {quarterly_return.period.label}",
+        intro=[
+            "Correct the figures as the provider confirmed them. Each change is recorded in the audit "
+            "log; an uploaded file is kept as it came in."
+        ],
+        refusal=services.return_correction_refusal(quarterly_return),
+        caption=page["caption"],
+        back_url=done,
     )
 
 

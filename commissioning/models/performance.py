@@ -149,6 +149,7 @@ class QuarterlyReturn(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # a correction of its figures alone changes its version
 
     class Meta:
         ordering = ["contract", "-year", "-quarter"]

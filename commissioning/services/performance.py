@@ -135,6 +135,12 @@ class ReturnFigure:
     note: str = ""
 
 
+def _received_problem(quarter: Quarter, received_on: date | None) -> str | None:
+    if received_on is not None and received_on < quarter.end:
+        return f"A return for {quarter.label} cannot be received before the quarter ends on {long_date(quarter.end)}."
+    return None
+
+
 def return_quarter_problem(contract: Contract, quarter: Quarter, received_on: date | None) -> str | None:
     if quarter not in return_quarters(contract):
         return (
@@ -142,9 +148,27 @@ def return_quarter_problem(contract: Contract, quarter: Quarter, received_on: da
         )
     if contract.returns.filter(year=quarter.year, quarter=quarter.number).exists():
         return f"A return for {quarter.label} has already been recorded."
-    if received_on is not None and received_on < quarter.end:
-        return f"A return for {quarter.label} cannot be received before the quarter ends on {long_date(quarter.end)}."
-    return None
+    return _received_problem(quarter, received_on)
+
+
+def _read_figures(expected: dict[int, Kpi], figures: list[ReturnFigure]) -> dict[int, tuple[Decimal, str]]:
+    """A value (and note) for every KPI in `expected`, each read as the KPI needs it; any bad,
+    stray or missing figure raises CommissioningError naming them all."""
+    given = {}
+    problems = []
+    for figure in figures:
+        kpi = expected.get(figure.kpi_id)
+        if kpi is None:
+            problems.append("A figure was given for a KPI that is not reported in this quarter")
+            continue
+        value, message = kpi_value_problem(kpi, figure.value)
+        if message:
+            problems.append(message)
+        given[kpi.pk] = (value, (figure.note or "").strip())
+    problems += [f"Enter the value for {kpi.name}" for pk, kpi in expected.items() if pk not in given]
+    if problems:
+        raise CommissioningError("; ".join(problems) + ".")
+    return given
 
 
 @transaction.atomic
@@ -173,20 +197,7 @@ def return_record(
         raise CommissioningError(
             f"No KPI of this contract is reported in {quarter.label}. Set up its KPIs first."
         )
-    given = {}
-    problems = []
-    for figure in figures:
-        kpi = expected.get(figure.kpi_id)
-        if kpi is None:
-            problems.append("A figure was given for a KPI that is not reported in this quarter")
-            continue
-        value, message = kpi_value_problem(kpi, figure.value)
-        if message:
-            problems.append(message)
-        given[kpi.pk] = (value, (figure.note or "").strip())
-    problems += [f"Enter the value for {kpi.name}" for pk, kpi in expected.items() if pk not in given]
-    if problems:
-        raise CommissioningError("; ".join(problems) + ".")
+    given = _read_figures(expected, figures)
     quarterly_return = QuarterlyReturn(
         contract=contract,
         year=quarter.year,
@@ -211,6 +222,59 @@ def return_record(
     )
     deadlines_sync(subject=contract)
     return quarterly_return
+
+
+def return_correction_refusal(quarterly_return: QuarterlyReturn) -> str | None:
+    """Why a return's figures cannot be corrected now, or None: once the officer has reviewed
+    and signed it off, its figures are on record as reviewed."""
+    if quarterly_return.status == ReturnStatus.SIGNED_OFF:
+        return (
+            f"This return was signed off on {long_date(quarterly_return.signed_off_on)}: its figures "
+            "are on record as reviewed and cannot be corrected."
+        )
+    return None
+
+
+@transaction.atomic
+def return_correct(
+    *,
+    actor,
+    quarterly_return: QuarterlyReturn,
+    received_on: date,
+    figures: list[ReturnFigure],
+    provider_commentary: str = "",
+    expected_version: str = "",
+) -> list[str]:
+    """Correct a return awaiting review: its figures and notes, the provider's commentary, the
+    date it was received. A figure for every KPI in the return, read as when it was recorded;
+    all or nothing. A new date received moves the quarter's clock (met, or met late)."""
+    quarterly_return = (
+        QuarterlyReturn.objects.select_for_update().select_related("contract").get(pk=quarterly_return.pk)
+    )
+    refusal = return_correction_refusal(quarterly_return)
+    if refusal:
+        raise CommissioningError(refusal)
+    not_future(received_on, "date the return was received", field="received_on")
+    problem = _received_problem(quarterly_return.period, received_on)
+    if problem:
+        raise CommissioningError(problem, field="received_on")
+    results = {result.kpi_id: result for result in quarterly_return.results.select_related("kpi")}
+    given = _read_figures({pk: result.kpi for pk, result in results.items()}, figures)
+    corrected = [result for pk, result in results.items() if (result.value, result.note) != given[pk]]
+    changed = save_changes(
+        quarterly_return,
+        {"received_on": received_on, "provider_commentary": (provider_commentary or "").strip()},
+        actor,
+        also_changed=["results"] if corrected else [],
+        detail={"kpis": sorted(result.kpi_id for result in corrected)} if corrected else None,
+        expected_version=expected_version,
+    )
+    for result in corrected:
+        result.value, result.note = given[result.kpi_id]
+    KpiResult.objects.bulk_update(corrected, ["value", "note"])
+    if "received_on" in changed:
+        deadlines_sync(subject=quarterly_return.contract)
+    return changed
 
 
 @transaction.atomic

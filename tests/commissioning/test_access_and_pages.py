@@ -75,6 +75,7 @@ def records(sidas, commissioner, today):
             f"/commissioning/contracts/{c}/returns/upload/",
             f"/commissioning/grants/{grant.pk}/edit/",
             f"/commissioning/contracts/{c}/returns/{quarterly_return.pk}/sign-off/",
+            f"/commissioning/contracts/{c}/returns/{quarterly_return.pk}/correct/",
         ],
         "create": [
             "/commissioning/contracts/new/",

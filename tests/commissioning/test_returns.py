@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
@@ -362,3 +363,217 @@ def test_an_upload_records_all_or_nothing(contract, commissioner, as_user):
     )
     assert "already been recorded" in response.content.decode()
     assert QuarterlyReturn.objects.count() == 1 and KpiResult.objects.count() == 3
+
+
+# --- Correcting a return awaiting review --------------------------------------------------------
+
+
+@pytest.fixture
+def q3(contract, commissioner):
+    """Received on its due date, 29 January 2026: met."""
+    return services.return_record(
+        actor=commissioner,
+        contract=contract,
+        quarter=Quarter(2025, 3),
+        received_on=date(2026, 1, 29),
+        figures=figures(contract, GOOD),
+    )
+
+
+def _stored(quarterly_return) -> dict:
+    return {r.kpi.name: (r.value, r.note) for r in quarterly_return.results.select_related("kpi")}
+
+
+def _return_changes(quarterly_return):
+    from somerset_safety.audit.models import AuditAction, AuditEvent
+
+    return [
+        (e.changed_fields, e.detail)
+        for e in AuditEvent.objects.filter(
+            object_type="commissioning.quarterlyreturn",
+            object_id=str(quarterly_return.pk),
+            action=AuditAction.CHANGE,
+        ).order_by("id")
+    ]
+
+
+def test_correcting_a_return_awaiting_review(contract, commissioner, q3):
+    repeat = contract.kpis.get(name="Repeat referrals")
+    corrected = figures(contract, {**GOOD, "Repeat referrals": "24"})
+    corrected = [
+        services.ReturnFigure(f.kpi_id, f.value, "Recounted" if f.kpi_id == repeat.pk else "")
+        for f in corrected
+    ]
+    changed = services.return_correct(
+        actor=commissioner,
+        quarterly_return=q3,
+        received_on=date(2026, 2, 2),
+        figures=corrected,
+        provider_commentary="  Recount of repeat referrals  ",
+    )
+    assert changed == ["provider_commentary", "received_on", "results"]
+    q3.refresh_from_db()
+    assert (q3.received_on, q3.provider_commentary) == (date(2026, 2, 2), "Recount of repeat referrals")
+    assert _stored(q3) == {
+        "Successful completions (opiate)": (Decimal("6"), ""),
+        "Repeat referrals": (Decimal("24"), "Recounted"),
+        "Households not supported": (Decimal("8"), ""),
+    }
+    # Lower is better, target 25: 27.5 was amber (within 3), 24 is green.
+    rows = {row.result.kpi.name: row.rag for row in selectors.return_detail(q3)}
+    assert rows["Repeat referrals"] == "green"
+    # Due Thursday 29 January; now received Monday 2 February: met late.
+    assert clocks(contract)[(RETURN_DUE, "2025-26 Q3")] == (
+        date(2026, 1, 29),
+        DeadlineStatus.MET,
+        date(2026, 2, 2),
+    )
+    assert _return_changes(q3) == [(["provider_commentary", "received_on", "results"], {"kpis": [repeat.pk]})]
+    # The same figures again: nothing to save, nothing audited.
+    assert (
+        services.return_correct(
+            actor=commissioner,
+            quarterly_return=q3,
+            received_on=date(2026, 2, 2),
+            figures=corrected,
+            provider_commentary="Recount of repeat referrals",
+        )
+        == []
+    )
+    assert len(_return_changes(q3)) == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "received_on", "message"),
+    [
+        (
+            {**GOOD, "Repeat referrals": "120"},
+            date(2026, 1, 29),
+            "The value for Repeat referrals is a percentage: it must be from 0 to 100.",
+        ),
+        (
+            {**GOOD, "Households not supported": "2.5"},
+            date(2026, 1, 29),
+            "The value for Households not supported is a count: it must be a whole number, 0 or more.",
+        ),
+        (
+            {k: v for k, v in GOOD.items() if k != "Households not supported"},
+            date(2026, 1, 29),
+            "Enter the value for Households not supported.",
+        ),
+        (
+            GOOD,
+            date(2025, 12, 30),
+            "A return for 2025-26 Q3 cannot be received before the quarter ends on 31 December 2025.",
+        ),
+        (GOOD, date(2026, 3, 2), "The date the return was received must be today or in the past."),
+    ],
+)
+def test_a_bad_correction_changes_nothing(contract, commissioner, q3, today, values, received_on, message):
+    before = _stored(q3)
+    with pytest.raises(CommissioningError) as refused:
+        services.return_correct(
+            actor=commissioner,
+            quarterly_return=q3,
+            received_on=received_on,
+            figures=figures(contract, {**values, "Successful completions (opiate)": "7"}),
+        )
+    assert str(refused.value) == message
+    q3.refresh_from_db()
+    assert _stored(q3) == before and q3.received_on == date(2026, 1, 29)
+    assert _return_changes(q3) == []
+
+
+def test_a_signed_off_return_cannot_be_corrected(contract, commissioner, q3, as_user, today):
+    services.return_sign_off(
+        actor=commissioner, quarterly_return=q3, review_notes="Checked", signed_off_on=date(2026, 2, 10)
+    )
+    refusal = "This return was signed off on 10 February 2026: its figures are on record as reviewed and cannot be corrected."
+    with pytest.raises(CommissioningError) as refused:
+        services.return_correct(
+            actor=commissioner,
+            quarterly_return=q3,
+            received_on=date(2026, 1, 29),
+            figures=figures(contract, {**GOOD, "Repeat referrals": "24"}),
+        )
+    assert str(refused.value) == refusal
+    client = as_user(commissioner)
+    url = f"/commissioning/contracts/{contract.pk}/returns/{q3.pk}/correct/"
+    assert refusal in client.get(url).content.decode()
+    posted = client.post(url, {"received_on_0": "29", "received_on_1": "1", "received_on_2": "2026"})
+    assert posted.status_code == 200 and refusal in posted.content.decode()
+    assert _stored(q3)["Repeat referrals"] == (Decimal("27.5"), "")
+    detail = client.get(f"/commissioning/contracts/{contract.pk}/returns/{q3.pk}/").content.decode()
+    assert url not in detail
+
+
+def _correction_post(contract, q3, **values) -> dict:
+    from somerset_safety.core.edits import record_version
+
+    by_name = {k.name: k.pk for k in contract.kpis.all()}
+    data = {
+        "received_on_0": "29",
+        "received_on_1": "1",
+        "received_on_2": "2026",
+        "provider_commentary": "",
+        "expected_version": record_version(q3),
+    }
+    for name, value in GOOD.items():
+        data[f"value_{by_name[name]}"] = value
+        data[f"note_{by_name[name]}"] = ""
+    for name, value in values.items():
+        data[f"value_{by_name[name]}"] = value
+    return data
+
+
+def test_an_officer_corrects_a_return_on_its_page(contract, commissioner, officer, q3, as_user):
+    url = f"/commissioning/contracts/{contract.pk}/returns/{q3.pk}/correct/"
+    client = as_user(commissioner)
+    detail = client.get(f"/commissioning/contracts/{contract.pk}/returns/{q3.pk}/").content.decode()
+    assert url in detail
+    assert (
+        url
+        not in as_user(officer)
+        .get(f"/commissioning/contracts/{contract.pk}/returns/{q3.pk}/")
+        .content.decode()
+    )
+    page = client.get(url).content.decode()
+    assert 'value="27.50"' in page and 'name="expected_version"' in page
+
+    refused = client.post(url, _correction_post(contract, q3, **{"Repeat referrals": "abc"}))
+    assert refused.status_code == 200
+    assert "The value for Repeat referrals must be a number, like 72.5" in refused.content.decode()
+    saved = client.post(url, _correction_post(contract, q3, **{"Repeat referrals": "24"}))
+    assert saved.status_code == 302
+    assert _stored(q3)["Repeat referrals"] == (Decimal("24"), "")
+
+
+def test_a_correction_over_a_newer_one_is_refused(contract, commissioner, q3, as_user):
+    url = f"/commissioning/contracts/{contract.pk}/returns/{q3.pk}/correct/"
+    opened_on = _correction_post(contract, q3, **{"Repeat referrals": "26"})
+    # Someone else corrects a figure only (the return's own fields unchanged) in between.
+    with time_machine.travel("2026-03-01 10:42 +00:00", tick=False):
+        services.return_correct(
+            actor=commissioner,
+            quarterly_return=q3,
+            received_on=date(2026, 1, 29),
+            figures=figures(contract, {**GOOD, "Households not supported": "7"}),
+        )
+    refused = as_user(commissioner).post(url, opened_on)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Someone else changed this record" in page and "They changed: Results" in page
+    assert 'value="26"' in page
+    assert _stored(q3)["Repeat referrals"] == (Decimal("27.5"), "")
+    assert _stored(q3)["Households not supported"] == (Decimal("7"), "")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("officer", 403), ("partnership_lead", 404), ("agency_rep", 404)]
+)
+def test_only_commissioning_officers_correct_returns(request, contract, q3, as_user, persona, status):
+    url = f"/commissioning/contracts/{contract.pk}/returns/{q3.pk}/correct/"
+    client = as_user(request.getfixturevalue(persona))
+    assert client.get(url).status_code == status
+    assert client.post(url, _correction_post(contract, q3, **{"Repeat referrals": "1"})).status_code == status
+    assert _stored(q3)["Repeat referrals"] == (Decimal("27.5"), "")
