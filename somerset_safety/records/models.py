@@ -210,6 +210,7 @@ class SubjectAccessRequest(models.Model):
         "date the requester was told of the extension", null=True, blank=True
     )
     completed_on = models.DateField("date the response was sent", null=True, blank=True)
+    withdrawn_on = models.DateField("date the request was withdrawn", null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,7 +5,6 @@ claim, then destroyed after a review. Registered in RecordsConfig.ready(), as ev
 
 from django.db import models
 from django.db.models import Case, F, When
-from django.db.models.functions import TruncDate
 
 from . import registry
 from .models import RetentionAction, RetentionTrigger, SarStatus, SubjectAccessRequest
@@ -19,11 +18,10 @@ def register_records() -> None:
             model=SubjectAccessRequest,
             triggers={
                 RetentionTrigger.CREATED: "received_on",
-                # Closed: the day the response was sent, or the day it was recorded as withdrawn
-                # (nothing changes a withdrawn request after that).
+                # Closed: the day the response was sent, or the day it was withdrawn.
                 RetentionTrigger.CLOSED: Case(
                     When(status=SarStatus.COMPLETED, then=F("completed_on")),
-                    When(status=SarStatus.WITHDRAWN, then=TruncDate("updated_at")),
+                    When(status=SarStatus.WITHDRAWN, then=F("withdrawn_on")),
                     default=None,
                     output_field=models.DateField(),
                 ),

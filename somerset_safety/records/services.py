@@ -508,7 +508,11 @@ def sar_withdraw(*, actor, sar: SubjectAccessRequest, reason: str) -> SubjectAcc
     sar = _lock_sar(sar)
     pause = sar.pauses.filter(ended_on__isnull=True).first()
     sar = transition(
-        sar, "withdraw", machine=SAR_MOVES, actor=actor, values={"withdrawn_reason": reason.strip()}
+        sar,
+        "withdraw",
+        machine=SAR_MOVES,
+        actor=actor,
+        values={"withdrawn_reason": reason.strip(), "withdrawn_on": local_today()},
     )
     if pause is not None:
         pause.ended_on, pause.ended_by = max(local_today(), pause.started_on), actor

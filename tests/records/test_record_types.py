@@ -182,6 +182,10 @@ def test_subject_access_requests_are_kept_3_years_from_closure_then_destroyed_wi
     )
     today_is(datetime.date(2027, 3, 1))
     services.sar_withdraw(actor=records_manager, sar=withdrawn, reason="No longer wanted (synthetic)")
+    # Counted from the day it was withdrawn, whatever changes the record later.
+    SubjectAccessRequest.objects.filter(pk=withdrawn.pk).update(
+        updated_at=datetime.datetime(2028, 6, 1, 12, tzinfo=datetime.UTC)
+    )
 
     assert _due_on("subject_access_request", datetime.date(2030, 2, 19)) == []
     assert _due_on("subject_access_request", datetime.date(2030, 2, 20)) == [answered]
