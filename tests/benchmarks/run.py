@@ -188,6 +188,7 @@ def _page_token(queryset, number: int) -> str:
 
 def bench_lists(repeat: int) -> None:
     from django.contrib import admin
+    from django.contrib.sessions.backends.db import SessionStore
 
     from partnerships import views
     from partnerships.models import Referral
@@ -197,6 +198,13 @@ def bench_lists(repeat: int) -> None:
     users = _users()
     factory = RequestFactory()
 
+    def signed_in(request, user):
+        """The view and the admin called directly, as the middleware would leave the request:
+        signed in, with a session (the page's idle countdown reads it)."""
+        request.user = user
+        request.session = SessionStore()
+        return request
+
     def app_page(user, number):
         query = (
             {}
@@ -205,8 +213,7 @@ def bench_lists(repeat: int) -> None:
         )
 
         def get():
-            request = factory.get("/marac/referrals/", query)
-            request.user = user
+            request = signed_in(factory.get("/marac/referrals/", query), user)
             response = views.referral_list(request)
             assert response.status_code == 200
             return response
@@ -228,8 +235,10 @@ def bench_lists(repeat: int) -> None:
         model_admin.scope_user = user
 
         def get():
-            request = factory.get("/admin/partnerships/referral/", {"p": number} if number > 1 else {})
-            request.user = users["admin"]
+            request = signed_in(
+                factory.get("/admin/partnerships/referral/", {"p": number} if number > 1 else {}),
+                users["admin"],
+            )
             response = model_admin.changelist_view(request)
             assert response.status_code == 200, response.status_code
             response.render()
