@@ -10,9 +10,10 @@ is marked so its small values are suppressed for partnership leads and in the pu
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from somerset_safety.core.json_rows import as_text, related_rows
 from somerset_safety.reports.disclosure import RECORDS, Declaration
 from somerset_safety.reports.periods import last_quarter_end
 from somerset_safety.reports.registry import (
@@ -29,9 +30,11 @@ from .models import (
     BudgetContribution,
     BudgetSpend,
     Contract,
+    Extension,
     ExtensionOption,
     Grant,
     GrantStatus,
+    Kpi,
     KpiResult,
 )
 
@@ -61,40 +64,124 @@ def _decision(state: schedule.OnDay) -> dict | None:
     return {"kind": kind, "label": DECISION_LABELS[kind], "due": due.isoformat()}
 
 
-def _kpi_results(contract_ids: list[int], quarter: Quarter, as_of: date) -> dict[int, list[dict]]:
-    """The quarter's results received by `as_of`, each with its RAG and its trend against the
-    quarter before (one query for both quarters)."""
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _with_options(contract: Contract, rows: list[dict]) -> None:
+    """Gives the contract its extension options (each with its extension, or none) from the
+    rows read with it, in the cache a prefetch fills, so schedule.on_day() reads no more."""
+    options = []
+    for row in rows:
+        option = ExtensionOption(
+            id=row["id"],
+            contract_id=contract.pk,
+            number=row["number"],
+            months=row["months"],
+            status=row["status"],
+            declined_on=_day(row["declined_on"]),
+        )
+        extension = None
+        if row["extension_id"] is not None:
+            extension = Extension(
+                id=row["extension_id"],
+                contract_id=contract.pk,
+                option=option,
+                decided_on=date.fromisoformat(row["extension_decided_on"]),
+            )
+        ExtensionOption.extension.related.set_cached_value(option, extension)
+        options.append(option)
+    cached = contract.options.all()
+    cached._result_cache, cached._prefetch_done = options, True
+    contract._prefetched_objects_cache = {"options": cached}
+
+
+def _contracts(quarter: Quarter, as_of: date) -> list[Contract]:
+    """Every contract with its provider, its extension options (with their extensions) and its
+    KPI results of the quarter and the quarter before received by `as_of` (`result_rows`, in
+    the KPIs' order): one query."""
     previous = quarter.previous()
-    results = (
-        KpiResult.objects.filter(
-            Q(quarterly_return__year=quarter.year, quarterly_return__quarter=quarter.number)
-            | Q(quarterly_return__year=previous.year, quarterly_return__quarter=previous.number),
-            quarterly_return__received_on__lte=as_of,
-            quarterly_return__contract_id__in=contract_ids,
-        )
-        .select_related("kpi", "quarterly_return")
-        .order_by("kpi__order", "kpi_id")
+    results = KpiResult.objects.filter(
+        Q(quarterly_return__year=quarter.year, quarterly_return__quarter=quarter.number)
+        | Q(quarterly_return__year=previous.year, quarterly_return__quarter=previous.number),
+        quarterly_return__received_on__lte=as_of,
+        quarterly_return__contract=OuterRef("pk"),
     )
-    before, current = {}, []
-    for result in results:
-        if result.quarterly_return.period == quarter:
-            current.append(result)
-        else:
-            before[result.kpi_id] = result.value
-    by_contract: dict[int, list[dict]] = {}
-    for result in current:
-        kpi = result.kpi
-        colour = rag.rag(
-            result.value, target=kpi.target, tolerance=kpi.tolerance, higher_is_better=kpi.higher_is_better
+    contracts = list(
+        Contract.objects.select_related("provider")
+        .annotate(
+            option_rows=related_rows(
+                ExtensionOption.objects.filter(contract=OuterRef("pk")),
+                group_by="contract",
+                fields={
+                    "id": F("pk"),
+                    "number": F("number"),
+                    "months": F("months"),
+                    "status": F("status"),
+                    "declined_on": F("declined_on"),
+                    "extension_id": F("extension__pk"),
+                    "extension_decided_on": F("extension__decided_on"),
+                },
+            ),
+            result_rows=related_rows(
+                results,
+                group_by="quarterly_return__contract",
+                fields={
+                    "year": F("quarterly_return__year"),
+                    "quarter": F("quarterly_return__quarter"),
+                    "value": as_text("value"),
+                    "kpi_id": F("kpi_id"),
+                    "kpi_order": F("kpi__order"),
+                    "name": F("kpi__name"),
+                    "unit": F("kpi__unit"),
+                    "direction": F("kpi__direction"),
+                    "target": as_text("kpi__target"),
+                    "tolerance": as_text("kpi__tolerance"),
+                    "counts_people": F("kpi__counts_people"),
+                },
+                order_by=("kpi_order", "kpi_id"),
+            ),
         )
-        direction = rag.trend(result.value, before.get(kpi.pk), higher_is_better=kpi.higher_is_better)
-        by_contract.setdefault(result.quarterly_return.contract_id, []).append(
+        .order_by("reference")
+    )
+    for contract in contracts:
+        _with_options(contract, contract.option_rows)
+    return contracts
+
+
+def _kpi_results(rows: list[dict], quarter: Quarter) -> list[dict]:
+    """A contract's results of the quarter (`result_rows`), each with its RAG and its trend
+    against the quarter before."""
+    before, current = {}, []
+    for row in rows:
+        kpi = Kpi(
+            id=row["kpi_id"],
+            name=row["name"],
+            unit=row["unit"],
+            direction=row["direction"],
+            target=Decimal(row["target"]),
+            tolerance=Decimal(row["tolerance"]),
+            counts_people=bool(row["counts_people"]),
+            order=row["kpi_order"],
+        )
+        value = Decimal(row["value"])
+        if Quarter(row["year"], row["quarter"]) == quarter:
+            current.append((kpi, value))
+        else:
+            before[kpi.pk] = value
+    kpis = []
+    for kpi, value in current:
+        colour = rag.rag(
+            value, target=kpi.target, tolerance=kpi.tolerance, higher_is_better=kpi.higher_is_better
+        )
+        direction = rag.trend(value, before.get(kpi.pk), higher_is_better=kpi.higher_is_better)
+        kpis.append(
             {
                 "kpi": kpi.name,
                 "unit": kpi.unit,
-                "value": f"{result.value.normalize():f}",
+                "value": f"{value.normalize():f}",
                 # A count of people is an int so the small-count rule can see it.
-                "people": int(result.value) if kpi.counts_people else None,
+                "people": int(value) if kpi.counts_people else None,
                 "target": f"{kpi.target.normalize():f}",
                 "direction": kpi.get_direction_display(),
                 "rag": colour,
@@ -102,7 +189,7 @@ def _kpi_results(contract_ids: list[int], quarter: Quarter, as_of: date) -> dict
                 "trend": rag.TREND_LABELS.get(direction, "") if direction else "",
             }
         )
-    return by_contract
+    return kpis
 
 
 def _money_and_grants(as_of: date) -> tuple[dict, dict]:
@@ -164,23 +251,18 @@ def _money_and_grants(as_of: date) -> tuple[dict, dict]:
 
 
 def commissioning_figures(as_of: date) -> dict:
-    """Aggregate, JSON-able figures as they stood on `as_of`, in a fixed number of queries."""
+    """Aggregate, JSON-able figures as they stood on `as_of`, in two queries whatever the number
+    of contracts: the budget and grants, then the contracts with their options and results."""
     quarter = report_quarter(as_of)
     budget, grants = _money_and_grants(as_of)
-    contracts = list(
-        Contract.objects.select_related("provider")
-        .prefetch_related(Prefetch("options", queryset=ExtensionOption.objects.select_related("extension")))
-        .order_by("reference")
-    )
+    contracts = _contracts(quarter, as_of)
     states = {c.pk: schedule.on_day(c, as_of) for c in contracts}
     contracts = [c for c in contracts if states[c.pk] is not None]
-    ids = [c.pk for c in contracts]
-    results = _kpi_results(ids, quarter, as_of)
     labels = dict(schedule.ON_DAY_STATUSES)
     rows = []
     for contract in contracts:
         state = states[contract.pk]
-        kpis = results.get(contract.pk, [])
+        kpis = _kpi_results(contract.result_rows, quarter)
         rows.append(
             {
                 "reference": contract.reference,

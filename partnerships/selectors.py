@@ -318,8 +318,8 @@ def marac_figures(as_of: date) -> dict:
 
     Areas are the active ones and any other that heard a case in the period shown. Whole months
     come from the monthly summary (partnerships.summary), the days of a month not yet whole
-    from the referrals: two queries whatever the number of cases or areas (the areas with their
-    whole months, then the days; one when the period ends a month).
+    from the referrals: one query whatever the number of cases or areas (the areas with their
+    whole months, and the days counted in a subquery of it).
     """
     start = rolling_start(as_of)
     quarters = trend_quarters(as_of, conf.trend_quarters())

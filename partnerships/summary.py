@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import JSONObject, TruncMonth
 
 from somerset_safety.accounts.models import AgencyType
 from somerset_safety.core.dates import add_months
@@ -187,8 +187,8 @@ def counts_between(
     """The areas, and {area id: {range name: {column: count}}} for each named range of hearing
     dates (inclusive): whole months from the summary, read with the areas themselves, the days
     that do not make a whole month from the referrals. `columns` names the columns wanted for a
-    range (every column otherwise). One query whatever the volume (two when a range has days
-    that do not make a whole month)."""
+    range (every column otherwise). One query whatever the volume: the days are counted for
+    each area in a subquery of it."""
     wanted = {name: (columns or {}).get(name, COLUMNS) for name in ranges}
     whole, partial = {}, {}
     for name, (start, end) in ranges.items():
@@ -210,26 +210,10 @@ def counts_between(
                 for column in wanted[name]
             }
         )
-    areas = list(areas)
-    result: dict[int, dict[str, dict]] = {
-        area.pk: {name: dict.fromkeys(wanted[name], 0) for name in ranges} for area in areas
-    }
-    for area in areas:
-        for name in whole:
-            for column in wanted[name]:
-                result[area.pk][name][column] += getattr(area, f"{name}__{column}") or 0
-
-    def add(rows, names) -> None:
-        keys = [(name, column, f"{name}__{column}") for name in names for column in wanted[name]]
-        for row in rows:
-            counted = result[row["area_id"]]
-            for name, column, key in keys:
-                counted[name][column] += row[key] or 0
-
     if partial:
-        spans = [span for edges in partial.values() for span in edges]
+        # The days, counted for each area in a subquery of the same query (issues 12 and 13).
         within = Q()
-        for start, end in spans:
+        for start, end in (span for edges in partial.values() for span in edges):
             within |= Q(heard_date__gte=start, heard_date__lte=end)
         expressions = counts()
         annotations = {}
@@ -239,15 +223,39 @@ def counts_between(
                 days |= Q(heard_date__gte=start, heard_date__lte=end)
             for column in wanted[name]:
                 annotations[f"{name}__{column}"] = _filtered(expressions[column], days)
-        add(
-            Referral.objects.filter(area_id__in=[area.pk for area in areas])
-            .filter(within)
-            .values("area_id")
-            .annotate(**annotations)
-            .order_by(),
-            partial,
+        areas = areas.annotate(
+            days_counted=_AreaSubquery(
+                Referral.objects.filter(area=OuterRef("pk"))
+                .filter(within)
+                .values("area")
+                .annotate(counted=JSONObject(**annotations))
+                .order_by()
+                .values("counted")
+            )
         )
+    areas = list(areas)
+    result: dict[int, dict[str, dict]] = {
+        area.pk: {name: dict.fromkeys(wanted[name], 0) for name in ranges} for area in areas
+    }
+    for area in areas:
+        for name in whole:
+            for column in wanted[name]:
+                result[area.pk][name][column] += getattr(area, f"{name}__{column}") or 0
+        if partial:
+            days = area.days_counted or {}
+            for name in partial:
+                for column in wanted[name]:
+                    result[area.pk][name][column] += days.get(f"{name}__{column}") or 0
     return areas, result
+
+
+class _AreaSubquery(Subquery):
+    """A subquery tied to the area's primary key alone: the areas' query groups by that key,
+    so it is worked out once per area, never added to the GROUP BY (where it would be worked
+    out for every monthly row joined to the area)."""
+
+    def get_group_by_cols(self):
+        return []
 
 
 def _filtered(aggregate, condition: Q):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from partnerships import services, summary
 from partnerships.imports import import_referrals
-from partnerships.models import MonthlySummary, Referral
+from partnerships.models import MaracArea, MonthlySummary, Referral
 from partnerships.selectors import data_return, marac_figures
 
 from .factories import MaracAreaFactory, MeetingFactory, ReferralFactory
@@ -62,7 +62,7 @@ def test_figures_to_a_day_within_a_month_add_the_days_to_the_whole_months(
     2023 (repeat), 31 December 2023, 1 January 2024 (repeat, 2 children), 15 January 2024 (1
     child) and 1 February 2024 (health, repeat) = 6 cases, 3 repeats, 1 not by the police,
     3 children. 29 February and later are after the date."""
-    with django_assert_num_queries(2):  # the areas with their whole months, the days
+    with django_assert_num_queries(1):  # the areas with their whole months and their days
         data = marac_figures(dt.date(2024, 2, 15))
     [hand] = [area for area in data["areas"] if area["code"] == "HAND"]
     kpis = {kpi["key"]: kpi for kpi in hand["kpis"]}
@@ -73,6 +73,40 @@ def test_figures_to_a_day_within_a_month_add_the_days_to_the_whole_months(
     # The same as the data return counted from the referrals themselves.
     [row] = data_return(areas=[hand_worked], start=dt.date(2023, 2, 16), end=dt.date(2024, 2, 15))
     assert (row["cases_discussed"], row["repeat_cases"], row["children_in_households"]) == (6, 3, 3)
+
+
+def test_days_alone_days_and_months_and_months_alone_for_each_area_in_one_query(
+    hand_worked, django_assert_num_queries
+):
+    """HAND, by hand (conftest): 2 to 30 January 2024 is days only: 15 January (police, 1 child).
+    20 December 2023 to 15 February 2024 is January whole (1 January: police, repeat, 2
+    children, perpetrator 17; 15 January) and the days either side (31 December: police; 1
+    February: health, repeat, male, disabled): 4 cases, 2 repeats, 3 by the police, 3 children.
+    March 2024 is a whole month: 1 March (police, 3 children, perpetrator 15), 10 March
+    (police), 20 March (health, repeat, disabled), 31 March (police). The other area's one case
+    is on 1 February (police)."""
+    other = Referral.objects.exclude(area=hand_worked).get(heard_date=dt.date(2024, 2, 1)).area
+    ranges = {
+        "days": (dt.date(2024, 1, 2), dt.date(2024, 1, 30)),
+        "both": (dt.date(2023, 12, 20), dt.date(2024, 2, 15)),
+        "whole": (dt.date(2024, 3, 1), dt.date(2024, 3, 31)),
+    }
+    columns = ["cases", "victims_repeat", "police", "children", "male", "disabled", "perpetrators_under_18"]
+    with django_assert_num_queries(1):
+        areas, counted = summary.counts_between(
+            MaracArea.objects.filter(pk__in=[hand_worked.pk, other.pk]).order_by("code"), ranges
+        )
+    assert sorted(area.pk for area in areas) == sorted([hand_worked.pk, other.pk])
+    shown = {
+        area: {name: [counted[area.pk][name][column] for column in columns] for name in ranges}
+        for area in (hand_worked, other)
+    }
+    assert shown[hand_worked] == {
+        "days": [1, 0, 1, 1, 0, 0, 0],
+        "both": [4, 2, 3, 3, 1, 1, 1],
+        "whole": [4, 1, 3, 3, 0, 1, 1],
+    }
+    assert shown[other] == {"days": [0] * 7, "both": [1, 0, 1, 0, 0, 0, 0], "whole": [0] * 7}
 
 
 def test_all_areas_together_are_the_sums_of_the_areas(hand_worked):
