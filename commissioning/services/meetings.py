@@ -1,17 +1,29 @@
 """Contract management meetings on the platform meetings mechanism: schedule one for a contract
 (its provider's agency and the contract manager's agency invited) and build its agenda from the
-quarterly returns received since the last meeting and the contract's open risks. Everything else
-(attendance, minutes, actions, carry-forward, papers) is the platform's."""
+quarterly returns received since the last meeting and the contract's open risks, and keep the
+agendas of meetings not yet started in step when a return's date received is corrected.
+Everything else (attendance, minutes, actions, carry-forward, papers) is the platform's."""
 
 from datetime import date, time
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 
 from somerset_safety.meetings import selectors as meeting_selectors
 from somerset_safety.meetings import services as meetings
+from somerset_safety.meetings.models import MeetingStatus
 
 from ..exceptions import CommissioningError
-from ..models import Contract, ContractMeeting, ContractSection, ContractStatus, QuarterlyReturn, RiskStatus
+from ..models import (
+    Contract,
+    ContractAgendaItem,
+    ContractMeeting,
+    ContractSection,
+    ContractStatus,
+    QuarterlyReturn,
+    RiskStatus,
+)
 
 
 def invited_agencies(contract: Contract) -> list:
@@ -57,13 +69,25 @@ def contract_meeting_schedule(
     return meeting
 
 
+def _returns_on_agendas(meetings_of_body) -> QuerySet:
+    return ContractAgendaItem.objects.filter(
+        meeting__in=meetings_of_body, subject_type=ContentType.objects.get_for_model(QuarterlyReturn)
+    ).values("subject_id")
+
+
 def agenda_returns(meeting) -> list[QuarterlyReturn]:
     """The returns to take at `meeting`: those received after the contract's previous meeting
     was held, or, before its first meeting, the latest return; never one received after the
-    meeting itself."""
+    meeting itself, nor one already taken at another meeting that has started or been held (a
+    corrected date received can put such a return in a later meeting's span)."""
     contract = meeting.body.owner
-    returns = QuarterlyReturn.objects.filter(contract=contract, received_on__lte=meeting.date).order_by(
-        "-year", "-quarter"
+    taken = ContractMeeting.objects.filter(
+        body_id=meeting.body_id, status__in=[MeetingStatus.IN_PROGRESS, MeetingStatus.CONCLUDED]
+    ).exclude(pk=meeting.pk)
+    returns = (
+        QuarterlyReturn.objects.filter(contract=contract, received_on__lte=meeting.date)
+        .exclude(pk__in=_returns_on_agendas(taken))
+        .order_by("-year", "-quarter")
     )
     previous = meeting_selectors.previous_meeting(meeting)
     if previous is None:
@@ -86,3 +110,43 @@ def contract_meeting_build_agenda(*, actor, meeting) -> int:
         for risk in contract.risks.filter(status=RiskStatus.OPEN).order_by("raised_on", "pk")
     ]
     return len(meetings.agenda_add(actor=actor, meeting=meeting, entries=entries).created)
+
+
+def _in_span(meeting, received_on: date) -> bool:
+    """Whether a return received on `received_on` falls in `meeting`'s span: on or before its
+    date and after the contract's previous meeting, if there was one."""
+    previous = meeting_selectors.previous_meeting(meeting)
+    return received_on <= meeting.date and (previous is None or received_on > previous.date)
+
+
+@transaction.atomic
+def contract_agendas_follow_return(*, actor, quarterly_return: QuarterlyReturn) -> None:
+    """After the date a return was received is corrected, the agendas of its contract's meetings
+    that have not started follow it: the return comes off the agenda of a meeting whose span
+    the new date is outside (received after the meeting, or by the previous one), and each
+    meeting takes what its rule (agenda_returns) gives it now and does not have, at the end of
+    "Performance", as "Update the agenda" would: this return, or for a first meeting the
+    latest return. Other items stay. A meeting that has started or been held keeps the returns
+    it took: its record of what it reviewed."""
+    return_type = ContentType.objects.get_for_model(QuarterlyReturn)
+    not_started = ContractMeeting.objects.filter(
+        body__owner_id=quarterly_return.contract_id, status=MeetingStatus.SCHEDULED
+    ).order_by("date", "pk")
+    for meeting in not_started:
+        on_agenda = {
+            item.subject_id: item
+            for item in ContractAgendaItem.objects.filter(meeting=meeting, subject_type=return_type)
+        }
+        if quarterly_return.pk in on_agenda and not _in_span(meeting, quarterly_return.received_on):
+            meetings.agenda_item_remove(actor=actor, item=on_agenda.pop(quarterly_return.pk))
+        missing = sorted(
+            (r for r in agenda_returns(meeting) if r.pk not in on_agenda), key=lambda r: (r.year, r.quarter)
+        )
+        if missing:
+            meetings.agenda_add(
+                actor=actor,
+                meeting=meeting,
+                entries=[
+                    meetings.AgendaEntry(section=ContractSection.PERFORMANCE, subject=r) for r in missing
+                ],
+            )

@@ -24,6 +24,7 @@ from ..models import (
     ReturnStatus,
 )
 from ._common import audit_created, long_date, not_future, require_text, save_changes
+from .meetings import contract_agendas_follow_return
 
 KPI_FIELDS = [
     "name",
@@ -247,7 +248,8 @@ def return_correct(
 ) -> list[str]:
     """Correct a return awaiting review: its figures and notes, the provider's commentary, the
     date it was received. A figure for every KPI in the return, read as when it was recorded;
-    all or nothing. A new date received moves the quarter's clock (met, or met late)."""
+    all or nothing. A new date received moves the quarter's clock (met, or met late) and the
+    return between the agendas of contract meetings that have not started."""
     quarterly_return = (
         QuarterlyReturn.objects.select_for_update().select_related("contract").get(pk=quarterly_return.pk)
     )
@@ -274,6 +276,7 @@ def return_correct(
     KpiResult.objects.bulk_update(corrected, ["value", "note"])
     if "received_on" in changed:
         deadlines_sync(subject=quarterly_return.contract)
+        contract_agendas_follow_return(actor=actor, quarterly_return=quarterly_return)
     return changed
 
 

@@ -289,3 +289,152 @@ def test_readers_see_meetings_but_cannot_run_them_and_others_get_404(
     lead = as_user(partnership_lead)
     assert lead.get(f"/commissioning/meetings/{meeting.pk}/").status_code == 404
     assert lead.get(f"/commissioning/meetings/{meeting.pk}/details/").status_code == 404
+
+
+# --- A corrected date received and the agendas ---------------------------------------------------
+# The rule (agenda_returns): a meeting takes the returns received after the contract's previous
+# meeting and on or before its own date; the first meeting takes the latest return received by
+# then. The fixture's returns: 2019-20 Q2 received 21 October 2019, Q3 received 20 January 2020.
+
+
+def _received(contract, commissioner, quarter: Quarter, received_on: date):
+    """Correct only the date a return was received (its figures stay as they are)."""
+    quarterly_return = contract.returns.get(year=quarter.year, quarter=quarter.number)
+    return services.return_correct(
+        actor=commissioner,
+        quarterly_return=quarterly_return,
+        received_on=received_on,
+        figures=[services.ReturnFigure(r.kpi_id, r.value) for r in quarterly_return.results.all()],
+    )
+
+
+def _record_q4(contract, commissioner):
+    services.return_record(
+        actor=commissioner,
+        contract=contract,
+        quarter=Quarter(2019, 4),
+        received_on=date(2020, 4, 20),
+        figures=[services.ReturnFigure(contract.kpi.pk, "68")],
+    )
+
+
+Q2, Q3, Q4 = "Return for 2019-20 Q2", "Return for 2019-20 Q3", "Return for 2019-20 Q4"
+PERFORMANCE = ContractSection.PERFORMANCE
+
+
+def test_a_corrected_date_received_moves_a_return_between_meetings_not_yet_started(contract, commissioner):
+    from somerset_safety.audit.models import AuditEvent
+
+    first = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 2, 10))
+    _record_q4(contract, commissioner)
+    second = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 5, 12))
+    assert (_agenda(first), _agenda(second)) == ([(1, PERFORMANCE, Q3)], [(1, PERFORMANCE, Q4)])
+
+    # Q4 received on the day of the second meeting (Tuesday 12 May) is still taken at it ...
+    assert _received(contract, commissioner, Quarter(2019, 4), date(2020, 5, 12)) == ["received_on"]
+    assert _agenda(second) == [(1, PERFORMANCE, Q4)]
+    # ... received the day after, it is not: no meeting is held after 13 May to take it.
+    _received(contract, commissioner, Quarter(2019, 4), date(2020, 5, 13))
+    assert (_agenda(first), _agenda(second)) == ([(1, PERFORMANCE, Q3)], [])
+    q4 = contract.returns.get(year=2019, quarter=4)
+    removals = AuditEvent.objects.filter(object_id=str(second.pk), detail__has_key="removed")
+    assert [e.detail for e in removals] == [{"removed": f"{_type_id()}:{q4.pk}"}]
+    # Back to 20 April: the second meeting takes it again.
+    _received(contract, commissioner, Quarter(2019, 4), date(2020, 4, 20))
+    assert _agenda(second) == [(1, PERFORMANCE, Q4)]
+
+    # Q3 received on the day of the first meeting (Monday 10 February) stays at the first.
+    _received(contract, commissioner, Quarter(2019, 3), date(2020, 2, 10))
+    assert _agenda(first) == [(1, PERFORMANCE, Q3)]
+    # Received on Tuesday 11 February, after the first meeting: the second takes it (after Q4,
+    # already there), and the first, its first meeting, takes the latest return received by
+    # 10 February instead, Q2 (21 October 2019).
+    _received(contract, commissioner, Quarter(2019, 3), date(2020, 2, 11))
+    assert _agenda(first) == [(1, PERFORMANCE, Q2)]
+    assert _agenda(second) == [(1, PERFORMANCE, Q4), (2, PERFORMANCE, Q3)]
+
+
+def _type_id() -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    from commissioning.models import QuarterlyReturn
+
+    return ContentType.objects.get_for_model(QuarterlyReturn).pk
+
+
+def test_a_held_meeting_keeps_the_returns_it_reviewed(contract, commissioner):
+    first = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 2, 10))
+    meetings.meeting_start(actor=commissioner, meeting=first)
+    for item in ContractAgendaItem.objects.filter(meeting=first):
+        meetings.agenda_item_record(actor=commissioner, item=item, minutes="Engagement above target.")
+    meetings.meeting_conclude(actor=commissioner, meeting=first)
+    _record_q4(contract, commissioner)
+    second = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 5, 12))
+    assert (_agenda(first), _agenda(second)) == ([(1, PERFORMANCE, Q3)], [(1, PERFORMANCE, Q4)])
+
+    # Q3 now received on 11 February, the day after the first meeting: the first keeps it as
+    # reviewed, and the second does not take it again.
+    _received(contract, commissioner, Quarter(2019, 3), date(2020, 2, 11))
+    assert (_agenda(first), _agenda(second)) == ([(1, PERFORMANCE, Q3)], [(1, PERFORMANCE, Q4)])
+    # Q2 was never taken (the first meeting took only the latest). Received on 11 February, it
+    # came in after the first meeting: the second takes it.
+    _received(contract, commissioner, Quarter(2019, 2), date(2020, 2, 11))
+    assert _agenda(second) == [(1, PERFORMANCE, Q4), (2, PERFORMANCE, Q2)]
+    # Received on 10 February, the day of the first meeting: not since it, so off the second;
+    # the held meeting's agenda is not changed.
+    _received(contract, commissioner, Quarter(2019, 2), date(2020, 2, 10))
+    assert (_agenda(first), _agenda(second)) == ([(1, PERFORMANCE, Q3)], [(1, PERFORMANCE, Q4)])
+
+
+def test_a_meeting_in_progress_keeps_its_agenda(contract, commissioner):
+    first = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 2, 10))
+    meetings.meeting_start(actor=commissioner, meeting=first)
+    # After the meeting's date, but the meeting has started: its agenda is its own.
+    assert _received(contract, commissioner, Quarter(2019, 3), date(2020, 2, 11)) == ["received_on"]
+    assert _agenda(first) == [(1, PERFORMANCE, Q3)]
+
+
+def test_a_correction_through_the_page_moves_the_return(contract, commissioner, as_user):
+    from somerset_safety.core.edits import record_version
+
+    first = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 2, 10))
+    second = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 5, 12))
+    q3 = contract.returns.get(year=2019, quarter=3)
+    client = as_user(commissioner)
+    response = client.post(
+        f"/commissioning/contracts/{contract.pk}/returns/{q3.pk}/correct/",
+        {
+            "received_on_0": "11",
+            "received_on_1": "2",
+            "received_on_2": "2020",
+            f"value_{contract.kpi.pk}": "72",
+            f"note_{contract.kpi.pk}": "",
+            "provider_commentary": "",
+            "expected_version": record_version(q3),
+        },
+    )
+    assert response.status_code == 302
+    assert (_agenda(first), _agenda(second)) == ([(1, PERFORMANCE, Q2)], [(1, PERFORMANCE, Q3)])
+    assert Q3 in client.get(f"/commissioning/meetings/{second.pk}/").content.decode()
+
+
+def test_a_return_corrected_within_its_meetings_span_stays_where_it_is(contract, commissioner):
+    # Wednesday 15 April 2020, the first meeting: Q3 is the latest return received by then.
+    first = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 4, 15))
+    services.return_record(
+        actor=commissioner,
+        contract=contract,
+        quarter=Quarter(2019, 4),
+        received_on=date(2020, 4, 14),
+        figures=[services.ReturnFigure(contract.kpi.pk, "68")],
+    )
+    contract_meeting_build_agenda(actor=commissioner, meeting=first)
+    assert _agenda(first) == [(1, PERFORMANCE, Q3), (2, PERFORMANCE, Q4)]
+    # Q3 received a day later is no longer the latest, but still before the meeting: it stays.
+    _received(contract, commissioner, Quarter(2019, 3), date(2020, 1, 21))
+    assert _agenda(first) == [(1, PERFORMANCE, Q3), (2, PERFORMANCE, Q4)]
+    # Q4 received on the day of the meeting stays; the day after, it comes off.
+    _received(contract, commissioner, Quarter(2019, 4), date(2020, 4, 15))
+    assert _agenda(first) == [(1, PERFORMANCE, Q3), (2, PERFORMANCE, Q4)]
+    _received(contract, commissioner, Quarter(2019, 4), date(2020, 4, 16))
+    assert _agenda(first) == [(1, PERFORMANCE, Q3)]
