@@ -23,7 +23,7 @@ from django.db.models import (
 from somerset_safety.core import duty_evidence
 from somerset_safety.deadlines.models import OUTSTANDING, Deadline, DeadlineStatus
 from somerset_safety.deadlines.selectors import deadlines_of
-from somerset_safety.deadlines.state import State, clock_state, with_state
+from somerset_safety.deadlines.state import State, clock_state, with_clock_state
 
 from .deadlines import OBLIGATION_DUE
 from .models import (
@@ -45,7 +45,7 @@ def _obligations_in_state(state: str, today: date):
     cycles = Deadline.objects.filter(
         subject_type=Obligation._meta.label_lower, kind=OBLIGATION_DUE, status__in=OUTSTANDING
     )
-    return with_state(cycles, today).filter(clock_state=state).values("subject_id")
+    return with_clock_state(cycles, today).filter(clock_state=state).values("subject_id")
 
 
 def _obligations_last_met_late():

@@ -11,7 +11,7 @@ from somerset_safety.core.names import normalise_name
 from somerset_safety.core.transitions import MoveOption
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 from somerset_safety.deadlines.selectors import deadlines_of
-from somerset_safety.deadlines.state import ClockState, State, clock_state, with_state
+from somerset_safety.deadlines.state import ClockState, State, clock_state, with_clock_state
 
 from .deadlines import (
     CLOCK_NAMES,
@@ -62,7 +62,7 @@ def _deadlines_of_notification():
 
 
 def _in_state(state: str, today: date, kinds=None):
-    deadlines = with_state(_deadlines_of_notification(), today).filter(clock_state=state)
+    deadlines = with_clock_state(_deadlines_of_notification(), today).filter(clock_state=state)
     return deadlines.filter(kind__in=kinds) if kinds else deadlines
 
 
@@ -217,7 +217,7 @@ def with_action_clock(actions: QuerySet[Action], today: date) -> QuerySet[Action
 def overdue_action_ids(today: date) -> QuerySet:
     """The ids of the actions whose stored deadline is overdue on `today`."""
     deadlines = Deadline.objects.filter(subject_type=Action._meta.label_lower, kind=KIND_ACTION)
-    return with_state(deadlines, today).filter(clock_state=State.OVERDUE).values("subject_id")
+    return with_clock_state(deadlines, today).filter(clock_state=State.OVERDUE).values("subject_id")
 
 
 def register_base(visible: QuerySet[Recommendation], today: date) -> QuerySet[Recommendation]:
@@ -376,7 +376,7 @@ def _clock_state_of(model, kind: str, subject_ref: str, as_of: date, key=None):
     )
     if key is not None:
         deadline = deadline.filter(key=key)
-    return Subquery(with_state(deadline, as_of).values("clock_state")[:1])
+    return Subquery(with_clock_state(deadline, as_of).values("clock_state")[:1])
 
 
 def _clock_counts(clocks: list) -> dict:

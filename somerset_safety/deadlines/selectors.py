@@ -15,7 +15,7 @@ from somerset_safety.reports.disclosure import RECORDS, Declaration
 from .models import Deadline
 from .permissions import deadlines_visible_to, with_may_manage
 from .registry import kind_names
-from .state import STATES, State, clock_state, empty_counts, with_state
+from .state import STATES, State, clock_state, empty_counts, with_clock_state, with_state
 
 
 def responsible_condition(user) -> Q:
@@ -52,7 +52,7 @@ def counts_by_kind(queryset: QuerySet[Deadline], today: date) -> list[dict]:
     """For each kind: its name and a count per state (every State key), in one query."""
     table: dict[str, dict[str, int]] = defaultdict(empty_counts)
     rows = (
-        with_state(queryset.order_by(), today)
+        with_clock_state(queryset.order_by(), today)
         .values("kind", "clock_state")
         .annotate(n=Count("pk"))
         .order_by()
@@ -130,7 +130,7 @@ def deadline_of(subject: Model, kind: str, key: str = "") -> Deadline | None:
 
 def met_counts(queryset: QuerySet[Deadline], today: date) -> dict[str, int]:
     """How many of these deadlines were met on time and met late."""
-    return with_state(queryset.order_by(), today).aggregate(
+    return with_clock_state(queryset.order_by(), today).aggregate(
         met_on_time=Count("pk", filter=Q(clock_state=State.MET_ON_TIME)),
         met_late=Count("pk", filter=Q(clock_state=State.MET_LATE)),
     )

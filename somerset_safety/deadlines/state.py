@@ -176,9 +176,16 @@ def state_expression(today: date) -> Case:
     )
 
 
+def with_clock_state(queryset, today: date):
+    """Annotates `clock_state` (a State key), for filtering and counting by state. Costs Django
+    an eighth of `with_state` to compile: the rank repeats the whole state expression once per
+    state."""
+    return queryset.annotate(clock_state=state_expression(today))
+
+
 def with_state(queryset, today: date):
     """Annotates `clock_state` (a State key) and `clock_rank` (to sort overdue first)."""
-    return queryset.annotate(clock_state=state_expression(today)).annotate(
+    return with_clock_state(queryset, today).annotate(
         clock_rank=Case(
             *[When(clock_state=key, then=Value(rank)) for key, rank in STATE_RANK.items()],
             output_field=IntegerField(),

@@ -30,9 +30,9 @@ either, so that a difference between versions gives nothing away either.
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from copy import deepcopy
 from dataclasses import dataclass, field
 from math import inf
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -48,23 +48,17 @@ def threshold() -> int:
     return getattr(settings, "SMALL_COUNT_THRESHOLD", 5)
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """One figure of a section: `key` names it across versions, `paths` are the places in the
     data that hold it (one figure may be printed in more than one place), `label` is what the
-    reader calls it ("North Somerset: repeat cases")."""
+    reader calls it ("North Somerset: repeat cases"). Made by Declaration.add, which checks it
+    (a tuple: a national-scale section declares thousands)."""
 
     key: str
     label: str
     paths: tuple[Path, ...]
     kind: str = PEOPLE
     of: tuple[str, ...] = ()
-
-    def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"Unknown kind of figure {self.kind!r}")
-        if (self.kind == DERIVED) != bool(self.of):
-            raise ValueError(f"{self.key}: a derived figure, and only one, says what it is worked from")
 
 
 @dataclass(frozen=True)
@@ -81,7 +75,11 @@ class Declaration:
     sums: list[Sum] = field(default_factory=list)
 
     def add(self, key: str, label: str, *paths: Path, kind: str = PEOPLE, of: Sequence[str] = ()) -> str:
-        self.figures.append(Figure(key=key, label=label, paths=tuple(paths), kind=kind, of=tuple(of)))
+        if kind not in KINDS:
+            raise ValueError(f"Unknown kind of figure {kind!r}")
+        if (kind == DERIVED) != bool(of):
+            raise ValueError(f"{key}: a derived figure, and only one, says what it is worked from")
+        self.figures.append(Figure(key, label, paths, kind, tuple(of)))
         return key
 
     def add_sum(self, total: str, parts: Iterable[str]) -> None:
@@ -142,12 +140,6 @@ def _get(data, path: Path):
     for step in path:
         data = data[step]
     return data
-
-
-def _set(data, path: Path, value) -> None:
-    for step in path[:-1]:
-        data = data[step]
-    data[path[-1]] = value
 
 
 def _count(value) -> int | None:
@@ -272,34 +264,46 @@ def _values(data: dict, declaration: Declaration) -> dict[str, object]:
     return values
 
 
-def _copy(value):
-    """A copy of JSON-like data (dicts and lists of plain values): what deepcopy does, many times
-    faster on a national-scale section."""
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_copy(item) for item in value)
-    if isinstance(value, str | int | float | bool | type(None) | Withheld):
-        return value
-    return deepcopy(value)
+def _replaced(data: dict, changes: Iterable[tuple[Path, object]]) -> dict:
+    """`data` with the value at each path replaced. Only the dicts and lists on those paths are
+    copied; every other part is shared with `data` (what shows the figures reads them and never
+    changes them), so a national-scale section is not copied whole to hide a few figures. A path
+    that is not in the data is passed over."""
+    root = dict(data)
+    copies: dict[Path, dict | list] = {(): root}
+    for path, value in changes:
+        container: dict | list = root
+        try:
+            for depth in range(1, len(path)):
+                copied = copies.get(path[:depth])
+                if copied is None:
+                    child = container[path[depth - 1]]
+                    if not isinstance(child, dict | list):
+                        raise TypeError(path)
+                    copied = copies[path[:depth]] = type(child)(child)
+                    container[path[depth - 1]] = copied
+                container = copied
+            container[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    return root
 
 
 def _apply(data: dict, declaration: Declaration, values: dict, small: dict[str, bool]) -> Protected:
-    shown = _copy(data)
     hidden = {key: Withheld(is_small) for key, is_small in small.items()}
     for figure in declaration.figures:
         if figure.kind == DERIVED and any(source in hidden for source in figure.of):
             if values.get(figure.key) is not None:
                 hidden[figure.key] = Withheld(False)
-    for figure in declaration.figures:
-        if figure.key in hidden:
-            for path in figure.paths:
-                try:
-                    _set(shown, path, hidden[figure.key])
-                except (KeyError, IndexError, TypeError):
-                    continue
+    shown = _replaced(
+        data,
+        (
+            (path, hidden[figure.key])
+            for figure in declaration.figures
+            if figure.key in hidden
+            for path in figure.paths
+        ),
+    )
     shown_values = {key: hidden.get(key, value) for key, value in values.items()}
     return Protected(data=shown, hidden=hidden, values=shown_values, declaration=declaration)
 
