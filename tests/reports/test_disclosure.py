@@ -138,6 +138,31 @@ def test_the_data_is_not_changed_and_missing_figures_are_ignored():
     assert result.hidden == {"a": SMALL}
 
 
+def test_a_figure_hidden_deep_in_the_data_leaves_the_data_itself_unchanged():
+    """Only the parts on a hidden figure's path are copied: the original keeps its counts, and
+    a figure printed in two places is hidden in both."""
+    data = {
+        "areas": [
+            {"code": "A", "kpis": [{"count": 3}, {"count": 12}]},
+            {"code": "B", "kpis": [{"count": 9}]},
+        ],
+        "total": 3,
+    }
+    declaration = Declaration()
+    declaration.add("a.small", "A: small", ("areas", 0, "kpis", 0, "count"), ("total",))
+    declaration.add("a.big", "A: big", ("areas", 0, "kpis", 1, "count"))
+    declaration.add("b", "B", ("areas", 1, "kpis", 0, "count"))
+    shown = protect(data, declaration).data
+    assert shown == {
+        "areas": [
+            {"code": "A", "kpis": [{"count": SMALL}, {"count": 12}]},
+            {"code": "B", "kpis": [{"count": 9}]},
+        ],
+        "total": SMALL,
+    }
+    assert data["areas"][0]["kpis"][0]["count"] == 3 and data["total"] == 3
+
+
 def test_a_derived_figure_says_what_it_is_worked_from():
     with pytest.raises(ValueError):
         Declaration().add("rate", "Rate", ("rate",), kind=DERIVED)
