@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from commissioning import services
 from commissioning.deadlines import (
@@ -186,6 +187,38 @@ def test_a_change_notice_is_due_before_the_modification_takes_effect(notifiable,
         modification=modification,
     )
     assert clocks(contract)[(CHANGE_NOTICE, key)] == (date(2026, 5, 31), DeadlineStatus.MET, date(2026, 3, 1))
+
+
+def test_the_30_day_notices_count_a_leap_february(make_contract, commissioner):
+    """The 30 days are calendar days. Signed Monday 31 January 2028: February 2028 has 29 days,
+    so 30 days on is Wednesday 1 March (2 March in a year that is not a leap year). Ends
+    Saturday 31 January 2032, another leap year: termination and final performance notices by
+    Monday 1 March 2032. A change taking effect on 1 March 2028 needs its notice by the day
+    before, Tuesday 29 February."""
+    with time_machine.travel(date(2028, 6, 1), tick=False):
+        contract = in_standstill(
+            make_contract, commissioner, start_date=date(2028, 2, 1), initial_end_date=date(2032, 1, 31)
+        )
+        for name in ("Engagement", "Risk reduced", "Repeat referrals"):
+            add_kpi(contract, commissioner, name)
+        contract = services.contract_sign(actor=commissioner, contract=contract, signed_on=date(2028, 1, 31))
+        modification = services.modification_record(
+            actor=commissioner,
+            contract=contract,
+            kind=ModificationKind.COUNCIL_INITIATED,
+            description="More hours",
+            reason="Demand",
+            value_change=Decimal("100000"),
+            agreed_on=date(2028, 2, 1),
+            takes_effect_on=date(2028, 3, 1),
+        )
+    rows = clocks(contract)
+    assert rows[(DETAILS_NOTICE, "")][0] == date(2028, 3, 1)
+    # 12 months from a month end is the month end: 31 January 2029.
+    assert rows[(PERFORMANCE_NOTICE, "1")][0] == date(2029, 1, 31)
+    assert rows[(TERMINATION_NOTICE, "")][0] == date(2032, 3, 1)
+    assert rows[(FINAL_PERFORMANCE_NOTICE, "")][0] == date(2032, 3, 1)
+    assert rows[(CHANGE_NOTICE, f"modification-{modification.pk}")][0] == date(2028, 2, 29)
 
 
 @pytest.fixture
