@@ -3,11 +3,12 @@
 - The register, obligations, evidence, section 17 and equality assessments and the Prevent
   checklist: community safety officers (read and record) and partnership leads (read only).
 - Modern slavery duty-to-notify records: community safety officers only. Everyone else gets
-  a 404, so they cannot learn that a record exists.
+  a 404, so they cannot learn that a record exists. A record whose processing is restricted is
+  seen only by the officer who recorded it (records.restriction).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from somerset_safety.accounts.roles import Role
@@ -80,10 +81,31 @@ def assessments_visible_to(user) -> QuerySet[ImpactAssessment]:
     return ImpactAssessment.objects.all()
 
 
-def slavery_notifications_visible_to(user) -> QuerySet[SlaveryNotification]:
+RESTRICTION_KEY = "slavery_record"  # the kind of restrictable record (records.restriction)
+
+
+def slavery_notifications_held_for(user) -> QuerySet[SlaveryNotification]:
+    """Every record an officer may be asked about, those whose processing is restricted included:
+    for a subject access search only (a restricted record is still data held about the person)."""
     if not can_use_slavery_records(user):
         return SlaveryNotification.objects.none()
     return SlaveryNotification.objects.all()
+
+
+def slavery_notifications_visible_to(user) -> QuerySet[SlaveryNotification]:
+    """Officers: every record but those whose processing is restricted (UK GDPR Article 18),
+    which only the officer who recorded them sees (records.restriction)."""
+    from somerset_safety.records import restriction
+
+    return restriction.visible_among(user, RESTRICTION_KEY, slavery_notifications_held_for(user))
+
+
+def restriction_owned_by(user) -> Q | None:
+    """The records whose restricted processing the user still sees, and may restrict or lift: an
+    officer's own (recorded by them); those of an officer no longer active, every officer's."""
+    if not can_use_slavery_records(user):
+        return None
+    return Q(recorded_by=user) | Q(recorded_by__is_active=False)
 
 
 def _get_or_404(queryset: QuerySet, pk: int):

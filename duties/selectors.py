@@ -442,11 +442,17 @@ def nrm_links(user, references) -> dict[str, dict]:
     wanted = {r for r in references if r}
     if not wanted:
         return {}
-    from .permissions import can_use_slavery_records
+    from .permissions import can_use_slavery_records, slavery_notifications_visible_to
 
     if not can_use_slavery_records(user):
         return {r: {} for r in wanted}
-    found = SlaveryNotification.objects.filter(reference__in=wanted, route=Route.NRM).only(
-        "pk", "reference", "status"
+    # A record whose processing is restricted is not linked (records.restriction), but for its owner.
+    found = (
+        slavery_notifications_visible_to(user)
+        .filter(reference__in=wanted, route=Route.NRM)
+        .only("pk", "reference", "status")
     )
-    return {n.reference: {"status": n.get_status_display(), "url": n.get_absolute_url()} for n in found}
+    # A reference not found (or restricted) is given alone, as to users who may not open the records.
+    return {r: {} for r in wanted} | {
+        n.reference: {"status": n.get_status_display(), "url": n.get_absolute_url()} for n in found
+    }

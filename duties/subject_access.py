@@ -1,11 +1,18 @@
 """What the modern slavery duty-to-notify records hold about a person, for subject access
 requests (somerset_safety.records.subjects). Anonymous MS1 notifications hold no name."""
 
-from somerset_safety.records import subjects
+from somerset_safety.records import restriction, subjects
+from somerset_safety.records.restriction import Restrictable
 from somerset_safety.records.subjects import HeldItem, SubjectSource, shown
 
-from .models import SlaveryNotification
-from .permissions import can_use_slavery_records, slavery_notifications_visible_to
+from .exceptions import DutiesError
+from .models import Route, SlaveryNotification, SlaveryRestriction
+from .permissions import (
+    RESTRICTION_KEY,
+    can_use_slavery_records,
+    restriction_owned_by,
+    slavery_notifications_held_for,
+)
 
 
 def _item(n: SlaveryNotification, matched_on: str = "") -> HeldItem:
@@ -32,7 +39,8 @@ def _item(n: SlaveryNotification, matched_on: str = "") -> HeldItem:
 
 
 def _rows(user):
-    return slavery_notifications_visible_to(user).exclude(person_name="", nrm_reference="")
+    """Restricted records too: a subject access search still finds them (records.restriction)."""
+    return slavery_notifications_held_for(user).exclude(person_name="", nrm_reference="")
 
 
 def find(user, wanted: subjects.Wanted) -> list[HeldItem]:
@@ -56,6 +64,12 @@ def fetch(user, ids: list[str]) -> list[HeldItem]:
     return [_item(n) for n in rows.prefetch_related("exploitations").order_by("reference")]
 
 
+def _by_reference(reference: str) -> SlaveryNotification | None:
+    """An NRM referral by its reference (MS-2026-0001). An MS1 notification is anonymous: it
+    holds no one's personal data, so there is nothing of it to restrict."""
+    return SlaveryNotification.objects.filter(reference=reference.strip().upper(), route=Route.NRM).first()
+
+
 def register_sources() -> None:
     subjects.register(
         SubjectSource(
@@ -66,5 +80,24 @@ def register_sources() -> None:
             find=find,
             fetch=fetch,
             order=40,
+        )
+    )
+    restriction.register(
+        Restrictable(
+            key=RESTRICTION_KEY,
+            model=SlaveryNotification,
+            restrictions=SlaveryRestriction,
+            field="notification",
+            owned_by=restriction_owned_by,
+            describe=lambda n: "Modern slavery record (NRM referral)",
+            hides=(
+                "The record is kept but not processed: it is no longer listed or found by searching, and the "
+                "Disruption Panel's NRM references no longer link to it, except for the officer who recorded it "
+                "and records managers; it still counts, as a number, in the figures."
+            ),
+            returns="Once lifted, the record is listed and found by searching again by every officer.",
+            record_url=lambda n: n.get_absolute_url(),
+            error=DutiesError,
+            by_reference=_by_reference,
         )
     )

@@ -12,6 +12,7 @@ from somerset_safety.core.exports import csv_response
 from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.core.uploads import private_file_response
+from somerset_safety.records import restriction
 
 from . import selectors, services
 from .filters import AssessmentFilter, DutyFilter, SlaveryFilter
@@ -27,6 +28,7 @@ from .forms import (
 from .models import AgeGroup, DutyStatus, ImpactAssessment, NotificationStatus, SlaveryNotification
 from .models.register import due_soon_days, register_started_on
 from .permissions import (
+    RESTRICTION_KEY,
     assessments_visible_to,
     can_edit_register,
     can_use_slavery_records,
@@ -305,6 +307,10 @@ def slavery_detail(request, pk: int):
                 if option.allowed
             ],
             "today": local_today(),
+            "restriction": restriction.open_restriction(RESTRICTION_KEY, notification),
+            "may_restrict": not notification.is_anonymous
+            and restriction.may_restrict(request.user, RESTRICTION_KEY, notification),
+            "restriction_url": reverse("records:restriction", args=[RESTRICTION_KEY, notification.pk]),
         },
     )
 

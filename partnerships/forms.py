@@ -412,35 +412,6 @@ class ReasonForm(GdsFormMixin, forms.Form):
         return [Field.textarea("reason")]
 
 
-class RestrictionForm(GdsFormMixin, forms.Form):
-    """Restrict the processing of a person's record, or (`lifting`) lift the restriction: a reason
-    either way."""
-
-    reason = forms.CharField(
-        label="Why is the processing of this person's record being restricted?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        help_text=(
-            "For example, the person contests the accuracy of the record and it is being checked. "
-            "Do not include names."
-        ),
-        error_messages={"required": "Enter the reason for restricting processing"},
-    )
-    submit_label = "Restrict processing"
-
-    def __init__(self, *args, lifting: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if lifting:
-            field = self.fields["reason"]
-            field.label = "Why is the restriction being lifted?"
-            field.help_text = "For example, the record has been checked and corrected. Do not include names."
-            field.error_messages["required"] = "Enter the reason for lifting the restriction"
-            self.submit_label = "Lift the restriction"
-
-    def gds_fields(self):
-        return [Field.textarea("reason")]
-
-
 class CaseDetailsForm(VersionedForm, GdsFormMixin, forms.Form):
     """The referral's details beyond the checklist: who completed it, who referred, the children's
     ages, the perpetrator's sex, interpreter needs, and the IDVA's work with the victim."""

@@ -177,36 +177,36 @@ def areas_named_or_unnamed(user) -> QuerySet[MaracArea]:
     )
 
 
+RESTRICTION_KEY = "marac_person"  # the kind of restrictable record (records.restriction)
+
+
+def restriction_owned_by(user) -> Q | None:
+    """The people whose restricted records the user still sees, and may restrict or lift: those
+    referred in an area the user coordinates (records.restriction: records managers see all)."""
+    if not is_coordinator(user):
+        return None
+    referred_here = Referral.objects.filter(
+        Q(victim_id=OuterRef("pk")) | Q(perpetrator_id=OuterRef("pk")),
+        area_id__in=coordinated_areas(user).values("pk"),
+    )
+    return Q(Exists(referred_here))
+
+
 def hidden_people(user) -> QuerySet[Person] | None:
     """The people whose processing is restricted and whom the user may not see: every restricted
     person but those referred in an area the user coordinates. None for records managers, who
     see them (the restriction's lifting, subject access requests)."""
-    from somerset_safety.records.permissions import can_manage_records
+    from somerset_safety.records import restriction
 
-    if can_manage_records(user):
-        return None
-    hidden = Person.objects.filter(processing_restricted_at__isnull=False)
-    if is_coordinator(user):
-        referred_here = Referral.objects.filter(
-            Q(victim_id=OuterRef("pk")) | Q(perpetrator_id=OuterRef("pk")),
-            area_id__in=coordinated_areas(user).values("pk"),
-        )
-        hidden = hidden.exclude(Exists(referred_here))
-    return hidden
+    return restriction.hidden(user, RESTRICTION_KEY)
 
 
 def may_restrict(user, person: Person) -> bool:
     """Whether the user may restrict the person's processing, or lift it: a records manager, or
     the coordinator of an area the person was referred in."""
-    from somerset_safety.records.permissions import can_manage_records
+    from somerset_safety.records import restriction
 
-    if can_manage_records(user):
-        return True
-    return (
-        Referral.objects.filter(Q(victim_id=person.pk) | Q(perpetrator_id=person.pk))
-        .filter(area_id__in=coordinated_areas(user).values("pk"))
-        .exists()
-    )
+    return restriction.may_restrict(user, RESTRICTION_KEY, person)
 
 
 def _not_hidden(user) -> Q | None:

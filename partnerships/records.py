@@ -59,17 +59,20 @@ def anonymise_group(group) -> list[registry.Scrub]:
     """Drop the people and places of an archived organised crime group: nominals' and exploited
     people's names and dates of birth, addresses, line names and the free text written about
     them. The group keeps its reference (which also becomes its name), type, band, dates and
-    disruption outcomes, so the panel's figures for past quarters do not change."""
+    disruption outcomes, so the panel's figures for past quarters do not change. The reasons its
+    people's records were restricted go too."""
     from somerset_safety.meetings.models import Action, ActionUpdate, AgendaItem
 
     from .models import (
         DisruptionOutcome,
         DisruptionPlan,
         ExploitedPerson,
+        ExploitedPersonRestriction,
         Location,
         MappingAssessment,
         MorileAssessment,
         Nominal,
+        NominalRestriction,
         OrganisedCrimeGroup,
     )
 
@@ -88,6 +91,17 @@ def anonymise_group(group) -> list[registry.Scrub]:
         registry.Scrub(
             ExploitedPerson.objects.filter(group=group).exclude(no_referral_reason=""),
             {"no_referral_reason": REMOVED},
+        ),
+        *(
+            scrub
+            for restrictions in (
+                NominalRestriction.objects.filter(nominal__group=group),
+                ExploitedPersonRestriction.objects.filter(person__group=group),
+            )
+            for scrub in (
+                registry.Scrub(restrictions, {"reason": REMOVED}),
+                registry.Scrub(restrictions.exclude(lift_reason=""), {"lift_reason": REMOVED}),
+            )
         ),
         registry.Scrub(Location.objects.filter(group=group), {"address": REMOVED, "closure_history": ""}),
         registry.Scrub(MappingAssessment.objects.filter(group=group), {"rationale": REMOVED}),

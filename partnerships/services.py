@@ -11,7 +11,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
@@ -27,6 +26,7 @@ from somerset_safety.meetings import selectors as meeting_selectors
 from somerset_safety.meetings import services as meetings
 from somerset_safety.meetings.exceptions import MeetingError
 from somerset_safety.meetings.services import PATTERN_FIELDS  # noqa: F401 - the fields of a pattern
+from somerset_safety.records import restriction
 
 from . import conf, summary
 from .deadlines import referrals_deadlines_sync
@@ -51,6 +51,7 @@ from .models import (
     ResearchReturn,
     RiskQuestion,
 )
+from .permissions import RESTRICTION_KEY
 from .states import REFERRAL_MOVES
 
 REFERENCE_KIND = "marac_referral"  # MR-<year of the referral>-NNNNNN
@@ -489,7 +490,7 @@ def person_update(
     return person
 
 
-def _restriction_deadlines_sync(person: Person) -> None:
+def restriction_deadlines_sync(person: Person) -> None:
     """After a restriction is placed or lifted: the 12-month reviews of the person's cases are
     paused or restart (deadlines.restricted_since), and the papers deadlines of the meetings still
     to come that list them count the cases the agencies may research (selectors.researchable_at)."""
@@ -507,61 +508,19 @@ def _restriction_deadlines_sync(person: Person) -> None:
         deadlines_sync(subject=meeting)
 
 
-@transaction.atomic
 def person_restrict_processing(*, actor, person: Person, reason: str) -> ProcessingRestriction:
-    """Restrict the processing of a person's record (UK GDPR article 18): it is kept, but hidden
-    from lists, agendas and matching for everyone but the coordinators of the areas the person
-    was referred in and records managers (permissions.hidden_people). Audited. Raises MaracError
-    without a reason, or when already restricted. The caller checks permissions.may_restrict."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if person.processing_restricted_at is not None:
-        raise MaracError("This person's processing is already restricted.")
-    if not reason.strip():
-        raise MaracError("Enter the reason for restricting processing.")
-    now = timezone.now()
-    restriction = ProcessingRestriction.objects.create(
-        person=person, reason=reason.strip(), restricted_at=now, restricted_by=actor
-    )
-    person.processing_restricted_at = now
-    person.save(update_fields=["processing_restricted_at"])
-    _restriction_deadlines_sync(person)
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=restriction,
-        changed_fields=["person", "reason"],
-        detail={"person": person.pk},
-    )
-    return restriction
+    """Restrict the processing of a person's record (UK GDPR article 18), by the one mechanism
+    (somerset_safety.records.restriction): it is kept, but hidden from lists, agendas and matching
+    for everyone but the coordinators of the areas the person was referred in and records managers
+    (permissions.hidden_people); the 12-month reviews of their cases pause. Audited. Raises
+    MaracError without a reason, or when already restricted. The caller checks permissions.may_restrict."""
+    return restriction.restrict(actor=actor, key=RESTRICTION_KEY, obj=person, reason=reason)
 
 
-@transaction.atomic
 def person_lift_restriction(*, actor, person: Person, reason: str) -> ProcessingRestriction:
-    """Lift the restriction of a person's processing: they are listed and matched again. Audited.
-    Raises MaracError without a reason, or when not restricted."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    restriction = ProcessingRestriction.objects.filter(person=person, lifted_at__isnull=True).first()
-    if restriction is None:
-        raise MaracError("This person's processing is not restricted.")
-    if not reason.strip():
-        raise MaracError("Enter the reason for lifting the restriction.")
-    restriction.lifted_at, restriction.lifted_by, restriction.lift_reason = (
-        timezone.now(),
-        actor,
-        reason.strip(),
-    )
-    restriction.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-    person.processing_restricted_at = None
-    person.save(update_fields=["processing_restricted_at"])
-    _restriction_deadlines_sync(person)
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        obj=restriction,
-        changed_fields=["lifted_at", "lifted_by", "lift_reason"],
-        detail={"person": person.pk},
-    )
-    return restriction
+    """Lift the restriction of a person's processing: they are listed and matched again, and their
+    cases' clocks restart. Audited. Raises MaracError without a reason, or when not restricted."""
+    return restriction.lift(actor=actor, key=RESTRICTION_KEY, obj=person, reason=reason)
 
 
 @transaction.atomic

@@ -5,15 +5,30 @@ Disruption Panel's nominals and exploited people. Each only where the person sea
 the identity: the MARAC coordinator, the agencies on the case; panel members."""
 
 from django.db.models import Q
-from django.urls import reverse
 
-from somerset_safety.records import subjects
-from somerset_safety.records.subjects import HeldItem, Restricted, SubjectSource, shown
+from somerset_safety.records import restriction, subjects
+from somerset_safety.records.restriction import Restrictable
+from somerset_safety.records.subjects import HeldItem, SubjectSource, shown
 
 from .disruption.permissions import groups_visible_to, is_panel_member
+from .disruption.permissions import restriction_owned_by as panel_restriction_owned_by
+from .exceptions import DisruptionError, MaracError
 from .models import Person, PersonRole, ProcessingRestriction, Referral
-from .models.disruption import ExploitationType, ExploitedPerson, Nominal, Vulnerability
-from .permissions import identity_visible, is_coordinator, may_restrict, referrals_visible_to
+from .models.disruption import (
+    ExploitationType,
+    ExploitedPerson,
+    ExploitedPersonRestriction,
+    Nominal,
+    NominalRestriction,
+    Vulnerability,
+)
+from .permissions import (
+    RESTRICTION_KEY,
+    identity_visible,
+    is_coordinator,
+    referrals_visible_to,
+    restriction_owned_by,
+)
 from .selectors import possible_matches
 
 # Near matches by name, per name and role: enough for a person recorded under several spellings.
@@ -110,28 +125,17 @@ def _person_by_reference(reference: str) -> Person | None:
     return Person.objects.filter(role=role, pk=int(ref[1:])).first()
 
 
-def marac_restrictions() -> list[Restricted]:
-    """The MARAC people whose processing is restricted now, newest first."""
-    rows = ProcessingRestriction.objects.filter(lifted_at__isnull=True).select_related(
-        "person", "restricted_by"
-    )
-    return [
-        Restricted(
-            object_id=str(row.person_id),
-            reference=row.person.reference,
-            description=f"MARAC {row.person.get_role_display().lower()}",
-            since=row.restricted_at,
-            by=str(row.restricted_by or "a user since removed"),
-        )
-        for row in rows.order_by("-restricted_at", "-pk")
-    ]
+def _panel_person_by_reference(model):
+    """A group member by its reference (N000012) or a person exploited by theirs (E000034)."""
+    prefix = "N" if model is Nominal else "E"
 
+    def find(reference: str):
+        ref = reference.strip().upper()
+        if ref[:1] != prefix or not ref[1:].isdigit():
+            return None
+        return model.objects.select_related("group").filter(pk=int(ref[1:])).first()
 
-def marac_restriction_url(user, reference: str) -> str:
-    person = _person_by_reference(reference)
-    if person is None or not may_restrict(user, person):
-        return ""
-    return reverse("partnerships:person_restriction", args=[person.pk])
+    return find
 
 
 def _choice_labels(values, choices) -> str:
@@ -213,6 +217,8 @@ def fetch_exploited(user, ids: list[str]) -> list[HeldItem]:
 def register_sources() -> None:
     from somerset_safety.accounts.roles import Role
 
+    from .services import restriction_deadlines_sync
+
     subjects.register(
         SubjectSource(
             key="marac_person",
@@ -222,8 +228,30 @@ def register_sources() -> None:
             find=find_marac,
             fetch=fetch_marac,
             order=20,
-            restrictions=marac_restrictions,
-            restriction_url=marac_restriction_url,
+        )
+    )
+    restriction.register(
+        Restrictable(
+            key=RESTRICTION_KEY,
+            model=Person,
+            restrictions=ProcessingRestriction,
+            field="person",
+            owned_by=restriction_owned_by,
+            describe=lambda person: f"MARAC {person.get_role_display().lower()}",
+            hides=(
+                "The record is kept but not processed: the person's referrals are no longer listed, put on "
+                "agendas or found by matching, except for the MARAC coordinators of the areas the person was "
+                "referred in and records managers; the 12-month reviews of their cases pause."
+            ),
+            returns=(
+                "Once lifted, the person's referrals are listed, put on agendas and found by matching again "
+                "for everyone who may see them."
+            ),
+            flag="processing_restricted_at",
+            url_name="partnerships:person_restriction",
+            error=MaracError,
+            after=restriction_deadlines_sync,
+            by_reference=_person_by_reference,
         )
     )
     subjects.register(
@@ -248,3 +276,36 @@ def register_sources() -> None:
             order=31,
         )
     )
+    panel_hides = (
+        "The record is kept but not processed: it is no longer listed on the group's page or opened to be "
+        "changed, except by the group's senior responsible officer (with none, every panel member) and records "
+        "managers; the group's page says only how many of its people's records are restricted, and the "
+        "panel's figures still count them, as numbers."
+    )
+    panel_returns = "Once lifted, the record is listed on the group's page again for every panel member."
+    for key, model, restrictions, field, words in (
+        ("ocg_nominal", Nominal, NominalRestriction, "nominal", "Disruption Panel: member of a group"),
+        (
+            "ocg_exploited_person",
+            ExploitedPerson,
+            ExploitedPersonRestriction,
+            "person",
+            "Disruption Panel: person exploited",
+        ),
+    ):
+        restriction.register(
+            Restrictable(
+                key=key,
+                model=model,
+                restrictions=restrictions,
+                field=field,
+                owned_by=panel_restriction_owned_by,
+                describe=lambda _, words=words: words,
+                hides=panel_hides,
+                returns=panel_returns,
+                related=("group",),
+                record_url=lambda person: person.group.get_absolute_url(),
+                error=DisruptionError,
+                by_reference=_panel_person_by_reference(model),
+            )
+        )

@@ -19,7 +19,8 @@ from somerset_safety.core.forms import errors_on
 from somerset_safety.core.pagination import paginate
 from somerset_safety.meetings import selectors as meeting_selectors
 from somerset_safety.meetings.pages import MeetingPages, schedule_page
-from somerset_safety.records.permissions import can_manage_records
+from somerset_safety.records import restriction
+from somerset_safety.records import views as records_views
 from somerset_safety.reports.disclosure import shown
 from somerset_safety.reports.permissions import can_see_small_counts
 
@@ -40,7 +41,6 @@ from .forms import (
     ReferralForm,
     ResearchAccessForm,
     ResearchReturnForm,
-    RestrictionForm,
     ReturnForm,
     TransferForm,
 )
@@ -57,7 +57,6 @@ from .models import (
     Meeting,
     MeetingAttendance,
     MeetingStatus,
-    Person,
     PersonRole,
     Referral,
     ReferralStatus,
@@ -65,6 +64,7 @@ from .models import (
 from .permissions import (
     MANAGE_ROLES,
     MARAC_ROLES,
+    RESTRICTION_KEY,
     RETURN_CSV_ROLES,
     RETURN_ROLES,
     actions_visible_to,
@@ -316,44 +316,15 @@ def person_edit(request, pk: int, role: str):
 
 
 def _open_restriction(person):
-    if person is None or person.processing_restricted_at is None:
-        return None
-    return person.processing_restrictions.filter(lifted_at__isnull=True).first()
+    return restriction.open_restriction(RESTRICTION_KEY, person)
 
 
 @require_http_methods(["GET", "POST"])
 def person_restriction(request, pk: int):
     """Restrict the processing of a person's record, or lift the restriction (a records manager, or
-    the coordinator of an area the person was referred in; for anyone else the page is not there)."""
-    person = get_object_or_404(Person, pk=pk)
-    if not may_restrict(request.user, person):
-        raise Http404
-    current = _open_restriction(person)
-    form = RestrictionForm(request.POST or None, lifting=current is not None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            if current is None:
-                services.person_restrict_processing(actor=request.user, person=person, **form.cleaned_data)
-                messages.success(request, f"The processing of {person.reference} is restricted.")
-            else:
-                services.person_lift_restriction(actor=request.user, person=person, **form.cleaned_data)
-                messages.success(request, f"The restriction of {person.reference} has been lifted.")
-            return redirect("partnerships:person_restriction", pk=person.pk)
-    return render(
-        request,
-        "partnerships/person_restriction.html",
-        {
-            "person": person,
-            "current": current,
-            "earlier": list(
-                person.processing_restrictions.filter(lifted_at__isnull=False).select_related(
-                    "restricted_by", "lifted_by"
-                )
-            ),
-            "form": form,
-            "records_manager": can_manage_records(request.user),
-        },
-    )
+    the coordinator of an area the person was referred in; for anyone else the page is not there):
+    the records management page for every kind of restrictable record, at MARAC's address."""
+    return records_views.restriction(request, key=RESTRICTION_KEY, object_id=pk)
 
 
 @require_http_methods(["GET", "POST"])

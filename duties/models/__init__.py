@@ -15,6 +15,7 @@ from .slavery import (
     NotificationStatus,
     Route,
     SlaveryNotification,
+    SlaveryRestriction,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "PreventArea",
     "Route",
     "SlaveryNotification",
+    "SlaveryRestriction",
 ]

@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from somerset_safety.records.restriction import Restriction
+
 
 class AgeGroup(models.TextChoices):
     CHILD = "child", "Child (under 18)"
@@ -186,3 +188,25 @@ class NotificationExploitation(models.Model):
 
     def __str__(self) -> str:
         return self.get_exploitation_type_display()
+
+
+class SlaveryRestriction(Restriction):
+    """A restriction of the processing of a modern slavery record (somerset_safety.records.restriction):
+    kept but not processed while the person contests its accuracy or objects to its processing. At
+    most one is open (not lifted) for a record at a time; it goes with the record."""
+
+    notification = models.ForeignKey(
+        SlaveryNotification, on_delete=models.CASCADE, related_name="processing_restrictions"
+    )
+
+    class Meta(Restriction.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification"],
+                condition=Q(lifted_at__isnull=True),
+                name="one_open_restriction_per_slavery_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Restriction of {self.notification.reference}"

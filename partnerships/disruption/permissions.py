@@ -101,10 +101,37 @@ def get_group_for_user_or_404(user, pk: int, action: str = "view") -> OrganisedC
     return group
 
 
+# The kinds of restrictable record (records.restriction) of a group's people, by model name.
+RESTRICTION_KEYS = {"nominal": "ocg_nominal", "exploitedperson": "ocg_exploited_person"}
+
+
+def restriction_owned_by(user) -> Q | None:
+    """The group members and people exploited whose restricted records the user still sees, and
+    may restrict or lift: those of the groups whose senior responsible officer the user is; of a
+    group with none (or one no longer active), every panel member's."""
+    if not is_panel_member(user):
+        return None
+    return (
+        Q(group__senior_responsible_officer=user)
+        | Q(group__senior_responsible_officer__isnull=True)
+        | Q(group__senior_responsible_officer__is_active=False)
+    )
+
+
+def group_people_visible_to(user, model, group: OrganisedCrimeGroup) -> QuerySet:
+    """A group's members, places or people exploited (`model`), for a user who sees its detail:
+    members and people exploited whose processing is restricted only for their owners."""
+    from somerset_safety.records import restriction
+
+    rows = model.objects.filter(group=group)
+    key = RESTRICTION_KEYS.get(model._meta.model_name)
+    return restriction.visible_among(user, key, rows) if key else rows
+
+
 @audited_read()
 def get_group_person_for_user_or_404(user, group: OrganisedCrimeGroup, model, pk: int):
     """A member, place or person exploited (`model`) of a group already fetched for the user."""
-    found = model.objects.filter(group=group, pk=pk).first()
+    found = group_people_visible_to(user, model, group).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found

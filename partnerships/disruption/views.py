@@ -70,6 +70,7 @@ from .permissions import (
     get_panel_item_for_user_or_404,
     get_panel_meeting_for_user_or_404,
     get_profile_for_user_or_404,
+    group_people_visible_to,
     groups_visible_to,
     is_panel_member,
     outcomes_visible_to,
@@ -131,7 +132,12 @@ def group_detail(request, pk: int):
         "outcomes": outcomes_visible_to(request.user).filter(group=group).select_related("agency", "grading"),
     }
     if detail:
-        people = list(ExploitedPerson.objects.filter(group=group).select_related("safeguarding_referral_to"))
+        people = list(
+            group_people_visible_to(request.user, ExploitedPerson, group).select_related(
+                "safeguarding_referral_to"
+            )
+        )
+        nominals = list(group_people_visible_to(request.user, Nominal, group))
         moriles = list(MorileAssessment.objects.filter(group=group).select_related("scale"))
         audit_list(actor=request.user, model=ExploitedPerson, ids=[p.pk for p in people], group=group.pk)
         context.update(
@@ -140,7 +146,8 @@ def group_detail(request, pk: int):
                 "mappings": MappingAssessment.objects.filter(group=group).select_related("band", "scale"),
                 "moriles": moriles,
                 "morile_chart": selectors.morile_chart(group, moriles),
-                "nominals": Nominal.objects.filter(group=group),
+                "nominals": nominals,
+                "restricted_not_shown": selectors.people_restrictions(request.user, group, people, nominals),
                 "locations": Location.objects.filter(group=group),
                 "exploited": people,
                 "nrm": selectors.nrm_links_for(request.user, people),

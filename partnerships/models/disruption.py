@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from somerset_safety.records.restriction import Restriction
+
 
 class DisruptionPanel(models.Model):
     """The panel itself: the owner of its meetings on the platform meetings mechanism."""
@@ -424,3 +426,43 @@ class ExploitedPerson(models.Model):
 
     def exploitation_labels(self) -> list[str]:
         return [ExploitationType(v).label for v in self.exploitation_types if v in ExploitationType.values]
+
+
+class NominalRestriction(Restriction):
+    """A restriction of the processing of a group member's record (somerset_safety.records.restriction):
+    kept but not processed. At most one open for a member at a time; it goes with the record."""
+
+    nominal = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="processing_restrictions")
+
+    class Meta(Restriction.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nominal"],
+                condition=Q(lifted_at__isnull=True),
+                name="one_open_restriction_per_nominal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Restriction of {self.nominal.reference}"
+
+
+class ExploitedPersonRestriction(Restriction):
+    """A restriction of the processing of the record of a person a group exploits
+    (somerset_safety.records.restriction). At most one open at a time; it goes with the record."""
+
+    person = models.ForeignKey(
+        ExploitedPerson, on_delete=models.CASCADE, related_name="processing_restrictions"
+    )
+
+    class Meta(Restriction.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(lifted_at__isnull=True),
+                name="one_open_restriction_per_exploited_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Restriction of {self.person.reference}"

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from somerset_safety.core.choices import Ethnicity, Sex, YesNoNotKnown
 from somerset_safety.core.uploads import PrivateFileField
 from somerset_safety.meetings import models as meetings
+from somerset_safety.records.restriction import Restriction
 
 
 class MaracArea(models.Model):
@@ -147,24 +148,13 @@ class Person(models.Model):
         return f"{prefix}{self.pk:07d}" if self.pk else ""
 
 
-class ProcessingRestriction(models.Model):
-    """A restriction of the processing of a person's record, with why, who and when, and its lifting
-    (with why, who and when). At most one is open (not lifted) for a person at a time."""
+class ProcessingRestriction(Restriction):
+    """A restriction of the processing of a person's record (somerset_safety.records.restriction),
+    with why, who and when, and its lifting. At most one is open (not lifted) for a person at a time."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="processing_restrictions")
-    reason = models.TextField()
-    restricted_at = models.DateTimeField()
-    restricted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    lifted_at = models.DateTimeField(null=True, blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    lift_reason = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-restricted_at", "-id"]
+    class Meta(Restriction.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["person"], condition=Q(lifted_at__isnull=True), name="one_open_restriction_per_person"

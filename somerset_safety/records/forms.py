@@ -93,13 +93,43 @@ class RestrictionFindForm(GdsFormMixin, forms.Form):
     reference = forms.CharField(
         label="The person's system reference",
         max_length=20,
-        help_text="As a case page or a subject access request shows it, for example V0000012 for a MARAC "
-        "victim or P0000034 for a perpetrator. Never a name.",
+        help_text="As the record's page or a subject access request shows it: V0000012 for a MARAC victim, "
+        "P0000034 for a perpetrator, MS-2026-0001 for a modern slavery record, N000012 for a member of a "
+        "Disruption Panel group and E000034 for a person a group exploits. Never a name.",
         error_messages={"required": "Enter the person's system reference, for example V0000012"},
     )
 
     def gds_fields(self):
         return [Field.text("reference", field_width=10)]
+
+
+class RestrictionForm(GdsFormMixin, forms.Form):
+    """Restrict the processing of a person's record (any kind, records.restriction), or (`lifting`)
+    lift the restriction: a reason either way."""
+
+    reason = forms.CharField(
+        label="Why is the processing of this person's record being restricted?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=(
+            "For example, the person contests the accuracy of the record and it is being checked. "
+            "Do not include names."
+        ),
+        error_messages={"required": "Enter the reason for restricting processing"},
+    )
+    submit_label = "Restrict processing"
+
+    def __init__(self, *args, lifting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lifting:
+            field = self.fields["reason"]
+            field.label = "Why is the restriction being lifted?"
+            field.help_text = "For example, the record has been checked and corrected. Do not include names."
+            field.error_messages["required"] = "Enter the reason for lifting the restriction"
+            self.submit_label = "Lift the restriction"
+
+    def gds_fields(self):
+        return [Field.textarea("reason")]
 
 
 class DisposalForm(GdsFormMixin, forms.Form):

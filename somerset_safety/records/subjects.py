@@ -20,16 +20,15 @@ domain app: each app registers, in its own `subject_access.py` (called from its
 - A `HeldItem` carries the record's system reference and a fixed description (no personal data:
   both are kept on the request) and, for the officer reviewing it and the bundle, the personal
   data held (`fields`), read afresh each time and never stored by the request.
-- A source whose records can be restricted (UK GDPR Article 18: kept but not processed) also
-  gives `restrictions` (the restrictions in force, as `Restricted` rows: system references, no
-  names) and `restriction_url` ((user, system reference) -> the page restricting or lifting it,
-  or "" when there is no such record or the user may not restrict it). The records management
-  pages list them and link to the app's own page.
+- A kind of record that can be restricted (UK GDPR Article 18: kept but not processed) is
+  declared to `records.restriction` under the same key as its source, so a record found for a
+  request links to the page restricting it. A source still finds a restricted record: it is data
+  held about the person.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import cached_property
 
 from django.db import models
@@ -92,18 +91,6 @@ class HeldItem:
 
 
 @dataclass(frozen=True)
-class Restricted:
-    """One record whose processing is restricted, as the records management pages list it: the
-    system reference and a fixed description (no personal data), since when and by whom."""
-
-    object_id: str
-    reference: str
-    description: str
-    since: datetime
-    by: str
-
-
-@dataclass(frozen=True)
 class SubjectSource:
     key: str
     label: str
@@ -112,8 +99,6 @@ class SubjectSource:
     find: Callable[[object, Wanted], Iterable[HeldItem]]
     fetch: Callable[[object, list[str]], Iterable[HeldItem]]
     order: int = 100
-    restrictions: Callable[[], Iterable[Restricted]] | None = None
-    restriction_url: Callable[[object, str], str] | None = None
 
     @property
     def object_type(self) -> str:
@@ -137,20 +122,6 @@ def source(key: str) -> SubjectSource | None:
 
 def sources() -> list[SubjectSource]:
     return sorted(_sources.values(), key=lambda s: (s.order, s.label))
-
-
-def restrictable() -> list[SubjectSource]:
-    """The sources whose records can be restricted."""
-    return [s for s in sources() if s.restrictions is not None and s.restriction_url is not None]
-
-
-def restriction_url(user, source_key: str, reference: str) -> str:
-    """The page restricting (or lifting the restriction of) the record with this system
-    reference in that source, or "" when there is none or the user may not restrict it."""
-    found = source(source_key)
-    if found is None or found.restriction_url is None:
-        return ""
-    return found.restriction_url(user, reference)
 
 
 def shown(value) -> str:

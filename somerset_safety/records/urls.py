@@ -17,6 +17,7 @@ urlpatterns = [
     path("requests/<int:pk>/<slug:move>/", views.sar_change, name="sar_change"),
     path("erasures/", views.erasures, name="erasures"),
     path("restrictions/", views.restrictions, name="restrictions"),
+    path("restrictions/<slug:key>/<int:object_id>/", views.restriction, name="restriction"),
     path("holds/<int:pk>/release/", views.hold_release, name="hold_release"),
     path("<slug:key>/<int:object_id>/hold/", views.hold_place, name="hold_place"),
     path("<slug:key>/rule/", views.rule_edit, name="rule_edit"),

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_list, audit_record
@@ -17,11 +18,13 @@ from somerset_safety.deadlines.selectors import deadlines_of
 from somerset_safety.pdf.render import PdfRenderError, render_pdf
 
 from . import registry, selectors, services, subjects
+from . import restriction as restrictions_registry
 from .forms import (
     DisposalForm,
     HoldForm,
     HoldReleaseForm,
     RestrictionFindForm,
+    RestrictionForm,
     RetentionRuleForm,
     SarCompleteForm,
     SarExtendForm,
@@ -194,35 +197,73 @@ def holds(request):
 
 def restrictions(request):
     """Restrictions of processing in force, in every app that has them (references, never names),
-    and, for a records manager, the way to the page restricting a person's record or lifting it."""
+    and, for a records manager, the way to the page restricting a person's record or lifting it.
+    A fixed number of queries, whatever the number of records restricted."""
     require_records_reader(request.user)
     manage = can_manage_records(request.user)
-    sources = subjects.restrictable()
     form = RestrictionFindForm(request.POST or None)
     if request.method == "POST":
         if not manage:
             raise PermissionDenied
         if form.is_valid():
             reference = form.cleaned_data["reference"].strip().upper()
-            url = next((u for u in (s.restriction_url(request.user, reference) for s in sources) if u), "")
-            if url:
-                return redirect(url)
+            found = restrictions_registry.find_by_reference(request.user, reference)
+            if found is not None:
+                return redirect(found[0].url(found[1].pk))
             form.add_error(
                 "reference",
                 f"No person with the reference {reference} is held, or you may not restrict their record. "
                 "Check the reference, for example V0000012",
             )
     rows = []
-    for source in sources:
-        found = list(source.restrictions())
+    for key, found in restrictions_registry.restricted_now().items():
+        kind = restrictions_registry.kind(key)
         audit_list(
-            actor=request.user, model=source.model, ids=[r.object_id for r in found], purpose="restriction"
+            actor=request.user, model=kind.model, ids=[r.object_id for r in found], purpose="restriction"
         )
-        rows += [
-            (row, source.restriction_url(request.user, row.reference) if manage else "") for row in found
-        ]
+        # The records manager may restrict or lift every one (the kind's own page, by its id).
+        rows += [(row, kind.url(row.object_id) if manage else "") for row in found]
     rows.sort(key=lambda pair: pair[0].since, reverse=True)
     return render(request, "records/restrictions.html", {"rows": rows, "form": form, "can_manage": manage})
+
+
+@require_http_methods(["GET", "POST"])
+def restriction(request, key: str, object_id: int):
+    """Restrict the processing of a record, or lift the restriction: a records manager, or the
+    record's owners (the kind says who); for anyone else the page is not there. The reason and the
+    earlier restrictions are shown here only, never on the lists."""
+    kind = restrictions_registry.kind(key)
+    if kind is None:
+        raise Http404
+    obj = kind.model.objects.select_related(*kind.related).filter(pk=object_id).first()
+    if obj is None or not restrictions_registry.may_restrict(request.user, key, obj):
+        raise Http404
+    current = restrictions_registry.open_restriction(key, obj)
+    form = RestrictionForm(request.POST or None, lifting=current is not None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            if current is None:
+                restrictions_registry.restrict(actor=request.user, key=key, obj=obj, **form.cleaned_data)
+                messages.success(request, f"The processing of {obj.reference} is restricted.")
+            else:
+                restrictions_registry.lift(actor=request.user, key=key, obj=obj, **form.cleaned_data)
+                messages.success(request, f"The restriction of {obj.reference} has been lifted.")
+            return redirect(kind.url(obj.pk))
+    return render(
+        request,
+        "records/restriction.html",
+        {
+            "kind": kind,
+            "record": obj,
+            "reference": obj.reference,
+            "description": kind.describe(obj),
+            "current": current,
+            "earlier": restrictions_registry.earlier(key, obj),
+            "form": form,
+            "records_manager": can_manage_records(request.user),
+            "record_url": kind.record_url(obj) if kind.record_url else "",
+        },
+    )
 
 
 def hold_place(request, key: str, object_id: int):
@@ -452,7 +493,7 @@ def sar_item(request, pk: int, item_pk: int):
             "source": source,
             "form": form,
             "can_manage": manage,
-            "restriction_url": subjects.restriction_url(request.user, item.source, item.reference)
+            "restriction_url": restrictions_registry.url_for(request.user, item.source, item.object_id)
             if held
             else "",
         },
