@@ -6,7 +6,14 @@ import pytest
 
 from duties import services
 from duties.models import Duty, DutyStatus, Obligation
-from duties.selectors import register_queryset, status_counts, with_obligation_status
+from duties.permissions import register_duties
+from duties.selectors import (
+    register_queryset,
+    status_counts,
+    status_counts_on,
+    with_duty_status,
+    with_obligation_status,
+)
 from somerset_safety.core.dates import add_working_days
 from somerset_safety.deadlines.models import Deadline
 
@@ -167,3 +174,44 @@ def test_duty_status_is_its_worst_obligation_computed_in_the_database(officer, s
     assert status_counts(rows) == {"overdue": 1, "no_evidence": 2, "due_soon": 1, "met_late": 1, "met": 1}
     assert [d.title for d in rows.filter(computed_status=DutyStatus.OVERDUE)] == ["C"]
     assert e.obligations.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_with_its_statement_compiled_once(officer, settings, django_assert_num_queries):
+    """The six duties above, counted by the dashboard's statement (compiled once for a stand-in
+    day and run for the day asked for): the same as the register's queryset on every day, and
+    worked out again when a due-soon window changes. With a 10-day window on 1 June 2026, A's
+    obligation due 15 July 2026 is on track, so A is met: overdue C, no evidence B and E, met
+    late F, met A and D."""
+    settings.DUTIES_REGISTER_STARTED_ON = date(2026, 4, 1)
+    Duty.objects.update(active=False)  # the reference register, so the figures are these alone
+    a, b, c, d, e, f = (DutyFactory(title=t) for t in "ABCDEF")
+    _obligation(officer, date(2026, 1, 1), duty=a)
+    _obligation(officer, date(2025, 7, 15), duty=a)
+    _obligation(officer, date(2026, 1, 1), duty=b)
+    _obligation(officer, duty=b)
+    _obligation(officer, duty=c)
+    _obligation(officer, date(2025, 5, 1), duty=c)
+    _obligation(officer, date(2026, 1, 1), duty=d)
+    _obligation(officer, date(2020, 1, 1), duty=d, active=False)
+    _obligation(officer, date(2025, 12, 20), duty=f, first_due=date(2025, 12, 1))
+
+    with django_assert_num_queries(1):
+        counts = status_counts_on(TODAY)
+    assert counts == {"overdue": 1, "no_evidence": 2, "due_soon": 1, "met_late": 1, "met": 1}
+    # Either side of each due date and of the clocks' changes in March and October.
+    for day in (
+        date(2025, 5, 1),
+        date(2025, 12, 19),
+        date(2026, 3, 29),
+        date(2026, 5, 16),
+        date(2026, 7, 15),
+        date(2026, 7, 16),
+        date(2026, 10, 25),
+        date(2027, 1, 2),
+        date(2027, 4, 1),
+    ):
+        assert status_counts_on(day) == status_counts(with_duty_status(register_duties(), day)), day
+    settings.DUTIES_DUE_SOON_DAYS = 10
+    assert status_counts_on(TODAY) == {"overdue": 1, "no_evidence": 2, "due_soon": 0, "met_late": 1, "met": 2}
+    assert status_counts_on(TODAY) == status_counts(with_duty_status(register_duties(), TODAY))
