@@ -8,20 +8,30 @@ from somerset_safety.core.duty_evidence import EvidenceSource, HeldEvidence
 SLAVERY_NOTIFICATIONS_OBLIGATION = "msa-s52-notifications"
 
 
+RESTRICTED = "A record whose processing is restricted"
+
+
 def slavery_evidence() -> list[HeldEvidence]:
     """Each duty-to-notify record is the duty done on the day it went to the Home Office.
-    References and the route only: never a name."""
-    from .models import Route, SlaveryNotification
+    References and the route only: never a name. A record whose processing is restricted
+    (records.restriction) still counts, as a number: without its reference or link."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Route, SlaveryNotification, SlaveryRestriction
 
     words = {Route.NRM: "National Referral Mechanism referral", Route.MS1: "Anonymous MS1 notification"}
+    restricted = SlaveryRestriction.objects.filter(notification=OuterRef("pk"), lifted_at__isnull=True)
+    rows = SlaveryNotification.objects.only("pk", "reference", "route", "submitted_on").annotate(
+        restricted=Exists(restricted)
+    )
     return [
         HeldEvidence(
             met_on=n.submitted_on,
-            reference=n.reference,
+            reference=RESTRICTED if n.restricted else n.reference,
             description=f"{words[n.route]} submitted to the Home Office",
-            url=n.get_absolute_url(),
+            url="" if n.restricted else n.get_absolute_url(),
         )
-        for n in SlaveryNotification.objects.only("pk", "reference", "route", "submitted_on")
+        for n in rows
     ]
 
 

@@ -9,13 +9,16 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from duties.evidence import RESTRICTED
 from duties.exceptions import DutiesError
+from duties.models import Obligation
 from duties.permissions import slavery_notifications_visible_to
 from duties.selectors import nrm_links
 from partnerships.disruption import services as panel
 from partnerships.models import ExploitedPersonRestriction, GroupType, NominalRestriction
 from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.models import AuditAction, AuditEvent
+from somerset_safety.core import duty_evidence
 from somerset_safety.records import restriction
 from somerset_safety.records import services as records
 from somerset_safety.records.models import Regime
@@ -156,6 +159,23 @@ def test_restricting_a_slavery_record_is_audited_and_refused_twice(slavery, reco
         (AuditAction.CHANGE, {"notification": sam.pk}),
     ]
     assert all(REASON not in str(e.detail) for e in events)
+
+
+def test_a_restricted_slavery_record_still_evidences_the_duty_as_a_number(
+    slavery, recorder, officer, as_user
+):
+    """The duty to notify's held evidence counts every record; a restricted one without its
+    reference or link, so the duty's page names no record the officer may not see."""
+    sam, other = slavery
+    (source,) = duty_evidence.sources_for("msa-s52-notifications")
+    restriction.restrict(actor=recorder, key="slavery_record", obj=sam, reason=REASON)
+    items = sorted((i.reference, i.url) for i in source.evidence())
+    assert items == sorted([(other.reference, other.get_absolute_url()), (RESTRICTED, "")])
+    obligation = Obligation.objects.get(code="msa-s52-notifications")
+    page = as_user(officer).get(reverse("duties:duty_detail", args=[obligation.duty_id])).content.decode()
+    assert "2 records, 2 counted" in page and sam.reference not in page and other.reference in page
+    restriction.lift(actor=recorder, key="slavery_record", obj=sam, reason=LIFTED)
+    assert sorted(i.reference for i in source.evidence()) == sorted([sam.reference, other.reference])
 
 
 def test_an_anonymous_ms1_notification_cannot_be_found_to_restrict(recorder, records_manager, as_user):
