@@ -14,12 +14,14 @@ from somerset_safety.meetings import selectors as meeting_selectors
 from ..models import (
     ActionStatus,
     DisruptionOutcome,
+    ExploitedPerson,
     MappingAssessment,
     OrganisedCrimeGroup,
     PanelAction,
     PanelAgendaItem,
     PanelMeeting,
     PanelSection,
+    PersonAge,
     Strand,
 )
 
@@ -53,29 +55,40 @@ def nrm_links_for(user, people) -> dict[str, dict]:
     return nrm_links(user, [p.nrm_reference for p in people])
 
 
-def people_restrictions(user, group: OrganisedCrimeGroup, exploited: list, nominals: list) -> int:
+def people_restrictions(user, group: OrganisedCrimeGroup, exploited: list, nominals: list) -> dict:
     """For the group's page: marks each person shown (`processing_restricted`, and
     `restriction_url` when the user may restrict them or lift it: records.restriction) and gives
-    how many restricted records are not shown to the user, a number naming no one. Four queries,
-    whatever the number of people."""
+    how many restricted records are not shown to the user (`not_shown`) and how many of those are
+    of a child with no safeguarding referral yet (`children_unreferred`), numbers naming no one:
+    a restricted record is not processed, but a child's safeguarding is not left unsaid. Four
+    queries, whatever the number of people."""
     from somerset_safety.records import restriction
 
     from .permissions import RESTRICTION_KEYS
 
-    not_shown = 0
+    counts = {"not_shown": 0, "children_unreferred": 0}
     for key, shown in (
         (RESTRICTION_KEYS["exploitedperson"], exploited),
         (RESTRICTION_KEYS["nominal"], nominals),
     ):
         kind = restriction.kind(key)
-        restricted = set(kind.restricted().filter(group=group).values_list("pk", flat=True))
+        rows = kind.restricted().filter(group=group)
+        if kind.model is ExploitedPerson:
+            restricted = list(rows.values_list("pk", "age_group", "safeguarding_referral_made"))
+        else:
+            restricted = [(pk, None, True) for pk in rows.values_list("pk", flat=True)]
         ids = {person.pk for person in shown}
-        not_shown += len(restricted - ids)
+        hidden = [row for row in restricted if row[0] not in ids]
+        counts["not_shown"] += len(hidden)
+        counts["children_unreferred"] += sum(
+            1 for _, age, made in hidden if age == PersonAge.CHILD and not made
+        )
         allowed = restriction.restrictable_ids(user, key, ids)
+        restricted_ids = {row[0] for row in restricted}
         for person in shown:
-            person.processing_restricted = person.pk in restricted
+            person.processing_restricted = person.pk in restricted_ids
             person.restriction_url = kind.url(person.pk) if person.pk in allowed else ""
-    return not_shown
+    return counts
 
 
 def morile_chart(group: OrganisedCrimeGroup, assessments: list):

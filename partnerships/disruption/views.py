@@ -147,7 +147,7 @@ def group_detail(request, pk: int):
                 "moriles": moriles,
                 "morile_chart": selectors.morile_chart(group, moriles),
                 "nominals": nominals,
-                "restricted_not_shown": selectors.people_restrictions(request.user, group, people, nominals),
+                "restricted": selectors.people_restrictions(request.user, group, people, nominals),
                 "locations": Location.objects.filter(group=group),
                 "exploited": people,
                 "nrm": selectors.nrm_links_for(request.user, people),

@@ -285,6 +285,38 @@ def test_a_restricted_group_person_leaves_other_members_page_but_not_the_owners(
     assert as_user(member).get(edit_url).status_code == 200
 
 
+def test_a_restricted_child_with_no_safeguarding_referral_is_still_warned_of_as_a_number(
+    group, owner, member, as_user
+):
+    child = panel.exploited_person_save(
+        actor=owner,
+        group=group,
+        age_group="child",
+        full_name="Cody Child (synthetic)",
+        date_of_birth=None,
+        exploitation_types=["criminal"],
+        safeguarding_referral_made=False,
+        safeguarding_referral_to=None,
+        safeguarding_referral_on=None,
+        no_referral_reason="Being arranged with children's services (synthetic).",
+        nrm_reference="",
+        missing_episodes=0,
+        last_missing_on=None,
+    )
+    page_url = reverse("partnerships:ocg_detail", args=[group.pk])
+    warning = f"{child.reference} is a child with no safeguarding referral yet: make one."
+    assert warning in as_user(member).get(page_url).content.decode()
+    restriction.restrict(actor=owner, key="ocg_exploited_person", obj=child, reason=REASON)
+    page = as_user(member).get(page_url).content.decode()
+    assert child.reference not in page and "Cody" not in page
+    assert (
+        "1 of the restricted records is of a child with no safeguarding referral yet: the group's senior "
+        "responsible officer sees it and is to make one." in page
+    )
+    page = as_user(owner).get(page_url).content.decode()
+    assert warning in page and "of the restricted records" not in page
+
+
 def test_with_no_senior_responsible_officer_every_member_owns_the_groups_people(group, owner, member):
     rory = _nominal(owner, group, "Rory Restricted (synthetic)")
     assert restriction.may_restrict(member, "ocg_nominal", rory) is False
