@@ -12,17 +12,18 @@ from .permissions import (
     can_use_slavery_records,
     restriction_owned_by,
     slavery_notifications_held_for,
+    slavery_notifications_visible_to,
 )
 
 
-def _item(n: SlaveryNotification, matched_on: str = "") -> HeldItem:
+def _item(n: SlaveryNotification, matched_on: str = "", opens: bool = True) -> HeldItem:
     exploitation = ", ".join(e.get_exploitation_type_display() for e in n.exploitations.all())
     return HeldItem(
         object_id=str(n.pk),
         reference=n.reference,
         description="Modern slavery duty-to-notify record (NRM referral)",
         matched_on=matched_on,
-        url=n.get_absolute_url(),
+        url=n.get_absolute_url() if opens else "",
         fields=(
             ("Reference", n.reference),
             ("Name", n.person_name),
@@ -43,6 +44,12 @@ def _rows(user):
     return slavery_notifications_held_for(user).exclude(person_name="", nrm_reference="")
 
 
+def _opens(user, ids) -> set[int]:
+    """Those of the records (ids) the user may open: not those whose processing is restricted
+    from them (a search still finds them, with no link to a page that is not there for them)."""
+    return set(slavery_notifications_visible_to(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
 def find(user, wanted: subjects.Wanted) -> list[HeldItem]:
     matches = dict(
         subjects.matching_rows(
@@ -56,12 +63,17 @@ def find(user, wanted: subjects.Wanted) -> list[HeldItem]:
     rows = (
         _rows(user).filter(pk__in=matches).select_related("first_responder").prefetch_related("exploitations")
     )
-    return [_item(n, matches[n.pk]) for n in rows.order_by("reference")]
+    opens = _opens(user, matches)
+    return [_item(n, matches[n.pk], n.pk in opens) for n in rows.order_by("reference")]
 
 
 def fetch(user, ids: list[str]) -> list[HeldItem]:
-    rows = _rows(user).filter(pk__in=[int(i) for i in ids]).select_related("first_responder")
-    return [_item(n) for n in rows.prefetch_related("exploitations").order_by("reference")]
+    wanted = [int(i) for i in ids]
+    rows = _rows(user).filter(pk__in=wanted).select_related("first_responder")
+    opens = _opens(user, wanted)
+    return [
+        _item(n, opens=n.pk in opens) for n in rows.prefetch_related("exploitations").order_by("reference")
+    ]
 
 
 def _by_reference(reference: str) -> SlaveryNotification | None:
