@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 from somerset_safety.deadlines.registry import kind_names
 from somerset_safety.deadlines.state import clock_state
-from somerset_safety.meetings.models import ActionStatus
+from somerset_safety.meetings.models import ActionStatus, MeetingStatus
 from somerset_safety.meetings.selectors import action_state
 
 from . import conf, deadlines, rag, schedule
@@ -256,6 +256,22 @@ class ResultRow:
     trend: str | None
     previous: Decimal | None
     benchmark: Decimal | None
+
+
+def return_meetings(quarterly_return: QuarterlyReturn) -> list:
+    """The contract meetings that have the return on their agenda, earliest first (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import ContractMeeting
+
+    return list(
+        ContractMeeting.objects.filter(
+            agenda_items__subject_type=ContentType.objects.get_for_model(QuarterlyReturn),
+            agenda_items__subject_id=quarterly_return.pk,
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("date")
+    )
 
 
 def return_detail(quarterly_return: QuarterlyReturn) -> list[ResultRow]:

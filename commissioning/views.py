@@ -670,6 +670,7 @@ def return_detail(request, pk: int, return_pk: int):
             "contract": contract,
             "return": quarterly_return,
             "rows": selectors.return_detail(quarterly_return),
+            "meetings": selectors.return_meetings(quarterly_return),
             "clock": clocks[0] if clocks else None,
             "can_manage": can_manage(request.user),
         },

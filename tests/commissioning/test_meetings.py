@@ -401,6 +401,13 @@ def test_a_correction_through_the_page_moves_the_return(contract, commissioner, 
     second = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 5, 12))
     q3 = contract.returns.get(year=2019, quarter=3)
     client = as_user(commissioner)
+    detail = f"/commissioning/contracts/{contract.pk}/returns/{q3.pk}/"
+    page = client.get(detail).content.decode()
+    assert (
+        f'href="/commissioning/meetings/{first.pk}/">Contract meeting on 10 February 2020</a> (scheduled)'
+        in page
+    )
+    assert f"/commissioning/meetings/{second.pk}/" not in page
     response = client.post(
         f"/commissioning/contracts/{contract.pk}/returns/{q3.pk}/correct/",
         {
@@ -416,6 +423,16 @@ def test_a_correction_through_the_page_moves_the_return(contract, commissioner, 
     assert response.status_code == 302
     assert (_agenda(first), _agenda(second)) == ([(1, PERFORMANCE, Q2)], [(1, PERFORMANCE, Q3)])
     assert Q3 in client.get(f"/commissioning/meetings/{second.pk}/").content.decode()
+    page = client.get(detail).content.decode()
+    assert (
+        f'href="/commissioning/meetings/{second.pk}/">Contract meeting on 12 May 2020</a> (scheduled)' in page
+    )
+    assert f"/commissioning/meetings/{first.pk}/" not in page
+    # Q4 is not yet on any agenda.
+    _record_q4(contract, commissioner)
+    q4 = contract.returns.get(year=2019, quarter=4)
+    page = client.get(f"/commissioning/contracts/{contract.pk}/returns/{q4.pk}/").content.decode()
+    assert "Not on a contract meeting's agenda" in page
 
 
 def test_a_return_corrected_within_its_meetings_span_stays_where_it_is(contract, commissioner):
