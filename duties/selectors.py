@@ -1,9 +1,8 @@
 """Reads for the duties pages. Status is computed in the database from the obligations' dates,
 so the register can be filtered and sorted by it without loading every obligation."""
 
-import contextlib
 import functools
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from django.db import connection
 from django.db.models import (
@@ -22,9 +21,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 
 from somerset_safety.core import duty_evidence
+from somerset_safety.core.compiled import Statement, compile_once
 from somerset_safety.deadlines.models import OUTSTANDING, Deadline, DeadlineStatus
 from somerset_safety.deadlines.registry import kinds as deadline_kinds
 from somerset_safety.deadlines.selectors import deadlines_of
@@ -282,75 +281,30 @@ def duties_appendix(as_of: date) -> dict:
     }
 
 
-# The dashboard panel's statement is compiled once, for a stand-in day, and run with the day
-# asked for: compiling the clock states' expression (twice, for overdue and due soon) cost
-# Django about 70 ms a dashboard (issues 12 and 13), where PostgreSQL counts in under one.
-_STAND_IN_DAY = date(1900, 1, 1)
-# A date further than this from the stand-in is the statement's own, not the day's.
-_FURTHEST = 3660
-
-
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _as_on(recipe: tuple, day: date):
-    """A parameter of the compiled statement for `day`: a date so many days from it, the
-    midnight that starts such a date, or a value that does not depend on the day."""
-    kind, value = recipe
-    if kind == "day":
-        return connection.ops.adapt_datefield_value(day + timedelta(days=value))
-    if kind == "midnight":
-        return connection.ops.adapt_datetimefield_value(_midnight(day + timedelta(days=value)))
-    return value
-
-
-def _recipe(param) -> tuple:
-    """How a parameter compiled for the stand-in day is made for another day: a date or a
-    midnight (a date object or, on SQLite, its text) so many days from the stand-in, checked by
-    making it again; anything else stays as it is."""
-    candidates = []
-    if isinstance(param, datetime):
-        candidates.append(("midnight", timezone.localtime(param).date()))
-    elif isinstance(param, date):
-        candidates.append(("day", param))
-    elif isinstance(param, str):
-        with contextlib.suppress(ValueError):
-            candidates.append(("day", date.fromisoformat(param)))
-        with contextlib.suppress(ValueError):
-            stamp = datetime.fromisoformat(param)
-            if timezone.is_naive(stamp):
-                stamp = timezone.make_aware(stamp, UTC)  # SQLite's text is in UTC
-            candidates.append(("midnight", timezone.localtime(stamp).date()))
-    for kind, day in candidates:
-        recipe = (kind, (day - _STAND_IN_DAY).days)
-        if abs(recipe[1]) <= _FURTHEST and _as_on(recipe, _STAND_IN_DAY) == param:
-            return recipe
-    return ("value", param)
-
-
 @functools.lru_cache(maxsize=16)
-def _status_statement(vendor: str, due_soon: tuple) -> tuple[str, tuple]:
-    """The SQL of status_counts(with_duty_status(register_duties(), day)) compiled for the
-    stand-in day, with each parameter's recipe. `due_soon` (each clock's due-soon days) is part
-    of the key only: the expression reads the settings."""
+def _status_statement(vendor: str, due_soon: tuple) -> Statement:
+    """status_counts(with_duty_status(register_duties(), day))'s statement, compiled once
+    (core.compiled): compiling the clock states' expression cost Django about 70 ms a dashboard,
+    where PostgreSQL counts in under one. `due_soon` (each clock's due-soon days) is part of the
+    key only: the expression reads the settings."""
     del vendor, due_soon
-    query = with_duty_status(register_duties(), _STAND_IN_DAY).order_by().values_list("computed_status")
-    sql, params = query.query.sql_with_params()
-    return sql, tuple(_recipe(param) for param in params)
+    return compile_once(
+        lambda stand_in: with_duty_status(register_duties(), stand_in["day"])
+        .order_by()
+        .values_list("computed_status"),
+        days=["day"],
+    )
 
 
 def status_counts_on(day: date) -> dict[str, int]:
     """status_counts(with_duty_status(register_duties(), day)), the same statement, compiled
     once: one query."""
-    sql, recipes = _status_statement(
+    statement = _status_statement(
         connection.vendor, tuple((kind.key, kind.due_soon()) for kind in deadline_kinds())
     )
     counts = {status.value: 0 for status in DutyStatus}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_as_on(recipe, day) for recipe in recipes])
-        for (status,) in cursor.fetchall():
-            counts[status] += 1
+    for (status,) in statement.run(days={"day": day})[1]:
+        counts[status] += 1
     return counts
 
 

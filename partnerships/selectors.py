@@ -28,6 +28,7 @@ from django.db.models import (
 )
 
 from somerset_safety.accounts.models import Agency, AgencyType
+from somerset_safety.core.compiled import Statement, compile_once
 from somerset_safety.core.dates import add_months
 from somerset_safety.core.dates import today as local_today
 from somerset_safety.core.names import normalise_name
@@ -143,23 +144,19 @@ def _return_query(area_ids: list[int], start: date, end: date, window_start: dat
     )
 
 
-# Stand-ins for the values of one return, told apart in the compiled statement's parameters.
-# start, end, window start, the earlier of start and window start
-_STAND_IN_DATES = (date(1901, 1, 1), date(1902, 1, 1), date(1903, 1, 1), date(1904, 1, 1))
-
-
-def _stand_in_area(n: int) -> int:
-    return -1_000_000_000 - n
-
-
 @functools.lru_cache(maxsize=64)
-def _return_statement(areas: int, minoritised: tuple[str, ...]) -> tuple[str, tuple]:
-    """The return's SQL for a number of areas (and the minoritised codes in force), compiled
-    from _return_query once, with stand-in values: the ORM's compiling cost more than the
-    database's counting (issue 13). Its parameters with the stand-ins still in."""
-    del minoritised  # part of the key only: _return_query reads the setting
-    query = _return_query([_stand_in_area(n) for n in range(areas)], *_STAND_IN_DATES)
-    return query.query.sql_with_params()
+def _return_statement(vendor: str, areas: int, minoritised: tuple[str, ...]) -> Statement:
+    """The return's statement for a number of areas (and the minoritised codes in force),
+    compiled once (core.compiled): the ORM's compiling cost more than the database's counting
+    (issue 13). `vendor` and `minoritised` are part of the key only: _return_query reads the
+    setting."""
+    del vendor, minoritised
+    names = [f"area_{n}" for n in range(areas)]
+    return compile_once(
+        lambda s: _return_query([s[name] for name in names], s["start"], s["end"], s["window"], s["low"]),
+        days=["start", "end", "window", "low"],
+        ids=names,
+    )
 
 
 def data_return(*, areas: QuerySet[MaracArea] | list[MaracArea], start: date, end: date) -> list[dict]:
@@ -168,23 +165,13 @@ def data_return(*, areas: QuerySet[MaracArea] | list[MaracArea], start: date, en
     areas = list(areas)
     if not areas:
         return []
-    sql, stand_ins = _return_statement(len(areas), tuple(conf.minoritised_ethnicities()))
+    statement = _return_statement(connection.vendor, len(areas), tuple(conf.minoritised_ethnicities()))
     window_start = rolling_start(end)
-    as_compiled = connection.ops.adapt_datefield_value  # dates are text in SQLite's parameters
-    actual = {
-        as_compiled(stand_in): as_compiled(value)
-        for stand_in, value in zip(
-            _STAND_IN_DATES, (start, end, window_start, min(start, window_start)), strict=True
-        )
-    }
-    actual.update((_stand_in_area(n), area.pk) for n, area in enumerate(areas))
-    params = [actual.get(value, value) for value in stand_ins]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        by_area = {
-            row["area_id"]: row for row in (dict(zip(names, values, strict=True)) for values in cursor)
-        }
+    names, rows = statement.run(
+        days={"start": start, "end": end, "window": window_start, "low": min(start, window_start)},
+        ids={f"area_{n}": area.pk for n, area in enumerate(areas)},
+    )
+    by_area = {row["area_id"]: row for row in (dict(zip(names, values, strict=True)) for values in rows)}
     return [return_row(area, start, end, by_area.get(area.pk, {})) for area in areas]
 
 
