@@ -384,8 +384,8 @@ def test_dashboard_protects_counts_of_people_for_leads(
     )
     try:
         lead = as_user(partnership_lead)
-        # Each panel reads its figures in a fixed number of queries (the Disruption Panel's four,
-        # MARAC representation's one, commissioning's four).
+        # Each panel reads its figures in a fixed number of queries (pinned page by page in
+        # tests/platform/test_dashboard_queries.py); here only a guard against one growing.
         with django_assert_max_num_queries(25):
             page = lead.get(reverse("reports:dashboard")).content.decode()
         cells = re.findall(
