@@ -1,5 +1,6 @@
 """MARAC factories. Referrals are built directly (no service) so tests can set up any history;
-tests of the rules go through the services."""
+tests of the rules go through the services. An organised crime group is recorded through the
+Disruption Panel's service (`make_group`), so it has its reference, audit and deadlines."""
 
 import datetime
 
@@ -7,14 +8,17 @@ import factory
 from django.contrib.contenttypes.models import ContentType
 
 from partnerships import summary
+from partnerships.disruption import services as disruption
 from partnerships.models import (
     Action,
     AgendaCase,
     AgendaItem,
     AgendaSection,
+    GroupType,
     MaracArea,
     Meeting,
     MeetingAttendance,
+    OrganisedCrimeGroup,
     Person,
     PersonRole,
     Referral,
@@ -122,3 +126,29 @@ class ActionFactory(factory.django.DjangoModelFactory):
     agency = factory.LazyFunction(lambda: Agency.objects.get(code="HOUSING"))
     description = "Check the locks (synthetic)"
     due_date = datetime.date(2024, 7, 15)
+
+
+def make_group(actor, **overrides) -> OrganisedCrimeGroup:
+    """An organised crime group referred to the Disruption Panel by `actor` (a panel member),
+    recorded through the panel's service: the Blue Line, a County Line run from outside the area,
+    referred on 5 January 2026 in Taunton by the actor's agency, which leads on it; not
+    restricted. Any value of `services.group_create` can be given instead (`group_type` by its
+    code or as a row)."""
+    values = dict(
+        actor=actor,
+        name="Blue Line (synthetic)",
+        operation_name="Operation Test",
+        group_type="county_line",
+        areas="Taunton",
+        referred_on=datetime.date(2026, 1, 5),
+        referring_agency=actor.agency,
+        lead_agency=actor.agency,
+        senior_responsible_officer=None,
+        line_type="imported",
+        line_names="BLUE 07700 900000",
+        restricted=False,
+    )
+    values.update(overrides)
+    if isinstance(values["group_type"], str):
+        values["group_type"] = GroupType.objects.get(code=values["group_type"])
+    return disruption.group_create(**values)

@@ -2,6 +2,7 @@
 child's safeguarding referral and the NRM link through the duties app."""
 
 import datetime as dt
+import functools
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +17,7 @@ from somerset_safety.audit.models import AuditEvent
 from somerset_safety.deadlines.models import Deadline
 from somerset_safety.meetings import models as platform
 from tests.factories import UserFactory
+from tests.partnerships import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -31,26 +33,9 @@ def other_member(council_team):
 
 
 @pytest.fixture
-def make_group(member, police):
-    def make(**overrides):
-        values = dict(
-            actor=member,
-            name="Blue Line (synthetic)",
-            operation_name="Operation Test",
-            group_type=GroupType.objects.get(code="county_line"),
-            areas="Taunton",
-            referred_on=dt.date(2026, 1, 5),
-            referring_agency=police,
-            lead_agency=police,
-            senior_responsible_officer=None,
-            line_type="imported",
-            line_names="BLUE 07700 900000",
-            restricted=False,
-        )
-        values.update(overrides)
-        return services.group_create(**values)
-
-    return make
+def make_group(member):
+    """The Blue Line, recorded by the member (the shared factory), with any value changed."""
+    return functools.partial(factories.make_group, member)
 
 
 def _task(group, agency):

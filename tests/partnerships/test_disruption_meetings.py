@@ -14,7 +14,6 @@ from partnerships.exceptions import DisruptionError
 from partnerships.models import (
     DisruptionGrading,
     DisruptionOutcome,
-    GroupType,
     PanelAction,
     PanelAgendaItem,
     PanelSection,
@@ -28,6 +27,7 @@ from somerset_safety.deadlines.models import Deadline
 from somerset_safety.meetings import services as meetings
 from somerset_safety.meetings.exceptions import MeetingError
 from tests.factories import UserFactory
+from tests.partnerships import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -43,22 +43,9 @@ def other_member(council_team):
 
 
 def make_group(member, police, *, name="Blue Line (synthetic)", referred_on=dt.date(2026, 1, 5), **overrides):
-    values = dict(
-        actor=member,
-        name=name,
-        operation_name="",
-        group_type=GroupType.objects.get(code="county_line"),
-        areas="Taunton",
-        referred_on=referred_on,
-        referring_agency=police,
-        lead_agency=police,
-        senior_responsible_officer=None,
-        line_type="imported",
-        line_names="BLUE 07700 900000",
-        restricted=False,
-    )
-    values.update(overrides)
-    return services.group_create(**values)
+    """The shared factory's group, with no operation name, referred and led by `police`."""
+    values = dict(operation_name="", referring_agency=police, lead_agency=police) | overrides
+    return factories.make_group(member, name=name, referred_on=referred_on, **values)
 
 
 def adopt(group, member, on=dt.date(2026, 1, 6), band="1", supplied_on=dt.date(2026, 1, 10)):

@@ -15,7 +15,7 @@ from somerset_safety.accounts.roles import Role
 from somerset_safety.audit.models import AuditAction, AuditEvent, BreakGlassAccess
 
 from ..factories import UserFactory
-from ..partnerships.factories import MaracAreaFactory, ReferralFactory
+from ..partnerships.factories import MaracAreaFactory, ReferralFactory, make_group
 
 pytestmark = pytest.mark.django_db
 
@@ -137,24 +137,11 @@ def test_the_auditor_reviews_each_use_on_its_own_page(as_user, officer, auditor,
 
 
 def test_a_panel_member_opens_a_restricted_group_in_an_emergency(as_user, police, council_team):
-    import datetime as dt
-
-    from partnerships.disruption import services
-    from partnerships.models import GroupType
-
     named = UserFactory(agency=police, roles=[Role.PANEL_MEMBER], full_name="Nia Named")
     other = UserFactory(agency=council_team, roles=[Role.PANEL_MEMBER], full_name="Oli Other")
-    group = services.group_create(
-        actor=named,
+    group = make_group(
+        named,
         name="Red Line (synthetic)",
-        operation_name="Operation Test",
-        group_type=GroupType.objects.get(code="county_line"),
-        areas="Taunton",
-        referred_on=dt.date(2026, 1, 5),
-        referring_agency=police,
-        lead_agency=police,
-        senior_responsible_officer=None,
-        line_type="imported",
         line_names="RED 07700 900001",
         restricted=True,
         named_people=[named],

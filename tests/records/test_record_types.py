@@ -7,8 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from simple_history.utils import get_history_model_for_model
 
-from partnerships.disruption import services as disruption
-from partnerships.models import GroupStatus, GroupType, Location, Nominal, OrganisedCrimeGroup
+from partnerships.models import GroupStatus, Location, Nominal, OrganisedCrimeGroup
 from partnerships.records import REMOVED
 from somerset_safety.accounts.roles import Role
 from somerset_safety.core.uploads import private_storage
@@ -17,6 +16,7 @@ from somerset_safety.records.exceptions import RecordsError
 from somerset_safety.records.models import ErasureLog, RetentionRule
 from somerset_safety.reports.models import ExecutiveReport, ReportVersion, VersionStatus
 from tests.factories import UserFactory
+from tests.partnerships.factories import make_group
 
 pytestmark = pytest.mark.django_db
 
@@ -44,19 +44,11 @@ def test_default_rules_for_the_new_types():
 def group(police, today_is):
     today_is(datetime.date(2026, 3, 1))
     member = UserFactory(agency=police, roles=[Role.PANEL_MEMBER])
-    group = disruption.group_create(
-        actor=member,
+    group = make_group(
+        member,
         name="Smith Brothers Line (synthetic)",
         operation_name="Operation Synthetic",
-        group_type=GroupType.objects.get(code="county_line"),
-        areas="Taunton",
-        referred_on=datetime.date(2026, 1, 5),
-        referring_agency=police,
-        lead_agency=police,
-        senior_responsible_officer=None,
-        line_type="imported",
         line_names="SMITHY 07700 900000",
-        restricted=False,
     )
     Nominal.objects.create(group=group, role="leader", full_name="Sam Smith (synthetic)", age=30)
     Location.objects.create(group=group, kind="trap_house", address="2 Synthetic Road", risk="high")

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from partnerships.disruption import services as disruption
-from partnerships.models import ExploitedPerson, GroupType, Nominal
+from partnerships.models import ExploitedPerson, Nominal
 from somerset_safety.accounts.roles import Role
 from somerset_safety.records import selectors, services
 from somerset_safety.records.models import ItemDecision, Regime
 from tests.factories import UserFactory
+from tests.partnerships.factories import make_group
 
 pytestmark = pytest.mark.django_db
 
@@ -32,33 +32,15 @@ def member(police):
     return UserFactory(agency=police, roles=[Role.OFFICER, Role.PANEL_MEMBER], full_name="Pat Panel")
 
 
-def _group(member, police, **overrides):
-    values = dict(
-        actor=member,
-        name="Blue Line (synthetic)",
-        operation_name="Operation Test",
-        group_type=GroupType.objects.get(code="county_line"),
-        areas="Taunton",
-        referred_on=dt.date(2026, 1, 5),
-        referring_agency=police,
-        lead_agency=police,
-        senior_responsible_officer=None,
-        line_type="imported",
-        line_names="BLUE 07700 900000",
-        restricted=False,
-    )
-    return disruption.group_create(**(values | overrides))
-
-
 @pytest.fixture
 def held(member, police):
     """Dean Dealer (born 3 February 1999) in the Blue Line as a dealer and, written "D Dealer",
     in the Red Line, a restricted group that does not name the member; a person the Blue Line
     exploits under another name whose NRM reference the requester gave; and others who are not
     him: a Dean Dealer with another date of birth (a match on the name alone) and Ann Other."""
-    blue = _group(member, police)
+    blue = make_group(member)
     restricter = UserFactory(agency=police, roles=[Role.PANEL_MEMBER])  # named on it; the member is not
-    red = _group(member, police, actor=restricter, name="Red Line (synthetic)", restricted=True)
+    red = make_group(restricter, name="Red Line (synthetic)", restricted=True)
     return {
         "blue": blue,
         "nominal": Nominal.objects.create(
