@@ -1,6 +1,8 @@
 """The whole access policy of partnership boards and the performance framework (S7).
 
 - Community safety officers run the boards: they see and change everything, exempt papers too.
+- A board's current chair runs its meetings, so may also set its quorum (that board's only), with
+  the same rules and audit as an officer; nothing else of the board.
 - A board's current members see its meetings, its public papers, the exempt papers they are named
   on, the minutes, decisions and actions of what they may read, and its action log.
 - Partnership leads read every performance framework as aggregates; a board's members read its
@@ -28,6 +30,7 @@ from ..models import (
     Decision,
     Framework,
     Indicator,
+    MemberRole,
     Release,
 )
 
@@ -40,6 +43,16 @@ BOARD_ROLES = frozenset(
 
 def can_manage(user) -> bool:
     return user.has_role(*MANAGE_ROLES)
+
+
+def chairs(user, board: Board) -> bool:
+    """The user is the board's current chair."""
+    return _memberships(user).filter(board_id=board.pk, role=MemberRole.CHAIR).exists()
+
+
+def can_set_quorum(user, board: Board) -> bool:
+    """Officers, and the board's current chair (chairs run the board's meetings)."""
+    return can_manage(user) or chairs(user, board)
 
 
 def managed_by(model):

@@ -2,6 +2,7 @@
 Meetings, attendance, minutes and actions call the platform meetings services directly."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -80,6 +81,7 @@ def board_detail(request, code: str):
             "quorum": quorum,
             "quorum_problem": services.quorum_out_of_reach(board, quorum),
             "can_manage": can_manage(request.user),
+            "can_set_quorum": permissions.can_set_quorum(request.user, board),
         },
     )
 
@@ -108,8 +110,11 @@ def board_member_add(request, code: str):
 
 @require_http_methods(["GET", "POST"])
 def board_quorum(request, code: str):
-    """The board's quorum: how many invited agencies must be present (officers)."""
-    board = permissions.get_board_for_user_or_404(request.user, code, action="change")
+    """The board's quorum: how many invited agencies must be present (officers and the board's
+    chair; other members 403)."""
+    board = permissions.get_board_for_user_or_404(request.user, code)
+    if not permissions.can_set_quorum(request.user, board):
+        raise PermissionDenied
     body = selectors.meetings_body(board)
     form = QuorumForm(request.POST or None, record=body, initial={"quorum": body.quorum if body else None})
     if request.method == "POST" and form.is_valid():

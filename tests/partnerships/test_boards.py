@@ -670,9 +670,10 @@ def test_a_quorum_saved_over_a_colleagues_newer_one_is_refused(as_user, officer,
 @pytest.mark.parametrize(
     ("persona", "status"), [("member", 403), ("partnership_lead", 404), ("coordinator", 404)]
 )
-def test_only_officers_set_the_quorum(request, as_user, officer, ssp, members, persona, status):
+def test_only_officers_and_the_chair_set_the_quorum(request, as_user, officer, ssp, members, persona, status):
+    """Otto is a member of the board, not its chair: he sees the board but may not set its quorum."""
     services.board_quorum_set(actor=officer, board=ssp, quorum=1)
-    user = members[0].user if persona == "member" else request.getfixturevalue(persona)
+    user = members[1].user if persona == "member" else request.getfixturevalue(persona)
     client = as_user(user)
     url = reverse("partnerships:board_quorum", args=["ssp"])
     assert client.get(url).status_code == status
@@ -680,6 +681,46 @@ def test_only_officers_set_the_quorum(request, as_user, officer, ssp, members, p
     assert _quorum_of(ssp) == 1
     if persona == "member":
         assert url not in client.get(ssp.get_absolute_url()).content.decode()
+
+
+def test_the_boards_chair_sets_its_quorum_with_the_same_rules_and_audit(as_user, ssp, members, meeting):
+    """Ann chairs the partnership board and runs its meetings, so she sets its quorum: a quorum of
+    3 is refused as an officer's would be (the members come from 2 agencies), 2 is saved and
+    audited as hers."""
+    ann, _ = members
+    client = as_user(ann.user)
+    url = reverse("partnerships:board_quorum", args=["ssp"])
+    assert f'href="{url}"' in client.get(ssp.get_absolute_url()).content.decode()
+    version = client.get(url).content.decode().split('name="expected_version" value="')[1].split('"')[0]
+    refused = client.post(url, {"quorum": "3", "expected_version": version})
+    assert refused.status_code == 200 and "so the quorum cannot be more than 2" in refused.content.decode()
+    assert _quorum_of(ssp) is None
+    response = client.post(url, {"quorum": "2", "expected_version": version})
+    assert response.status_code == 302 and response.url == ssp.get_absolute_url()
+    assert _quorum_of(ssp) == 2
+    event = AuditEvent.objects.filter(object_type="meetings.body", action="change").latest("id")
+    assert (event.actor_id, event.changed_fields) == (ann.user_id, ["quorum"])
+
+
+def test_a_chair_sets_only_their_own_boards_quorum_and_only_while_chair(as_user, officer, ssp, members):
+    ann, otto = members
+    hinkley = Board.objects.get(code="hinkley")
+    services.board_member_add(
+        actor=officer, board=hinkley, user=otto.user, role="chair", joined_on=dt.date(2025, 4, 1)
+    )
+    client = as_user(otto.user)  # chairs the Hinkley group, is a member of the partnership board
+    assert client.get(reverse("partnerships:board_quorum", args=["hinkley"])).status_code == 200
+    assert client.post(reverse("partnerships:board_quorum", args=["ssp"]), {"quorum": "1"}).status_code == 403
+    assert _quorum_of(ssp) is None
+    services.board_member_leave(actor=officer, member=ann, left_on=dt.date(2025, 9, 1))
+    # Ann has left the board: she no longer sees it, let alone its quorum.
+    assert (
+        as_user(ann.user)
+        .post(reverse("partnerships:board_quorum", args=["ssp"]), {"quorum": "1"})
+        .status_code
+        == 404
+    )
+    assert _quorum_of(ssp) is None
 
 
 def test_the_admin_shows_the_quorum_but_does_not_change_it(as_user, admin_user, officer, ssp, members):
