@@ -368,6 +368,24 @@ def test_each_indicator_has_a_return_deadline_per_quarter(officer, framework):
     assert due.first().met_on is not None
 
 
+def test_an_indicator_return_is_the_teams_not_a_named_persons(officer, framework, agency_rep):
+    """Only officers enter, import and approve values, so each return is the community safety
+    team's (no named person, no agency), even on a board with a chair, who could not meet it."""
+    from partnerships.boards import services as boards
+
+    boards.board_member_add(
+        actor=officer, board=framework.board, user=agency_rep, role="chair", joined_on=dt.date(2025, 4, 1)
+    )
+    vc1 = Indicator.objects.get(framework=framework, code="VC1")
+    services.values_record_quarter(  # its clocks are worked out again
+        actor=officer, framework=framework, period_start=Q1, entries={vc1.pk: (D("9"), None)}
+    )
+    due = Deadline.objects.filter(kind="indicator_return", subject_id=str(vc1.pk)).prefetch_related(
+        "responsible_users"
+    )
+    assert [(d.responsible_agency_id, list(d.responsible_users.all())) for d in due] == [(None, [])] * 12
+
+
 # --- Pages -------------------------------------------------------------------------------------------
 
 
