@@ -131,8 +131,24 @@ class DisruptionPanelAdmin(AuditedAdmin):
     inlines = [MeetingPatternInline]
 
 
+class PanelListAdmin(AuditedAdmin):
+    """One of the panel's lists (group types, tactic targets, disruption gradings). Panel members
+    keep them on the panel's own pages; here, as there, an item that records name keeps its name
+    (and a group type whether it runs a deal line)."""
+
+    list_key = ""
+
+    def get_readonly_fields(self, request, obj=None):
+        from .disruption.services import PANEL_LISTS
+
+        spec = PANEL_LISTS[self.list_key]
+        fixed = [] if obj is None else ["code", *spec.fixed_when_used] if spec.uses(obj) else ["code"]
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
+
 @admin.register(GroupType)
-class GroupTypeAdmin(AuditedAdmin):
+class GroupTypeAdmin(PanelListAdmin):
+    list_key = "group-types"
     list_display = ["name", "code", "is_county_line", "order", "active"]
     list_filter = ["active", "is_county_line"]
 
@@ -157,8 +173,10 @@ class AssessmentScaleAdmin(AuditedAdmin):
 
 
 @admin.register(TacticTarget)
-class TacticTargetAdmin(AuditedAdmin):
-    list_display = ["name", "code", "order"]
+class TacticTargetAdmin(PanelListAdmin):
+    list_key = "tactic-targets"
+    list_display = ["name", "code", "order", "active"]
+    list_filter = ["active"]
 
 
 @admin.register(Tactic)
@@ -179,8 +197,10 @@ class TacticAdmin(AuditedAdmin):
 
 
 @admin.register(DisruptionGrading)
-class DisruptionGradingAdmin(AuditedAdmin):
-    list_display = ["name", "code", "rank"]
+class DisruptionGradingAdmin(PanelListAdmin):
+    list_key = "gradings"
+    list_display = ["name", "code", "rank", "active"]
+    list_filter = ["active"]
 
 
 @admin.register(ProblemProfile)

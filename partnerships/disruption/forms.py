@@ -2,6 +2,7 @@
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
+from django.db.models import Q
 
 from somerset_safety.accounts.models import Agency, User
 from somerset_safety.accounts.roles import Role
@@ -11,6 +12,7 @@ from somerset_safety.meetings.forms import ActionForm
 from ..models import (
     AssessmentScale,
     CawnType,
+    DisruptionGrading,
     DisruptionOutcome,
     DisruptionPlan,
     ExploitationType,
@@ -60,7 +62,10 @@ class GroupForm(VersionedForm, GdsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group_type"].queryset = GroupType.objects.filter(active=True)
+        # Retired types are not offered for new groups; a group that has one keeps it.
+        self.fields["group_type"].queryset = GroupType.objects.filter(
+            Q(active=True) | Q(pk=self.instance.group_type_id or 0)
+        )
         for name in ("referring_agency", "lead_agency"):
             self.fields[name].queryset = Agency.objects.filter(active=True)
         people = User.objects.filter(
@@ -217,6 +222,7 @@ class OutcomeForm(GdsFormMixin, forms.ModelForm):
     def __init__(self, *args, actions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(active=True)
+        self.fields["grading"].queryset = DisruptionGrading.objects.filter(active=True)
         action = self.fields["action"]
         action.queryset = (
             actions.select_related("agency", "plan_detail__tactic")
@@ -468,7 +474,10 @@ class TacticForm(VersionedForm, GdsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = TacticTarget.objects.all()
+        # Retired targets are not offered for new tactics; a tactic that has one keeps it.
+        self.fields["target"].queryset = TacticTarget.objects.filter(
+            Q(active=True) | Q(pk=self.instance.target_id or 0)
+        )
         self.fields["target"].empty_label = None
 
     def gds_fields(self):
@@ -478,3 +487,76 @@ class TacticForm(VersionedForm, GdsFormMixin, forms.ModelForm):
             Field.text("legal_basis"),
             Field.text("used_by"),
         ]
+
+
+# --- The panel's lists (services.PANEL_LISTS) --------------------------------------------------
+
+
+class PanelListForm(VersionedForm, GdsFormMixin, forms.ModelForm):
+    """An item of one of the panel's lists. A name already in the list (in any letters, retired
+    or not) is refused by the service, in its words, so the model's own check is not run."""
+
+    def validate_unique(self):
+        pass
+
+
+class GroupTypeForm(PanelListForm):
+    submit_label = "Save the group type"
+
+    class Meta:
+        model = GroupType
+        fields = ["name", "is_county_line"]
+        labels = {
+            "name": "Name of the group type",
+            "is_county_line": "Groups of this type run a deal line (as a County Line does)",
+        }
+        help_texts = {
+            "name": "For example, Drugs supply",
+            "is_county_line": "A group of this type then records whether its line is run from outside the area "
+            "or within it, as the national County Lines figures count them.",
+        }
+        error_messages = {"name": {"required": "Enter the name of the group type"}}
+
+    def gds_fields(self):
+        return [Field.text("name"), Field.checkbox("is_county_line")]
+
+
+class TacticTargetForm(PanelListForm):
+    submit_label = "Save the target"
+
+    class Meta:
+        model = TacticTarget
+        fields = ["name"]
+        labels = {"name": "Part of a group's activity"}
+        help_texts = {"name": "For example, Finance"}
+        error_messages = {"name": {"required": "Enter the name of the target"}}
+
+    def gds_fields(self):
+        return [Field.text("name")]
+
+
+class DisruptionGradingForm(PanelListForm):
+    submit_label = "Save the grading"
+    rank = forms.IntegerField(
+        label="Rank",
+        min_value=1,
+        max_value=99,
+        help_text="1 for the greatest disruption. Gradings are listed and offered in this order.",
+        error_messages={
+            "required": "Enter the rank, 1 for the greatest disruption",
+            "invalid": "Enter the rank as a whole number, for example 2",
+            "min_value": "The rank must be 1 or more",
+            "max_value": "The rank must be 99 or less",
+        },
+    )
+
+    class Meta:
+        model = DisruptionGrading
+        fields = ["name", "rank", "description"]
+        labels = {"name": "Name of the grading", "description": "What it means (optional)"}
+        help_texts = {"name": "For example, Major"}
+        error_messages = {"name": {"required": "Enter the name of the grading"}}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def gds_fields(self):
+        return [Field.text("name"), Field.text("rank", field_width=2), Field.textarea("description")]

@@ -10,11 +10,12 @@ own rules (its agenda, a group reviewed when its item is minuted, an action's st
 are here, in the same transaction.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
@@ -32,12 +33,14 @@ from ..models import (
     ActionStatus,
     AssessmentScale,
     CawnType,
+    DisruptionGrading,
     DisruptionOutcome,
     DisruptionPanel,
     DisruptionPlan,
     ExploitationType,
     ExploitedPerson,
     GroupStatus,
+    GroupType,
     Location,
     MappingAssessment,
     MorileAssessment,
@@ -55,12 +58,17 @@ from ..models import (
     ScaleKind,
     Strand,
     Tactic,
+    TacticTarget,
     ThreatBand,
     Vulnerability,
 )
 from ..states import GROUP_MOVES
 
 REFERENCE_KIND = "disruption_group"  # OCG-<year referred>-NNNN
+
+# A retired item of the panel's lists (group types, tactics, targets, gradings) is refused for a
+# new record, and for a record changed to it; a record that already has it keeps it.
+RETIRED = "That {noun} has been retired, so it is no longer offered: choose another."
 
 GROUP_FIELDS = (
     "name",
@@ -77,9 +85,13 @@ GROUP_FIELDS = (
 )
 
 
-def _check_group(values: Mapping) -> None:
+def _check_group(values: Mapping, group: OrganisedCrimeGroup | None = None) -> None:
+    """`group`: the group being changed (None for a new one), which may keep a retired type."""
     if values["referred_on"] > local_today():
         raise DisruptionError("The referral date cannot be in the future.")
+    kind = values["group_type"]
+    if not kind.active and (group is None or kind.pk != group.group_type_id):
+        raise DisruptionError(RETIRED.format(noun="group type"), field="group_type")
     if values["group_type"].is_county_line and not values.get("line_type"):
         raise DisruptionError("Say whether the County Line is run from outside the area or within it.")
 
@@ -121,7 +133,7 @@ def group_update(
     values["line_type"] = values["line_type"] or ""
     values["operation_name"] = (values["operation_name"] or "").strip()
     values["line_names"] = (values["line_names"] or "").strip()
-    _check_group(values)
+    _check_group(values, group)
     group.restricted = bool(values["restricted"])
     people = _named(group, actor, named_people)
     before = set(group.named_people.values_list("pk", flat=True))
@@ -511,6 +523,8 @@ def outcome_record(*, actor, group: OrganisedCrimeGroup, action=None, **values) 
         values["line_type"] = values["line_type"] or ""
     if action is not None and action.subject_id != group.pk:
         raise DisruptionError("The action must be one of this group's.")
+    if values["grading"] is not None and not values["grading"].active:
+        raise DisruptionError(RETIRED.format(noun="grading"), field="grading")
     outcome = DisruptionOutcome.objects.create(group=group, action=action, recorded_by=actor, **values)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=outcome, changed_fields=list(OUTCOME_FIELDS))
     return outcome
@@ -628,6 +642,8 @@ def tactic_create(*, actor, **values) -> Tactic:
 
     values = _tactic_values(values)
     _name_taken(values["name"])
+    if not values["target"].active:
+        raise DisruptionError(RETIRED.format(noun="target"), field="target")
     base = slugify(values["name"])[:34] or "tactic"
     code, n = base, 1
     while Tactic.objects.filter(code=code).exists():
@@ -647,6 +663,8 @@ def tactic_update(*, actor, tactic: Tactic, expected_version: str = "", **values
     tactic = Tactic.objects.select_for_update().get(pk=tactic.pk)
     values = _tactic_values(values)
     _name_taken(values["name"], tactic)
+    if not values["target"].active and values["target"].pk != tactic.target_id:
+        raise DisruptionError(RETIRED.format(noun="target"), field="target")
     if tactic_uses(tactic) and (values["name"] != tactic.name or values["target"].pk != tactic.target_id):
         raise DisruptionError(
             "4P actions name this tactic, so its name and what it targets stay as they were agreed: "
@@ -680,6 +698,206 @@ def tactic_move_refusal(tactic: Tactic, active: bool) -> str | None:
             else "This tactic is already retired."
         )
     return None
+
+
+# --- The panel's lists: group types, tactic targets, disruption gradings ----------------------
+#
+# Kept on the panel's own pages as the tactics library is, by the same people (panel members):
+# add, change (a save over a newer change refused), retire and reinstate, each audited. An item
+# that records name keeps its name (and a group type whether it runs a deal line): retire it and
+# add another instead. A retired item is not offered for new records; old ones keep and show it.
+
+
+@dataclass(frozen=True)
+class PanelList:
+    key: str  # its address: /disruption/lists/<key>/
+    model: type
+    title: str  # "Group types"
+    noun: str  # "group type"
+    fields: tuple[str, ...]
+    fixed_when_used: tuple[str, ...]
+    fixed_message: str
+    offered_for: str  # what a retired item is no longer offered for
+    uses: Callable  # item -> how many records name it, on every group (for the rules; never shown)
+    uses_seen: Callable  # user -> {item id: how many records name it that the user may see}
+    own_values: Callable = lambda values: {}  # noqa: E731 - the list's own values, checked
+
+
+def _group_type_uses(item) -> int:
+    return OrganisedCrimeGroup.objects.filter(group_type=item).count()
+
+
+def _group_type_uses_seen(user) -> dict[int, int]:
+    from .permissions import groups_visible_to
+
+    seen = groups_visible_to(user).order_by().values("group_type_id").annotate(n=Count("pk"))
+    return dict(seen.values_list("group_type_id", "n"))
+
+
+def _target_uses(item) -> int:
+    return Tactic.objects.filter(target=item).count()
+
+
+def _target_uses_seen(user) -> dict[int, int]:
+    # The library itself is no secret from a panel member: every tactic counts.
+    counts = Tactic.objects.order_by().values("target_id").annotate(n=Count("pk"))
+    return dict(counts.values_list("target_id", "n"))
+
+
+def _grading_uses(item) -> int:
+    return DisruptionOutcome.objects.filter(grading=item).count()
+
+
+def _grading_uses_seen(user) -> dict[int, int]:
+    from .permissions import outcomes_visible_to
+
+    seen = outcomes_visible_to(user).order_by().values("grading_id").annotate(n=Count("pk"))
+    return dict(seen.values_list("grading_id", "n"))
+
+
+def _group_type_values(values: Mapping) -> dict:
+    return {"is_county_line": bool(values.get("is_county_line"))}
+
+
+def _grading_values(values: Mapping) -> dict:
+    rank = values.get("rank")
+    if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1:
+        raise DisruptionError(
+            "Enter the rank as a whole number: 1 for the greatest disruption.", field="rank"
+        )
+    return {"rank": rank, "description": (values.get("description") or "").strip()}
+
+
+PANEL_LISTS = {
+    spec.key: spec
+    for spec in (
+        PanelList(
+            key="group-types",
+            model=GroupType,
+            title="Group types",
+            noun="group type",
+            fields=("name", "is_county_line"),
+            fixed_when_used=("name", "is_county_line"),
+            fixed_message="Groups are recorded with this type, so its name and whether it runs a deal line "
+            "stay as they were: retire it and add a new group type instead.",
+            offered_for="new groups",
+            uses=_group_type_uses,
+            uses_seen=_group_type_uses_seen,
+            own_values=_group_type_values,
+        ),
+        PanelList(
+            key="tactic-targets",
+            model=TacticTarget,
+            title="Tactic targets",
+            noun="target",
+            fields=("name",),
+            fixed_when_used=("name",),
+            fixed_message="Tactics in the library have this target, so its name stays as it was: retire it "
+            "and add a new target instead.",
+            offered_for="new tactics",
+            uses=_target_uses,
+            uses_seen=_target_uses_seen,
+        ),
+        PanelList(
+            key="gradings",
+            model=DisruptionGrading,
+            title="Disruption gradings",
+            noun="grading",
+            fields=("name", "rank", "description"),
+            fixed_when_used=("name",),
+            fixed_message="Disruptions are graded with it, so its name stays as it was: retire it and add a "
+            "new grading instead.",
+            offered_for="new disruptions",
+            uses=_grading_uses,
+            uses_seen=_grading_uses_seen,
+            own_values=_grading_values,
+        ),
+    )
+}
+
+
+def _list_values(spec: PanelList, values: Mapping) -> dict:
+    name = " ".join((values.get("name") or "").split())
+    if not name:
+        raise DisruptionError(f"Enter the name of the {spec.noun}.", field="name")
+    return {"name": name, **spec.own_values(values)}
+
+
+def _list_name_taken(spec: PanelList, name: str, item=None) -> None:
+    others = spec.model.objects.filter(name__iexact=name)
+    if item is not None:
+        others = others.exclude(pk=item.pk)
+    other = others.first()
+    if other is None:
+        return
+    if other.active:
+        raise DisruptionError(f"“{name}” is already a {spec.noun} in the list.", field="name")
+    raise DisruptionError(
+        f"“{name}” is already a {spec.noun} in the list, retired: reinstate it rather than adding it again.",
+        field="name",
+    )
+
+
+@transaction.atomic
+def panel_list_add(*, actor, spec: PanelList, **values):
+    """Add an item to one of the panel's lists, offered at once and shown last. Raises
+    DisruptionError for a missing name or rank, or a name already in the list (retired or not)."""
+    from django.utils.text import slugify
+
+    values = _list_values(spec, values)
+    _list_name_taken(spec, values["name"])
+    base = slugify(values["name"])[:34] or spec.key
+    code, n = base, 1
+    while spec.model.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    if "order" in {f.name for f in spec.model._meta.fields}:
+        values["order"] = (spec.model.objects.aggregate(last=Max("order"))["last"] or 0) + 1
+    item = spec.model.objects.create(code=code, active=True, **values)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=item, changed_fields=list(spec.fields))
+    return item
+
+
+@transaction.atomic
+def panel_list_change(*, actor, spec: PanelList, item, expected_version: str = "", **values) -> list[str]:
+    """Change an item of one of the panel's lists. Once records name it, what `fixed_when_used`
+    lists stays as agreed. Returns the fields changed. Raises DisruptionError, or StaleEdit if
+    someone changed it after `expected_version` (the form's)."""
+    item = spec.model.objects.select_for_update().get(pk=item.pk)
+    values = _list_values(spec, values)
+    _list_name_taken(spec, values["name"], item)
+    moved = [name for name in spec.fixed_when_used if values[name] != getattr(item, name)]
+    if moved and spec.uses(item):
+        raise DisruptionError(spec.fixed_message, field=moved[0])
+    return save_changes(item, values, actor, expected_version=expected_version)
+
+
+def panel_list_move_refusal(spec: PanelList, item, active: bool) -> str | None:
+    """Why the item cannot be retired (`active` False) or reinstated now, or None: it already
+    is, or it is the only one still offered (a new record would have nothing to choose)."""
+    if item.active == active:
+        return (
+            f"This {spec.noun} is already offered for {spec.offered_for}."
+            if active
+            else f"This {spec.noun} is already retired."
+        )
+    if not active and not spec.model.objects.filter(active=True).exclude(pk=item.pk).exists():
+        return f"This is the only {spec.noun} offered for {spec.offered_for}: add another before retiring it."
+    return None
+
+
+@transaction.atomic
+def panel_list_set_active(*, actor, spec: PanelList, item, active: bool):
+    """Retire an item (no longer offered for new records; those that name it keep it, so it is
+    never deleted) or reinstate it. Raises DisruptionError with `panel_list_move_refusal`'s words."""
+    # The whole list locked, so two members retiring the last two items cannot both succeed.
+    locked = {row.pk: row for row in spec.model.objects.select_for_update().order_by("pk")}
+    item = locked[item.pk]
+    refusal = panel_list_move_refusal(spec, item, active)
+    if refusal:
+        raise DisruptionError(refusal)
+    save_changes(item, {"active": active}, actor)
+    return item
 
 
 # --- Panel meetings ----------------------------------------------------------------------------

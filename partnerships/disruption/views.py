@@ -2,6 +2,7 @@
 scope), validate, call one service, redirect. Every view of a group or its people is audited."""
 
 import functools
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -46,8 +47,10 @@ from . import selectors, services
 from .forms import (
     ActionFilterForm,
     AsAtForm,
+    DisruptionGradingForm,
     ExploitedPersonForm,
     GroupForm,
+    GroupTypeForm,
     LinksForm,
     LocationForm,
     MappingForm,
@@ -59,6 +62,7 @@ from .forms import (
     PlanForm,
     ProfileVersionForm,
     TacticForm,
+    TacticTargetForm,
 )
 from .permissions import (
     NAVIGATION_ROLES,
@@ -508,6 +512,177 @@ def tactic_move(request, pk: int, move: str):
         error=error or refusal,
         refused=refusal is not None,
         cancel_url=_tactics_url(),
+    )
+
+
+# --- The panel's lists: group types, tactic targets, disruption gradings -----------------------
+# The same pages as the tactics library's, for each list of services.PANEL_LISTS.
+
+
+@dataclass(frozen=True)
+class ListPage:
+    form: type
+    intro: str
+    columns: tuple  # (heading, item -> text shown) after the name
+    uses_heading: str
+    uses_hidden: str  # the rest of the heading, for screen readers
+    keeps: str  # what happens to the records that have an item retired
+    back: tuple[str, str]  # (url name, label)
+
+
+LIST_PAGES = {
+    "group-types": ListPage(
+        form=GroupTypeForm,
+        intro="The kinds of group the panel records, and whether groups of each kind run a deal line (their "
+        "line type is then recorded). A retired type is no longer offered for new groups; the groups "
+        "recorded with it keep it.",
+        columns=(("Runs a deal line", lambda item: "Yes" if item.is_county_line else "No"),),
+        uses_heading="Groups",
+        uses_hidden=" you can see recorded with it",
+        keeps="The groups recorded with it keep it and still show it.",
+        back=("partnerships:ocg_list", "Back to the organised crime groups"),
+    ),
+    "tactic-targets": ListPage(
+        form=TacticTargetForm,
+        intro="The parts of a group's activity the tactics library is grouped by. A retired target is no "
+        "longer offered for new tactics; the tactics that have it keep it.",
+        columns=(),
+        uses_heading="Tactics",
+        uses_hidden=" in the library with this target",
+        keeps="The tactics that have it keep it and are still offered for 4P actions: retire them in the "
+        "tactics library if they should not be.",
+        back=("partnerships:tactic_list", "Back to the tactics library"),
+    ),
+    "gradings": ListPage(
+        form=DisruptionGradingForm,
+        intro="How much a disruption hurt the group, as the panel grades it, greatest first. A retired "
+        "grading is no longer offered for new disruptions; those graded with it keep it.",
+        columns=(("Rank", lambda item: str(item.rank)), ("What it means", lambda item: item.description)),
+        uses_heading="Disruptions",
+        uses_hidden=" on groups you can see graded with it",
+        keeps="The disruptions graded with it keep it and still show it.",
+        back=("partnerships:ocg_list", "Back to the organised crime groups"),
+    ),
+}
+
+
+def _list_or_404(kind: str):
+    spec = services.PANEL_LISTS.get(kind)
+    if spec is None:
+        raise Http404
+    return spec, LIST_PAGES[kind]
+
+
+def _list_url(spec) -> str:
+    return reverse("partnerships:panel_list", args=[spec.key])
+
+
+def panel_list(request, kind: str):
+    """One of the panel's lists, in its order, with how many records the user may see name each."""
+    require_any_role(request.user, PANEL_ROLES)
+    spec, page = _list_or_404(kind)
+    uses = spec.uses_seen(request.user)
+    rows = [
+        {
+            "item": item,
+            "cells": [column(item) for _, column in page.columns],
+            "uses": uses.get(item.pk, 0),
+        }
+        for item in spec.model.objects.all()
+    ]
+    return render(
+        request,
+        "partnerships/disruption/panel_list.html",
+        {
+            "spec": spec,
+            "page": page,
+            "headings": [heading for heading, _ in page.columns],
+            "rows": rows,
+            "back_url": reverse(page.back[0]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_list_add(request, kind: str):
+    require_any_role(request.user, PANEL_ROLES)
+    spec, page = _list_or_404(kind)
+    form = page.form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            item = services.panel_list_add(actor=request.user, spec=spec, **form.cleaned_data)
+            messages.success(request, f"“{item.name}” has been added to the {spec.title.lower()}.")
+            return redirect(_list_url(spec))
+    return form_page(
+        request,
+        form=form,
+        caption=f"Disruption Panel: {spec.title.lower()}",
+        heading=f"Add a {spec.noun}",
+        intro=f"It is offered at once for {spec.offered_for}.",
+        cancel_url=_list_url(spec),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_list_edit(request, kind: str, pk: int):
+    require_any_role(request.user, PANEL_ROLES)
+    spec, page = _list_or_404(kind)
+    item = get_object_or_404(spec.model, pk=pk)
+    used, name = bool(spec.uses(item)), item.name  # the form writes what is typed onto `item`
+    form = page.form(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            data = dict(form.cleaned_data)
+            changed = services.panel_list_change(actor=request.user, spec=spec, item=item, **data)
+            messages.success(
+                request, f"“{data['name']}” has been saved." if changed else "Nothing was changed."
+            )
+            return redirect(_list_url(spec))
+    return form_page(
+        request,
+        form=form,
+        caption=f"Disruption Panel: {spec.title.lower()}",
+        heading=f"Change {name}",
+        intro=spec.fixed_message if used else f"Nothing is recorded with this {spec.noun} yet.",
+        cancel_url=_list_url(spec),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def panel_list_move(request, kind: str, pk: int, move: str):
+    require_any_role(request.user, PANEL_ROLES)
+    spec, page = _list_or_404(kind)
+    if move not in services.TACTIC_MOVES:
+        raise Http404
+    item = get_object_or_404(spec.model, pk=pk)
+    active = services.TACTIC_MOVES[move]
+    error = None
+    if request.method == "POST":
+        try:
+            services.panel_list_set_active(actor=request.user, spec=spec, item=item, active=active)
+        except DisruptionError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                f"“{item.name}” is offered again for {spec.offered_for}."
+                if active
+                else f"“{item.name}” has been retired.",
+            )
+            return redirect(_list_url(spec))
+    refusal = services.panel_list_move_refusal(spec, item, active)
+    return confirm_page(
+        request,
+        caption=f"Disruption Panel: {spec.title.lower()}",
+        heading=f"{'Reinstate' if active else 'Retire'} {item.name}?",
+        explanation=f"It is offered again for {spec.offered_for}."
+        if active
+        else f"It is no longer offered for {spec.offered_for}. {page.keeps} It stays in the list; you can "
+        "reinstate it later.",
+        button="Reinstate" if active else "Retire",
+        error=error or refusal,
+        refused=refusal is not None,
+        cancel_url=_list_url(spec),
     )
 
 

@@ -22,11 +22,13 @@ class Strand(models.TextChoices):
 
 
 class TacticTarget(models.Model):
-    """The part of a group's activity a tactic targets: people, places, finance …"""
+    """The part of a group's activity a tactic targets: people, places, finance … A retired
+    target is no longer offered for new tactics; the tactics that have it keep it."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["order", "name"]
@@ -59,15 +61,17 @@ class Tactic(models.Model):
 
 
 class DisruptionGrading(models.Model):
-    """How much a disruption hurt the group, as the panel grades it (major, moderate, minor)."""
+    """How much a disruption hurt the group, as the panel grades it (major, moderate, minor). A
+    retired grading is no longer offered for new disruptions; those graded with it keep it."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100, unique=True)
     rank = models.PositiveSmallIntegerField(help_text="1 is the greatest disruption.")
     description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["rank"]
+        ordering = ["rank", "name"]
 
     def __str__(self) -> str:
         return self.name

@@ -114,3 +114,42 @@ def test_a_panel_member_keeps_the_tactics_library(
     page.get_by_role("button", name="Retire").click()
     expect(page.get_by_role("link", name="Reinstate Financial investigation (synthetic)")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_panel_member_keeps_the_group_types(browser_page, live_server, sign_in, assert_accessible, police):
+    """Group types on the panel's own pages: a name already in the list refused with what was
+    typed kept, a new type added, changed, retired and offered again."""
+    from partnerships.models import GroupType
+
+    page = browser_page
+    member = UserFactory(agency=police, roles=[Role.PANEL_MEMBER], full_name="Pat Panel")
+    sign_in(page, live_server.url, member)
+    page.goto(f"{live_server.url}/partnerships/disruption/")
+    page.get_by_role("link", name="Group types").click()
+    expect(page.locator("h1")).to_have_text("Group types")
+    assert_accessible(page)
+    page.get_by_role("link", name="Add a group type").click()
+    assert_accessible(page)
+    page.get_by_label("Name of the group type").fill("drugs SUPPLY")
+    page.get_by_role("button", name="Save the group type").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "“drugs SUPPLY” is already a group type in the list."
+    )
+    assert page.get_by_label("Name of the group type").input_value() == "drugs SUPPLY"
+    assert_accessible(page)
+    page.get_by_label("Name of the group type").fill("Modern slavery (synthetic)")
+    page.get_by_role("button", name="Save the group type").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("has been added to the group types")
+    assert_accessible(page)
+    page.get_by_role("link", name="Change Modern slavery (synthetic)").click()
+    assert_accessible(page)
+    page.get_by_label("Groups of this type run a deal line (as a County Line does)").check()
+    page.get_by_role("button", name="Save the group type").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("has been saved")
+    page.get_by_role("link", name="Retire Modern slavery (synthetic)").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Retire").click()
+    expect(page.get_by_role("link", name="Reinstate Modern slavery (synthetic)")).to_be_visible()
+    assert_accessible(page)
+    added = GroupType.objects.get(name="Modern slavery (synthetic)")
+    assert (added.is_county_line, added.active) == (True, False)
