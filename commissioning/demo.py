@@ -3,10 +3,11 @@ Idempotent: it does nothing once its records exist. Every name says it is synthe
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from somerset_safety.accounts.models import Agency
 from somerset_safety.core.dates import today as local_today
@@ -192,6 +193,12 @@ def _returns(contract, actor, kpis, results, *, late: int, uploaded: int, notes=
                 review_notes=f"Figures checked against the provider's case system at the contract meeting {MARKER}.",
                 signed_off_on=min(received + timedelta(days=14), local_today()),
             )
+    # Recorded the day each arrived, as an officer would have: a return recorded after a contract
+    # meeting goes on the next meeting's agenda, and the demo's meeting held before today took these.
+    for quarterly_return in contract.returns.all():
+        contract.returns.filter(pk=quarterly_return.pk).update(
+            recorded_at=timezone.make_aware(datetime.combine(quarterly_return.received_on, time(12)))
+        )
 
 
 def _contract_meetings(contract: Contract, actor, today: date) -> None:

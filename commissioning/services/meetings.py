@@ -4,11 +4,12 @@ quarterly returns received since the last meeting and the contract's open risks,
 agendas of meetings not yet started in step when a return's date received is corrected.
 Everything else (attendance, minutes, actions, carry-forward, papers) is the platform's."""
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from somerset_safety.meetings import selectors as meeting_selectors
 from somerset_safety.meetings import services as meetings
@@ -75,24 +76,33 @@ def _returns_on_agendas(meetings_of_body) -> QuerySet:
     ).values("subject_id")
 
 
+def _span(meeting, previous) -> Q:
+    """The one statement of which returns fall in `meeting`'s span: received on or before its
+    date and, when the contract met before (`previous`), received after that meeting's date or
+    recorded after it (on a later local day: the previous meeting could not have reviewed it)."""
+    span = Q(received_on__lte=meeting.date)
+    if previous is not None:
+        day_after = timezone.make_aware(datetime.combine(previous.date + timedelta(days=1), time.min))
+        span &= Q(received_on__gt=previous.date) | Q(recorded_at__gte=day_after)
+    return span
+
+
 def agenda_returns(meeting) -> list[QuarterlyReturn]:
-    """The returns to take at `meeting`: those received after the contract's previous meeting
-    was held, or, before its first meeting, the latest return; never one received after the
-    meeting itself, nor one already taken at another meeting that has started or been held (a
-    corrected date received can put such a return in a later meeting's span)."""
+    """The returns to take at `meeting`: those in its span (_span) that no meeting that has
+    started or been held took (a corrected date received, or a return recorded late, can put
+    such a return in a later meeting's span); before the contract's first meeting, the latest
+    return received by its date."""
     contract = meeting.body.owner
     taken = ContractMeeting.objects.filter(
         body_id=meeting.body_id, status__in=[MeetingStatus.IN_PROGRESS, MeetingStatus.CONCLUDED]
     ).exclude(pk=meeting.pk)
+    previous = meeting_selectors.previous_meeting(meeting)
     returns = (
-        QuarterlyReturn.objects.filter(contract=contract, received_on__lte=meeting.date)
+        QuarterlyReturn.objects.filter(_span(meeting, previous), contract=contract)
         .exclude(pk__in=_returns_on_agendas(taken))
         .order_by("-year", "-quarter")
     )
-    previous = meeting_selectors.previous_meeting(meeting)
-    if previous is None:
-        return list(returns[:1])
-    return list(returns.filter(received_on__gt=previous.date))
+    return list(returns[:1] if previous is None else returns)
 
 
 @transaction.atomic
@@ -112,33 +122,34 @@ def contract_meeting_build_agenda(*, actor, meeting) -> int:
     return len(meetings.agenda_add(actor=actor, meeting=meeting, entries=entries).created)
 
 
-def _in_span(meeting, received_on: date) -> bool:
-    """Whether a return received on `received_on` falls in `meeting`'s span: on or before its
-    date and after the contract's previous meeting, if there was one."""
+def _in_span(meeting, return_ids) -> set[int]:
+    """Which of `return_ids` fall in `meeting`'s span (the rule of _span)."""
     previous = meeting_selectors.previous_meeting(meeting)
-    return received_on <= meeting.date and (previous is None or received_on > previous.date)
+    return set(
+        QuarterlyReturn.objects.filter(_span(meeting, previous), pk__in=return_ids).values_list(
+            "pk", flat=True
+        )
+    )
 
 
-@transaction.atomic
-def contract_agendas_follow_return(*, actor, quarterly_return: QuarterlyReturn) -> None:
-    """After the date a return was received is corrected, the agendas of its contract's meetings
-    that have not started follow it: the return comes off the agenda of a meeting whose span
-    the new date is outside (received after the meeting, or by the previous one), and each
-    meeting takes what its rule (agenda_returns) gives it now and does not have, at the end of
-    "Performance", as "Update the agenda" would: this return, or for a first meeting the
-    latest return. Other items stay. A meeting that has started or been held keeps the returns
-    it took: its record of what it reviewed."""
+def _agendas_follow(*, actor, contract_id: int) -> None:
+    """The agendas of the contract's meetings that have not started follow the rule: a return
+    outside a meeting's span comes off its agenda, and each meeting takes what agenda_returns
+    gives it now and does not have, at the end of "Performance", as "Update the agenda" would.
+    Other items stay. A meeting that has started or been held keeps the returns it took: its
+    record of what it reviewed."""
     return_type = ContentType.objects.get_for_model(QuarterlyReturn)
     not_started = ContractMeeting.objects.filter(
-        body__owner_id=quarterly_return.contract_id, status=MeetingStatus.SCHEDULED
+        body__owner_id=contract_id, status=MeetingStatus.SCHEDULED
     ).order_by("date", "pk")
     for meeting in not_started:
         on_agenda = {
             item.subject_id: item
             for item in ContractAgendaItem.objects.filter(meeting=meeting, subject_type=return_type)
         }
-        if quarterly_return.pk in on_agenda and not _in_span(meeting, quarterly_return.received_on):
-            meetings.agenda_item_remove(actor=actor, item=on_agenda.pop(quarterly_return.pk))
+        inside = _in_span(meeting, list(on_agenda))
+        for return_id in sorted(set(on_agenda) - inside):
+            meetings.agenda_item_remove(actor=actor, item=on_agenda.pop(return_id))
         missing = sorted(
             (r for r in agenda_returns(meeting) if r.pk not in on_agenda), key=lambda r: (r.year, r.quarter)
         )
@@ -150,3 +161,12 @@ def contract_agendas_follow_return(*, actor, quarterly_return: QuarterlyReturn) 
                     meetings.AgendaEntry(section=ContractSection.PERFORMANCE, subject=r) for r in missing
                 ],
             )
+
+
+@transaction.atomic
+def contract_agendas_follow_return(*, actor, quarterly_return: QuarterlyReturn) -> None:
+    """After the date a return was received is corrected, the agendas of its contract's meetings
+    that have not started follow it (_agendas_follow): it comes off the agenda of a meeting
+    whose span the new date is outside, and goes on the one whose span it is now in (or, for a
+    first meeting, the latest return does)."""
+    _agendas_follow(actor=actor, contract_id=quarterly_return.contract_id)

@@ -3,8 +3,9 @@ built from the returns received since the last meeting and the open risks (each 
 the contract's action log with their deadline, the shared meeting and action pages, and access.
 Expected values worked out by hand from the dates below."""
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -28,6 +29,8 @@ from somerset_safety.meetings.exceptions import MeetingError
 from somerset_safety.meetings.models import ActionStatus, AttendanceStatus
 
 pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
@@ -62,8 +65,17 @@ def contract(sidas, commissioner, provider_agency):
             received_on=received,
             figures=[services.ReturnFigure(kpi.pk, "72")],
         )
+        _recorded_at(sidas, quarter, received)
     sidas.kpi = kpi
     return sidas
+
+
+def _recorded_at(contract, quarter: Quarter, day: date, at: time = time(12)) -> None:
+    """Set when a return was recorded (local time; recording stamps the real now): the fixture's
+    returns are recorded the day they were received."""
+    contract.returns.filter(year=quarter.year, quarter=quarter.number).update(
+        recorded_at=datetime.combine(day, at, tzinfo=LONDON)
+    )
 
 
 def _risk(contract, commissioner, title, raised_on):
@@ -292,9 +304,11 @@ def test_readers_see_meetings_but_cannot_run_them_and_others_get_404(
 
 
 # --- A corrected date received and the agendas ---------------------------------------------------
-# The rule (agenda_returns): a meeting takes the returns received after the contract's previous
-# meeting and on or before its own date; the first meeting takes the latest return received by
-# then. The fixture's returns: 2019-20 Q2 received 21 October 2019, Q3 received 20 January 2020.
+# The rule (agenda_returns): a meeting takes the returns received on or before its own date that
+# no meeting that has started or been held took, and that were received after the contract's
+# previous meeting or recorded after it (a later local day); the first meeting takes the latest
+# return received by then. The fixture's returns: 2019-20 Q2 received 21 October 2019, Q3
+# received 20 January 2020, each recorded the day it was received.
 
 
 def _received(contract, commissioner, quarter: Quarter, received_on: date):
@@ -316,6 +330,7 @@ def _record_q4(contract, commissioner):
         received_on=date(2020, 4, 20),
         figures=[services.ReturnFigure(contract.kpi.pk, "68")],
     )
+    _recorded_at(contract, Quarter(2019, 4), date(2020, 4, 20))
 
 
 Q2, Q3, Q4 = "Return for 2019-20 Q2", "Return for 2019-20 Q3", "Return for 2019-20 Q4"
@@ -383,6 +398,42 @@ def test_a_held_meeting_keeps_the_returns_it_reviewed(contract, commissioner):
     # Received on 10 February, the day of the first meeting: not since it, so off the second;
     # the held meeting's agenda is not changed.
     _received(contract, commissioner, Quarter(2019, 2), date(2020, 2, 10))
+    assert (_agenda(first), _agenda(second)) == ([(1, PERFORMANCE, Q3)], [(1, PERFORMANCE, Q4)])
+    # Recorded on 10 February, the first meeting's day, it could have been reviewed there: still
+    # not taken. Recorded on Tuesday 11 February, after the first meeting, it could not have been
+    # reviewed: the second takes it when its agenda is updated.
+    _recorded_at(contract, Quarter(2019, 2), date(2020, 2, 10), time(23, 59))
+    assert contract_meeting_build_agenda(actor=commissioner, meeting=second) == 0
+    _recorded_at(contract, Quarter(2019, 2), date(2020, 2, 11), time(0, 0))
+    assert contract_meeting_build_agenda(actor=commissioner, meeting=second) == 1
+    assert (_agenda(first), _agenda(second)) == (
+        [(1, PERFORMANCE, Q3)],
+        [(1, PERFORMANCE, Q4), (2, PERFORMANCE, Q2)],
+    )
+
+
+def _hold(meeting, commissioner):
+    meetings.meeting_start(actor=commissioner, meeting=meeting)
+    for item in ContractAgendaItem.objects.filter(meeting=meeting):
+        meetings.agenda_item_record(actor=commissioner, item=item, minutes="Engagement above target.")
+    meetings.meeting_conclude(actor=commissioner, meeting=meeting)
+
+
+def test_a_return_recorded_after_a_meeting_was_held_goes_on_the_next_agenda(contract, commissioner):
+    # Tuesday 12 May 2020 (British Summer Time), the first meeting: Q3 is the latest return then.
+    first = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 5, 12))
+    _hold(first, commissioner)
+    # Q4, received on 20 April, before the first meeting, is recorded only at 11.30pm on 12 May,
+    # the first meeting's day: it is not after that meeting, so the next does not take it.
+    _record_q4(contract, commissioner)
+    _recorded_at(contract, Quarter(2019, 4), date(2020, 5, 12), time(23, 30))
+    second = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 8, 11))
+    assert (_agenda(first), _agenda(second)) == ([(1, PERFORMANCE, Q3)], [])
+    # Recorded at 12.30am on Wednesday 13 May (still 12 May in UTC): the day after the first
+    # meeting, which could not have reviewed it, so the second takes it. Q2 (received and
+    # recorded 21 October 2019) stays off: the first meeting could have taken it.
+    _recorded_at(contract, Quarter(2019, 4), date(2020, 5, 13), time(0, 30))
+    assert contract_meeting_build_agenda(actor=commissioner, meeting=second) == 1
     assert (_agenda(first), _agenda(second)) == ([(1, PERFORMANCE, Q3)], [(1, PERFORMANCE, Q4)])
 
 
