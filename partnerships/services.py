@@ -10,7 +10,6 @@ from functools import lru_cache
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.expressions import RawSQL
 
 from somerset_safety.audit.models import AuditAction
 from somerset_safety.audit.services import audit_record
@@ -187,8 +186,9 @@ def referral_flags_sql(
     as referrals of their victims (they are neither withdrawn nor merged), their own flags are
     left in the temporary table marac_staged_flags (line, repeat, duplicate) for the caller to
     write them with (so no new referral is written twice), and the summary is brought up to
-    date by difference: the changed referrals it counts are taken away before the UPDATE and
-    added back after it (the caller adds its new referrals once they are written)."""
+    date by difference: each heard referral whose repeat flag changed adds or takes away one
+    repeat in its month (summary.add_repeat_changes; no other figure counts the flags), and the
+    caller adds its new referrals once they are written."""
     touched = set(touched)
     counted = "NOT (r.status = ANY(%(not_counted)s))"
     source = f"""
@@ -230,14 +230,12 @@ def referral_flags_sql(
             """,  # noqa: S608 - SQL written in this app; values are parameters
             {"not_counted": [status.value for status in NOT_COUNTED], **params},
         )
-        changing = Q(pk__in=RawSQL("SELECT id FROM marac_referral_flags WHERE id IS NOT NULL", ()))  # noqa: S611 - a constant
         if staged is not None:
             cursor.execute("DROP TABLE IF EXISTS marac_staged_flags")
             cursor.execute(
                 "CREATE TEMPORARY TABLE marac_staged_flags ON COMMIT DROP AS "
                 "SELECT line, repeat, duplicate FROM marac_referral_flags WHERE line IS NOT NULL"
             )
-            summary.add(Referral.objects.filter(changing), sign=-1)
         cursor.execute(
             "UPDATE partnerships_referral r SET is_repeat = f.repeat, possible_duplicate = f.duplicate "
             "FROM marac_referral_flags f WHERE r.id = f.id"
@@ -250,7 +248,10 @@ def referral_flags_sql(
             )
             touched.update(cursor.fetchall())
         else:
-            summary.add(Referral.objects.filter(changing))
+            # Only the repeat flag of a referral already counted changes what the summary holds.
+            summary.add_repeat_changes(
+                "SELECT area_id, heard_date, was_repeat, repeat FROM marac_referral_flags WHERE id IS NOT NULL"
+            )
         cursor.execute("DROP TABLE marac_referral_flags")
     if staged is None:
         summary.refresh(touched)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from partnerships import services, summary
 from partnerships.imports import import_referrals
@@ -173,3 +174,43 @@ def test_a_heard_case_transferred_counts_in_its_new_area(coordinator, area):
         (other.pk, dt.date(2024, 3, 1), 1)
     ]
     assert _same_as_a_rebuild()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the import's SQL is PostgreSQL's (pgtest.sh)")
+def test_repeat_flags_that_change_move_only_the_repeats_of_their_months(area):
+    """What an import does to the referrals already there whose repeat flag it changes."""
+    other = MaracAreaFactory()
+    MonthlySummary.objects.bulk_create(
+        [
+            MonthlySummary(area=area, month=dt.date(2024, 1, 1), cases=5, victims_repeat=1, police=2),
+            MonthlySummary(area=area, month=dt.date(2024, 2, 1), cases=3, victims_repeat=2, police=1),
+            MonthlySummary(area=other, month=dt.date(2024, 1, 1), cases=4, victims_repeat=0, police=4),
+        ]
+    )
+    changes = (
+        "SELECT * FROM (VALUES "
+        + ", ".join(
+            f"({area_id}, {day}::date, {was}, {now})"
+            for area_id, day, was, now in [
+                (area.pk, "'2024-01-15'", "false", "true"),  # January: one more repeat
+                (area.pk, "'2024-01-31'", "false", "true"),  # and another
+                (area.pk, "'2024-02-03'", "true", "false"),  # February: one fewer
+                (area.pk, "'2024-02-10'", "true", "true"),  # the flag is as it was: nothing
+                (other.pk, "'2024-01-09'", "false", "true"),  # the other area's January: one more
+                (other.pk, "'2024-01-20'", "true", "false"),  # and one fewer: nothing in all
+                (area.pk, "NULL", "false", "true"),  # not heard: in no month
+            ]
+        )
+        + ") AS c (area_id, heard_date, was_repeat, repeat)"
+    )
+    summary.add_repeat_changes(changes)
+    rows = MonthlySummary.objects.order_by("area_id", "month").values_list(
+        "area_id", "month", "cases", "victims_repeat", "police"
+    )
+    assert sorted(rows) == sorted(
+        [
+            (area.pk, dt.date(2024, 1, 1), 5, 3, 2),
+            (area.pk, dt.date(2024, 2, 1), 3, 1, 1),
+            (other.pk, dt.date(2024, 1, 1), 4, 0, 4),
+        ]
+    )
