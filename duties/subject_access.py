@@ -1,6 +1,8 @@
 """What the modern slavery duty-to-notify records hold about a person, for subject access
 requests (somerset_safety.records.subjects). Anonymous MS1 notifications hold no name."""
 
+from django.db.models import Q
+
 from somerset_safety.records import restriction, subjects
 from somerset_safety.records.restriction import Restrictable
 from somerset_safety.records.subjects import HeldItem, SubjectSource, shown
@@ -101,6 +103,9 @@ def register_sources() -> None:
             restrictions=SlaveryRestriction,
             field="notification",
             owned_by=restriction_owned_by,
+            visible_to=slavery_notifications_held_for,
+            # An MS1 notification is anonymous: nothing of it to restrict (as _by_reference).
+            only=Q(route=Route.NRM),
             describe=lambda n: "Modern slavery record (NRM referral)",
             hides=(
                 "The record is kept but not processed: it is no longer listed or found by searching, and the "

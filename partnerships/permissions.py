@@ -192,6 +192,19 @@ def restriction_owned_by(user) -> Q | None:
     return Q(Exists(referred_here))
 
 
+def people_visible_to(user) -> QuerySet[Person]:
+    """The people of the referrals within the user's scope (restricted people included: who still
+    sees those is records.restriction's, by restriction_owned_by)."""
+    visible = _visible(user)
+    if visible is NOTHING:
+        return Person.objects.none()
+    referrals = Referral.objects.all() if visible is None else Referral.objects.filter(visible)
+    return Person.objects.filter(
+        Q(pk__in=referrals.values("victim_id"))
+        | Q(pk__in=referrals.filter(perpetrator__isnull=False).values("perpetrator_id"))
+    )
+
+
 def hidden_people(user) -> QuerySet[Person] | None:
     """The people whose processing is restricted and whom the user may not see: every restricted
     person but those referred in an area the user coordinates. None for records managers, who

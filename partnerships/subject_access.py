@@ -26,6 +26,7 @@ from .permissions import (
     RESTRICTION_KEY,
     identity_visible,
     is_coordinator,
+    people_visible_to,
     referrals_visible_to,
     restriction_owned_by,
 )
@@ -237,6 +238,7 @@ def register_sources() -> None:
             restrictions=ProcessingRestriction,
             field="person",
             owned_by=restriction_owned_by,
+            visible_to=people_visible_to,
             describe=lambda person: f"MARAC {person.get_role_display().lower()}",
             hides=(
                 "The record is kept but not processed: the person's referrals are no longer listed, put on "
@@ -300,6 +302,8 @@ def register_sources() -> None:
                 restrictions=restrictions,
                 field=field,
                 owned_by=panel_restriction_owned_by,
+                # Only the people of groups the user sees (a restricted group: those it names).
+                visible_to=lambda user, model=model: model.objects.filter(group__in=groups_visible_to(user)),
                 describe=lambda _, words=words: words,
                 hides=panel_hides,
                 returns=panel_returns,

@@ -15,6 +15,8 @@ its `subject_access.py`), the kinds of record it lets be restricted:
         restrictions=SlaveryRestriction,       # a subclass of Restriction, with a foreign key
         field="notification",                  # … to the record, named here
         owned_by=recorded_here,                # user -> Q on the model (the records the user owns) or None
+        visible_to=notifications_visible_to,   # user -> the model's rows the user may see at all
+        only=Q(route=Route.NRM),               # which rows are of this kind (default: every one)
         describe=lambda n: "Modern slavery record",   # fixed words, no personal data
         hides="…",                             # what is hidden from whom, for the pages
     ))
@@ -71,10 +73,17 @@ class Restrictable:
     # user -> the condition on `model` of the records the user owns (they still see them while
     # restricted, and may restrict them or lift it); None when the user owns none.
     owned_by: Callable[[object], Q | None]
+    # user -> what the user may see of `model` at all (the app's own scope, restricted records
+    # included: owned_by decides those). Owners are found, and the restriction page opened, only
+    # within it; records managers see every record of the kind (to restrict it or lift it).
+    visible_to: Callable[[object], QuerySet]
     # record -> fixed words naming the kind of record ("MARAC victim"), never personal data.
     describe: Callable[[models.Model], str]
     # What is hidden while restricted, and from whom (a sentence for the restriction page).
     hides: str
+    # Which rows of `model` are of this kind at all (an anonymous MS1 notification holds no one's
+    # personal data: there is nothing of it to restrict).
+    only: Q = Q()
     # What lifting brings back (a sentence for the restriction page).
     returns: str = (
         "Once lifted, the record is listed, searched and matched again for everyone who may see it."
@@ -172,19 +181,28 @@ def visible_among(user, key: str, queryset: QuerySet, field: str = "pk") -> Quer
     return queryset.exclude(**{f"{field}__in": rows.values("pk")})
 
 
+def scope(user, key: str) -> QuerySet:
+    """The records of that kind the user may see at all: records managers every one; anyone
+    else those of the kind's `visible_to` (a record outside it is not there for them)."""
+    found = _kinds[key]
+    rows = found.model.objects.all() if _manages_records(user) else found.visible_to(user)
+    return rows.filter(found.only)
+
+
 def restrictable_ids(user, key: str, ids: Iterable) -> set:
     """Which of these records (ids) the user may restrict, or lift the restriction of: records
-    managers any; otherwise those the user owns. One query, whatever their number."""
+    managers any of the kind; otherwise those the user sees and owns. One query, whatever their
+    number."""
     ids = list(ids)
     if not ids:
         return set()
-    if _manages_records(user):
-        return set(ids)
-    found = _kinds[key]
-    owned = found.owned_by(user)
-    if owned is None:
-        return set()
-    return set(found.model.objects.filter(owned, pk__in=ids).values_list("pk", flat=True))
+    rows = scope(user, key).filter(pk__in=ids)
+    if not _manages_records(user):
+        owned = _kinds[key].owned_by(user)
+        if owned is None:
+            return set()
+        rows = rows.filter(owned)
+    return set(rows.values_list("pk", flat=True))
 
 
 def may_restrict(user, key: str, obj) -> bool:
@@ -235,7 +253,7 @@ def url_for(user, key: str, object_id) -> str:
     found = _kinds.get(key)
     if found is None or not str(object_id).isdigit():
         return ""
-    obj = found.model.objects.filter(pk=int(object_id)).first()
+    obj = scope(user, key).filter(pk=int(object_id)).first()
     return found.url(obj.pk) if may_restrict(user, key, obj) else ""
 
 

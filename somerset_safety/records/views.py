@@ -235,7 +235,13 @@ def restriction(request, key: str, object_id: int):
     kind = restrictions_registry.kind(key)
     if kind is None:
         raise Http404
-    obj = kind.model.objects.select_related(*kind.related).filter(pk=object_id).first()
+    # Only within what the user may see of the kind at all: a record outside it is not there.
+    obj = (
+        restrictions_registry.scope(request.user, key)
+        .select_related(*kind.related)
+        .filter(pk=object_id)
+        .first()
+    )
     if obj is None or not restrictions_registry.may_restrict(request.user, key, obj):
         raise Http404
     current = restrictions_registry.open_restriction(key, obj)

@@ -460,3 +460,56 @@ def test_the_restrictions_page_takes_the_same_queries_for_one_record_of_each_kin
     with CaptureQueriesContext(connection) as many:
         assert "12 records restricted now" in client.get(url).content.decode()
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- The restriction page only within what the user may see (review of issue 18) ---------------
+
+
+@pytest.mark.parametrize("key", ["ocg_nominal", "ocg_exploited_person"])
+def test_a_restricted_groups_person_is_not_there_for_a_member_the_group_does_not_name(
+    key, owner, member, as_user
+):
+    """A restricted group with no senior responsible officer: every panel member owns its people's
+    restrictions, but only within the groups they see; a member it does not name sees no group,
+    so the restriction page is 404 to read and to lift, and nothing changes."""
+    hidden = panel.group_create(
+        actor=owner,
+        name="Red Line (synthetic)",
+        operation_name="",
+        group_type=GroupType.objects.get(code="county_line"),
+        areas="Taunton",
+        referred_on=dt.date(2026, 1, 5),
+        referring_agency=owner.agency,
+        lead_agency=owner.agency,
+        senior_responsible_officer=None,
+        line_type="imported",
+        line_names="",
+        restricted=True,
+        named_people=[owner],
+    )
+    make = _nominal if key == "ocg_nominal" else _exploited
+    rory = make(owner, hidden, "Rory Restricted (synthetic)")
+    placed = restriction.restrict(actor=owner, key=key, obj=rory, reason=REASON)
+    url = reverse("records:restriction", args=[key, rory.pk])
+
+    assert as_user(member).get(reverse("partnerships:ocg_detail", args=[hidden.pk])).status_code == 404
+    response = as_user(member).get(url)
+    assert response.status_code == 404 and REASON not in response.content.decode()
+    assert as_user(member).post(url, {"reason": LIFTED}).status_code == 404
+    placed.refresh_from_db()
+    assert (placed.lifted_at, placed.lift_reason) == (None, "")
+    assert restriction.may_restrict(member, key, rory) is False
+    assert restriction.url_for(member, key, rory.pk) == ""
+    # The group names the owner: the owner (with no SRO, a panel member) still has the page.
+    assert as_user(owner).get(url).status_code == 200
+    assert restriction.url_for(owner, key, rory.pk) == url
+
+
+def test_an_anonymous_ms1_notification_has_no_restriction_page(recorder, records_manager, as_user):
+    ms1 = make_ms1(recorder)
+    url = reverse("records:restriction", args=["slavery_record", ms1.pk])
+    assert as_user(records_manager).get(url).status_code == 404
+    assert as_user(records_manager).post(url, {"reason": REASON}).status_code == 404
+    assert as_user(recorder).get(url).status_code == 404
+    assert not ms1.processing_restrictions.exists()
+    assert restriction.url_for(records_manager, "slavery_record", ms1.pk) == ""
