@@ -48,6 +48,7 @@ def _register_meetings() -> None:
         Risk,
     )
     from .permissions import meeting_paper_recipients
+    from .services.meetings import contract_meeting_date_changed
 
     registry.register(
         registry.MeetingKind(
@@ -61,6 +62,7 @@ def _register_meetings() -> None:
             noun="contract meeting",
             paper_recipients=meeting_paper_recipients,
             subject_models=(QuarterlyReturn, Risk),
+            date_changed=contract_meeting_date_changed,
         )
     )
 

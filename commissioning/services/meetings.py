@@ -170,3 +170,12 @@ def contract_agendas_follow_return(*, actor, quarterly_return: QuarterlyReturn) 
     whose span the new date is outside, and goes on the one whose span it is now in (or, for a
     first meeting, the latest return does)."""
     _agendas_follow(actor=actor, contract_id=quarterly_return.contract_id)
+
+
+@transaction.atomic
+def contract_meeting_date_changed(*, actor, meeting) -> None:
+    """The platform's hook (MeetingKind.date_changed), called in the same transaction after a
+    contract meeting's date changed before its papers went out: the contract's agendas follow
+    the new date (_agendas_follow), so returns outside its span come off and those now in it go
+    on, here and at the meeting after it, whose span starts from this one."""
+    _agendas_follow(actor=actor, contract_id=meeting.body.owner_id)

@@ -19,7 +19,9 @@ class MeetingKind:
     app's own classes of Meeting, Attendance, AgendaItem and Action. `sections` are the parts of
     an agenda in the order they are taken; `other_business` is the section that holds any other
     business. `noun` names a meeting in messages ("MARAC"). `paper_recipients(meeting)` are the people told
-    that its papers are ready. `subject_models` are the models its items and actions point at."""
+    that its papers are ready. `subject_models` are the models its items and actions point at.
+    `date_changed(actor=, meeting=)` is called, in the same transaction, after a meeting's date
+    has changed (before its papers went out), for the app to redo what it chose by the old date."""
 
     owner_model: type[models.Model]
     meeting_model: type[models.Model]
@@ -31,6 +33,7 @@ class MeetingKind:
     noun: str
     paper_recipients: Callable[[models.Model], models.QuerySet] | None = None
     subject_models: tuple[type[models.Model], ...] = ()
+    date_changed: Callable[..., None] | None = None
 
 
 _kinds: dict[str, MeetingKind] = {}

@@ -174,7 +174,7 @@ def meeting_update_details(
     *, actor, meeting: Meeting, values: Mapping, expected_version: str = ""
 ) -> Meeting:
     """Change when and where a meeting is held, or its chair. The date can change only before the
-    papers go out. Raises MeetingError once the meeting has concluded or been cancelled, StaleEdit
+    papers go out; the body's kind is then told (MeetingKind.date_changed). Raises MeetingError once the meeting has concluded or been cancelled, StaleEdit
     if someone changed the meeting after `expected_version` (the form's)."""
     meeting = _locked(meeting)
     if meeting.status in (MeetingStatus.CONCLUDED, MeetingStatus.CANCELLED):
@@ -199,6 +199,9 @@ def meeting_update_details(
         raise MeetingError("The meeting must end after it starts.", field="end_time")
     if save_changes(meeting, values, actor, expected_version=expected_version):
         _sync(meeting)
+        kind = kind_of(meeting)
+        if "date" in changed and kind.date_changed is not None:
+            kind.date_changed(actor=actor, meeting=_as(kind.meeting_model, meeting))
     return meeting
 
 

@@ -506,3 +506,57 @@ def test_a_return_corrected_within_its_meetings_span_stays_where_it_is(contract,
     assert _agenda(first) == [(1, PERFORMANCE, Q3), (2, PERFORMANCE, Q4)]
     _received(contract, commissioner, Quarter(2019, 4), date(2020, 4, 16))
     assert _agenda(first) == [(1, PERFORMANCE, Q3)]
+
+
+# --- A meeting's new date and the agendas ----------------------------------------------------------
+
+
+def _move(meeting, commissioner, day: date):
+    return meetings.meeting_update_details(actor=commissioner, meeting=meeting, values={"date": day})
+
+
+def test_a_new_date_redoes_the_agendas_of_the_meetings_not_yet_started(contract, commissioner):
+    first = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 2, 10))
+    _record_q4(contract, commissioner)
+    second = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 5, 12))
+    _risk(contract, commissioner, "Refuge capacity", date(2020, 5, 1))
+    contract_meeting_build_agenda(actor=commissioner, meeting=second)
+    assert _agenda(second) == [(1, PERFORMANCE, Q4), (2, ContractSection.RISKS, "Refuge capacity")]
+
+    # The second moved earlier, to Tuesday 14 April, before Q4 was received (20 April): Q4 comes
+    # off; the risk stays.
+    _move(second, commissioner, date(2020, 4, 14))
+    assert _agenda(second) == [(1, ContractSection.RISKS, "Refuge capacity")]
+    # Later again, to Monday 20 April, the day Q4 was received: it goes back on, at the end of
+    # "Performance" (numbered before "Risks").
+    _move(second, commissioner, date(2020, 4, 20))
+    assert _agenda(second) == [(1, PERFORMANCE, Q4), (2, ContractSection.RISKS, "Refuge capacity")]
+    assert _agenda(first) == [(1, PERFORMANCE, Q3)]
+
+    # The first moved earlier, to Sunday 19 January, before Q3 was received (20 January): Q3
+    # comes off it and, received after the first meeting now, goes on the second; the first, the
+    # contract's first meeting, takes the latest return received by 19 January, Q2.
+    _move(first, commissioner, date(2020, 1, 19))
+    assert _agenda(first) == [(1, PERFORMANCE, Q2)]
+    assert [row[2] for row in _agenda(second)] == [Q4, Q3, "Refuge capacity"]
+    # Later again, to Monday 20 January: Q3 is received on its day, so back on the first (after
+    # Q2, which stays: received before it) and off the second, received and recorded by then.
+    _move(first, commissioner, date(2020, 1, 20))
+    assert _agenda(first) == [(1, PERFORMANCE, Q2), (2, PERFORMANCE, Q3)]
+    assert [row[2] for row in _agenda(second)] == [Q4, "Refuge capacity"]
+
+
+def test_a_started_meeting_keeps_its_date_and_agenda(contract, commissioner):
+    first = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 2, 10))
+    meetings.meeting_start(actor=commissioner, meeting=first)
+    with pytest.raises(MeetingError, match="The date cannot change once the papers have gone out"):
+        _move(first, commissioner, date(2020, 1, 19))
+    first.refresh_from_db()
+    assert (first.date, _agenda(first)) == (date(2020, 2, 10), [(1, PERFORMANCE, Q3)])
+
+
+def test_changing_only_the_venue_leaves_the_agenda(contract, commissioner):
+    first = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 2, 10))
+    ContractAgendaItem.objects.filter(meeting=first).delete()
+    meetings.meeting_update_details(actor=commissioner, meeting=first, values={"venue": "County Hall"})
+    assert _agenda(first) == []
