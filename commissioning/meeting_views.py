@@ -58,10 +58,13 @@ def _agenda(meeting, today):
     items = list(meeting.agenda_items.all())
     subjects = _subjects(items)
     actions: dict[int, list] = {}
-    for action in ContractAction.objects.filter(meeting=meeting, carried_from__isnull=True).select_related(
-        "agency", "owner"
+    for action in meeting_selectors.with_state(
+        ContractAction.objects.filter(meeting=meeting, carried_from__isnull=True).select_related(
+            "agency", "owner"
+        ),
+        today,
     ):
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
         actions.setdefault(action.item_id, []).append(action)
     sections: dict[int, list] = {}
     for row in meeting_selectors.agenda(meeting, items):
@@ -69,12 +72,15 @@ def _agenda(meeting, today):
         row.actions = actions.get(row.item.pk, [])
         sections.setdefault(row.item.section, []).append(row)
     reviewed = list(
-        meeting_selectors.reviewed_at(meeting, ContractAction.objects.all()).select_related(
-            "agency", "owner", "meeting"
+        meeting_selectors.with_state(
+            meeting_selectors.reviewed_at(meeting, ContractAction.objects.all()).select_related(
+                "agency", "owner", "meeting"
+            ),
+            today,
         )
     )
     for action in reviewed:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     return sections, reviewed
 
 
@@ -140,10 +146,13 @@ def meeting_item(request, pk: int):
             return redirect(meeting)
     today = local_today()
     actions = list(
-        ContractAction.objects.filter(item=item, carried_from__isnull=True).select_related("agency")
+        meeting_selectors.with_state(
+            ContractAction.objects.filter(item=item, carried_from__isnull=True).select_related("agency"),
+            today,
+        )
     )
     for action in actions:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     return render(
         request,
         "commissioning/meeting_item.html",

@@ -12,7 +12,7 @@ from somerset_safety.deadlines.models import Deadline, DeadlineStatus
 from somerset_safety.deadlines.registry import kind_names
 from somerset_safety.deadlines.state import clock_state
 from somerset_safety.meetings.models import ActionStatus, MeetingStatus
-from somerset_safety.meetings.selectors import action_state
+from somerset_safety.meetings.selectors import action_state, with_state
 
 from . import conf, deadlines, rag, schedule
 from .clocks import Quarter
@@ -237,12 +237,15 @@ def contract_meetings(contract: Contract, today: date) -> dict:
         item_count=Count("agenda_items")
     )
     actions = list(
-        ContractAction.objects.filter(
-            meeting__body__owner_id=contract.pk, status=ActionStatus.OPEN
-        ).select_related("agency")
+        with_state(
+            ContractAction.objects.filter(
+                meeting__body__owner_id=contract.pk, status=ActionStatus.OPEN
+            ).select_related("agency"),
+            today,
+        )
     )
     for action in actions:
-        action.state = action_state(action, today)
+        action.state = action_state(action)
     return {"meetings": list(meetings), "meeting_actions": actions}
 
 

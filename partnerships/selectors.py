@@ -472,10 +472,6 @@ def referral_list(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     return queryset.select_related("area", "referring_agency", "heard_at")
 
 
-def overdue_actions_count(queryset, today: date) -> int:
-    return queryset.filter(status="open", due_date__lt=today).count()
-
-
 def partnership_body_names() -> list[str]:
     """The names of the partnership's active bodies (the board, the Hinkley Community Safety
     Group …), for other apps to link a record to a body: the commissioning app's funding bids."""
@@ -681,12 +677,13 @@ def case_at_the_table(item) -> dict:
     )
     ids = [r.pk for r in listed + earlier]
     actions_by: dict[int, list] = {}
-    for action in (
+    for action in meeting_selectors.with_state(
         Action.objects.filter(subject_type=ContentType.objects.get_for_model(Referral), subject_id__in=ids)
         .select_related("agency", "owner", "meeting")
-        .order_by("meeting__date", "id")
+        .order_by("meeting__date", "id"),
+        today,
     ):
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
         actions_by.setdefault(action.subject_id, []).append(action)
     returns_by: dict[int, list] = {}
     for found in ResearchReturn.objects.filter(

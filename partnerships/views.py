@@ -230,12 +230,15 @@ def referral_detail(request, pk: int):
     show_identity = identity_visible(request.user, referral)
     today = local_today()
     actions = list(
-        actions_visible_to(request.user)
-        .filter(subject_id=referral.pk)
-        .select_related("agency", "owner", "meeting__body", "carried_from__meeting")
+        meeting_selectors.with_state(
+            actions_visible_to(request.user)
+            .filter(subject_id=referral.pk)
+            .select_related("agency", "owner", "meeting__body", "carried_from__meeting"),
+            today,
+        )
     )
     for action in actions:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     agenda = (
         AgendaCase.objects.filter(referral=referral, item__meeting__in=meetings_visible_to(request.user))
         .select_related("item__meeting__body")
@@ -472,16 +475,17 @@ def _agenda_rows(user, meeting):
     referral_ids = {case.referral_id for item in items for case in item.cases.all()}
     visible = set(referrals_visible_to(user).filter(pk__in=referral_ids).values_list("pk", flat=True))
     last = meeting_selectors.previous_meeting(meeting)
-    actions = (
+    today = local_today()
+    actions = meeting_selectors.with_state(
         actions_visible_to(user)
         .filter(meeting_selectors.reviewed_at_condition(meeting, last) | Q(meeting=meeting))
         .select_related("agency", "owner", "meeting")
-        .order_by("due_date", "id")
+        .order_by("due_date", "id"),
+        today,
     )
     by_referral: dict[int, dict[str, list]] = {}
-    today = local_today()
     for action in actions:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
         if meeting_selectors.is_reviewed_at(action, meeting, last):
             key = "reviewed"
         elif action.carried_from_id is None:
@@ -782,10 +786,13 @@ def agenda_item_minutes(request, pk: int):
             return redirect(item.meeting)
     today = local_today()
     actions = list(
-        Action.objects.filter(item=item).select_related("agency", "owner").prefetch_related("subject")
+        meeting_selectors.with_state(
+            Action.objects.filter(item=item).select_related("agency", "owner").prefetch_related("subject"),
+            today,
+        )
     )
     for action in actions:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     table = selectors.case_at_the_table(item) if item.subject_id else {"cases": [], "history": []}
     for case in table["cases"]:
         record_view(request.user, case.referral, restricted_fields=False, agenda_item=item.pk)
@@ -852,7 +859,8 @@ def action_create(request, pk: int):
 def action_list(request):
     require_any_role(request.user, MARAC_ROLES)
     visible = ExpressionWrapper(Q(pk__in=referrals_visible_to(request.user).values("pk")), BooleanField())
-    queryset = (
+    today = local_today()
+    queryset = meeting_selectors.with_state(
         actions_visible_to(request.user)
         .select_related("agency", "owner", "meeting")
         .annotate(
@@ -860,15 +868,15 @@ def action_list(request):
                 MaracArea.objects.filter(pk=OuterRef("meeting__body__owner_id")).values("name")
             )
         )
-        .prefetch_related(GenericPrefetch("subject", [Referral.objects.annotate(visible=visible)]))
+        .prefetch_related(GenericPrefetch("subject", [Referral.objects.annotate(visible=visible)])),
+        today,
     )
     action_filter = ActionFilter(request.GET, queryset=queryset, meetings=meetings_visible_to(request.user))
     page = paginate(request, action_filter.qs, keyset=True)
     audit_list(actor=request.user, model=Action, ids=[a.pk for a in page])
     visible_referrals = {a.subject_id for a in page if a.subject_id and a.subject.visible}
-    today = local_today()
     for action in page:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     return render(
         request,
         "partnerships/action_list.html",

@@ -58,10 +58,13 @@ def meeting_agenda(user, meeting: BoardMeeting, today: date) -> MeetingAgenda:
     ):
         decisions.setdefault(decision.item_id, []).append(decision)
     actions: dict[int, list] = {}
-    for action in BoardAction.objects.filter(
-        meeting=meeting, item_id__in=readable_ids, carried_from__isnull=True
-    ).select_related("agency", "owner"):
-        action.state = meeting_selectors.action_state(action, today)
+    for action in meeting_selectors.with_state(
+        BoardAction.objects.filter(
+            meeting=meeting, item_id__in=readable_ids, carried_from__isnull=True
+        ).select_related("agency", "owner"),
+        today,
+    ):
+        action.state = meeting_selectors.action_state(action)
         actions.setdefault(action.item_id, []).append(action)
     lines = []
     for row in meeting_selectors.agenda(meeting, items):
@@ -78,12 +81,15 @@ def meeting_agenda(user, meeting: BoardMeeting, today: date) -> MeetingAgenda:
             )
         )
     reviewed = list(
-        meeting_selectors.reviewed_at(meeting, permissions.actions_visible_to(user)).select_related(
-            "agency", "owner", "meeting"
+        meeting_selectors.with_state(
+            meeting_selectors.reviewed_at(meeting, permissions.actions_visible_to(user)).select_related(
+                "agency", "owner", "meeting"
+            ),
+            today,
         )
     )
     for action in reviewed:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     sections = [
         {"section": section, "lines": [line for line in lines if line.item.section == section]}
         for section in BoardSection
@@ -106,11 +112,13 @@ def decisions_log(user, board, *, words: str = "", year: int | None = None) -> Q
 
 def action_log(user, board, *, today: date, show: str = "open") -> QuerySet[BoardAction]:
     """The board's action log: by default the open actions (a carried-forward action is open under
-    its latest row), or every row."""
-    actions = (
+    its latest row), the overdue ones, or every row; each with its deadline's state on `today`
+    (meetings.selectors.with_state)."""
+    actions = meeting_selectors.with_state(
         permissions.actions_visible_to(user)
         .filter(meeting__body__owner_id=board.pk)
-        .select_related("agency", "owner", "meeting", "item")
+        .select_related("agency", "owner", "meeting", "item"),
+        today,
     )
     if show == "open":
         actions = actions.filter(status=ActionStatus.OPEN)

@@ -249,7 +249,7 @@ def board_actions(request, code: str):
     today = local_today()
     page = paginate(request, selectors.action_log(request.user, board, today=today, show=show))
     for action in page:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     audit_list(actor=request.user, model=BoardAction, ids=[a.pk for a in page])
     return render(
         request,
@@ -403,9 +403,13 @@ def board_item(request, pk: int):
             messages.success(request, f"Minutes saved for item {meeting_selectors.item_number(item)}.")
             return redirect(meeting)
     today = local_today()
-    actions = list(item.actions.filter(carried_from__isnull=True).select_related("agency", "owner"))
+    actions = list(
+        meeting_selectors.with_state(
+            item.actions.filter(carried_from__isnull=True).select_related("agency", "owner"), today
+        )
+    )
     for action in actions:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     return render(
         request,
         "partnerships/boards/item.html",

@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from somerset_safety.deadlines.state import State
 from somerset_safety.meetings import selectors as meeting_selectors
 
 from ..models import (
@@ -39,12 +40,15 @@ def group_actions(
     actions: QuerySet[PanelAction], group: OrganisedCrimeGroup, today: date
 ) -> list[PanelAction]:
     found = list(
-        actions.filter(subject_id=group.pk)
-        .select_related("agency", "owner", "meeting", "plan_detail__tactic")
-        .order_by("due_date", "id")
+        meeting_selectors.with_state(
+            actions.filter(subject_id=group.pk)
+            .select_related("agency", "owner", "meeting", "plan_detail__tactic")
+            .order_by("due_date", "id"),
+            today,
+        )
     )
     for action in found:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     return found
 
 
@@ -134,8 +138,15 @@ def live_on(day: date) -> Q:
 
 
 def overdue_on(day: date) -> Q:
-    """The platform's overdue rule (open after its due date) as the actions stood on `day`."""
-    return live_on(day) & Q(due_date__lt=day)
+    """The platform's overdue rule as the actions stood on `day`: open then, and its stored
+    deadline overdue on that day (`meetings.selectors.deadline_in`: one completed since was still
+    overdue then; one whose deadline was waived by then was not). A row carried forward since has
+    had its clock closed, so its deadline no longer says what it was: it was overdue when past its
+    due date on that day and its deadline not waived by then."""
+    carried_since = Q(status=ActionStatus.CARRIED_FORWARD, due_date__lt=day) & ~Q(
+        meeting_selectors.deadline_in([State.WAIVED], day)
+    )
+    return live_on(day) & (Q(meeting_selectors.deadline_in([State.OVERDUE], day)) | carried_since)
 
 
 def overdue_as_at(actions: QuerySet[PanelAction], day: date) -> QuerySet[PanelAction]:
@@ -194,12 +205,15 @@ def meeting_agenda(
     bands = current_bands(list(groups))
     actions: dict[int, list] = {}
     agreed = list(
-        visible_actions.filter(meeting=meeting, carried_from__isnull=True)
-        .select_related("agency", "owner", "plan_detail__tactic")
-        .order_by("due_date", "id")
+        meeting_selectors.with_state(
+            visible_actions.filter(meeting=meeting, carried_from__isnull=True)
+            .select_related("agency", "owner", "plan_detail__tactic")
+            .order_by("due_date", "id"),
+            today,
+        )
     )
     for action in agreed:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
         actions.setdefault(action.item_id, []).append(action)
     lines = []
     for row in meeting_selectors.agenda(meeting, items):
@@ -217,12 +231,15 @@ def meeting_agenda(
             )
         )
     reviewed = list(
-        meeting_selectors.reviewed_at(meeting, visible_actions).select_related(
-            "agency", "owner", "meeting", "plan_detail"
+        meeting_selectors.with_state(
+            meeting_selectors.reviewed_at(meeting, visible_actions).select_related(
+                "agency", "owner", "meeting", "plan_detail"
+            ),
+            today,
         )
     )
     for action in reviewed:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     sections = [
         {"section": section, "lines": [line for line in lines if line.item.section == section]}
         for section in PanelSection

@@ -815,12 +815,15 @@ def panel_item(request, pk: int):
         record_view(request.user, group, meeting=meeting.pk)
     today = local_today()
     actions = list(
-        PanelAction.objects.filter(item=item, carried_from__isnull=True).select_related(
-            "agency", "owner", "plan_detail__tactic"
+        meeting_selectors.with_state(
+            PanelAction.objects.filter(item=item, carried_from__isnull=True).select_related(
+                "agency", "owner", "plan_detail__tactic"
+            ),
+            today,
         )
     )
     for action in actions:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     return render(
         request,
         "partnerships/disruption/item.html",
@@ -883,9 +886,9 @@ def panel_actions(request):
     queryset = selectors.action_list(
         visible, show=show, as_of=as_of, strand=strand, agency_id=agency.pk if agency else None, sort=sort
     )
-    page = paginate(request, queryset)
+    page = paginate(request, meeting_selectors.with_state(queryset, today))
     for action in page:
-        action.state = meeting_selectors.action_state(action, today)
+        action.state = meeting_selectors.action_state(action)
     audit_list(actor=request.user, model=PanelAction, ids=[a.pk for a in page])
     return render(
         request,

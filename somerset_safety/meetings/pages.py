@@ -471,7 +471,7 @@ class MeetingPages:
         back_url, back_label = self.action_back(action)
         context = {
             "action": action,
-            "state": selectors.action_state(action, local_today()),
+            "state": selectors.state_of(action, local_today()),
             "review_meeting": selectors.review_meeting(action),
             "chain": chain,
             "updates": ActionUpdate.objects.filter(action__in=chain).select_related(

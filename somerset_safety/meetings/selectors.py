@@ -6,10 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from somerset_safety.core.dates import add_months, is_working_day
+from somerset_safety.deadlines import registry as deadline_registry
+from somerset_safety.deadlines.models import Deadline
+from somerset_safety.deadlines.state import State, with_clock_state
 
+from . import registry
 from .models import (
     Action,
     ActionStatus,
@@ -116,23 +121,88 @@ class ActionState:
 
 STATES = {
     "completed": ActionState("completed", "Completed", "green"),
+    "met_late": ActionState("met_late", "Met late", "pink"),
     "carried_forward": ActionState("carried_forward", "Carried forward", "grey"),
     "overdue": ActionState("overdue", "Overdue", "red"),
+    "due_soon": ActionState("due_soon", "Due soon", "yellow"),
+    "waived": ActionState("waived", "Deadline waived", "grey"),
+    "paused": ActionState("paused", "Paused", "orange"),
     "open": ActionState("open", "Open", "blue"),
 }
 
+# An open action as its stored deadline stands (deadlines.state.State): on track (or no
+# deadline) is plain "Open".
+_OPEN_BY_CLOCK = {
+    State.OVERDUE: STATES["overdue"],
+    State.DUE_SOON: STATES["due_soon"],
+    State.WAIVED: STATES["waived"],
+    State.PAUSED: STATES["paused"],
+}
 
-def action_state(action: Action, today: date) -> ActionState:
-    """The status an action shows everywhere (agenda, case, action list and page): an open
-    action is overdue from the day after its due date."""
-    if action.status == ActionStatus.OPEN:
-        return STATES["overdue" if action.due_date < today else "open"]
-    return STATES[action.status]
+
+def action_deadlines() -> QuerySet[Deadline]:
+    """The stored deadlines of the actions agreed at every body's meetings: each app registers one
+    clock on its action proxy (`meetings.deadlines.action_deadline`), kept with the proxy's label
+    and the action's id (one table, so one id is one action)."""
+    labels = [kind.action_model._meta.label_lower for kind in registry.kinds()]
+    kinds = [
+        key
+        for label in labels
+        if (registration := deadline_registry.registration_for(label)) is not None
+        for key in registration.kinds
+    ]
+    return Deadline.objects.filter(subject_type__in=labels, kind__in=kinds)
+
+
+def _deadline_of_each(today: date) -> QuerySet[Deadline]:
+    """The outer query's action's deadline, with its state on `today` (`clock_state`)."""
+    return with_clock_state(action_deadlines().filter(subject_id=OuterRef("pk")), today).order_by()
+
+
+def deadline_in(states, today: date) -> Exists:
+    """True where the action's stored deadline is in one of `states` (State keys) on `today`:
+    for filter() and Count(filter=…)."""
+    return Exists(_deadline_of_each(today).filter(clock_state__in=list(states)))
+
+
+def with_state(queryset: QuerySet[Action], today: date) -> QuerySet[Action]:
+    """The actions with `deadline_state`: their stored deadline's state on `today` (a State key, or
+    None for an action without one), read in the list's own query. `action_state` reads it."""
+    return queryset.annotate(deadline_state=Subquery(_deadline_of_each(today).values("clock_state")[:1]))
+
+
+def action_state(action: Action) -> ActionState:
+    """The status an action shows everywhere (agenda, case, action lists and page, papers): its
+    stored deadline says it, so a waived deadline is not overdue and a deadline met after its due
+    date is "Met late". Open: overdue from the day after its due date, due soon within the kind's
+    days, "Deadline waived", else "Open"; completed on time "Completed"; carried forward. The
+    action must come from `with_state` (or `state_of` for one action): no query per row."""
+    try:
+        clock = action.deadline_state
+    except AttributeError:
+        raise ImproperlyConfigured(
+            "Read the actions with meetings.selectors.with_state(queryset, today) to show their status"
+        ) from None
+    if action.status == ActionStatus.COMPLETED:
+        return STATES["met_late" if clock == State.MET_LATE else "completed"]
+    if action.status == ActionStatus.CARRIED_FORWARD:
+        return STATES["carried_forward"]
+    return _OPEN_BY_CLOCK.get(clock, STATES["open"])
+
+
+def state_of(action: Action, today: date) -> ActionState:
+    """`action_state` of one action already loaded (its page): one query for its deadline."""
+    action.deadline_state = (
+        with_state(Action._base_manager.filter(pk=action.pk), today)
+        .values_list("deadline_state", flat=True)
+        .first()
+    )
+    return action_state(action)
 
 
 def overdue(queryset: QuerySet[Action], today: date) -> QuerySet[Action]:
-    """The same rule as `action_state`, as a filter."""
-    return queryset.filter(status=ActionStatus.OPEN, due_date__lt=today)
+    """The same rule as `action_state`, as a filter: open, and its stored deadline overdue."""
+    return queryset.filter(deadline_in([State.OVERDUE], today), status=ActionStatus.OPEN)
 
 
 def carry_chain(action: Action) -> list[Action]:

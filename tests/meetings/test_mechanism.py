@@ -314,13 +314,20 @@ def test_progress_only_on_open_actions(coordinator, four_meetings):
 
 
 def test_one_status_for_an_action(four_meetings):
+    """Due 20 November, read from its stored deadline (MARAC actions are due soon 7 days before):
+    Open on 12 November (8 days to go), Due soon from 13 November to the day itself, Overdue from
+    21 November."""
     _, action = four_meetings
-    assert selectors.action_state(action, dt.date(2024, 11, 20)).label == "Open"
-    assert selectors.action_state(action, dt.date(2024, 11, 21)).label == "Overdue"
+    assert selectors.state_of(action, dt.date(2024, 11, 12)).label == "Open"
+    assert selectors.state_of(action, dt.date(2024, 11, 13)).label == "Due soon"
+    assert selectors.state_of(action, dt.date(2024, 11, 20)).label == "Due soon"
+    assert selectors.state_of(action, dt.date(2024, 11, 21)).label == "Overdue"
     assert list(selectors.overdue(Action.objects.all(), dt.date(2024, 11, 20))) == []
     assert list(selectors.overdue(Action.objects.all(), dt.date(2024, 11, 21))) == [action]
+    listed = selectors.with_state(Action.objects.all(), dt.date(2024, 11, 21)).get()
+    assert selectors.action_state(listed).label == "Overdue"
     action.status = ActionStatus.CARRIED_FORWARD
-    assert selectors.action_state(action, dt.date(2025, 1, 1)).label == "Carried forward"
+    assert selectors.state_of(action, dt.date(2025, 1, 1)).label == "Carried forward"
 
 
 # --- Minutes approval, cancelling, details -------------------------------------------------------

@@ -198,11 +198,17 @@ def test_an_action_reads_the_same_everywhere(as_user, coordinator, held):
         reverse("partnerships:action_list"),
         action.get_absolute_url(),
     ]
-    with time_machine.travel(dt.datetime(2024, 7, 15, 12, tzinfo=dt.UTC), tick=False):
+    with time_machine.travel(dt.datetime(2024, 7, 7, 12, tzinfo=dt.UTC), tick=False):
         client = as_user(coordinator)
         for url in pages:
             body = client.get(url).content.decode()
             assert 'govuk-tag--blue">Open<' in body and 'govuk-tag--red">Overdue<' not in body, url
+    # Due 15 July: due soon from 8 July (7 days) to the day itself, not yet overdue.
+    with time_machine.travel(dt.datetime(2024, 7, 15, 12, tzinfo=dt.UTC), tick=False):
+        client = as_user(coordinator)
+        for url in pages:
+            body = client.get(url).content.decode()
+            assert 'govuk-tag--yellow">Due soon<' in body and 'govuk-tag--red">Overdue<' not in body, url
     with time_machine.travel(dt.datetime(2024, 7, 16, 12, tzinfo=dt.UTC), tick=False):
         client = as_user(coordinator)
         for url in pages:
