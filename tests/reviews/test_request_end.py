@@ -240,3 +240,31 @@ def test_the_agency_home_page_tags_a_request_overdue_from_its_deadline(as_user, 
     deadline_waive(actor=officer, deadline=_deadline(request), reason="Covered by the chronology.")
     home = as_user(agency_rep).get("/").content.decode()
     assert f"{request.due_on.day} {request.due_on:%B %Y}" in home and tagged not in home
+
+
+def test_closing_the_review_closes_a_report_deadline_still_open(officer):
+    """Issue 10 point 4: a report still not in when the review closes stops being overdue and
+    reminding: its deadline closes ("Review closed before it arrived"). The IMR was requested
+    at the reports stage (due 42 days after) and never received; the review moves on to
+    monitoring with it overdue, then closes."""
+    from .factories import complete_action
+
+    review = advance_to(make_review(officer), "monitoring", officer)
+    request = review.report_requests.get()
+    assert request.received_on is None and not request.ended
+    assert clock_state(_deadline(request), date(2026, 11, 1)).key == State.OVERDUE
+
+    action = review.recommendations.get().actions.get()
+    complete_action(
+        officer, action, completed_on=review.stage_changed_on, evidence="Audit shows 95% trained."
+    )
+    services.review_close(actor=officer, review=review, on=review.stage_changed_on)
+
+    deadline = _deadline(request)
+    assert (deadline.status, deadline.closed_reason) == (
+        DeadlineStatus.CLOSED,
+        "Review closed before it arrived",
+    )
+    assert clock_state(deadline, date(2026, 11, 1)).key == State.CLOSED
+    log_due_reminders(date(2026, 11, 1))
+    assert not deadline.reminders.exists()
