@@ -209,6 +209,24 @@ def may_restrict(user, key: str, obj) -> bool:
     return obj is not None and obj.pk in restrictable_ids(user, key, [obj.pk])
 
 
+def get_for_user_or_404(user, key: str, object_id) -> models.Model:
+    """The record of that kind with this id, for its restriction page: within what the user may
+    see (scope) and may restrict, else 404. The one fetch path of the page, which shows the
+    reasons: a GET writes the record's view event (S11, audit.reads), once per request."""
+    from django.http import Http404
+
+    from somerset_safety.audit.reads import record_view
+
+    found = _kinds.get(key)
+    if found is None:
+        raise Http404
+    obj = scope(user, key).select_related(*found.related).filter(pk=object_id).first()
+    if obj is None or not may_restrict(user, key, obj):
+        raise Http404
+    record_view(user, obj, purpose="restriction")
+    return obj
+
+
 def open_restriction(key: str, obj) -> Restriction | None:
     found = _kinds[key]
     if obj is None:

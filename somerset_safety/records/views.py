@@ -232,18 +232,9 @@ def restriction(request, key: str, object_id: int):
     """Restrict the processing of a record, or lift the restriction: a records manager, or the
     record's owners (the kind says who); for anyone else the page is not there. The reason and the
     earlier restrictions are shown here only, never on the lists."""
+    # Only within what the user may see of the kind at all; a GET is audited as a view.
+    obj = restrictions_registry.get_for_user_or_404(request.user, key, object_id)
     kind = restrictions_registry.kind(key)
-    if kind is None:
-        raise Http404
-    # Only within what the user may see of the kind at all: a record outside it is not there.
-    obj = (
-        restrictions_registry.scope(request.user, key)
-        .select_related(*kind.related)
-        .filter(pk=object_id)
-        .first()
-    )
-    if obj is None or not restrictions_registry.may_restrict(request.user, key, obj):
-        raise Http404
     current = restrictions_registry.open_restriction(key, obj)
     form = RestrictionForm(request.POST or None, lifting=current is not None)
     if request.method == "POST" and form.is_valid():

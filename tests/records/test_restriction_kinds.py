@@ -513,3 +513,30 @@ def test_an_anonymous_ms1_notification_has_no_restriction_page(recorder, records
     assert as_user(recorder).get(url).status_code == 404
     assert not ms1.processing_restrictions.exists()
     assert restriction.url_for(records_manager, "slavery_record", ms1.pk) == ""
+
+
+def test_reading_the_restriction_page_is_audited_as_a_view_once(slavery, recorder, colleague, as_user):
+    """The page shows the reasons: each GET writes exactly one view event of the record (its
+    page and purpose, no reason); a POST is audited by the service, with no view; a user the
+    page is not there for writes none."""
+    sam, _ = slavery
+    url = reverse("records:restriction", args=["slavery_record", sam.pk])
+    restriction.restrict(actor=recorder, key="slavery_record", obj=sam, reason=REASON)
+
+    def views():
+        return AuditEvent.objects.filter(
+            action=AuditAction.VIEW, object_type="duties.slaverynotification", object_id=str(sam.pk)
+        )
+
+    as_user(colleague).get(url)
+    assert views().count() == 0
+    client = as_user(recorder)
+    client.get(url)
+    assert [(e.actor, e.detail) for e in views()] == [
+        (recorder, {"page": "records:restriction", "purpose": "restriction"})
+    ]
+    client.get(url)
+    assert views().count() == 2
+    client.post(url, {"reason": LIFTED})
+    assert views().count() == 2
+    assert all(REASON not in str(e.detail) for e in views())
