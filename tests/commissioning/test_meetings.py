@@ -560,3 +560,31 @@ def test_changing_only_the_venue_leaves_the_agenda(contract, commissioner):
     ContractAgendaItem.objects.filter(meeting=first).delete()
     meetings.meeting_update_details(actor=commissioner, meeting=first, values={"venue": "County Hall"})
     assert _agenda(first) == []
+
+
+def test_a_new_date_through_the_details_page_redoes_the_agenda(contract, commissioner, as_user):
+    from somerset_safety.core.edits import record_version
+
+    contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 2, 10))
+    _record_q4(contract, commissioner)
+    second = contract_meeting_schedule(actor=commissioner, contract=contract, date=date(2020, 5, 12))
+    assert _agenda(second) == [(1, PERFORMANCE, Q4)]
+    second.refresh_from_db()
+    response = as_user(commissioner).post(
+        f"/commissioning/meetings/{second.pk}/details/",
+        {
+            "date_0": "14",
+            "date_1": "4",
+            "date_2": "2020",
+            "start_time": "",
+            "end_time": "",
+            "venue": "",
+            "online_link": "",
+            "chair": "",
+            "expected_version": record_version(second),
+        },
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    # Tuesday 14 April is before Q4 was received (20 April): it comes off.
+    assert (second.date, _agenda(second)) == (date(2020, 4, 14), [])
