@@ -721,6 +721,16 @@ class PanelList:
     uses: Callable  # item -> how many records name it, on every group (for the rules; never shown)
     uses_seen: Callable  # user -> {item id: how many records name it that the user may see}
     own_values: Callable = lambda values: {}  # noqa: E731 - the list's own values, checked
+    # What stays as it was, for a member who sees none of the records naming it (those of a
+    # restricted group that does not name them): saying records name it would reveal them.
+    fixed_neutral: str = ""
+
+    def fixed_words(self, user, item) -> str:
+        """Why what `fixed_when_used` lists stays as it was, in words that reveal no record the
+        user may not see (the rule itself counts every record: `uses`)."""
+        if self.uses_seen(user).get(item.pk, 0) or not self.fixed_neutral:
+            return self.fixed_message
+        return self.fixed_neutral
 
 
 def _group_type_uses(item) -> int:
@@ -784,6 +794,8 @@ PANEL_LISTS = {
             uses=_group_type_uses,
             uses_seen=_group_type_uses_seen,
             own_values=_group_type_values,
+            fixed_neutral="This group type's name and whether it runs a deal line cannot be changed now: "
+            "retire it and add a new group type instead.",
         ),
         PanelList(
             key="tactic-targets",
@@ -811,6 +823,7 @@ PANEL_LISTS = {
             uses=_grading_uses,
             uses_seen=_grading_uses_seen,
             own_values=_grading_values,
+            fixed_neutral="This grading's name cannot be changed now: retire it and add a new grading instead.",
         ),
     )
 }
@@ -868,7 +881,7 @@ def panel_list_change(*, actor, spec: PanelList, item, expected_version: str = "
     _list_name_taken(spec, values["name"], item)
     moved = [name for name in spec.fixed_when_used if values[name] != getattr(item, name)]
     if moved and spec.uses(item):
-        raise DisruptionError(spec.fixed_message, field=moved[0])
+        raise DisruptionError(spec.fixed_words(actor, item), field=moved[0])
     return save_changes(item, values, actor, expected_version=expected_version)
 
 

@@ -643,7 +643,9 @@ def panel_list_edit(request, kind: str, pk: int):
         form=form,
         caption=f"Disruption Panel: {spec.title.lower()}",
         heading=f"Change {name}",
-        intro=spec.fixed_message if used else f"Nothing is recorded with this {spec.noun} yet.",
+        intro=spec.fixed_words(request.user, item)
+        if used
+        else f"Nothing is recorded with this {spec.noun} yet.",
         cancel_url=_list_url(spec),
     )
 

@@ -384,3 +384,28 @@ def test_the_admin_keeps_a_used_items_name_too(rf, admin_user, member):
     make_group(member)
     assert set(type_admin.get_readonly_fields(request, county_line)) == {"code", "name", "is_county_line"}
     assert "name" in type_admin.get_form(request, None).base_fields
+
+
+def test_a_group_type_used_only_by_a_group_hidden_from_the_member_is_kept_in_neutral_words(
+    as_user, member, other_member
+):
+    """A restricted Exploitation group not naming the member: its type still keeps its name (the
+    rule counts every group), but the member is not told that groups are recorded with it."""
+    from tests.platform.test_stale_edits import _form_on
+
+    make_group(
+        other_member, name="Hidden (synthetic)", group_type="exploitation", line_type="", restricted=True
+    )
+    exploitation = GroupType.objects.get(code="exploitation")
+    url = _url("panel_list_edit", "group-types", exploitation.pk)
+    neutral = "This group type&#x27;s name and whether it runs a deal line cannot be changed now"
+    client = as_user(member)
+    page = client.get(url).content.decode()
+    assert neutral in page
+    assert "Groups are recorded with this type" not in page and "Nothing is recorded" not in page
+    refused = client.post(url, _form_on(client.get(url)) | {"name": ["Exploitation groups"]}).content.decode()
+    assert neutral in refused and "Groups are recorded with this type" not in refused
+    exploitation.refresh_from_db()
+    assert exploitation.name == "Exploitation"
+    # The member the group names (its recorder) sees it, so is told why.
+    assert "Groups are recorded with this type" in as_user(other_member).get(url).content.decode()
