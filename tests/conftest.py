@@ -152,6 +152,26 @@ def assert_accessible_fixture():
     return assert_accessible
 
 
+def _warm_database_features() -> None:
+    """SQLite asks the database once per connection whether it has JSON functions (a query):
+    asked here, so that a query count does not depend on which test ran first."""
+    from django.db import connection
+
+    connection.features.supports_json_field  # noqa: B018 - cached on the connection
+
+
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries, db):
+    _warm_database_features()
+    return django_assert_num_queries
+
+
+@pytest.fixture
+def django_assert_max_num_queries(django_assert_max_num_queries, db):
+    _warm_database_features()
+    return django_assert_max_num_queries
+
+
 @pytest.fixture(scope="session")
 def _reference_snapshot(django_db_setup, django_db_blocker):
     """The data the migrations loaded (agencies, roles, partnership bodies, duties …)."""

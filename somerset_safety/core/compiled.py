@@ -10,10 +10,11 @@ runs the same SQL with its own values in the parameters' places:
 
 A parameter is read as a date so many days from one of the stand-in days (or the local midnight
 that starts such a date: a datetime parameter), as one of the stand-in ids, or as a value of the
-statement's own. Each reading is proved when the statement is compiled: the queryset is built a
-second time for other stand-ins, and the parameters worked out for those must be exactly the
-ones Django compiles, or ImproperlyConfigured says which parameter could not be read (a date of
-the statement's own that happened to fall near a stand-in, say). Keep the result per database
+statement's own. Each reading is proved when the statement is compiled: the queryset is built
+again for stand-ins on a leap day and on a summer-time day, and the parameters worked out for
+those must be exactly the ones Django compiles, or ImproperlyConfigured says which parameter
+could not be read (a date of the statement's own that fell near a stand-in, months added to a
+day, which are not so many days, or a midnight in UTC rather than local time). Keep the result per database
 and per anything else the queryset reads (settings), e.g. with functools.lru_cache.
 
 Results are the database's own values (no field converters): counts, text and ids.
@@ -29,19 +30,22 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-_FIRST_YEAR = 1900
-_YEARS_APART = 30  # the stand-in days, far enough apart that no date is near two of them
+# The stand-in days: 1 January of leap years with summer time, far enough apart that no date is
+# near two of them; the proofs move them to 29 February and to 1 July of the same years.
+_YEARS = (1920, 1948, 1976, 2004, 1892, 1864)
+_PROOFS = ((2, 29), (7, 1))
 _FURTHEST = 3660  # days: a date at most this far from a stand-in day is read from it
-_SECOND_BY = 400  # days: the second stand-ins, to prove each reading
 _FIRST_ID = -1_000_000_000  # ids no row has
 
 
-def _stand_ins(days: Iterable[str], ids: Iterable[str], shift: int) -> tuple[dict, dict]:
-    day_values = {
-        name: date(_FIRST_YEAR + _YEARS_APART * n, 1, 1) + timedelta(days=shift)
-        for n, name in enumerate(days)
-    }
-    id_values = {name: _FIRST_ID - n - shift for n, name in enumerate(ids)}
+def _stand_ins(days: Iterable[str], ids: Iterable[str], proof: int) -> tuple[dict, dict]:
+    """The stand-in days and ids: the first set (proof 0) and each proof's."""
+    days, ids = list(days), list(ids)
+    if len(days) > len(_YEARS):
+        raise ImproperlyConfigured(f"At most {len(_YEARS)} stand-in days")
+    month, day = ((1, 1), *_PROOFS)[proof]
+    day_values = {name: date(year, month, day) for name, year in zip(days, _YEARS, strict=False)}
+    id_values = {name: _FIRST_ID - n - 10_000 * proof for n, name in enumerate(ids)}
     return day_values, id_values
 
 
@@ -121,15 +125,18 @@ def compile_once(
     first_days, first_ids = _stand_ins(days, ids, 0)
     sql, params = make({**first_days, **first_ids}).query.sql_with_params()
     statement = Statement(sql, tuple(_recipe(param, first_days, first_ids) for param in params))
-    second_days, second_ids = _stand_ins(days, ids, _SECOND_BY)
-    second_sql, second_params = make({**second_days, **second_ids}).query.sql_with_params()
-    worked_out = statement.params(days=second_days, ids=second_ids)
-    if second_sql != sql or len(second_params) != len(worked_out):
-        raise ImproperlyConfigured("The statement's SQL changes with its values: it cannot be compiled once.")
-    for n, (expected, made) in enumerate(zip(second_params, worked_out, strict=True)):
-        if expected != made:
+    for proof in range(1, len(_PROOFS) + 1):
+        proof_days, proof_ids = _stand_ins(days, ids, proof)
+        proof_sql, proof_params = make({**proof_days, **proof_ids}).query.sql_with_params()
+        worked_out = statement.params(days=proof_days, ids=proof_ids)
+        if proof_sql != sql or len(proof_params) != len(worked_out):
             raise ImproperlyConfigured(
-                f"Parameter {n + 1} of the statement ({expected!r}) is not read from the stand-ins: "
-                f"{statement.recipes[n]!r} gave {made!r}."
+                "The statement's SQL changes with its values: it cannot be compiled once."
             )
+        for n, (expected, made) in enumerate(zip(proof_params, worked_out, strict=True)):
+            if expected != made:
+                raise ImproperlyConfigured(
+                    f"Parameter {n + 1} of the statement ({expected!r}) is not read from the stand-ins: "
+                    f"{statement.recipes[n]!r} gave {made!r}."
+                )
     return statement

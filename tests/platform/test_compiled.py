@@ -2,7 +2,7 @@
 own dates and ids gives what the ORM gives, and a parameter that cannot be read from the
 stand-ins is refused when the statement is compiled."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from somerset_safety.core.compiled import compile_once
+from somerset_safety.core.dates import add_months
 from somerset_safety.deadlines.models import Deadline
 
 
@@ -69,11 +70,29 @@ def test_ids_are_given_their_places_in_the_statement():
 
 @pytest.mark.django_db
 def test_a_date_of_the_statement_s_own_near_a_stand_in_is_refused():
-    """1 July 1905 is near the first stand-in day (1 January 1900): read as "so many days after
+    """1 July 1925 is near the first stand-in day (1 January 1920): read as "so many days after
     the day", it would move with every call, so compiling says which parameter it is."""
     with pytest.raises(ImproperlyConfigured, match="Parameter 2"):
         compile_once(
-            lambda s: Deadline.objects.filter(due_date__gte=s["day"], met_on__lte=date(1905, 7, 1)),
+            lambda s: Deadline.objects.filter(due_date__gte=s["day"], met_on__lte=date(1925, 7, 1)),
+            days=["day"],
+        )
+
+
+@pytest.mark.django_db
+def test_months_added_to_the_day_are_refused():
+    """Twelve months before 1 March 2028 is 1 March 2027 (366 days) but before 1 March 2027 it
+    is 1 March 2026 (365): no number of days says it, so it cannot be compiled once."""
+    with pytest.raises(ImproperlyConfigured, match="Parameter 1"):
+        compile_once(lambda s: Deadline.objects.filter(due_date__gte=add_months(s["day"], -12)), days=["day"])
+
+
+@pytest.mark.django_db
+def test_a_midnight_in_utc_rather_than_local_time_is_refused():
+    """In winter the UTC midnight is London's; in summer time it is 1 a.m. there."""
+    with pytest.raises(ImproperlyConfigured, match="Parameter 1"):
+        compile_once(
+            lambda s: Deadline.objects.filter(waived_at__lt=datetime.combine(s["day"], time.min, tzinfo=UTC)),
             days=["day"],
         )
 
@@ -83,7 +102,7 @@ def test_a_statement_whose_sql_changes_with_its_values_is_refused():
     with pytest.raises(ImproperlyConfigured, match="SQL changes"):
         compile_once(
             lambda s: Deadline.objects.filter(due_date__gte=s["day"])
-            if s["day"].year == 1900
+            if s["day"].month == 1
             else Deadline.objects.all(),
             days=["day"],
         )
