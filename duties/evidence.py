@@ -17,10 +17,13 @@ def slavery_evidence() -> list[HeldEvidence]:
     (records.restriction) still counts, as a number: without its reference or link."""
     from django.db.models import Exists, OuterRef
 
-    from .models import Route, SlaveryNotification, SlaveryRestriction
+    from somerset_safety.records import restriction
+
+    from .models import Route, SlaveryNotification
+    from .permissions import RESTRICTION_KEY
 
     words = {Route.NRM: "National Referral Mechanism referral", Route.MS1: "Anonymous MS1 notification"}
-    restricted = SlaveryRestriction.objects.filter(notification=OuterRef("pk"), lifted_at__isnull=True)
+    restricted = restriction.kind(RESTRICTION_KEY).restricted().filter(pk=OuterRef("pk"))
     rows = SlaveryNotification.objects.only("pk", "reference", "route", "submitted_on").annotate(
         restricted=Exists(restricted)
     )

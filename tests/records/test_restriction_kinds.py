@@ -271,15 +271,12 @@ def test_a_restricted_group_person_leaves_other_members_page_but_not_the_owners(
 
     page = as_user(member).get(page_url).content.decode()
     assert "Sid Shown" in page and "Rory Restricted" not in page and rory.reference not in page
-    assert (
-        "1 record of this group's people exploited or members is restricted (kept but not processed) and not shown."
-        in page
-    )
+    assert "1 person's record in this group is restricted and not shown to you." in page
     assert as_user(member).get(edit_url).status_code == 404
     page = as_user(owner).get(page_url).content.decode()
     assert "Rory Restricted" in page and "Processing restricted" in page
     assert reverse("records:restriction", args=[key, rory.pk]) in page
-    assert "and not shown" not in page
+    assert "not shown to you" not in page
     assert as_user(owner).get(edit_url).status_code == 200
     assert [restriction.may_restrict(u, key, rory) for u in (owner, records_manager, member)] == [
         True,
@@ -318,8 +315,8 @@ def test_a_restricted_child_with_no_safeguarding_referral_is_still_warned_of_as_
     page = as_user(member).get(page_url).content.decode()
     assert child.reference not in page and "Cody" not in page
     assert (
-        "1 of the restricted records is of a child with no safeguarding referral yet: the group's senior "
-        "responsible officer sees it and is to make one." in page
+        "1 of the restricted records is of a child with no safeguarding referral yet. The group's senior "
+        "responsible officer can see it and must make the referral." in page
     )
     page = as_user(owner).get(page_url).content.decode()
     assert warning in page and "of the restricted records" not in page
