@@ -211,11 +211,17 @@ def log_due_reminders(today: date) -> tuple[int, set[int]]:
 def cancel_no_longer_due() -> int:
     """Rows still waiting whose deadline is no longer open (met, waived, paused, closed since it
     was logged): never sent."""
-    return (
-        ReminderSend.objects.filter(status=ReminderStatus.PENDING)
-        .exclude(deadline__status=DeadlineStatus.OPEN)
-        .update(status=ReminderStatus.CANCELLED, claim_token="")
+    return ReminderSend.objects.filter(status=ReminderStatus.PENDING, deadline_id__in=_not_open()).update(
+        status=ReminderStatus.CANCELLED, claim_token=""
     )
+
+
+def _not_open():
+    """The deadlines no longer open, as a subquery for an UPDATE of their reminders. Written as
+    `deadline_id IN (…)`, not through the join Django turns into `id IN (the same table joined)`:
+    with the reminder table just filled and not yet analysed, PostgreSQL planned that self-join
+    as a nested loop over every pair of rows (249,000 rows: a quarter of an hour)."""
+    return Deadline.objects.exclude(status=DeadlineStatus.OPEN).values("pk")
 
 
 def release_stale_claims() -> int:
@@ -275,7 +281,7 @@ def _claim(recipient_id: int, channel: str) -> tuple[str, list[ReminderSend]]:
     waiting = ReminderSend.objects.filter(
         recipient_id=recipient_id, channel=channel, status=ReminderStatus.PENDING
     )
-    waiting.exclude(deadline__status=DeadlineStatus.OPEN).update(status=ReminderStatus.CANCELLED)
+    waiting.filter(deadline_id__in=_not_open()).update(status=ReminderStatus.CANCELLED)
     token = uuid.uuid4().hex
     ids = list(waiting.values_list("pk", flat=True))
     if not ids:
