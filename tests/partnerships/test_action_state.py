@@ -22,7 +22,6 @@ from partnerships.disruption.permissions import panel_actions_visible_to
 from partnerships.models import (
     Board,
     DisruptionOutcome,
-    GroupType,
     PanelAction,
     PanelAgendaItem,
     Tactic,
@@ -45,6 +44,7 @@ from tests.meetings.action_pages import (
     unwaive,
     waive,
 )
+from tests.partnerships.factories import make_group
 
 pytestmark = pytest.mark.django_db
 
@@ -291,20 +291,7 @@ def panel_action(member, police, today_is):
     """An adopted group on the agenda of the panel's meeting of 18 February 2026 (still open),
     which tasked police with a 4P action due Monday 2 March; the next meeting, 15 April, reviews it."""
     today_is(dt.date(2026, 2, 18))
-    group = panel_services.group_create(
-        actor=member,
-        name="Blue Line (synthetic)",
-        operation_name="",
-        group_type=GroupType.objects.get(code="county_line"),
-        areas="Taunton",
-        referred_on=dt.date(2026, 1, 5),
-        referring_agency=police,
-        lead_agency=police,
-        senior_responsible_officer=None,
-        line_type="imported",
-        line_names="BLUE 07700 900000",
-        restricted=False,
-    )
+    group = make_group(member, operation_name="", referring_agency=police, lead_agency=police)
     panel_services.group_move(
         actor=member, group=group, move="adopt", reason="Meets threshold", on=dt.date(2026, 1, 6)
     )

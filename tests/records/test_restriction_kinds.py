@@ -24,7 +24,7 @@ from somerset_safety.records import services as records
 from somerset_safety.records.models import Regime
 from tests.duties.factories import make_ms1, make_notification
 from tests.factories import UserFactory
-from tests.partnerships.factories import PersonFactory, ReferralFactory
+from tests.partnerships.factories import PersonFactory, ReferralFactory, make_group
 
 pytestmark = pytest.mark.django_db
 
@@ -209,21 +209,14 @@ def member(council_team):
 
 @pytest.fixture
 def group(owner, police):
-    made = panel.group_create(
-        actor=owner,
-        name="Blue Line (synthetic)",
+    return make_group(
+        owner,
         operation_name="",
-        group_type=GroupType.objects.get(code="county_line"),
-        areas="Taunton",
-        referred_on=dt.date(2026, 1, 5),
         referring_agency=police,
         lead_agency=police,
         senior_responsible_officer=owner,
-        line_type="imported",
         line_names="",
-        restricted=False,
     )
-    return made
 
 
 def _nominal(actor, group, name):
